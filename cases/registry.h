@@ -1,0 +1,44 @@
+// The case catalogue and Autobahn's selection rules (AB:caseset.py).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/case.h"
+
+namespace wsconform::cases {
+
+// Every case, sorted by ID as integer tuples (1.1.1 < 1.1.10 < 2.1 < 10.1.1).
+// Built once; IDs are unique (a duplicate aborts at start-up with its ID).
+const std::vector<harness::Case>& all_cases();
+
+// Compares IDs as integer tuples.
+bool id_less(std::string_view a, std::string_view b) noexcept;
+
+// Autobahn's pattern rule: without '*' the pattern is a literal ID; with '*' it is a regex
+// ('.' literal, '*' = '.*') anchored at the start only, so "1*" matches 10.1.1 too.
+bool pattern_matches(std::string_view pattern, std::string_view id);
+// Anchored at both ends (exclude-agent-cases).
+bool pattern_matches_fully(std::string_view pattern, std::string_view id);
+
+// Cases matching any of `include` minus those matching any of `exclude`, in ID order.
+// An include pattern that matches nothing is reported in `unmatched`.
+std::vector<const harness::Case*> select(std::span<const std::string> include,
+                                         std::span<const std::string> exclude,
+                                         std::vector<std::string>* unmatched = nullptr);
+
+const harness::Case* find(std::string_view id);
+
+// One function per section file (cases/sNN_*.cpp), each returning its cases.
+std::vector<harness::Case> section1_framing();
+std::vector<harness::Case> section2_pings();
+std::vector<harness::Case> section3_reserved_bits();
+std::vector<harness::Case> section4_opcodes();
+std::vector<harness::Case> section5_fragmentation();
+std::vector<harness::Case> section6_utf8();
+std::vector<harness::Case> section7_close();
+std::vector<harness::Case> section10_misc();
+
+}  // namespace wsconform::cases

@@ -1,0 +1,47 @@
+// A test case: the data a report reader needs, plus a short script over the Session.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/events.h"
+#include "harness/session.h"
+
+namespace wsconform::harness {
+
+enum class Level { must, should, informational };
+
+struct Verdict;
+struct Observation;
+
+struct Case {
+    std::string id;           // Autobahn's ID verbatim, "6.4.1"
+    std::string title;        // one line, our words
+    std::string description;  // Autobahn's DESCRIPTION (HTML stripped), what is sent
+    std::string expectation;  // Autobahn's EXPECTATION, what the peer must do
+    std::vector<std::string> rfc;  // sections checked, e.g. {"RFC 6455 5.5", "RFC 6455 5.5.2"}
+    std::string requirement;  // the rule, restated in our own words
+    Level level = Level::must;
+
+    // Runs when the WebSocket opens (Autobahn's onOpen): queue sends, set timers, declare
+    // expectations.
+    std::function<void(Session&)> on_open;
+    // Replaces the default handling of a received message (record it, then close early once
+    // every expectation is met). Performance cases use it to send the next message.
+    std::function<void(Session&, const Event&)> on_message;
+
+    // Autobahn's suppressClose: never start the closing handshake automatically.
+    bool suppress_close = false;
+    // 7.x: a WRONG CODE close verdict also fails `behavior`.
+    bool wrong_code_fails = false;
+    // 7.1.6, 7.13.x: both columns are forced to INFORMATIONAL.
+    bool informational = false;
+    // Report the case duration (Autobahn's reportTime).
+    bool report_time = false;
+    // Any further adjustment after the judge (Autobahn cases that override onConnectionLost,
+    // e.g. 10.1.1 counting the frames it sent).
+    std::function<void(const Observation&, Verdict&)> adjust;
+};
+
+}  // namespace wsconform::harness

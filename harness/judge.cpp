@@ -1,0 +1,129 @@
+#include "harness/judge.h"
+
+#include <algorithm>
+
+#include "harness/case.h"
+
+namespace wsconform::harness {
+
+namespace {
+
+std::string join_codes(const std::vector<std::uint16_t>& codes) {
+    std::string out;
+    for (auto code : codes) {
+        if (!out.empty()) out += ',';
+        out += std::to_string(code);
+    }
+    return out;
+}
+
+}  // namespace
+
+Outcome overall_outcome(Behavior behavior, Behavior behavior_close, std::string* reason) {
+    auto say = [&](std::string text) {
+        if (reason) *reason = std::move(text);
+    };
+    if (behavior == Behavior::unimplemented) {
+        say("the peer did not negotiate what the case needs (behavior UNIMPLEMENTED)");
+        return Outcome::unimplemented;
+    }
+    if (behavior == Behavior::informational || behavior_close == Behavior::informational) {
+        say("informational case: the RFC leaves the outcome to the implementation");
+        return Outcome::informational;
+    }
+    const bool behavior_failed = behavior != Behavior::ok && behavior != Behavior::non_strict;
+    const bool close_failed = behavior_close == Behavior::failed ||
+                              behavior_close == Behavior::wrong_code ||
+                              behavior_close == Behavior::unclean;
+    if (behavior_failed && close_failed) {
+        say("both columns failed: behavior " + std::string(to_string(behavior)) +
+            ", behaviorClose " + std::string(to_string(behavior_close)));
+        return Outcome::fail;
+    }
+    if (behavior_failed) {
+        say("behavior " + std::string(to_string(behavior)));
+        return Outcome::fail;
+    }
+    if (close_failed) {
+        say("behaviorClose " + std::string(to_string(behavior_close)));
+        return Outcome::fail;
+    }
+    if (behavior == Behavior::non_strict) {
+        say("behavior NON-STRICT: acceptable, but not what the RFC prefers");
+        return Outcome::non_strict;
+    }
+    if (behavior_close == Behavior::failed_by_client) {
+        // RFC 6455 §7.1.1: the server SHOULD close the TCP connection first.
+        say("behaviorClose FAILED BY CLIENT: the server did not drop TCP after the closing "
+            "handshake");
+        return Outcome::non_strict;
+    }
+    say("both columns OK");
+    return Outcome::pass;
+}
+
+Verdict judge(const Case& c, const Observation& o) {
+    Verdict v;
+    v.behavior = o.scripted_behavior.value_or(Behavior::failed);
+    v.result = o.scripted_behavior ? o.scripted_result : "Actual events differ from any expected.";
+    v.result_close = "TCP connection was dropped without close handshake";
+
+    // AB:case/case.py onConnectionLost: the first alternative equal to what was received wins.
+    for (const auto& [behavior, events] : o.expected) {
+        if (events == o.received) {
+            v.behavior = behavior;
+            v.result = "Actual events match at least one expected.";
+            break;
+        }
+    }
+
+    if (o.was_open) {
+        const auto& ec = o.expected_close;
+        if (ec.closed_by_me != o.closed_by_me) {
+            v.behavior_close = Behavior::failed;
+            v.result_close = "The connection was failed by the wrong endpoint";
+        } else if (ec.require_clean && !o.was_clean) {
+            v.behavior_close = Behavior::unclean;
+            v.result_close = "The spec requires the connection to be failed cleanly here";
+        } else if (o.remote_close_code &&
+                   std::find(ec.close_codes.begin(), ec.close_codes.end(),
+                             *o.remote_close_code) == ec.close_codes.end()) {
+            v.behavior_close = Behavior::wrong_code;
+            v.result_close =
+                "The close code should have been " + join_codes(ec.close_codes) + " or empty";
+        } else if (!o.is_server && o.dropped_by_me) {
+            v.behavior_close = Behavior::failed_by_client;
+            v.result_close = "It is preferred that the server close the TCP connection";
+        } else {
+            v.behavior_close = Behavior::ok;
+            v.result_close = "Connection was properly closed";
+        }
+        // UTF-8 cases: if the wrong endpoint closed, the peer never noticed the bad bytes.
+        if (ec.closed_by_wrong_endpoint_is_fatal && ec.closed_by_me != o.closed_by_me)
+            v.behavior = Behavior::failed;
+    } else {
+        v.behavior_close = Behavior::failed;
+        v.result_close = "The WebSocket opening handshake was never completed!";
+    }
+
+    if (c.wrong_code_fails && v.behavior_close == Behavior::wrong_code) {
+        v.behavior = Behavior::failed;
+        v.result = v.result_close;
+    }
+    if (c.informational) {
+        if (v.behavior == Behavior::ok)
+            v.result = "The peer answered the way the first alternative describes.";
+        else if (v.behavior == Behavior::non_strict)
+            v.result = "The peer answered the way the second alternative describes.";
+        v.behavior = Behavior::informational;
+        v.behavior_close = Behavior::informational;
+    }
+    if (c.adjust) c.adjust(o, v);
+    if (!o.harness_error.empty() && v.behavior != Behavior::ok) {
+        v.result += " (" + o.harness_error + ")";
+    }
+    v.outcome = overall_outcome(v.behavior, v.behavior_close, &v.outcome_reason);
+    return v;
+}
+
+}  // namespace wsconform::harness

@@ -1,0 +1,63 @@
+// The judge: a pure function from what a case expected and what was observed to Autobahn's
+// two verdict columns (AB:case/case.py onConnectionLost), plus one overall outcome.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/events.h"
+
+namespace wsconform::harness {
+
+struct Case;
+
+// Everything the judge looks at, as recorded by the Session.
+struct Observation {
+    bool is_server = false;        // we played the server (testing a client)
+    bool was_open = false;         // the opening handshake completed
+    Expectations expected;         // as declared by the script
+    ExpectedClose expected_close;
+    std::vector<Event> received;
+    // Set by performance cases through Session::set_result().
+    std::optional<Behavior> scripted_behavior;
+    std::string scripted_result;
+
+    bool closed_by_me = false;   // we sent the first close frame (not as a reply)
+    bool failed_by_me = false;   // we failed the connection (violation or kill timer)
+    bool dropped_by_me = false;  // we closed the TCP connection
+    bool was_clean = false;      // close frames both ways (and, as client, the server dropped TCP)
+    std::string was_not_clean_reason;
+    bool was_close_handshake_timeout = false;
+    bool was_server_connection_drop_timeout = false;
+    bool was_open_handshake_timeout = false;
+    std::optional<std::uint16_t> local_close_code;
+    std::optional<std::string> local_close_reason;
+    std::optional<std::uint16_t> remote_close_code;
+    std::optional<std::string> remote_close_reason;
+    std::map<std::uint8_t, std::uint64_t> tx_frames;  // opcode -> count
+    std::map<std::uint8_t, std::uint64_t> rx_frames;
+    // Why the harness itself gave up (case deadline, connect error), if it did.
+    std::string harness_error;
+};
+
+struct Verdict {
+    Behavior behavior = Behavior::failed;
+    Behavior behavior_close = Behavior::failed;
+    std::string result;        // Autobahn's sentence for `behavior`
+    std::string result_close;  // and for `behaviorClose`
+    Outcome outcome = Outcome::fail;
+    std::string outcome_reason;  // which column decided, in one line
+};
+
+// Autobahn's judging, then the case's own adjustments (wrong_code_fails, informational,
+// adjust), then the overall outcome.
+Verdict judge(const Case& c, const Observation& o);
+
+// The overall outcome from the two columns (used by judge(), and by readers of Autobahn's
+// own reports, which carry only the columns).
+Outcome overall_outcome(Behavior behavior, Behavior behavior_close, std::string* reason = nullptr);
+
+}  // namespace wsconform::harness

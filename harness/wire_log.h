@@ -1,0 +1,64 @@
+// Every octet in and out of one case's connection, with timestamps and decoded frames, as
+// Autobahn's wirelog rows (AB:fuzzing.py logRxOctets/logTxFrame...). Bounded: payload
+// excerpts are cut, and past a row cap only a count of dropped rows is kept.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wsconform::harness {
+
+struct WireRow {
+    // "TO" octets sent, "RO" octets received, "TF" frame sent, "RF" frame received,
+    // "CT"/"CTE" continue-later set/fired, "KL"/"KLE" kill timer set/fired,
+    // "TI"/"TIE" close timer set/fired, "WLM" wire log switched, "NOTE" a harness remark.
+    std::string kind;
+    std::int64_t t_us = 0;   // microseconds since the connection started
+    std::uint64_t length = 0;  // octets/payload length (TO, RO, TF, RF)
+    std::string excerpt;     // the first bytes (at most kExcerptBytes) of the octets/payload
+    // Frames (TF/RF).
+    std::uint8_t opcode = 0;
+    bool fin = false;
+    std::uint8_t rsv = 0;
+    bool masked = false;
+    std::optional<std::string> mask_hex;
+    std::optional<std::uint64_t> repeat_length;  // TF: payload_len
+    std::optional<std::uint64_t> chopsize;       // TF
+    bool sync = false;                            // TO/TF
+    // Timers (CT, KL, TI): delay in seconds; CT/CTE: tag; WLM: enabled; NOTE: text.
+    double delay_s = 0;
+    std::string text;
+    bool enabled = false;
+};
+
+class WireLog {
+public:
+    static constexpr std::size_t kExcerptBytes = 256;
+    static constexpr std::size_t kMaxRows = 20000;
+
+    void add(WireRow row);
+    bool enabled() const noexcept { return enabled_; }
+    void set_enabled(bool on, std::int64_t t_us);
+
+    const std::vector<WireRow>& rows() const noexcept { return rows_; }
+    std::uint64_t dropped_rows() const noexcept { return dropped_; }
+
+    // Octet and frame statistics (Autobahn's rx/txOctetStats, rx/txFrameStats): kept even when
+    // the log is off.
+    std::map<std::uint64_t, std::uint64_t> rx_octets, tx_octets;  // read/write size -> count
+    std::map<std::uint8_t, std::uint64_t> rx_frames, tx_frames;   // opcode -> count
+
+private:
+    std::vector<WireRow> rows_;
+    std::uint64_t dropped_ = 0;
+    bool enabled_ = true;
+};
+
+// First `max` bytes as lowercase hex.
+std::string to_hex(std::string_view bytes, std::size_t max = SIZE_MAX);
+
+}  // namespace wsconform::harness
