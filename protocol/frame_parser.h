@@ -5,6 +5,13 @@
 // the end of a frame, or the first protocol violation. Feeding the same bytes whole, byte
 // by byte or in any other chunking gives the same sequence of headers, frame ends and error,
 // and the same concatenated payload bytes.
+//
+// Rules are judged as soon as the bytes they need are in: those of the first header byte
+// (opcode, RSV, FIN on control frames, message state), then the second (mask bit, 7-bit
+// control length), then the extended length (MSB, minimal form, caps). Text is validated
+// fail-fast: the bytes before the first invalid one are still delivered as payload, and the
+// next call returns invalid_utf8. Every event consumes the bytes it describes; frame_end of a
+// data frame (and of an empty control frame) consumes none, since its bytes came before.
 #pragma once
 
 #include <array>
@@ -15,6 +22,7 @@
 #include <system_error>
 
 #include "protocol/close.h"
+#include "protocol/error.h"
 #include "protocol/frame.h"
 #include "protocol/utf8.h"
 
@@ -38,7 +46,7 @@ struct ParserOptions {
 };
 
 class FrameParser {
-public:
+  public:
     enum class Status {
         need_more,  // all input consumed, no complete event
         header,     // a header was accepted; `header` is set
@@ -69,12 +77,21 @@ public:
     void set_permessage_deflate(bool on) noexcept { options_.permessage_deflate = on; }
     void reset() noexcept;
 
-private:
+  private:
     enum class State { header, payload, failed };
 
     Event fail(std::error_code ec) noexcept;
-    Event check_header(const FrameHeader& h, bool length_minimal) noexcept;
+    Event next_header(std::span<std::byte>& input) noexcept;
+    Event next_payload(std::span<std::byte>& input) noexcept;
+    // The rules split by the header byte they need, so that a violation is reported as soon
+    // as its byte arrives, in the same order whatever the chunking. Error{} means none (plain
+    // enums keep std::error_code construction off the per-frame path).
+    Error check_first_byte(std::uint8_t b0) const noexcept;
+    Error check_second_byte(std::uint8_t b0, std::uint8_t b1) const noexcept;
+    Error check_length(const FrameHeader& h, bool length_minimal) const noexcept;
+    Event accept_header(const FrameHeader& h) noexcept;
     Event end_frame() noexcept;
+    bool validating_text() const noexcept;
 
     ParserOptions options_;
     State state_ = State::header;

@@ -1,1 +1,3 @@
-int main() { return 0; }
+#include "harness/cli/commands.h"
+
+int main(int argc, char** argv) { return wsconform::cli::run(argc, argv); }

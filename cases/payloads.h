@@ -1,0 +1,146 @@
+// Helpers shared by the section files: payload builders, the write modes Autobahn varies
+// (plain, one write per frame, one octet per write) and the close outcomes that recur.
+// Internal to cases/.
+#pragma once
+
+// GCC 12 (-Wextra) warns about every member a designated initializer leaves out, which is the
+// point of designated initializers in this catalogue. Only the section files include this.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "harness/case.h"
+#include "harness/events.h"
+#include "harness/session.h"
+#include "protocol/frame.h"
+
+namespace wsconform::cases::detail {
+
+using namespace std::chrono_literals;
+namespace opcode = protocol::opcode;
+
+using harness::Case;
+using harness::Event;
+using harness::ExpectedClose;
+using harness::FrameSpec;
+using harness::Level;
+using harness::Session;
+
+// "00fffe" -> the three octets 0x00 0xff 0xfe. The digits are literals in our own sources,
+// so a bad digit is a bug in the catalogue: it aborts at start-up and the catalogue test
+// catches it before anyone runs a case.
+inline std::string hex(std::string_view digits) {
+    auto bad = [digits] {
+        std::fprintf(stderr, "wsconform: bad hex payload literal \"%.*s\"\n",
+                     static_cast<int>(digits.size()), digits.data());
+        std::abort();
+    };
+    auto nibble = [&bad](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        bad();
+        return 0;
+    };
+    if (digits.size() % 2 != 0) bad();
+    std::string out;
+    out.reserve(digits.size() / 2);
+    for (std::size_t i = 0; i < digits.size(); i += 2)
+        out.push_back(static_cast<char>(nibble(digits[i]) * 16 + nibble(digits[i + 1])));
+    return out;
+}
+
+// The lower-case hex of `bytes`, for descriptions ("0xcebae1").
+inline std::string to_hex(std::string_view bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char b : bytes) {
+        out.push_back(kDigits[b >> 4]);
+        out.push_back(kDigits[b & 0xf]);
+    }
+    return out;
+}
+
+// How the octets of each frame go onto the wire. Autobahn repeats many cases three times,
+// changing only this.
+enum class WriteMode {
+    plain,   // frames may be coalesced into one write
+    sync,    // each frame in a write of its own (Autobahn's sync=True)
+    octets,  // each frame written one octet at a time (Autobahn's chopsize=1)
+};
+
+inline FrameSpec written(FrameSpec frame, WriteMode mode) {
+    if (mode == WriteMode::sync) frame.sync = true;
+    if (mode == WriteMode::octets) frame.chopsize = 1;
+    return frame;
+}
+
+// A phrase appended to descriptions: "", " Each frame is written on its own.", ...
+inline std::string_view write_mode_note(WriteMode mode) {
+    switch (mode) {
+        case WriteMode::plain:
+            return "";
+        case WriteMode::sync:
+            return " Each frame goes out in a TCP write of its own.";
+        case WriteMode::octets:
+            return " Every frame is written one octet per TCP write.";
+    }
+    return "";
+}
+
+// The close outcomes, as Autobahn's expectedClose.
+// We close with 1000 once the expected events arrived; the handshake must complete cleanly.
+inline ExpectedClose we_close_normally() {
+    return {.closed_by_me = true, .close_codes = {1000}, .require_clean = true};
+}
+// The peer must fail the connection: a close frame with `code`, or simply dropping TCP.
+inline ExpectedClose peer_fails(std::uint16_t code) {
+    return {.closed_by_me = false, .close_codes = {code}, .require_clean = false};
+}
+// The same for invalid UTF-8, where the wrong endpoint closing also fails `behavior`.
+inline ExpectedClose peer_fails_on_utf8() {
+    return {.closed_by_me = false,
+            .close_codes = {1007},
+            .require_clean = false,
+            .closed_by_wrong_endpoint_is_fatal = true};
+}
+
+// Shared expectation sentences.
+inline constexpr std::string_view kEchoThenClose =
+    "The peer echoes the message unchanged; we then close normally with 1000.";
+inline constexpr std::string_view kFailProtocol =
+    "The peer fails the connection: a close frame with 1002, or a plain TCP drop. Nothing is "
+    "echoed.";
+inline constexpr std::string_view kFailUtf8 =
+    "The peer fails the connection: a close frame with 1007, or a plain TCP drop. Nothing is "
+    "echoed.";
+
+// Autobahn's shape for a frame the peer must reject (3.x, 4.x): optionally a valid text
+// message first, whose echo is expected (OK) though a peer that fails before echoing it is
+// tolerated (NON-STRICT); then the bad frame; then, in that variant, a Ping whose Pong must
+// never come. The peer fails the connection with 1002.
+inline void send_rejected_frame(Session& s, const FrameSpec& bad, bool valid_message_first,
+                                WriteMode mode = WriteMode::plain) {
+    static const std::string kValid = "Hello, world!";
+    if (valid_message_first) {
+        s.expect(harness::Behavior::ok, {harness::text_message(kValid)});
+        s.expect(harness::Behavior::non_strict, {});
+    } else {
+        s.expect(harness::Behavior::ok, {});
+    }
+    s.expect_close(peer_fails(1002));
+    if (valid_message_first)
+        s.send_frame(written({.opcode = opcode::text, .payload = kValid}, mode));
+    s.send_frame(written(bad, mode));
+    if (valid_message_first) s.send_frame(written({.opcode = opcode::ping}, mode));
+    s.kill_after(1s);
+}
+
+}  // namespace wsconform::cases::detail

@@ -1,0 +1,874 @@
+#include "harness/case_session.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <ctime>
+
+#include "harness/clock.h"
+#include "protocol/close.h"
+#include "protocol/error.h"
+#include "protocol/handshake.h"
+#include "protocol/http.h"
+#include "protocol/mask.h"
+
+namespace wsconform::harness {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using protocol::FrameHeader;
+using protocol::FrameParser;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kMaxHandshakeBytes = 16 * 1024;
+constexpr std::size_t kMaxRecordedEvents = 100000;
+// Autobahn|Python re-enters the reactor for 10 us after each chopped or synced write so the
+// octets leave as their own TCP segments (_QUEUED_WRITE_DELAY).
+constexpr auto kOwnWritePause = std::chrono::microseconds(10);
+
+std::string repeat_to(std::string_view pattern, std::size_t length) {
+    std::string out;
+    if (pattern.empty()) return out;
+    out.reserve(length);
+    while (out.size() + pattern.size() <= length) out.append(pattern);
+    out.append(pattern.substr(0, length - out.size()));
+    return out;
+}
+
+}  // namespace
+
+CaseSession::CaseSession(asio::io_context& io, const Case& test, SessionConfig config, Done done)
+    : io_(io),
+      test_(test),
+      config_(std::move(config)),
+      done_(std::move(done)),
+      socket_(io),
+      deadline_(io),
+      close_handshake_timer_(io),
+      drop_timer_(io),
+      write_pause_(io),
+      rng_(std::random_device{}()),
+      read_buffer_(kReadChunk) {
+    result_.test = &test_;
+    result_.agent = config_.agent;
+    result_.case_number = config_.case_number;
+    result_.started = utc_timestamp_now();
+    started_at_ = std::chrono::steady_clock::now();
+}
+
+CaseSession::~CaseSession() = default;
+
+std::int64_t CaseSession::now_us() const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now() - started_at_)
+        .count();
+}
+
+void CaseSession::note(std::string text) {
+    WireRow row;
+    row.kind = "NOTE";
+    row.t_us = now_us();
+    row.text = std::move(text);
+    result_.wirelog.add(std::move(row));
+}
+
+protocol::MaskKey CaseSession::random_mask() {
+    const auto r = rng_();
+    protocol::MaskKey key;
+    for (int i = 0; i < 4; ++i) key[i] = static_cast<std::uint8_t>(r >> (8 * i));
+    return key;
+}
+
+asio::steady_timer& CaseSession::new_timer() {
+    timers_.push_back(std::make_unique<asio::steady_timer>(io_));
+    return *timers_.back();
+}
+
+// The hard deadline always lies past every timer the case set, by case_grace plus the close
+// handshake and drop timeouts, so Autobahn's own timers decide first.
+void CaseSession::arm_deadline(Duration from_now) {
+    auto at = std::chrono::steady_clock::now() + from_now + config_.timeouts.case_grace +
+              config_.timeouts.close_handshake + config_.timeouts.server_drop;
+    if (config_.timeouts.case_limit.count() > 0)
+        at = std::min(at, started_at_ + config_.timeouts.case_limit);
+    if (at <= deadline_at_) return;
+    deadline_at_ = at;
+    deadline_.expires_at(at);
+    deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec || self->finished_) return;
+        if (std::chrono::steady_clock::now() < self->deadline_at_) return;  // re-armed later
+        self->result_.observation.harness_error = "case deadline exceeded";
+        self->note("case deadline exceeded: the harness ends the case");
+        if (self->state_ != State::closed) {
+            self->drop_connection(true);
+        } else {
+            self->close_socket();
+            self->finish();
+        }
+    });
+}
+
+// ---------------------------------------------------------------- opening handshake (client)
+
+void CaseSession::start_as_client(std::vector<tcp::endpoint> addresses, std::string host_header,
+                                  std::string target) {
+    is_server_ = false;
+    result_.is_server = false;
+    result_.observation.is_server = false;
+    addresses_ = std::move(addresses);
+    host_header_ = std::move(host_header);
+    target_ = std::move(target);
+    parser_ = FrameParser({.role = protocol::Role::client,
+                           .close_code_policy = protocol::CloseCodePolicy::autobahn});
+    arm_deadline(config_.timeouts.open_handshake);
+    connect_next(0);
+}
+
+void CaseSession::connect_next(std::size_t index) {
+    if (index >= addresses_.size()) {
+        connection_lost(start_error_.empty() ? "no address to connect to" : start_error_);
+        return;
+    }
+    socket_.async_connect(addresses_[index], [self = shared_from_this(), index](
+                                                 const boost::system::error_code& ec) {
+        if (self->finished_) return;
+        if (ec) {
+            self->start_error_ = "connect failed: " + ec.message();
+            boost::system::error_code ignored;
+            self->socket_.close(ignored);
+            self->connect_next(index + 1);
+            return;
+        }
+        self->on_connected();
+    });
+}
+
+void CaseSession::on_connected() {
+    boost::system::error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+    std::array<std::uint8_t, 16> nonce;
+    for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
+    key_ = protocol::make_key(nonce);
+    std::vector<std::string> headers{"User-Agent: wsconform/" WSCONFORM_VERSION_STRING,
+                                     "Pragma: no-cache", "Cache-Control: no-cache"};
+    headers.insert(headers.end(), config_.extra_headers.begin(), config_.extra_headers.end());
+    result_.http_request = protocol::build_upgrade_request(host_header_, target_, key_, headers);
+    queue_bytes(result_.http_request, std::nullopt, false);
+
+    auto& open_timer = new_timer();
+    open_timer.expires_after(config_.timeouts.open_handshake);
+    open_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec || self->finished_ || self->state_ != State::connecting) return;
+        self->result_.observation.was_open_handshake_timeout = true;
+        self->result_.observation.was_not_clean_reason =
+            "peer did not finish (in time) the opening handshake";
+        self->drop_connection(true);
+    });
+    read_handshake_response();
+}
+
+void CaseSession::read_handshake_response() {
+    socket_.async_read_some(
+        asio::buffer(read_buffer_),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+            if (self->finished_ || self->state_ == State::closed) return;
+            if (ec) {
+                self->connection_lost("opening handshake: " + ec.message());
+                return;
+            }
+            self->result_.wirelog.rx_octets[n]++;
+            const auto* data = reinterpret_cast<const char*>(self->read_buffer_.data());
+            WireRow row;
+            row.kind = "RO";
+            row.t_us = self->now_us();
+            row.length = n;
+            row.excerpt.assign(data, std::min(n, WireLog::kExcerptBytes));
+            self->result_.wirelog.add(std::move(row));
+            self->handshake_buffer_.append(data, n);
+
+            protocol::HttpMessage response;
+            auto parsed = protocol::parse_http_head(self->handshake_buffer_, false, response,
+                                                    kMaxHandshakeBytes);
+            if (parsed.status == protocol::HttpParse::Status::need_more) {
+                self->read_handshake_response();
+                return;
+            }
+            if (parsed.status == protocol::HttpParse::Status::error) {
+                self->result_.http_response = self->handshake_buffer_.substr(0, kMaxHandshakeBytes);
+                self->result_.observation.harness_error =
+                    "opening handshake: " + parsed.error.message();
+                self->drop_connection(true);
+                return;
+            }
+            self->result_.http_response = self->handshake_buffer_.substr(0, parsed.consumed);
+            protocol::UpgradeResponse info;
+            const std::vector<std::string> no_protocols;
+            const std::vector<std::string> no_extensions;
+            if (auto err = protocol::check_upgrade_response(response, self->key_, no_protocols,
+                                                            no_extensions, info)) {
+                self->result_.observation.harness_error = "opening handshake: " + err.message();
+                self->drop_connection(true);
+                return;
+            }
+            std::string leftover = self->handshake_buffer_.substr(parsed.consumed);
+            self->handshake_buffer_.clear();
+            self->handshake_buffer_.shrink_to_fit();
+            self->on_open();
+            if (self->finished_) return;
+            if (!leftover.empty()) {
+                std::memcpy(self->read_buffer_.data(), leftover.data(), leftover.size());
+                self->on_bytes(leftover.size());
+            }
+            if (!self->finished_) self->read_more();
+        });
+}
+
+// ---------------------------------------------------------------- opening handshake (server)
+
+void CaseSession::start_as_server(tcp::socket socket, std::string request, std::string response,
+                                  std::string leftover) {
+    is_server_ = true;
+    result_.is_server = true;
+    result_.observation.is_server = true;
+    socket_ = std::move(socket);
+    boost::system::error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+    parser_ = FrameParser({.role = protocol::Role::server,
+                           .close_code_policy = protocol::CloseCodePolicy::autobahn});
+    result_.http_request = std::move(request);
+    result_.http_response = std::move(response);
+    arm_deadline(config_.timeouts.open_handshake);
+    on_open();
+    if (finished_) return;
+    if (!leftover.empty() && leftover.size() <= read_buffer_.size()) {
+        std::memcpy(read_buffer_.data(), leftover.data(), leftover.size());
+        on_bytes(leftover.size());
+    }
+    if (!finished_) read_more();
+}
+
+// ---------------------------------------------------------------- the open connection
+
+void CaseSession::on_open() {
+    state_ = State::open;
+    opened_at_ = std::chrono::steady_clock::now();
+    result_.observation.was_open = true;
+    if (test_.on_open) test_.on_open(*this);
+}
+
+void CaseSession::read_more() {
+    if (reading_ || socket_closed_) return;
+    reading_ = true;
+    socket_.async_read_some(
+        asio::buffer(read_buffer_),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+            self->reading_ = false;
+            if (self->finished_) return;
+            if (ec) {
+                self->connection_lost(ec == asio::error::eof ? "peer closed the TCP connection"
+                                                             : "read: " + ec.message());
+                return;
+            }
+            self->on_bytes(n);
+            if (!self->finished_) self->read_more();
+        });
+}
+
+void CaseSession::on_bytes(std::size_t n) {
+    auto& log = result_.wirelog;
+    log.rx_octets[n]++;
+    if (log.enabled()) {
+        WireRow row;
+        row.kind = "RO";
+        row.t_us = now_us();
+        row.length = n;
+        row.excerpt.assign(reinterpret_cast<const char*>(read_buffer_.data()),
+                           std::min(n, WireLog::kExcerptBytes));
+        log.add(std::move(row));
+    }
+    if (parser_failed_ || state_ == State::closed) return;  // draining after we failed
+
+    // A frame's end can come with no further input (a zero-length frame, or a payload that
+    // ended exactly at the end of this read), so loop until the parser asks for more.
+    std::span<std::byte> input(read_buffer_.data(), n);
+    while (!finished_ && state_ != State::closed) {
+        auto ev = parser_.next(input);
+        switch (ev.status) {
+            case FrameParser::Status::need_more:
+                break;
+            case FrameParser::Status::header:
+                frame_excerpt_.clear();
+                break;
+            case FrameParser::Status::payload: {
+                const auto* p = reinterpret_cast<const char*>(ev.payload.data());
+                if (frame_excerpt_.size() < WireLog::kExcerptBytes)
+                    frame_excerpt_.append(
+                        p, std::min(ev.payload.size(), WireLog::kExcerptBytes - frame_excerpt_.size()));
+                if (message_.size() + ev.payload.size() > config_.max_message) {
+                    message_overflow_ = true;
+                } else {
+                    message_.append(p, ev.payload.size());
+                }
+                break;
+            }
+            case FrameParser::Status::frame_end:
+                handle_frame_end(ev);
+                break;
+            case FrameParser::Status::error: {
+                parser_failed_ = true;
+                note("peer violated the protocol: " + ev.error.message());
+                fail_connection(protocol::close_code_for(ev.error), ev.error.message());
+                return;
+            }
+        }
+        if (ev.status == FrameParser::Status::need_more) break;
+    }
+}
+
+void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
+    const auto& h = ev.header;
+    auto& log = result_.wirelog;
+    log.rx_frames[h.opcode]++;
+    std::string control;
+    if (protocol::is_control(h.opcode))
+        control.assign(reinterpret_cast<const char*>(ev.payload.data()), ev.payload.size());
+    if (log.enabled()) {
+        WireRow row;
+        row.kind = "RF";
+        row.t_us = now_us();
+        row.length = h.payload_length;
+        row.excerpt = protocol::is_control(h.opcode) ? control : frame_excerpt_;
+        row.opcode = h.opcode;
+        row.fin = h.fin;
+        row.rsv = h.rsv;
+        row.masked = h.masked;
+        if (h.masked) row.mask_hex = to_hex({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+        log.add(std::move(row));
+    }
+
+    switch (h.opcode) {
+        case protocol::opcode::ping:
+            // Autobahn|Python answers pings itself and does not record them.
+            if (state_ == State::open) {
+                FrameHeader pong{.fin = true, .opcode = protocol::opcode::pong};
+                queue_frame(pong, control, std::nullopt, false);
+            }
+            return;
+        case protocol::opcode::pong:
+            record(pong(std::move(control)));
+            finish_when_done();
+            return;
+        case protocol::opcode::close: {
+            protocol::ClosePayload cp;
+            std::optional<std::uint16_t> code;
+            std::optional<std::string> reason;
+            const auto bytes = std::as_bytes(std::span(control.data(), control.size()));
+            if (!protocol::parse_close_payload(bytes, cp, protocol::CloseCodePolicy::autobahn)) {
+                code = cp.code;
+                if (cp.code && control.size() > 2) reason = std::string(cp.reason);
+            }
+            on_close_frame(code, reason);
+            return;
+        }
+        default:
+            break;
+    }
+    if (ev.message_end) {
+        if (message_overflow_) {
+            message_overflow_ = false;
+            message_.clear();
+            note("message larger than --max-message (" + std::to_string(config_.max_message) +
+                 " bytes)");
+            fail_connection(protocol::close_code::message_too_big, "message too big");
+            return;
+        }
+        on_message_complete(ev.message_opcode == protocol::opcode::binary);
+    }
+}
+
+void CaseSession::on_message_complete(bool binary) {
+    Event event{Event::Kind::message, binary, std::move(message_)};
+    message_.clear();
+    if (test_.on_message) {
+        test_.on_message(*this, event);
+        return;
+    }
+    record(std::move(event));
+    finish_when_done();
+}
+
+// AB:case/case.py finishWhenDone: once what was received equals *every* expected list, and
+// the case expects us to close, start the closing handshake right away.
+void CaseSession::finish_when_done() {
+    auto& o = result_.observation;
+    for (const auto& [behavior, events] : o.expected)
+        if (events != o.received) return;
+    if (o.expected_close.closed_by_me && !test_.suppress_close && state_ == State::open) {
+        const auto code = o.expected_close.close_codes.empty()
+                              ? std::optional<std::uint16_t>{}
+                              : std::optional<std::uint16_t>{o.expected_close.close_codes.front()};
+        send_close_frame(code, std::nullopt, false);
+    }
+}
+
+// ABPY onCloseFrame.
+void CaseSession::on_close_frame(std::optional<std::uint16_t> code,
+                                 std::optional<std::string> reason) {
+    auto& o = result_.observation;
+    o.remote_close_code = code;
+    o.remote_close_reason = std::move(reason);
+    if (state_ == State::closing) {
+        close_handshake_timer_.cancel();
+        o.was_clean = true;
+        if (is_server_) {
+            drop_connection(true);
+        } else {
+            drop_timer_.expires_after(config_.timeouts.server_drop);
+            drop_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+                if (ec || self->finished_ || self->state_ == State::closed) return;
+                auto& o = self->result_.observation;
+                o.was_clean = false;
+                o.was_not_clean_reason = "server did not drop TCP connection (in time)";
+                o.was_server_connection_drop_timeout = true;
+                self->drop_connection(true);
+            });
+        }
+    } else if (state_ == State::open) {
+        o.was_clean = true;
+        send_close_frame(protocol::close_code::normal, std::nullopt, true);
+        if (is_server_) {
+            drop_connection(false);
+        } else {
+            // Autobahn|Python would wait for the server without limit here; we bound it.
+            drop_timer_.expires_after(config_.timeouts.server_drop);
+            drop_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+                if (ec || self->finished_ || self->state_ == State::closed) return;
+                self->note("server did not drop TCP after the closing handshake");
+                self->drop_connection(true);
+            });
+        }
+    } else {
+        o.was_clean = false;
+    }
+}
+
+// ---------------------------------------------------------------- closing and failing
+
+void CaseSession::send_close_frame(std::optional<std::uint16_t> code,
+                                   std::optional<std::string> reason, bool is_reply) {
+    if (state_ != State::open) return;
+    std::string payload;
+    if (code) {
+        payload.push_back(static_cast<char>(*code >> 8));
+        payload.push_back(static_cast<char>(*code & 0xff));
+    }
+    if (reason) payload += *reason;
+    FrameHeader h{.fin = true, .opcode = protocol::opcode::close};
+    queue_frame(h, payload, std::nullopt, false);
+    state_ = State::closing;
+    auto& o = result_.observation;
+    o.closed_by_me = !is_reply;
+    o.local_close_code = code;
+    o.local_close_reason = reason;
+    if (o.closed_by_me) {
+        close_handshake_timer_.expires_after(config_.timeouts.close_handshake);
+        close_handshake_timer_.async_wait(
+            [self = shared_from_this()](const boost::system::error_code& ec) {
+                if (ec || self->finished_ || self->state_ == State::closed) return;
+                auto& o = self->result_.observation;
+                o.was_clean = false;
+                o.was_not_clean_reason = "peer did not respond (in time) in closing handshake";
+                o.was_close_handshake_timeout = true;
+                self->drop_connection(true);
+            });
+    }
+}
+
+// ABPY failConnection with failByDrop = false, as the suite runs it.
+void CaseSession::fail_connection(std::uint16_t code, std::string reason) {
+    if (state_ == State::closed) return;
+    result_.observation.failed_by_me = true;
+    if (state_ != State::closing) {
+        if (reason.size() > 123) reason.resize(123);
+        send_close_frame(code, std::move(reason), false);
+    } else {
+        drop_connection(false);
+    }
+}
+
+void CaseSession::drop_connection(bool abortive) {
+    if (state_ == State::closed) return;
+    result_.observation.dropped_by_me = true;
+    state_ = State::closed;
+    if (!abortive && (writing_ || !write_queue_.empty())) {
+        close_after_flush_ = true;
+        return;
+    }
+    close_socket();
+    finish();
+}
+
+void CaseSession::close_socket() {
+    if (socket_closed_) return;
+    socket_closed_ = true;
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+}
+
+void CaseSession::connection_lost(std::string why) {
+    if (finished_) return;
+    if (state_ != State::closed) {
+        auto& o = result_.observation;
+        if (!o.was_clean && !o.dropped_by_me && o.was_not_clean_reason.empty())
+            o.was_not_clean_reason =
+                "peer dropped the TCP connection without previous WebSocket closing handshake";
+        if (state_ == State::connecting && o.harness_error.empty()) o.harness_error = why;
+        state_ = State::closed;
+    }
+    note(why);
+    close_socket();
+    finish();
+}
+
+void CaseSession::abort(std::string why) {
+    if (finished_) return;
+    result_.observation.harness_error = why;
+    note(why);
+    if (state_ != State::closed) result_.observation.dropped_by_me = true;
+    state_ = State::closed;
+    close_socket();
+    finish();
+}
+
+void CaseSession::finish() {
+    if (finished_) return;
+    finished_ = true;
+    boost::system::error_code ignored;
+    deadline_.cancel();
+    close_handshake_timer_.cancel();
+    drop_timer_.cancel();
+    write_pause_.cancel();
+    for (auto& t : timers_) t->cancel();
+    close_socket();
+    auto& o = result_.observation;
+    o.tx_frames = result_.wirelog.tx_frames;
+    o.rx_frames = result_.wirelog.rx_frames;
+    if (o.was_open) {
+        result_.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - opened_at_)
+                                  .count();
+    }
+    result_.verdict = judge(test_, o);
+    if (done_) {
+        auto done = std::move(done_);
+        done(std::move(result_));
+    }
+}
+
+// ---------------------------------------------------------------- sending
+
+void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view payload,
+                              std::optional<std::size_t> chopsize, bool sync,
+                              protocol::LengthForm form,
+                              std::optional<std::uint64_t> repeat_length, bool key_given) {
+    if (socket_closed_) return;
+    FrameHeader header = header_in;
+    header.payload_length = payload.size();
+    // We mask as a client must (RFC 6455 5.3), with a fresh key per frame unless the case
+    // chose one; as a server we mask only when the case asks for it.
+    if (!is_server_) {
+        header.masked = true;
+        if (!key_given) header.mask_key = random_mask();
+    } else {
+        header.masked = key_given;
+    }
+    auto& log = result_.wirelog;
+    log.tx_frames[header.opcode]++;
+    if (log.enabled()) {
+        WireRow row;
+        row.kind = "TF";
+        row.t_us = now_us();
+        row.length = payload.size();
+        row.excerpt.assign(payload.substr(0, WireLog::kExcerptBytes));
+        row.opcode = header.opcode;
+        row.fin = header.fin;
+        row.rsv = header.rsv;
+        row.masked = header.masked;
+        if (header.masked)
+            row.mask_hex = to_hex({reinterpret_cast<const char*>(header.mask_key.data()), 4});
+        row.repeat_length = repeat_length;
+        row.chopsize = chopsize;
+        row.sync = sync;
+        log.add(std::move(row));
+    }
+    std::array<std::byte, protocol::kMaxHeaderSize> head;
+    const auto head_size = protocol::encode_header(header, head, form);
+    std::string bytes;
+    bytes.reserve(head_size + payload.size());
+    bytes.append(reinterpret_cast<const char*>(head.data()), head_size);
+    bytes.append(payload);
+    if (header.masked && !payload.empty()) {
+        auto body = std::as_writable_bytes(std::span(bytes.data() + head_size, payload.size()));
+        protocol::apply_mask(body, header.mask_key, 0);
+    }
+    queue_bytes(std::move(bytes), chopsize, sync);
+}
+
+void CaseSession::queue_bytes(std::string bytes, std::optional<std::size_t> chopsize, bool sync) {
+    if (socket_closed_) return;
+    if (chopsize && *chopsize > 0) {
+        for (std::size_t i = 0; i < bytes.size(); i += *chopsize)
+            write_queue_.push_back({bytes.substr(i, *chopsize), true});
+        if (bytes.empty()) write_queue_.push_back({std::string(), true});
+    } else {
+        write_queue_.push_back({std::move(bytes), sync});
+    }
+    if (!writing_) {
+        // Coalesce what the script queues in this turn, as Twisted's transport does.
+        writing_ = true;
+        asio::post(io_, [self = shared_from_this()] { self->pump_writes(); });
+    }
+}
+
+void CaseSession::pump_writes() {
+    if (socket_closed_ || write_queue_.empty()) {
+        writing_ = false;
+        write_queue_.clear();
+        if (close_after_flush_) {
+            close_after_flush_ = false;
+            close_socket();
+            finish();
+        }
+        return;
+    }
+    bool own_write = write_queue_.front().own_write;
+    write_buffer_ = std::move(write_queue_.front().bytes);
+    write_queue_.pop_front();
+    if (!own_write) {
+        while (!write_queue_.empty() && !write_queue_.front().own_write) {
+            write_buffer_ += write_queue_.front().bytes;
+            write_queue_.pop_front();
+        }
+    }
+    auto& log = result_.wirelog;
+    log.tx_octets[write_buffer_.size()]++;
+    if (log.enabled()) {
+        WireRow row;
+        row.kind = "TO";
+        row.t_us = now_us();
+        row.length = write_buffer_.size();
+        row.excerpt = write_buffer_.substr(0, WireLog::kExcerptBytes);
+        row.sync = own_write;
+        log.add(std::move(row));
+    }
+    asio::async_write(
+        socket_, asio::buffer(write_buffer_),
+        [self = shared_from_this(), own_write](const boost::system::error_code& ec, std::size_t) {
+            if (self->finished_) return;
+            if (ec) {
+                self->writing_ = false;
+                self->write_queue_.clear();
+                if (self->close_after_flush_) {
+                    self->close_socket();
+                    self->finish();
+                    return;
+                }
+                self->note("write: " + ec.message());
+                // A reset usually shows up on the read side too; let it end the case there.
+                return;
+            }
+            if (own_write) {
+                self->write_pause_.expires_after(kOwnWritePause);
+                self->write_pause_.async_wait(
+                    [self](const boost::system::error_code&) { self->pump_writes(); });
+            } else {
+                self->pump_writes();
+            }
+        });
+}
+
+void CaseSession::send_frame(FrameSpec f) {
+    FrameHeader h{.fin = f.fin, .rsv = f.rsv, .opcode = f.opcode};
+    if (f.mask) h.mask_key = *f.mask;
+    if (f.payload_len) {
+        queue_frame(h, repeat_to(f.payload, *f.payload_len), f.chopsize, f.sync, f.length_form,
+                    f.payload_len, f.mask.has_value());
+    } else {
+        queue_frame(h, f.payload, f.chopsize, f.sync, f.length_form, std::nullopt,
+                    f.mask.has_value());
+    }
+}
+
+// ABPY sendMessage: only while open; fragments of `fragment_size`, else autoFragmentSize.
+void CaseSession::send_message(std::string payload, bool binary,
+                               std::optional<std::size_t> fragment_size) {
+    if (state_ != State::open) return;
+    const std::uint8_t op = binary ? protocol::opcode::binary : protocol::opcode::text;
+    std::size_t size = fragment_size.value_or(auto_fragment_size_);
+    if (size == 0 || payload.size() <= size) {
+        FrameHeader h{.fin = true, .opcode = op};
+        queue_frame(h, payload, std::nullopt, false);
+        return;
+    }
+    for (std::size_t i = 0; i < payload.size(); i += size) {
+        const bool last = i + size >= payload.size();
+        FrameHeader h{.fin = last, .opcode = i == 0 ? op : protocol::opcode::continuation};
+        queue_frame(h, std::string_view(payload).substr(i, size), std::nullopt, false);
+    }
+}
+
+void CaseSession::send_raw(std::string bytes, std::optional<std::size_t> chopsize, bool sync) {
+    queue_bytes(std::move(bytes), chopsize, sync);
+}
+
+void CaseSession::begin_frame(std::uint8_t opcode, std::uint64_t length) {
+    FrameHeader h{.fin = true, .opcode = opcode, .payload_length = length};
+    h.masked = !is_server_;
+    if (h.masked) h.mask_key = random_mask();
+    pending_masked_ = h.masked;
+    pending_mask_ = h.mask_key;
+    pending_mask_offset_ = 0;
+    pending_frame_bytes_ = length;
+    result_.wirelog.tx_frames[opcode]++;
+    if (result_.wirelog.enabled()) {
+        WireRow row;
+        row.kind = "TF";
+        row.t_us = now_us();
+        row.length = length;
+        row.opcode = opcode;
+        row.fin = true;
+        row.masked = h.masked;
+        if (h.masked) row.mask_hex = to_hex({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+        row.text = "header only; payload follows in separate writes";
+        result_.wirelog.add(std::move(row));
+    }
+    std::array<std::byte, protocol::kMaxHeaderSize> head;
+    const auto n = protocol::encode_header(h, head);
+    queue_bytes(std::string(reinterpret_cast<const char*>(head.data()), n), std::nullopt, true);
+}
+
+void CaseSession::send_frame_data(std::string chunk) {
+    if (pending_masked_) {
+        auto span = std::as_writable_bytes(std::span(chunk.data(), chunk.size()));
+        pending_mask_offset_ = protocol::apply_mask(span, pending_mask_, pending_mask_offset_);
+    }
+    pending_frame_bytes_ -= std::min<std::uint64_t>(pending_frame_bytes_, chunk.size());
+    queue_bytes(std::move(chunk), std::nullopt, true);
+}
+
+void CaseSession::send_close(std::optional<std::uint16_t> code, std::optional<std::string> reason) {
+    send_close_frame(code, std::move(reason), false);
+}
+
+// ---------------------------------------------------------------- timers
+
+void CaseSession::continue_later(Duration delay, std::function<void(Session&)> then,
+                                 std::string tag) {
+    WireRow row;
+    row.kind = "CT";
+    row.t_us = now_us();
+    row.delay_s = delay.count() / 1000.0;
+    row.text = tag;
+    result_.wirelog.add(std::move(row));
+    arm_deadline(delay);
+    auto& timer = new_timer();
+    timer.expires_after(delay);
+    timer.async_wait([self = shared_from_this(), then = std::move(then),
+                      tag = std::move(tag)](const boost::system::error_code& ec) {
+        if (ec || self->finished_ || self->state_ == State::closed) return;
+        WireRow row;
+        row.kind = "CTE";
+        row.t_us = self->now_us();
+        row.text = tag;
+        self->result_.wirelog.add(std::move(row));
+        then(*self);
+    });
+}
+
+void CaseSession::kill_after(Duration delay) {
+    WireRow row;
+    row.kind = "KL";
+    row.t_us = now_us();
+    row.delay_s = delay.count() / 1000.0;
+    result_.wirelog.add(std::move(row));
+    arm_deadline(delay);
+    auto& timer = new_timer();
+    timer.expires_after(delay);
+    timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec || self->finished_ || self->state_ == State::closed) return;
+        WireRow row;
+        row.kind = "KLE";
+        row.t_us = self->now_us();
+        self->result_.wirelog.add(std::move(row));
+        self->fail_connection(protocol::close_code::going_away, "Going Away");
+    });
+}
+
+void CaseSession::close_after(Duration delay) {
+    WireRow row;
+    row.kind = "TI";
+    row.t_us = now_us();
+    row.delay_s = delay.count() / 1000.0;
+    result_.wirelog.add(std::move(row));
+    arm_deadline(delay);
+    auto& timer = new_timer();
+    timer.expires_after(delay);
+    timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec || self->finished_ || self->state_ == State::closed) return;
+        WireRow row;
+        row.kind = "TIE";
+        row.t_us = self->now_us();
+        self->result_.wirelog.add(std::move(row));
+        self->send_close_frame(std::nullopt, std::nullopt, false);
+    });
+}
+
+// ---------------------------------------------------------------- expectations
+
+void CaseSession::expect(Behavior behavior, std::vector<Event> events) {
+    auto& expected = result_.observation.expected;
+    for (auto& [b, e] : expected) {
+        if (b == behavior) {
+            e = std::move(events);
+            return;
+        }
+    }
+    expected.emplace_back(behavior, std::move(events));
+}
+
+void CaseSession::expect_close(ExpectedClose close) {
+    result_.observation.expected_close = std::move(close);
+}
+
+void CaseSession::record(Event event) {
+    auto& received = result_.observation.received;
+    if (received.size() >= kMaxRecordedEvents) {
+        if (state_ == State::open) {
+            note("peer sent more than " + std::to_string(kMaxRecordedEvents) + " events");
+            fail_connection(protocol::close_code::policy_violation, "too many messages");
+        }
+        return;
+    }
+    received.push_back(std::move(event));
+}
+
+void CaseSession::set_result(Behavior behavior, std::string text) {
+    result_.observation.scripted_behavior = behavior;
+    result_.observation.scripted_result = std::move(text);
+}
+
+void CaseSession::set_wirelog(bool enabled) { result_.wirelog.set_enabled(enabled, now_us()); }
+
+std::uint64_t CaseSession::frames_sent(std::uint8_t opcode) const {
+    auto it = result_.wirelog.tx_frames.find(opcode);
+    return it == result_.wirelog.tx_frames.end() ? 0 : it->second;
+}
+
+}  // namespace wsconform::harness

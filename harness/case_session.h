@@ -1,0 +1,159 @@
+// The Session that drives one case over one TCP connection, as a strict RFC 6455 endpoint
+// with Autobahn|Python's close bookkeeping (closedByMe, droppedByMe, wasClean ...).
+// Internal to the harness: it includes Asio, cases never see it.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "harness/case.h"
+#include "harness/result.h"
+#include "harness/session.h"
+#include "harness/timeouts.h"
+#include "protocol/frame_parser.h"
+
+namespace wsconform::harness {
+
+struct SessionConfig {
+    std::string agent;
+    int case_number = 0;
+    Timeouts timeouts;
+    std::size_t max_message = 64u << 20;
+    // Extra request headers ("Name: value") when we are the client.
+    std::vector<std::string> extra_headers;
+};
+
+class CaseSession final : public Session, public std::enable_shared_from_this<CaseSession> {
+public:
+    using Done = std::function<void(CaseResult&&)>;
+
+    CaseSession(boost::asio::io_context& io, const Case& test, SessionConfig config, Done done);
+    ~CaseSession() override;
+
+    // Testing a server: connect to one of `addresses`, send the upgrade request, run the case.
+    void start_as_client(std::vector<boost::asio::ip::tcp::endpoint> addresses,
+                         std::string host_header, std::string target);
+    // Testing a client: the upgrade is already done on `socket` (request and our 101 response
+    // given as text); `leftover` are bytes that arrived after the request.
+    void start_as_server(boost::asio::ip::tcp::socket socket, std::string request,
+                         std::string response, std::string leftover);
+    // Ends the case now (run timeout or Ctrl-C): drop TCP, judge what was seen.
+    void abort(std::string why);
+
+    // Session
+    void send_frame(FrameSpec frame) override;
+    void send_message(std::string payload, bool binary,
+                      std::optional<std::size_t> fragment_size) override;
+    void send_raw(std::string bytes, std::optional<std::size_t> chopsize, bool sync) override;
+    void begin_frame(std::uint8_t opcode, std::uint64_t length) override;
+    void send_frame_data(std::string chunk) override;
+    void send_close(std::optional<std::uint16_t> code,
+                    std::optional<std::string> reason) override;
+    void set_auto_fragment_size(std::size_t size) override { auto_fragment_size_ = size; }
+    void continue_later(Duration delay, std::function<void(Session&)> then,
+                        std::string tag) override;
+    void kill_after(Duration delay) override;
+    void close_after(Duration delay) override;
+    bool is_open() const override { return state_ == State::open; }
+    bool is_server() const override { return is_server_; }
+    void expect(Behavior behavior, std::vector<Event> events) override;
+    void expect_close(ExpectedClose close) override;
+    void record(Event event) override;
+    void set_result(Behavior behavior, std::string text) override;
+    void set_wirelog(bool enabled) override;
+    std::uint64_t frames_sent(std::uint8_t opcode) const override;
+
+private:
+    enum class State { connecting, open, closing, closed };
+    struct WriteItem {
+        std::string bytes;
+        bool own_write = false;  // sync or chopped: not coalesced, and followed by a pause
+    };
+
+    std::int64_t now_us() const;
+    void arm_deadline(Duration from_now);
+    void connect_next(std::size_t index);
+    void on_connected();
+    void read_handshake_response();
+    void on_open();
+    void read_more();
+    void on_bytes(std::size_t n);
+    void handle_frame_end(const protocol::FrameParser::Event& ev);
+    void on_message_complete(bool binary);
+    void on_close_frame(std::optional<std::uint16_t> code, std::optional<std::string> reason);
+    void finish_when_done();
+
+    void queue_frame(const protocol::FrameHeader& header, std::string_view payload,
+                     std::optional<std::size_t> chopsize, bool sync,
+                     protocol::LengthForm form = protocol::LengthForm::minimal,
+                     std::optional<std::uint64_t> repeat_length = std::nullopt,
+                     bool key_given = false);
+    void queue_bytes(std::string bytes, std::optional<std::size_t> chopsize, bool sync);
+    void pump_writes();
+    void send_close_frame(std::optional<std::uint16_t> code, std::optional<std::string> reason,
+                          bool is_reply);
+    void fail_connection(std::uint16_t code, std::string reason);
+    void drop_connection(bool abortive);
+    void close_socket();
+    void connection_lost(std::string why);
+    void finish();
+    void note(std::string text);
+    protocol::MaskKey random_mask();
+    boost::asio::steady_timer& new_timer();
+
+    boost::asio::io_context& io_;
+    const Case& test_;
+    SessionConfig config_;
+    Done done_;
+    boost::asio::ip::tcp::socket socket_;
+    boost::asio::steady_timer deadline_;
+    boost::asio::steady_timer close_handshake_timer_;
+    boost::asio::steady_timer drop_timer_;
+    boost::asio::steady_timer write_pause_;
+    std::vector<std::unique_ptr<boost::asio::steady_timer>> timers_;
+    std::chrono::steady_clock::time_point started_at_;
+    std::chrono::steady_clock::time_point opened_at_;
+    std::chrono::steady_clock::time_point deadline_at_;
+    std::mt19937_64 rng_;
+
+    State state_ = State::connecting;
+    bool is_server_ = false;
+    bool finished_ = false;
+    bool socket_closed_ = false;
+    bool reading_ = false;
+    bool close_after_flush_ = false;
+
+    std::vector<boost::asio::ip::tcp::endpoint> addresses_;
+    std::string host_header_, target_, key_;
+    std::string handshake_buffer_;
+
+    std::deque<WriteItem> write_queue_;
+    bool writing_ = false;
+    std::string write_buffer_;
+
+    std::vector<std::byte> read_buffer_;
+    protocol::FrameParser parser_;
+    bool parser_failed_ = false;
+    std::string message_;
+    bool message_overflow_ = false;
+    std::string frame_excerpt_;
+    std::size_t auto_fragment_size_ = 0;
+    std::uint64_t pending_frame_bytes_ = 0;  // begin_frame(): payload bytes still to send
+    protocol::MaskKey pending_mask_{};
+    std::size_t pending_mask_offset_ = 0;
+    bool pending_masked_ = false;
+
+    CaseResult result_;
+    std::string start_error_;
+};
+
+}  // namespace wsconform::harness

@@ -1,0 +1,39 @@
+// Autobahn's fuzzingclient spec file, read as it is (AB:spectemplate.py, autobahn.md §4).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace wsconform::cli {
+
+struct SpecServer {
+    std::string url;
+    std::string agent;  // empty: take the Server header
+    std::string origin;
+    std::vector<std::string> protocols;
+};
+
+struct FuzzingClientSpec {
+    std::string outdir = "./reports/servers";
+    std::vector<SpecServer> servers;
+    std::vector<std::string> cases{"*"};
+    std::vector<std::string> exclude_cases;
+    std::map<std::string, std::vector<std::string>> exclude_agent_cases;
+};
+
+// Throws std::runtime_error with one line naming the file and what is wrong.
+FuzzingClientSpec read_fuzzingclient_spec(const std::filesystem::path& path);
+
+struct FuzzingServerSpec {
+    std::string url = "ws://127.0.0.1:9001";  // listen address, and the port Host must name
+    std::string outdir = "./reports/clients";
+    std::vector<std::string> cases{"*"};
+    std::vector<std::string> exclude_cases;
+    std::map<std::string, std::vector<std::string>> exclude_agent_cases;
+};
+
+FuzzingServerSpec read_fuzzingserver_spec(const std::filesystem::path& path);
+
+}  // namespace wsconform::cli

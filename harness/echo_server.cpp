@@ -1,0 +1,418 @@
+#include "harness/echo_server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <deque>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "protocol/close.h"
+#include "protocol/error.h"
+#include "protocol/frame_parser.h"
+#include "protocol/handshake.h"
+#include "protocol/http.h"
+
+namespace wsconform::harness {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using protocol::FrameParser;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+// Stop reading while this much echo data waits to be written: a peer that sends without
+// reading cannot make us buffer without bound.
+constexpr std::size_t kMaxQueuedBytes = 8u << 20;
+
+std::string frame_bytes(std::uint8_t opcode, std::string_view payload) {
+    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
+    std::array<std::byte, protocol::kMaxHeaderSize> head;
+    const auto n = protocol::encode_header(h, head);
+    std::string out;
+    out.reserve(n + payload.size());
+    out.append(reinterpret_cast<const char*>(head.data()), n);
+    out.append(payload);
+    return out;
+}
+
+class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
+public:
+    EchoConnection(tcp::socket socket, const EchoServerOptions& options,
+                   std::atomic<std::size_t>& live)
+        : socket_(std::move(socket)),
+          timer_(socket_.get_executor()),
+          options_(options),
+          live_(live),
+          buffer_(kReadChunk),
+          parser_({.role = protocol::Role::server,
+                   .close_code_policy = protocol::CloseCodePolicy::rfc,
+                   .max_frame_payload = options.max_message,
+                   .max_message_payload = options.max_message}) {
+        ++live_;
+    }
+    ~EchoConnection() { --live_; }
+
+    void start() {
+        boost::system::error_code ignored;
+        socket_.set_option(tcp::no_delay(true), ignored);
+        timer_.expires_after(options_.handshake_timeout);
+        timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec && self->state_ == State::handshake) self->close_now();
+        });
+        read();
+    }
+
+    void stop() {
+        asio::post(socket_.get_executor(), [self = shared_from_this()] {
+            if (self->state_ == State::open) {
+                self->fail(protocol::close_code::going_away, "server shutting down");
+            } else {
+                self->close_now();
+            }
+        });
+    }
+
+private:
+    enum class State { handshake, open, closing, lingering, closed };
+
+    void read() {
+        if (reading_ || state_ == State::closed) return;
+        if (queued_bytes_ > kMaxQueuedBytes && state_ == State::open) return;  // resumed on drain
+        reading_ = true;
+        socket_.async_read_some(
+            asio::buffer(buffer_),
+            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                self->reading_ = false;
+                if (ec) {
+                    self->close_now();
+                    return;
+                }
+                self->on_bytes(n);
+                self->read();
+            });
+    }
+
+    void on_bytes(std::size_t n) {
+        switch (state_) {
+            case State::handshake:
+                on_handshake_bytes(n);
+                return;
+            case State::open:
+                on_frame_bytes(std::span<std::byte>(buffer_.data(), n));
+                return;
+            case State::closing:
+                // We failed or closed first: the peer's close frame ends it; bytes after a
+                // violation are not frames we can trust, so only look for the close.
+                on_frame_bytes(std::span<std::byte>(buffer_.data(), n));
+                return;
+            case State::lingering:
+            case State::closed:
+                return;  // discarded: we only wait for the peer's FIN
+        }
+    }
+
+    void on_handshake_bytes(std::size_t n) {
+        head_.append(reinterpret_cast<const char*>(buffer_.data()), n);
+        protocol::HttpMessage request;
+        auto parsed = protocol::parse_http_head(head_, true, request, options_.max_header_bytes);
+        if (parsed.status == protocol::HttpParse::Status::need_more) return;
+        if (parsed.status == protocol::HttpParse::Status::error) {
+            reject(parsed.error);
+            return;
+        }
+        protocol::UpgradeRequest upgrade;
+        if (auto ec = protocol::check_upgrade_request(request, upgrade)) {
+            reject(ec);
+            return;
+        }
+        timer_.cancel();
+        state_ = State::open;
+        queue(protocol::build_upgrade_response(upgrade.key));
+        std::string leftover = head_.substr(parsed.consumed);
+        head_.clear();
+        head_.shrink_to_fit();
+        if (!leftover.empty()) {
+            std::memcpy(buffer_.data(), leftover.data(), leftover.size());
+            on_frame_bytes(std::span<std::byte>(buffer_.data(), leftover.size()));
+        }
+    }
+
+    void reject(std::error_code ec) {
+        state_ = State::closing;
+        queue(protocol::build_rejection(ec));
+        linger_after_flush();
+    }
+
+    void on_frame_bytes(std::span<std::byte> input) {
+        // Loop until the parser asks for more: a frame can end with no further input.
+        while (state_ == State::open || state_ == State::closing) {
+            auto ev = parser_.next(input);
+            switch (ev.status) {
+                case FrameParser::Status::need_more:
+                    return;
+                case FrameParser::Status::header:
+                    break;
+                case FrameParser::Status::payload:
+                    if (state_ == State::open)
+                        message_.append(reinterpret_cast<const char*>(ev.payload.data()),
+                                        ev.payload.size());
+                    break;
+                case FrameParser::Status::frame_end:
+                    on_frame_end(ev);
+                    break;
+                case FrameParser::Status::error:
+                    if (state_ == State::open) {
+                        fail(protocol::close_code_for(ev.error), ev.error.message());
+                    } else {
+                        linger_after_flush();
+                    }
+                    return;
+            }
+        }
+    }
+
+    void on_frame_end(const FrameParser::Event& ev) {
+        const auto op = ev.header.opcode;
+        const std::string_view control(reinterpret_cast<const char*>(ev.payload.data()),
+                                       ev.payload.size());
+        if (op == protocol::opcode::close) {
+            if (state_ == State::open) {
+                // Echo the peer's status code (RFC 6455 5.5.1), without its reason.
+                protocol::ClosePayload cp;
+                protocol::parse_close_payload(ev.payload, cp);
+                queue(frame_bytes(protocol::opcode::close, protocol::build_close_payload(cp.code)));
+            }
+            state_ = State::closing;
+            linger_after_flush();  // RFC 6455 7.1.1: the server closes TCP first
+            return;
+        }
+        if (state_ != State::open) return;
+        if (op == protocol::opcode::ping) {
+            queue(frame_bytes(protocol::opcode::pong, control));
+            return;
+        }
+        if (op == protocol::opcode::pong) return;
+        if (ev.message_end) {
+            queue(frame_bytes(ev.message_opcode, message_));
+            message_.clear();
+            if (message_.capacity() > kReadChunk) message_.shrink_to_fit();
+        }
+    }
+
+    // _Fail the WebSocket Connection_ (RFC 6455 7.1.7): send a close frame with `code`, then
+    // close our side of TCP.
+    void fail(std::uint16_t code, std::string reason) {
+        if (reason.size() > 123) reason.resize(123);
+        queue(frame_bytes(protocol::opcode::close, protocol::build_close_payload(code, reason)));
+        message_.clear();
+        // The server closes TCP first (RFC 6455 7.1.1); the peer's close reply, if any, is
+        // read and discarded while we linger.
+        state_ = State::closing;
+        linger_after_flush();
+    }
+
+    // Half-close once everything queued is written, then read until the peer's FIN (or a
+    // timeout) so that closing does not turn into a reset that destroys our last frame.
+    void linger_after_flush() {
+        if (state_ == State::lingering || state_ == State::closed) return;
+        state_ = State::lingering;
+        if (!writing_) start_linger();
+    }
+
+    void start_linger() {
+        boost::system::error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        timer_.expires_after(options_.close_timeout);
+        timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec) self->close_now();
+        });
+        read();
+    }
+
+    void close_now() {
+        if (state_ == State::closed) return;
+        state_ = State::closed;
+        boost::system::error_code ignored;
+        timer_.cancel();
+        socket_.close(ignored);
+    }
+
+    void queue(std::string bytes) {
+        queued_bytes_ += bytes.size();
+        out_.push_back(std::move(bytes));
+        if (!writing_) write_next();
+    }
+
+    void write_next() {
+        if (out_.empty() || state_ == State::closed) {
+            writing_ = false;
+            if (state_ == State::lingering) start_linger();
+            return;
+        }
+        writing_ = true;
+        asio::async_write(socket_, asio::buffer(out_.front()),
+                          [self = shared_from_this()](const boost::system::error_code& ec,
+                                                      std::size_t n) {
+                              self->queued_bytes_ -= self->out_.front().size();
+                              self->out_.pop_front();
+                              if (ec) {
+                                  self->writing_ = false;
+                                  self->close_now();
+                                  return;
+                              }
+                              self->write_next();
+                              if (self->state_ == State::open) self->read();
+                          });
+    }
+
+    tcp::socket socket_;
+    asio::steady_timer timer_;
+    const EchoServerOptions& options_;
+    std::atomic<std::size_t>& live_;
+    std::vector<std::byte> buffer_;
+    std::string head_;
+    FrameParser parser_;
+    std::string message_;
+    std::deque<std::string> out_;
+    std::size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    bool reading_ = false;
+    State state_ = State::handshake;
+};
+
+}  // namespace
+
+struct EchoServer::Impl {
+    EchoServerOptions options;
+    asio::io_context io;
+    tcp::acceptor acceptor{io};
+    std::atomic<std::size_t> live{0};
+    std::vector<std::weak_ptr<EchoConnection>> connections;
+    std::mutex connections_mutex;
+    std::vector<std::thread> threads;
+    std::atomic<bool> stopping{false};
+
+    void accept() {
+        acceptor.async_accept(asio::make_strand(io), [this](const boost::system::error_code& ec,
+                                                            tcp::socket socket) {
+            if (stopping) return;
+            if (!ec) {
+                if (live >= options.max_connections) {
+                    static const std::string busy =
+                        "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+                        "Content-Length: 0\r\n\r\n";
+                    boost::system::error_code ignored;
+                    socket.write_some(asio::buffer(busy), ignored);
+                    socket.close(ignored);
+                } else {
+                    auto conn = std::make_shared<EchoConnection>(std::move(socket), options, live);
+                    {
+                        std::lock_guard lock(connections_mutex);
+                        std::erase_if(connections, [](auto& w) { return w.expired(); });
+                        connections.push_back(conn);
+                    }
+                    conn->start();
+                }
+            }
+            accept();
+        });
+    }
+};
+
+EchoServer::EchoServer(EchoServerOptions options) : impl_(std::make_unique<Impl>()) {
+    impl_->options = std::move(options);
+}
+
+EchoServer::~EchoServer() {
+    stop();
+    for (auto& t : impl_->threads)
+        if (t.joinable()) t.join();
+}
+
+void EchoServer::listen() {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(impl_->options.host, ec);
+    if (ec) {
+        // A name such as "localhost": resolve it.
+        tcp::resolver resolver(impl_->io);
+        auto results = resolver.resolve(impl_->options.host, "0", ec);
+        if (ec || results.empty())
+            throw std::system_error(ec, "cannot resolve listen host " + impl_->options.host);
+        address = results.begin()->endpoint().address();
+    }
+    tcp::endpoint endpoint(address, impl_->options.port);
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+        throw std::system_error(ec, "cannot listen on " + impl_->options.host + ":" +
+                                        std::to_string(impl_->options.port));
+    impl_->accept();
+}
+
+std::uint16_t EchoServer::port() const {
+    boost::system::error_code ec;
+    return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void EchoServer::run() {
+    std::optional<asio::signal_set> signals;
+    if (impl_->options.stop_on_signals) {
+        signals.emplace(impl_->io, SIGINT, SIGTERM);
+        signals->async_wait([this](const boost::system::error_code& ec, int) {
+            if (!ec) stop();
+        });
+    }
+    std::vector<std::thread> extra;
+    for (unsigned i = 1; i < std::max(1u, impl_->options.threads); ++i)
+        extra.emplace_back([this] { impl_->io.run(); });
+    impl_->io.run();
+    for (auto& t : extra) t.join();
+}
+
+void EchoServer::start_background() {
+    for (unsigned i = 0; i < std::max(1u, impl_->options.threads); ++i)
+        impl_->threads.emplace_back([this] { impl_->io.run(); });
+}
+
+void EchoServer::stop() {
+    if (impl_->stopping.exchange(true)) return;
+    asio::post(impl_->io, [impl = impl_.get()] {
+        boost::system::error_code ignored;
+        impl->acceptor.close(ignored);
+        std::vector<std::shared_ptr<EchoConnection>> live;
+        {
+            std::lock_guard lock(impl->connections_mutex);
+            for (auto& w : impl->connections)
+                if (auto c = w.lock()) live.push_back(c);
+        }
+        for (auto& c : live) c->stop();
+    });
+    // Connections get their close timeout to finish; then the loop is stopped for good.
+    auto timer = std::make_shared<asio::steady_timer>(impl_->io);
+    timer->expires_after(impl_->options.close_timeout + std::chrono::milliseconds(200));
+    timer->async_wait([timer, impl = impl_.get()](const boost::system::error_code&) {
+        impl->io.stop();
+    });
+    asio::post(impl_->io, [impl = impl_.get()] {
+        // Nothing else to wait for: stop now rather than at the timer.
+        if (impl->live == 0) impl->io.stop();
+    });
+}
+
+}  // namespace wsconform::harness

@@ -1,0 +1,49 @@
+// The built-in reference echo server (`wsconform serve`): a strict RFC 6455 endpoint. It echoes
+// every text/binary message with the same type and bytes, answers pings, completes the closing
+// handshake echoing the peer's code, and fails the connection with the close code the RFC asks
+// for on every violation, checking UTF-8 fail-fast. No Asio in this header.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace wsconform::harness {
+
+struct EchoServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9001;  // 0: ephemeral
+    std::size_t max_message = 64u << 20;
+    std::size_t max_connections = 1000;
+    std::size_t max_header_bytes = 16 * 1024;
+    std::chrono::milliseconds handshake_timeout{10000};
+    // After we send a close frame, how long we wait for the peer's before dropping TCP.
+    std::chrono::milliseconds close_timeout{2000};
+    unsigned threads = 1;
+    // run() also returns on SIGINT/SIGTERM, after closing connections.
+    bool stop_on_signals = false;
+};
+
+class EchoServer {
+public:
+    explicit EchoServer(EchoServerOptions options);
+    ~EchoServer();
+    EchoServer(const EchoServer&) = delete;
+    EchoServer& operator=(const EchoServer&) = delete;
+
+    // Binds and listens; throws std::system_error with a one-line message on failure.
+    void listen();
+    std::uint16_t port() const;
+    // Serves until stop() (thread-safe, also from a signal handler thread) is called.
+    void run();
+    void stop();
+    // Starts serving on background threads (for tests); stop() + destructor end it.
+    void start_background();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wsconform::harness

@@ -1,0 +1,145 @@
+#include "harness/endpoint.h"
+
+#include <charconv>
+
+namespace wsconform::harness {
+
+namespace {
+
+bool parse_port(std::string_view text, std::uint16_t& port, bool allow_zero) {
+    if (text.empty() || text.size() > 5) return false;
+    unsigned value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || ptr != text.data() + text.size()) return false;
+    if (value > 65535 || (value == 0 && !allow_zero)) return false;
+    port = static_cast<std::uint16_t>(value);
+    return true;
+}
+
+bool valid_host_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_';
+}
+
+// Splits "host", "host:port" or "[v6]:port"; `port_text` empty when absent.
+bool split_host_port(std::string_view text, std::string& host, std::string_view& port_text,
+                     std::string& error) {
+    if (text.starts_with('[')) {
+        auto close = text.find(']');
+        if (close == std::string_view::npos) {
+            error = "unclosed '[' in host";
+            return false;
+        }
+        host = std::string(text.substr(1, close - 1));
+        auto rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest[0] != ':') {
+                error = "expected ':' after ']'";
+                return false;
+            }
+            port_text = rest.substr(1);
+            if (port_text.empty()) {
+                error = "empty port";
+                return false;
+            }
+        }
+        if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) {
+            error = "invalid IPv6 address '" + host + "'";
+            return false;
+        }
+        return true;
+    }
+    auto colon = text.rfind(':');
+    if (colon != std::string_view::npos) {
+        host = std::string(text.substr(0, colon));
+        port_text = text.substr(colon + 1);
+        if (port_text.empty()) {
+            error = "empty port";
+            return false;
+        }
+    } else {
+        host = std::string(text);
+    }
+    if (host.empty()) {
+        error = "missing host";
+        return false;
+    }
+    for (char c : host) {
+        if (!valid_host_char(c)) {
+            error = "invalid character in host '" + host + "'";
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<Endpoint> parse_ws_url(std::string_view url, std::string& error) {
+    Endpoint ep;
+    std::string_view rest;
+    if (url.starts_with("ws://")) {
+        rest = url.substr(5);
+    } else if (url.starts_with("wss://")) {
+        error = "invalid URL '" + std::string(url) + "': wss:// is not supported yet";
+        return std::nullopt;
+    } else {
+        error = "invalid URL '" + std::string(url) + "': it must start with ws://";
+        return std::nullopt;
+    }
+    auto slash = rest.find_first_of("/?#");
+    std::string_view authority = rest.substr(0, slash);
+    std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    if (authority.find('@') != std::string_view::npos) {
+        error = "invalid URL '" + std::string(url) + "': user info is not supported";
+        return std::nullopt;
+    }
+    std::string_view port_text;
+    std::string why;
+    if (!split_host_port(authority, ep.host, port_text, why)) {
+        error = "invalid URL '" + std::string(url) + "': " + why;
+        return std::nullopt;
+    }
+    if (!port_text.empty() && !parse_port(port_text, ep.port, false)) {
+        error = "invalid URL '" + std::string(url) + "': bad port '" + std::string(port_text) + "'";
+        return std::nullopt;
+    }
+    if (auto hash = path.find('#'); hash != std::string_view::npos) {
+        error = "invalid URL '" + std::string(url) + "': fragments are not allowed (RFC 6455 3)";
+        return std::nullopt;
+    }
+    ep.target = path.empty() ? "/" : std::string(path);
+    if (ep.target[0] == '?') ep.target = "/" + ep.target;
+    for (char c : ep.target) {
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+            error = "invalid URL '" + std::string(url) + "': whitespace or control character in path";
+            return std::nullopt;
+        }
+    }
+    const bool v6 = ep.host.find(':') != std::string::npos;
+    ep.host_header = (v6 ? "[" + ep.host + "]" : ep.host) + ":" + std::to_string(ep.port);
+    ep.url = "ws://" + ep.host_header + ep.target;
+    return ep;
+}
+
+bool parse_listen_address(std::string_view text, std::string& host, std::uint16_t& port,
+                          std::string& error) {
+    std::string_view port_text;
+    std::string why;
+    if (!split_host_port(text, host, port_text, why)) {
+        error = "invalid listen address '" + std::string(text) + "': " + why;
+        return false;
+    }
+    if (port_text.empty()) {
+        error = "invalid listen address '" + std::string(text) + "': expected HOST:PORT";
+        return false;
+    }
+    if (!parse_port(port_text, port, true)) {
+        error = "invalid listen address '" + std::string(text) + "': bad port '" +
+                std::string(port_text) + "'";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace wsconform::harness

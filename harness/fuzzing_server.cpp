@@ -1,0 +1,510 @@
+#include "harness/fuzzing_server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <mutex>
+#include <set>
+#include <system_error>
+
+#include "harness/case_session.h"
+#include "protocol/close.h"
+#include "protocol/frame.h"
+#include "protocol/handshake.h"
+#include "protocol/http.h"
+
+namespace wsconform::harness {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+std::string percent_decode(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '+') {
+            out.push_back(' ');
+        } else if (in[i] == '%' && i + 2 < in.size()) {
+            unsigned value = 0;
+            auto [p, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
+            if (ec == std::errc{} && p == in.data() + i + 3) {
+                out.push_back(static_cast<char>(value));
+                i += 2;
+            } else {
+                out.push_back('%');
+            }
+        } else {
+            out.push_back(in[i]);
+        }
+    }
+    return out;
+}
+
+struct Target {
+    std::string path;
+    std::map<std::string, std::string> query;
+};
+
+Target split_target(std::string_view target) {
+    Target t;
+    auto q = target.find('?');
+    t.path = std::string(target.substr(0, q));
+    if (q == std::string_view::npos) return t;
+    std::string_view rest = target.substr(q + 1);
+    while (!rest.empty()) {
+        auto amp = rest.find('&');
+        auto pair = rest.substr(0, amp);
+        auto eq = pair.find('=');
+        auto key = percent_decode(pair.substr(0, eq));
+        auto value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+        t.query.emplace(std::move(key), std::move(value));
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+    }
+    return t;
+}
+
+std::string frame_bytes(std::uint8_t opcode, std::string_view payload) {
+    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
+    std::array<std::byte, protocol::kMaxHeaderSize> head;
+    const auto n = protocol::encode_header(h, head);
+    std::string out(reinterpret_cast<const char*>(head.data()), n);
+    out.append(payload);
+    return out;
+}
+
+std::string json_escape(std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out.push_back(static_cast<char>(c));
+                }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+std::string http_error(int status, std::string_view reason, std::string_view body) {
+    std::string out = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) + "\r\n";
+    out += "Content-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size() + 1) + "\r\n\r\n" + std::string(body) + "\n";
+    return out;
+}
+
+}  // namespace
+
+struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
+    FuzzingServerOptions options;
+    std::vector<const Case*> cases;
+    FuzzingServerHooks hooks;
+    asio::io_context io{1};
+    tcp::acceptor acceptor{io};
+    std::atomic<std::size_t> live{0};
+    std::atomic<std::size_t> seen{0};
+    std::atomic<std::size_t> finished{0};
+    std::atomic<bool> stopping{false};
+    std::set<std::string> updated_agents;  // io thread only
+    // (agent, case id) -> behavior, for /getCaseStatus; io thread only.
+    std::map<std::pair<std::string, std::string>, std::string> statuses;
+    std::multimap<std::pair<std::string, std::string>, std::function<void(const std::string&)>>
+        status_waiters;
+    std::vector<std::weak_ptr<CaseSession>> sessions;
+
+    void log(const std::string& line) {
+        if (hooks.on_log) hooks.on_log(line);
+    }
+
+    void accept() {
+        acceptor.async_accept([self = shared_from_this()](const boost::system::error_code& ec,
+                                                          tcp::socket socket) {
+            if (self->stopping) return;
+            if (!ec) self->on_accept(std::move(socket));
+            self->accept();
+        });
+    }
+
+    void on_accept(tcp::socket socket);
+    void on_request(std::shared_ptr<tcp::socket> socket, std::string head, std::size_t consumed);
+    void reject(std::shared_ptr<tcp::socket> socket, std::string response);
+    void upgrade_and_send(std::shared_ptr<tcp::socket> socket, const std::string& key,
+                          std::vector<std::string> texts);
+    void linger(std::shared_ptr<tcp::socket> socket);
+    void run_case(std::shared_ptr<tcp::socket> socket, const protocol::HttpMessage& request,
+                  std::string head, std::size_t consumed, const std::string& key,
+                  const Case& test, int number, const std::string& agent);
+    void shutdown();
+
+    // Counts a connection from accept until its last handler ends.
+    struct LiveToken {
+        std::atomic<std::size_t>* live;
+        explicit LiveToken(std::atomic<std::size_t>& l) : live(&l) { ++*live; }
+        ~LiveToken() { --*live; }
+    };
+};
+
+void FuzzingServer::Impl::on_accept(tcp::socket socket) {
+    ++seen;
+    if (live >= options.max_connections) {
+        static const std::string busy = http_error(503, "Service Unavailable", "too many connections");
+        boost::system::error_code ignored;
+        socket.non_blocking(true, ignored);
+        socket.write_some(asio::buffer(busy), ignored);
+        socket.close(ignored);
+        return;
+    }
+    auto sock = std::make_shared<tcp::socket>(std::move(socket));
+    auto token = std::make_shared<LiveToken>(live);
+    auto buffer = std::make_shared<std::string>();
+    auto chunk = std::make_shared<std::array<char, 4096>>();
+    auto timer = std::make_shared<asio::steady_timer>(io);
+    timer->expires_after(options.request_timeout);
+    timer->async_wait([sock, token](const boost::system::error_code& ec) {
+        if (!ec) {
+            boost::system::error_code ignored;
+            sock->close(ignored);
+        }
+    });
+    auto read = std::make_shared<std::function<void()>>();
+    *read = [self = shared_from_this(), sock, token, buffer, chunk, timer, read] {
+        sock->async_read_some(asio::buffer(*chunk), [self, sock, token, buffer, chunk, timer,
+                                                     read](const boost::system::error_code& ec,
+                                                           std::size_t n) {
+            if (ec) {
+                timer->cancel();
+                *read = nullptr;
+                return;
+            }
+            buffer->append(chunk->data(), n);
+            protocol::HttpMessage probe;
+            auto parsed = protocol::parse_http_head(*buffer, true, probe,
+                                                    self->options.max_request_bytes);
+            if (parsed.status == protocol::HttpParse::Status::need_more) {
+                (*read)();
+                return;
+            }
+            timer->cancel();
+            *read = nullptr;  // break the self-reference
+            if (parsed.status == protocol::HttpParse::Status::error) {
+                self->reject(sock, protocol::build_rejection(parsed.error));
+                return;
+            }
+            self->on_request(sock, std::move(*buffer), parsed.consumed);
+        });
+    };
+    (*read)();
+}
+
+void FuzzingServer::Impl::reject(std::shared_ptr<tcp::socket> socket, std::string response) {
+    auto data = std::make_shared<std::string>(std::move(response));
+    auto token = std::make_shared<LiveToken>(live);
+    asio::async_write(*socket, asio::buffer(*data),
+                      [self = shared_from_this(), socket, data, token](
+                          const boost::system::error_code&, std::size_t) { self->linger(socket); });
+}
+
+// Half-close, then read until the peer's FIN (or a second) so our last bytes are not lost to
+// a reset.
+void FuzzingServer::Impl::linger(std::shared_ptr<tcp::socket> socket) {
+    boost::system::error_code ignored;
+    socket->shutdown(tcp::socket::shutdown_send, ignored);
+    auto timer = std::make_shared<asio::steady_timer>(io);
+    timer->expires_after(std::chrono::seconds(1));
+    timer->async_wait([socket](const boost::system::error_code& ec) {
+        boost::system::error_code ignored;
+        socket->close(ignored);
+    });
+    auto sink = std::make_shared<std::array<char, 1024>>();
+    auto drain = std::make_shared<std::function<void()>>();
+    *drain = [socket, sink, drain, timer] {
+        socket->async_read_some(asio::buffer(*sink), [socket, sink, drain, timer](
+                                                         const boost::system::error_code& ec,
+                                                         std::size_t) {
+            if (ec) {
+                timer->cancel();
+                boost::system::error_code ignored;
+                socket->close(ignored);
+                *drain = nullptr;
+                return;
+            }
+            (*drain)();
+        });
+    };
+    (*drain)();
+}
+
+void FuzzingServer::Impl::upgrade_and_send(std::shared_ptr<tcp::socket> socket,
+                                           const std::string& key, std::vector<std::string> texts) {
+    std::string out = protocol::build_upgrade_response(key);
+    for (const auto& t : texts) out += frame_bytes(protocol::opcode::text, t);
+    out += frame_bytes(protocol::opcode::close,
+                       protocol::build_close_payload(protocol::close_code::normal));
+    reject(std::move(socket), std::move(out));
+}
+
+void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::string head,
+                                     std::size_t consumed) {
+    protocol::HttpMessage request;
+    protocol::parse_http_head(head, true, request, options.max_request_bytes);
+    protocol::UpgradeRequest upgrade;
+    if (auto ec = protocol::check_upgrade_request(request, upgrade)) {
+        log("refused a request for " + request.target.substr(0, 200) + ": " + ec.message());
+        reject(socket, protocol::build_rejection(ec));
+        return;
+    }
+    if (options.check_host_port) {
+        const auto want = ":" + std::to_string(acceptor.local_endpoint().port());
+        if (!upgrade.host.ends_with(want)) {
+            log("refused a request with Host '" + upgrade.host.substr(0, 200) +
+                "': it must name port " + want.substr(1));
+            reject(socket, http_error(400, "Bad Request",
+                                      "Host must name port " + want.substr(1) +
+                                          " (the port this server listens on)"));
+            return;
+        }
+    }
+    const auto target = split_target(upgrade.target);
+    auto param = [&](const std::string& name) -> const std::string* {
+        auto it = target.query.find(name);
+        return it == target.query.end() ? nullptr : &it->second;
+    };
+    auto bad = [&](const std::string& why) {
+        log("refused " + target.path + ": " + why);
+        reject(socket, http_error(400, "Bad Request", why));
+    };
+    auto case_by_number = [&](const Case*& out, int& number) -> bool {
+        const auto* n = param("case");
+        if (!n) return false;
+        int value = 0;
+        auto [p, ec] = std::from_chars(n->data(), n->data() + n->size(), value);
+        if (ec != std::errc{} || p != n->data() + n->size() || value < 1 ||
+            static_cast<std::size_t>(value) > cases.size())
+            return false;
+        out = cases[value - 1];
+        number = value;
+        return true;
+    };
+    auto agent_param = [&](std::string& agent) -> bool {
+        const auto* a = param("agent");
+        if (!a || a->empty() || a->size() > options.max_agent_chars) return false;
+        agent = *a;
+        return true;
+    };
+
+    if (target.path == "/getCaseCount") {
+        upgrade_and_send(socket, upgrade.key, {std::to_string(cases.size())});
+        return;
+    }
+    if (target.path == "/getCaseInfo") {
+        const Case* c = nullptr;
+        int number = 0;
+        if (!case_by_number(c, number)) return bad("case must be a number from 1 to " + std::to_string(cases.size()));
+        upgrade_and_send(socket, upgrade.key,
+                         {"{\"id\": " + json_escape(c->id) + ", \"description\": " +
+                          json_escape(c->description) + "}"});
+        return;
+    }
+    if (target.path == "/runCase" || target.path == "/getCaseStatus") {
+        std::string agent;
+        if (!agent_param(agent))
+            return bad("agent is required (1 to " + std::to_string(options.max_agent_chars) +
+                       " characters)");
+        const Case* c = nullptr;
+        int number = 0;
+        if (const auto* tuple = param("casetuple")) {
+            for (std::size_t i = 0; i < cases.size(); ++i)
+                if (cases[i]->id == *tuple) {
+                    c = cases[i];
+                    number = static_cast<int>(i + 1);
+                }
+            if (!c) return bad("casetuple '" + tuple->substr(0, 50) + "' is not a selected case");
+        } else if (!case_by_number(c, number)) {
+            return bad("case must be a number from 1 to " + std::to_string(cases.size()));
+        }
+        if (target.path == "/getCaseStatus") {
+            auto key = std::make_pair(agent, c->id);
+            auto reply = [self = shared_from_this(), socket, ws_key = upgrade.key](
+                             const std::string& behavior) {
+                self->upgrade_and_send(socket, ws_key,
+                                       {"{\"behavior\": " + json_escape(behavior) + "}"});
+            };
+            if (auto it = statuses.find(key); it != statuses.end()) {
+                reply(it->second);
+                return;
+            }
+            // Wait for the result, but not forever.
+            auto answered = std::make_shared<bool>(false);
+            auto once = [answered, reply](const std::string& b) {
+                if (*answered) return;
+                *answered = true;
+                reply(b);
+            };
+            status_waiters.emplace(key, once);
+            auto timer = std::make_shared<asio::steady_timer>(io);
+            timer->expires_after(options.status_wait);
+            timer->async_wait([once, timer](const boost::system::error_code&) { once("MISSING"); });
+            return;
+        }
+        if (hooks.is_excluded && hooks.is_excluded(agent, c->id)) {
+            // As Autobahn does: open, then close right away, and record nothing.
+            upgrade_and_send(socket, upgrade.key, {});
+            return;
+        }
+        run_case(socket, request, std::move(head), consumed, upgrade.key, *c, number, agent);
+        return;
+    }
+    if (target.path == "/updateReports") {
+        std::string agent;
+        const auto* a = param("agent");
+        if (a && !a->empty() && a->size() <= options.max_agent_chars) agent = *a;
+        upgrade_and_send(socket, upgrade.key, {});
+        if (!agent.empty()) {
+            updated_agents.insert(agent);
+            if (hooks.on_update_reports) hooks.on_update_reports(agent);
+        }
+        const auto* sd = param("shutdownOnComplete");
+        const bool shutdown_now = sd && (*sd == "true" || *sd == "yes");
+        if (shutdown_now ||
+            (options.exit_after_agents > 0 && updated_agents.size() >= options.exit_after_agents)) {
+            auto timer = std::make_shared<asio::steady_timer>(io);
+            timer->expires_after(std::chrono::milliseconds(200));
+            timer->async_wait([self = shared_from_this(), timer](const boost::system::error_code&) {
+                self->shutdown();
+            });
+        }
+        return;
+    }
+    if (target.path == "/stopServer") {
+        upgrade_and_send(socket, upgrade.key, {});
+        asio::post(io, [self = shared_from_this()] { self->shutdown(); });
+        return;
+    }
+    bad("unknown path '" + target.path.substr(0, 100) +
+        "' (expected /getCaseCount, /runCase, /getCaseInfo, /getCaseStatus, /updateReports or "
+        "/stopServer)");
+}
+
+void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
+                                   const protocol::HttpMessage& request, std::string head,
+                                   std::size_t consumed, const std::string& key, const Case& test,
+                                   int number, const std::string& agent) {
+    std::string response = protocol::build_upgrade_response(key);
+    SessionConfig config{.agent = agent,
+                         .case_number = number,
+                         .timeouts = options.timeouts,
+                         .max_message = options.max_message};
+    auto token = std::make_shared<LiveToken>(live);
+    auto session = std::make_shared<CaseSession>(
+        io, test, std::move(config),
+        [self = shared_from_this(), token, agent, id = test.id](CaseResult&& result) {
+            const std::string behavior(to_string(result.verdict.behavior));
+            ++self->finished;
+            if (self->hooks.on_result) self->hooks.on_result(std::move(result));
+            auto key = std::make_pair(agent, id);
+            self->statuses[key] = behavior;
+            auto range = self->status_waiters.equal_range(key);
+            std::vector<std::function<void(const std::string&)>> waiters;
+            for (auto it = range.first; it != range.second; ++it) waiters.push_back(it->second);
+            self->status_waiters.erase(range.first, range.second);
+            for (auto& w : waiters) w(behavior);
+        });
+    std::erase_if(sessions, [](auto& w) { return w.expired(); });
+    sessions.push_back(session);
+    // The 101 goes out first; the case starts once it is written.
+    auto data = std::make_shared<std::string>(response);
+    std::string leftover = head.substr(consumed);
+    head.resize(consumed);
+    asio::async_write(*socket, asio::buffer(*data),
+                      [socket, data, session, head = std::move(head), response,
+                       leftover = std::move(leftover)](const boost::system::error_code& ec,
+                                                       std::size_t) mutable {
+                          if (ec) {
+                              session->abort("could not send the 101 response: " + ec.message());
+                              return;
+                          }
+                          session->start_as_server(std::move(*socket), std::move(head),
+                                                   std::move(response), std::move(leftover));
+                      });
+}
+
+void FuzzingServer::Impl::shutdown() {
+    if (stopping.exchange(true)) return;
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    for (auto& w : sessions)
+        if (auto s = w.lock()) s->abort("server stopped");
+    for (auto& [key, waiter] : status_waiters) waiter("MISSING");
+    status_waiters.clear();
+    // Let lingering sockets finish, then stop.
+    auto timer = std::make_shared<asio::steady_timer>(io);
+    timer->expires_after(std::chrono::milliseconds(300));
+    timer->async_wait([self = shared_from_this(), timer](const boost::system::error_code&) {
+        self->io.stop();
+    });
+}
+
+FuzzingServer::FuzzingServer(FuzzingServerOptions options, std::vector<const Case*> cases,
+                             FuzzingServerHooks hooks)
+    : impl_(std::make_shared<Impl>()) {
+    impl_->options = std::move(options);
+    impl_->cases = std::move(cases);
+    impl_->hooks = std::move(hooks);
+}
+
+FuzzingServer::~FuzzingServer() = default;
+
+void FuzzingServer::listen() {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(impl_->options.host, ec);
+    if (ec) {
+        tcp::resolver resolver(impl_->io);
+        auto results = resolver.resolve(impl_->options.host, "0", ec);
+        if (ec || results.empty())
+            throw std::system_error(ec, "cannot resolve listen host " + impl_->options.host);
+        address = results.begin()->endpoint().address();
+    }
+    tcp::endpoint endpoint(address, impl_->options.port);
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+        throw std::system_error(ec, "cannot listen on " + impl_->options.host + ":" +
+                                        std::to_string(impl_->options.port));
+    impl_->accept();
+}
+
+std::uint16_t FuzzingServer::port() const {
+    boost::system::error_code ec;
+    return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void FuzzingServer::run() { impl_->io.run(); }
+
+void FuzzingServer::stop() {
+    asio::post(impl_->io, [impl = impl_] { impl->shutdown(); });
+}
+
+std::size_t FuzzingServer::connections_seen() const { return impl_->seen; }
+std::size_t FuzzingServer::cases_finished() const { return impl_->finished; }
+
+}  // namespace wsconform::harness

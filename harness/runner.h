@@ -1,0 +1,66 @@
+// Runs cases against a server, `jobs` at a time, each on its own connection, with per-case
+// deadlines and an optional deadline for the whole run. No Asio in this header.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "harness/case.h"
+#include "harness/endpoint.h"
+#include "harness/result.h"
+#include "harness/timeouts.h"
+
+namespace wsconform::harness {
+
+struct RunOptions {
+    std::string agent;
+    unsigned jobs = 0;  // 0: default_jobs()
+    std::chrono::milliseconds run_timeout{0};  // 0: none
+    Timeouts timeouts;
+    std::size_t max_message = 64u << 20;
+    std::vector<std::string> extra_headers;  // "Name: value", sent with every upgrade request
+};
+
+unsigned default_jobs();
+
+struct ProbeResult {
+    bool reachable = false;
+    std::string error;          // why not, in one line
+    std::string server_header;  // the Server header of the 101 response, if any
+};
+
+// One WebSocket handshake (and a close) to see whether anything answers at `target`, and
+// which Server header it gives.
+ProbeResult probe(const Endpoint& target, const RunOptions& options);
+
+struct RunSummary {
+    std::size_t finished = 0;     // cases that ran to a verdict
+    std::size_t not_run = 0;      // cases left when the run was stopped
+    bool stopped = false;         // by stop() or the run timeout
+    std::string stop_reason;
+};
+
+class Runner {
+public:
+    explicit Runner(RunOptions options);
+    ~Runner();
+    Runner(const Runner&) = delete;
+    Runner& operator=(const Runner&) = delete;
+
+    // Runs `cases` in order of start; `on_result` gets each finished case, one call at a time.
+    RunSummary run(const Endpoint& target, std::span<const Case* const> cases,
+                   const std::function<void(CaseResult&&)>& on_result);
+
+    // Ends the run early (thread-safe): running cases are abandoned and not reported.
+    void stop(std::string why);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wsconform::harness

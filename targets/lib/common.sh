@@ -1,0 +1,76 @@
+# shellcheck shell=bash
+# Shared helpers for the peer scripts in targets/. Sourced, never executed.
+#
+# Everything here logs to stderr: a peer script's stdout carries exactly one
+# line, "LISTENING <port>", printed by the peer program itself.
+
+TARGETS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE_DIR="$TARGETS_DIR/.cache"
+mkdir -p "$CACHE_DIR"
+
+log() { printf '[%s] %s\n' "${PEER_NAME:-targets}" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# port_arg [PORT]: validate the optional port argument (absent or 0 = ephemeral).
+port_arg() {
+    local p="${1:-0}"
+    [[ "$p" =~ ^[0-9]+$ ]] && (( p <= 65535 )) || die "bad port '$p' (usage: $0 [PORT])"
+    printf '%s\n' "$((10#$p))"
+}
+
+# apt_ensure PKG...: install the Debian packages that are not installed yet.
+# Quick (dpkg-query only) when everything is present; serialized with a lock so
+# parallel peer starts do not fight over dpkg.
+apt_missing() {
+    local p missing=()
+    for p in "$@"; do
+        [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || missing+=("$p")
+    done
+    printf '%s\n' "${missing[@]}"
+}
+apt_ensure() {
+    local missing
+    missing=$(apt_missing "$@")
+    [[ -z "$missing" ]] && return 0
+    (
+        flock -w 900 9 || die "timed out waiting for $CACHE_DIR/apt.lock"
+        missing=$(apt_missing "$@")
+        [[ -z "$missing" ]] && exit 0
+        # shellcheck disable=SC2086
+        log "apt-get install" $missing
+        export DEBIAN_FRONTEND=noninteractive
+        local opts=(-y --no-install-recommends -o DPkg::Lock::Timeout=600)
+        # shellcheck disable=SC2086
+        apt-get install "${opts[@]}" $missing >&2 ||
+            { apt-get update >&2 && apt-get install "${opts[@]}" $missing >&2; } ||
+            die "could not install: $missing"
+    ) 9>"$CACHE_DIR/apt.lock" || exit 1
+}
+
+# node_ensure: node on PATH and targets/node_modules at the versions pinned in
+# targets/package.json.
+node_ensure() {
+    command -v node >/dev/null || apt_ensure nodejs
+    "$TARGETS_DIR/install-node-deps" >&2 || die "npm install into $TARGETS_DIR failed"
+}
+
+# build_if_changed NAME OUTPUT CMD...: run CMD (which must write OUTPUT) unless
+# OUTPUT exists and was built from the same inputs. The inputs' fingerprint is
+# the sha256 of the files listed in $BUILD_INPUTS plus the command line itself.
+build_if_changed() {
+    local name="$1" out="$2"; shift 2
+    local stamp="$CACHE_DIR/$name.stamp" sum
+    sum=$( { sha256sum $BUILD_INPUTS; printf '%s\n' "$*"; } | sha256sum | cut -d' ' -f1)
+    if [[ -x "$out" && -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then
+        return 0
+    fi
+    (
+        flock -w 900 9 || die "timed out waiting for $CACHE_DIR/$name.lock"
+        if [[ -x "$out" && -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then exit 0; fi
+        log "building $out"
+        rm -f "$stamp"
+        "$@" >&2 || die "build of $name failed"
+        [[ -x "$out" ]] || die "build of $name produced no $out"
+        printf '%s\n' "$sum" >"$stamp"
+    ) 9>"$CACHE_DIR/$name.lock" || exit 1
+}

@@ -1,0 +1,209 @@
+// The registry: our IDs against Autobahn's, the ID order, and Autobahn's pattern rules
+// (AB:caseset.py resolveCasePatternList, parseExcludeAgentCases).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cases/registry.h"
+
+namespace {
+
+using wsconform::cases::all_cases;
+using wsconform::cases::find;
+using wsconform::cases::id_less;
+using wsconform::cases::pattern_matches;
+using wsconform::cases::pattern_matches_fully;
+using wsconform::cases::select;
+
+// The sections this catalogue implements so far.
+const std::set<std::string> kSections{"1", "2", "3", "4", "5", "6", "7", "10"};
+
+std::string section_of(const std::string& id) {
+    return id.substr(0, id.find('.'));
+}
+
+// Case IDs of the implemented sections in ../shared/reference/autobahn-cases.tsv, file order.
+std::vector<std::string> reference_ids() {
+    std::ifstream in(std::string(WSCONFORM_SHARED_DIR) + "/reference/autobahn-cases.tsv");
+    std::vector<std::string> ids;
+    std::string line;
+    bool header = true;
+    while (std::getline(in, line)) {
+        if (header) {
+            header = false;
+            continue;
+        }
+        std::string id = line.substr(0, line.find('\t'));
+        if (kSections.count(section_of(id))) ids.push_back(id);
+    }
+    return ids;
+}
+
+std::vector<std::string> our_ids() {
+    std::vector<std::string> ids;
+    for (const auto& c : all_cases())
+        if (kSections.count(section_of(c.id))) ids.push_back(c.id);
+    return ids;
+}
+
+std::vector<std::string> ids_of(const std::vector<const wsconform::harness::Case*>& cases) {
+    std::vector<std::string> ids;
+    for (const auto* c : cases) ids.push_back(c->id);
+    return ids;
+}
+
+TEST(Registry, IdsEqualAutobahnsOneForOne) {
+    const auto reference = reference_ids();
+    ASSERT_EQ(reference.size(), 247u)
+        << "reading " WSCONFORM_SHARED_DIR "/reference/autobahn-cases.tsv";
+    const auto ours = our_ids();
+    EXPECT_EQ(ours.size(), 247u);
+
+    // Both in numeric order, so equal lists mean the same IDs one for one.
+    auto sorted_reference = reference;
+    std::sort(sorted_reference.begin(), sorted_reference.end(),
+              [](const std::string& a, const std::string& b) { return id_less(a, b); });
+    EXPECT_EQ(ours, sorted_reference);
+
+    const std::set<std::string> ours_set(ours.begin(), ours.end());
+    const std::set<std::string> ref_set(reference.begin(), reference.end());
+    for (const auto& id : ref_set) EXPECT_TRUE(ours_set.count(id)) << "missing " << id;
+    for (const auto& id : ours_set) EXPECT_TRUE(ref_set.count(id)) << "not Autobahn's: " << id;
+}
+
+TEST(Registry, CatalogueIsSortedWithoutDuplicates) {
+    const auto& all = all_cases();
+    ASSERT_FALSE(all.empty());
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        EXPECT_TRUE(id_less(all[i - 1].id, all[i].id))
+            << all[i - 1].id << " should sort before " << all[i].id;
+    }
+    std::set<std::string> unique;
+    for (const auto& c : all) EXPECT_TRUE(unique.insert(c.id).second) << "duplicate " << c.id;
+}
+
+TEST(Registry, IdLessComparesIntegerTuples) {
+    EXPECT_TRUE(id_less("1.1.9", "1.1.10"));
+    EXPECT_FALSE(id_less("1.1.10", "1.1.9"));
+    EXPECT_TRUE(id_less("2.9", "2.10"));
+    EXPECT_FALSE(id_less("2.10", "2.9"));
+    EXPECT_TRUE(id_less("9.8.6", "10.1.1"));
+    EXPECT_FALSE(id_less("10.1.1", "9.8.6"));
+    EXPECT_TRUE(id_less("1.2.8", "2.1"));
+    EXPECT_TRUE(id_less("6.9.4", "6.10.1"));
+    EXPECT_TRUE(id_less("12.1.18", "12.2.1"));
+    // A proper prefix sorts first, as Python's tuples do.
+    EXPECT_TRUE(id_less("1.1", "1.1.1"));
+    EXPECT_FALSE(id_less("1.1.1", "1.1"));
+    // Irreflexive.
+    EXPECT_FALSE(id_less("7.7.13", "7.7.13"));
+}
+
+TEST(Registry, PatternWithoutStarIsALiteralId) {
+    EXPECT_TRUE(pattern_matches("1.1.1", "1.1.1"));
+    EXPECT_FALSE(pattern_matches("1.1.1", "1.1.10"));
+    EXPECT_FALSE(pattern_matches("1.1", "1.1.1"));
+    EXPECT_FALSE(pattern_matches("1.1.1", "1x1x1"));
+}
+
+TEST(Registry, PatternWithStarIsAnchoredAtTheStartOnly) {
+    // "1*" -> regex "1.*" with re.match: also 10.1.1 (and 12.*, 13.*).
+    EXPECT_TRUE(pattern_matches("1*", "1.1.1"));
+    EXPECT_TRUE(pattern_matches("1*", "10.1.1"));
+    EXPECT_TRUE(pattern_matches("1*", "12.3.4"));
+    EXPECT_FALSE(pattern_matches("1*", "2.1"));
+    // '.' is literal.
+    EXPECT_TRUE(pattern_matches("9.*", "9.1.1"));
+    EXPECT_TRUE(pattern_matches("9.*", "9.10.1"));
+    EXPECT_FALSE(pattern_matches("9.*", "10.9.1"));
+    EXPECT_FALSE(pattern_matches("1.*", "10.1.1"));
+    EXPECT_FALSE(pattern_matches("1.1*", "121"));
+    // Not anchored at the end: "6.4.1*" matches 6.4.10 too, and "7.1.*" 7.1.6.
+    EXPECT_TRUE(pattern_matches("6.4.1*", "6.4.10"));
+    EXPECT_TRUE(pattern_matches("*", "13.7.18"));
+    EXPECT_TRUE(pattern_matches("*.1", "6.4.1"));
+    EXPECT_TRUE(pattern_matches("*.1", "6.4.10"));  // match, not fullmatch
+}
+
+TEST(Registry, FullPatternsAreAnchoredAtBothEnds) {
+    EXPECT_TRUE(pattern_matches_fully("1.*", "1.1.1"));
+    EXPECT_FALSE(pattern_matches_fully("*.1", "6.4.10"));
+    EXPECT_TRUE(pattern_matches_fully("*.1", "6.4.1"));
+    EXPECT_TRUE(pattern_matches_fully("1.1.1", "1.1.1"));
+    EXPECT_FALSE(pattern_matches_fully("1.1", "1.1.1"));
+    EXPECT_TRUE(pattern_matches_fully("Autobahn*", "AutobahnPython/0.10.9"));
+    EXPECT_FALSE(pattern_matches_fully("ws", "ws@8.18.3"));
+    EXPECT_TRUE(pattern_matches_fully("ws*", "ws@8.18.3"));
+}
+
+TEST(Registry, StarOneSelectsSectionTen) {
+    const std::vector<std::string> include{"1*"};
+    const auto ids = ids_of(select(include, {}));
+    EXPECT_NE(std::find(ids.begin(), ids.end(), "10.1.1"), ids.end());
+    EXPECT_NE(std::find(ids.begin(), ids.end(), "1.2.8"), ids.end());
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), "2.1"), ids.end());
+}
+
+TEST(Registry, NineDotStarSelectsOnlySectionNine) {
+    const std::vector<std::string> include{"9.*"};
+    for (const auto& id : ids_of(select(include, {}))) EXPECT_EQ(section_of(id), "9") << id;
+}
+
+TEST(Registry, SelectionIsIncludeMinusExcludeInIdOrder) {
+    const std::vector<std::string> include{"2.*", "1.1.*"};
+    const std::vector<std::string> exclude{"2.1*", "1.1.8", "2.5"};
+    const auto ids = ids_of(select(include, exclude));
+    // 2.1* drops 2.1, 2.10 and 2.11 (prefix match); the literal 2.5 drops only 2.5.
+    const std::vector<std::string> want{"1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5",
+                                        "1.1.6", "1.1.7", "2.2",   "2.3",   "2.4",
+                                        "2.6",   "2.7",   "2.8",   "2.9"};
+    EXPECT_EQ(ids, want);
+}
+
+TEST(Registry, EverythingSelectsTheWholeCatalogue) {
+    const std::vector<std::string> include{"*"};
+    EXPECT_EQ(select(include, {}).size(), all_cases().size());
+}
+
+TEST(Registry, OverlappingPatternsSelectACaseOnce) {
+    const std::vector<std::string> include{"3.*", "3.1", "3*"};
+    std::vector<std::string> unmatched;
+    const auto ids = ids_of(select(include, {}, &unmatched));
+    const std::vector<std::string> want{"3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7"};
+    EXPECT_EQ(ids, want);
+    EXPECT_TRUE(unmatched.empty());
+}
+
+TEST(Registry, UnmatchedPatternsAreReported) {
+    const std::vector<std::string> include{"1.1.1", "42.*", "6.4.9", "7.13.2"};
+    std::vector<std::string> unmatched;
+    const auto ids = ids_of(select(include, {}, &unmatched));
+    EXPECT_EQ(ids, (std::vector<std::string>{"1.1.1", "7.13.2"}));
+    EXPECT_EQ(unmatched, (std::vector<std::string>{"42.*", "6.4.9"}));
+}
+
+TEST(Registry, ExcludingEverythingLeavesNothing) {
+    const std::vector<std::string> include{"5.*"};
+    const std::vector<std::string> exclude{"*"};
+    std::vector<std::string> unmatched;
+    EXPECT_TRUE(select(include, exclude, &unmatched).empty());
+    EXPECT_TRUE(unmatched.empty());  // the include matched; the exclude removed it
+}
+
+TEST(Registry, FindByExactId) {
+    ASSERT_NE(find("6.4.1"), nullptr);
+    EXPECT_EQ(find("6.4.1")->id, "6.4.1");
+    ASSERT_NE(find("10.1.1"), nullptr);
+    EXPECT_EQ(find("10.1.1")->id, "10.1.1");
+    EXPECT_EQ(find("6.4.9"), nullptr);
+    EXPECT_EQ(find("6.4"), nullptr);
+    EXPECT_EQ(find(""), nullptr);
+    EXPECT_EQ(find("x"), nullptr);
+}
+
+}  // namespace

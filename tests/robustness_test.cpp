@@ -1,0 +1,334 @@
+// The command line against peers that misbehave at the transport level, and against bad
+// input: a peer that stalls after the handshake, one that resets the connection mid-case,
+// an address where nothing listens, and malformed specs, patterns, URLs and flags. Every run
+// must end within its deadlines, with a real exit code (1 failures, 2 usage, 3 unreachable)
+// and verdicts or one stderr line that say why. The binary is spawned, so exit codes are real.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/timeouts.h"
+#include "tests/support/buggy_server.h"
+
+namespace wsconform {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using test_support::Bug;
+using test_support::BuggyServer;
+
+// ---- a scratch folder and a child process
+// ---------------------------------------------------------
+
+class TempDir {
+  public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "wsconform-robustness-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+    }
+    ~TempDir() {
+        if (keep_ || path_.empty()) return;
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    const fs::path& path() const { return path_; }
+    // Keeps the folder for a person to read (after a failure).
+    void keep() { keep_ = true; }
+
+  private:
+    fs::path path_;
+    bool keep_ = false;
+};
+
+struct Exit {
+    int code = -1;  // -1: killed at the safety deadline
+    std::string out;
+    std::string err;
+    double seconds = 0;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Runs the wsconform binary with `args`; stdout and stderr go to files in `dir`. A child
+// still running after `safety` is killed (the test then fails on the exit code).
+Exit run_wsconform(const std::vector<std::string>& args, const fs::path& dir,
+                   std::chrono::milliseconds safety = 60s) {
+    std::vector<std::string> argv_strings{WSCONFORM_BINARY};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_strings) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const auto out_path = (dir / "stdout.txt").string();
+    const auto err_path = (dir / "stderr.txt").string();
+
+    Exit result;
+    const auto started = std::chrono::steady_clock::now();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        // Child: only async-signal-safe calls until exec.
+        const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int in = ::open("/dev/null", O_RDONLY);
+        if (out < 0 || err < 0 || in < 0) ::_exit(127);
+        ::dup2(in, 0);
+        ::dup2(out, 1);
+        ::dup2(err, 2);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    if (pid < 0) return result;
+    int status = 0;
+    for (;;) {
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid) {
+            if (WIFEXITED(status)) result.code = WEXITSTATUS(status);
+            break;
+        }
+        if (std::chrono::steady_clock::now() - started > safety) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(5ms);
+    }
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.out = slurp(out_path);
+    result.err = slurp(err_path);
+    return result;
+}
+
+std::string url_of(std::uint16_t port) {
+    return "ws://127.0.0.1:" + std::to_string(port) + "/";
+}
+
+// A port on 127.0.0.1 where nothing listens: bound once to get it, then closed.
+std::uint16_t closed_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+std::size_t line_count(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// The per-case report of `id` for `agent`, located through index.json.
+json case_report(const fs::path& outdir, const std::string& agent, const std::string& id) {
+    const auto index = json::parse(slurp(outdir / "index.json"));
+    const auto file = index.at(agent).at(id).at("reportfile").get<std::string>();
+    return json::parse(slurp(outdir / file));
+}
+
+bool contains(const json& value, const std::string& text) {
+    return value.is_string() && value.get<std::string>().find(text) != std::string::npos;
+}
+
+// Every NOTE row of a case's wire log, joined.
+std::string wirelog_notes(const json& report) {
+    std::string notes;
+    for (const auto& row : report.at("wirelog"))
+        if (row.is_array() && !row.empty() && row[0] == "NOTE" && row.size() > 1)
+            notes += row[1].get<std::string>() + "\n";
+    return notes;
+}
+
+class Robustness : public ::testing::Test {
+  protected:
+    void TearDown() override {
+        if (HasFailure()) {
+            dir_.keep();
+            std::cout << "  kept " << dir_.path() << " (reports, stdout.txt, stderr.txt)\n";
+        }
+    }
+    fs::path outdir() const { return dir_.path() / "reports"; }
+
+    TempDir dir_;
+};
+
+// ---- peers that misbehave -----------------------------------------------------------------------
+
+TEST_F(Robustness, StallAfterHandshakeEndsWithinTheCaseTimers) {
+    ASSERT_FALSE(dir_.path().empty());
+    BuggyServer server(Bug::stall_after_handshake);
+    // The longest of the three is 6.4.1: timeout A (1 s) + timeout B (1 s) + killAfter (1 s),
+    // then our Close goes unanswered for the close handshake timeout. They run at once.
+    const harness::Timeouts t;
+    const auto longest = 3000ms + t.close_handshake;
+    const auto bound = longest + 2000ms;  // process start, probe, report writing
+    const auto r =
+        run_wsconform({"test-server", url_of(server.port()), "--agent", "stall", "--outdir",
+                       outdir().string(), "--cases", "1.1.1", "2.5", "6.4.1", "--quiet"},
+                      dir_.path());
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_LT(r.seconds, std::chrono::duration<double>(bound).count());
+    EXPECT_GE(r.seconds, std::chrono::duration<double>(longest).count() - 0.1)
+        << "the case timers must actually run";
+
+    // 1.1.1: no echo, and our Close went unanswered.
+    const auto echo = case_report(outdir(), "stall", "1.1.1");
+    EXPECT_EQ(echo.at("behavior"), "FAILED");
+    EXPECT_EQ(echo.at("behaviorClose"), "UNCLEAN");
+    EXPECT_EQ(echo.at("outcome"), "fail");
+    EXPECT_TRUE(contains(echo.at("result"), "differ from any expected")) << echo.at("result");
+    EXPECT_TRUE(echo.at("wasCloseHandshakeTimeout").get<bool>());
+    EXPECT_TRUE(contains(echo.at("wasNotCleanReason"), "closing handshake"))
+        << echo.at("wasNotCleanReason");
+    EXPECT_TRUE(contains(echo.at("outcomeReason"), "UNCLEAN")) << echo.at("outcomeReason");
+
+    // 2.5: the peer should have failed the connection; our kill timer did.
+    const auto ping = case_report(outdir(), "stall", "2.5");
+    EXPECT_EQ(ping.at("behavior"), "OK");
+    EXPECT_EQ(ping.at("behaviorClose"), "FAILED");
+    EXPECT_TRUE(contains(ping.at("resultClose"), "wrong endpoint")) << ping.at("resultClose");
+    EXPECT_TRUE(contains(ping.at("outcomeReason"), "behaviorClose FAILED"))
+        << ping.at("outcomeReason");
+    EXPECT_EQ(ping.at("localCloseCode"), 1001) << "killAfter closes with Going Away";
+
+    // 6.4.1: both waits elapsed with the connection open, and we closed: fatal here.
+    const auto utf8 = case_report(outdir(), "stall", "6.4.1");
+    EXPECT_EQ(utf8.at("behavior"), "FAILED");
+    EXPECT_EQ(utf8.at("behaviorClose"), "FAILED");
+    EXPECT_EQ(utf8.at("received"), json::parse(R"([["timeout", "A"], ["timeout", "B"]])"));
+    EXPECT_TRUE(contains(utf8.at("outcomeReason"), "both columns failed"))
+        << utf8.at("outcomeReason");
+}
+
+TEST_F(Robustness, ResetMidCaseIsReportedAsADroppedConnection) {
+    ASSERT_FALSE(dir_.path().empty());
+    BuggyServer server(Bug::reset_mid_case);
+    // 1.1.1 meets the reset, 2.1 (ping only) never does, 5.15 meets it before its bad frame.
+    // Nothing waits for a timer but 2.1's pong, which comes at once.
+    const auto r =
+        run_wsconform({"test-server", url_of(server.port()), "--agent", "reset", "--outdir",
+                       outdir().string(), "--cases", "1.1.1", "2.1", "5.15", "--quiet"},
+                      dir_.path());
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_LT(r.seconds, 3.0);
+
+    const auto echo = case_report(outdir(), "reset", "1.1.1");
+    EXPECT_EQ(echo.at("behavior"), "FAILED");
+    EXPECT_EQ(echo.at("behaviorClose"), "FAILED");
+    EXPECT_EQ(echo.at("outcome"), "fail");
+    EXPECT_FALSE(echo.at("closedByMe").get<bool>());
+    EXPECT_FALSE(echo.at("wasClean").get<bool>());
+    EXPECT_TRUE(contains(echo.at("wasNotCleanReason"), "dropped the TCP connection"))
+        << echo.at("wasNotCleanReason");
+    const auto notes = wirelog_notes(echo);
+    EXPECT_NE(notes.find("reset"), std::string::npos) << notes;
+
+    EXPECT_EQ(case_report(outdir(), "reset", "2.1").at("outcome"), "pass");
+    const auto early = case_report(outdir(), "reset", "5.15");
+    EXPECT_EQ(early.at("behavior"), "NON-STRICT");
+    EXPECT_EQ(early.at("outcome"), "non-strict");
+}
+
+TEST_F(Robustness, NothingListeningExitsThreeAtOnce) {
+    ASSERT_FALSE(dir_.path().empty());
+    const auto r = run_wsconform(
+        {"test-server", url_of(closed_port()), "--outdir", outdir().string(), "--quiet"},
+        dir_.path());
+    EXPECT_EQ(r.code, 3);
+    EXPECT_LT(r.seconds, 1.0);
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("cannot connect"), std::string::npos) << r.err;
+}
+
+TEST_F(Robustness, WrongAcceptIsUnreachable) {
+    ASSERT_FALSE(dir_.path().empty());
+    BuggyServer server(Bug::wrong_accept);
+    const auto r = run_wsconform(
+        {"test-server", url_of(server.port()), "--outdir", outdir().string(), "--quiet"},
+        dir_.path());
+    EXPECT_EQ(r.code, 3);
+    EXPECT_LT(r.seconds, 1.0);
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("Accept"), std::string::npos) << r.err;
+}
+
+// ---- bad input: exit 2 and exactly one line on stderr ------------------------------------------
+
+struct BadInput {
+    std::string name;
+    std::vector<std::string> args;  // "SPEC" is replaced by the spec file's path
+    std::string spec;               // written to SPEC when not empty
+    std::string stderr_has;
+};
+
+void PrintTo(const BadInput& row, std::ostream* os) {
+    *os << row.name;
+}
+
+const BadInput kBadInputs[] = {
+    {"SpecNotJson", {"-m", "fuzzingclient", "-s", "SPEC"}, "{\"servers\": [", "not valid JSON"},
+    {"SpecServersNotAList",
+     {"-m", "fuzzingclient", "-s", "SPEC"},
+     R"({"servers": {"url": "ws://127.0.0.1:9001"}, "cases": ["*"]})",
+     "servers"},
+    {"SpecMissing", {"-m", "fuzzingclient", "-s", "/nonexistent/fuzzingclient.json"}, "", "spec"},
+    {"CasePatternMatchesNothing",
+     {"test-server", "ws://127.0.0.1:9/", "--cases", "99.*"},
+     "",
+     "99.*"},
+    {"HttpUrl", {"test-server", "http://x"}, "", "http://x"},
+    {"UrlWithoutHost", {"test-server", "ws://"}, "", "host"},
+    {"PortOutOfRange", {"test-server", "ws://h:99999"}, "", "99999"},
+    {"ListenNonsense", {"serve", "--listen", "nonsense"}, "", "nonsense"},
+    {"UnknownFlag", {"test-server", "ws://127.0.0.1:9/", "--frobnicate"}, "", "--frobnicate"},
+    {"JobsZero", {"test-server", "ws://127.0.0.1:9/", "--jobs", "0"}, "", "jobs"},
+};
+
+class BadInputs : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(BadInputs, ExitTwoWithOneLine) {
+    const auto& row = GetParam();
+    TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const auto spec = dir.path() / "fuzzingclient.json";
+    if (!row.spec.empty()) std::ofstream(spec) << row.spec;
+    std::vector<std::string> args;
+    for (const auto& a : row.args) args.push_back(a == "SPEC" ? spec.string() : a);
+    const auto r = run_wsconform(args, dir.path(), 10s);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_TRUE(r.err.starts_with("wsconform: ")) << r.err;
+    EXPECT_NE(r.err.find(row.stderr_has), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_LT(r.seconds, 2.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cli, BadInputs, ::testing::ValuesIn(kBadInputs),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace wsconform

@@ -1,0 +1,56 @@
+// A small WebSocket echo server for detection tests: a correct RFC 6455 endpoint built on the
+// project's sans-I/O codec, with at most one planted bug. Running the catalogue against it
+// shows whether the harness notices exactly that bug, and nothing else.
+//
+// Blocking POSIX sockets, one thread per connection, every wait bounded: it listens on
+// 127.0.0.1 (ephemeral port) from construction until destruction. No Asio in this header.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace wsconform::test_support {
+
+enum class Bug {
+    none,                   // a correct server (the control)
+    skip_utf8_validation,   // never checks UTF-8: echoes invalid text, accepts bad close reasons
+    ignore_rsv,             // clears RSV bits instead of failing: such frames act as normal ones
+    no_pong,                // never answers a Ping
+    stall_after_handshake,  // sends the 101, then never reads or writes; TCP stays open
+    close_always_1000,      // answers every Close with 1000 and fails with 1000 (not 1002/1007)
+    reset_mid_case,         // on the first data frame it accepts: TCP reset (SO_LINGER 0 + close)
+    wrong_accept,           // answers the upgrade with a wrong Sec-WebSocket-Accept
+};
+
+std::string_view to_string(Bug bug) noexcept;
+
+struct BuggyServerLimits {
+    std::size_t max_connections = 512;    // more are answered 503 and closed
+    std::size_t max_message = 16u << 20;  // larger messages are failed with 1009
+    std::size_t max_header_bytes = 16 * 1024;
+    unsigned handshake_timeout_ms = 5000;
+    unsigned idle_timeout_ms = 30000;  // no byte from the peer for this long: drop
+    unsigned lifetime_ms = 60000;      // any connection, whatever it does
+    unsigned linger_ms = 2000;         // after our Close: wait this long for the peer's FIN
+};
+
+class BuggyServer {
+  public:
+    explicit BuggyServer(Bug bug, BuggyServerLimits limits = {});
+    // Stops accepting, ends every connection and joins every thread it started.
+    ~BuggyServer();
+    BuggyServer(const BuggyServer&) = delete;
+    BuggyServer& operator=(const BuggyServer&) = delete;
+
+    std::uint16_t port() const noexcept;
+    Bug bug() const noexcept;
+    // Connections accepted so far (for tests of the server itself).
+    std::size_t connections_accepted() const noexcept;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wsconform::test_support
