@@ -7,6 +7,7 @@
 
 #include "harness/events.h"
 #include "harness/session.h"
+#include "protocol/permessage_deflate.h"
 
 namespace wsconform::harness {
 
@@ -39,6 +40,14 @@ struct Case {
     bool informational = false;
     // Report the case duration (Autobahn's reportTime).
     bool report_time = false;
+    // Report traffic statistics and compression ratios (Autobahn's reportCompressionRatio).
+    bool report_compression_ratio = false;
+
+    // permessage-deflate (sections 12, 13). Testing a server: the alternatives we offer, in
+    // order (empty: no offer). Testing a client: we accept the client's offer when this is
+    // non-empty, asking of it what `deflate_server_policy` says.
+    std::vector<protocol::DeflateParams> deflate_offers;
+    protocol::DeflateServerPolicy deflate_server_policy;
     // Any further adjustment after the judge (Autobahn cases that override onConnectionLost,
     // e.g. 10.1.1 counting the frames it sent).
     std::function<void(const Observation&, Verdict&)> adjust;

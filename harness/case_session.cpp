@@ -43,6 +43,10 @@ std::string repeat_to(std::string_view pattern, std::size_t length) {
 
 }  // namespace
 
+struct CaseSession::DeflateState {
+    protocol::DeflateParams agreed;
+};
+
 CaseSession::CaseSession(asio::io_context& io, const Case& test, SessionConfig config, Done done)
     : io_(io),
       test_(test),

@@ -65,6 +65,7 @@ public:
     void close_after(Duration delay) override;
     bool is_open() const override { return state_ == State::open; }
     bool is_server() const override { return is_server_; }
+    bool deflate_negotiated() const override { return deflate_ != nullptr; }
     void expect(Behavior behavior, std::vector<Event> events) override;
     void expect_close(ExpectedClose close) override;
     void record(Event event) override;
@@ -151,6 +152,10 @@ private:
     protocol::MaskKey pending_mask_{};
     std::size_t pending_mask_offset_ = 0;
     bool pending_masked_ = false;
+
+    // permessage-deflate state, when agreed (defined in the .cpp).
+    struct DeflateState;
+    std::unique_ptr<DeflateState> deflate_;
 
     CaseResult result_;
     std::string start_error_;

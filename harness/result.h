@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "harness/judge.h"
@@ -10,6 +11,20 @@
 namespace wsconform::harness {
 
 struct Case;
+
+// Autobahn's trafficStats: octets at each level, frames and messages, in each direction.
+struct TrafficStats {
+    struct Direction {
+        std::uint64_t octets_wire = 0;       // TCP payload after the opening handshake
+        std::uint64_t octets_websocket = 0;  // frame payloads (compressed when deflated)
+        std::uint64_t octets_app = 0;        // message payloads (uncompressed)
+        std::uint64_t frames = 0;
+        std::uint64_t messages = 0;
+    };
+    Direction incoming, outgoing;
+    std::uint64_t preopen_incoming_wire = 0;  // the opening handshake
+    std::uint64_t preopen_outgoing_wire = 0;
+};
 
 struct CaseResult {
     const Case* test = nullptr;
@@ -21,6 +36,8 @@ struct CaseResult {
     std::string http_request;   // raw opening handshake text
     std::string http_response;
     Observation observation;
+    // Set for cases that report compression (12.x, 13.x) and passed, as Autobahn does.
+    std::optional<TrafficStats> traffic;
     Verdict verdict;
     WireLog wirelog;
 };

@@ -79,6 +79,9 @@ public:
     virtual bool is_open() const = 0;
     // True when we play the server (testing a client).
     virtual bool is_server() const = 0;
+    // permessage-deflate was agreed in the opening handshake: send_message() then compresses
+    // and received messages are inflated before they are recorded.
+    virtual bool deflate_negotiated() const = 0;
 
     // ---- Expectations and results.
 

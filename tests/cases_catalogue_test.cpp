@@ -124,6 +124,7 @@ class RecordingSession final : public Session {
     }
     bool is_open() const override { return true; }
     bool is_server() const override { return false; }
+    bool deflate_negotiated() const override { return false; }
     void expect(Behavior behavior, std::vector<Event> events) override {
         expected.emplace_back(behavior, std::move(events));
     }
@@ -738,6 +739,7 @@ TEST(Catalogue, FailFastCasesRecordNothingOnceClosed) {
         void close_after(Duration d) override { inner.close_after(d); }
         bool is_open() const override { return false; }
         bool is_server() const override { return false; }
+        bool deflate_negotiated() const override { return false; }
         void expect(Behavior b, std::vector<Event> e) override { inner.expect(b, std::move(e)); }
         void expect_close(ExpectedClose c) override { inner.expect_close(std::move(c)); }
         void record(Event e) override { inner.record(std::move(e)); }

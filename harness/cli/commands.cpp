@@ -578,6 +578,9 @@ int run(int argc, char** argv) {
     auto* list = app.add_subcommand("list", "List case IDs and titles");
     list->add_option("pattern", list_patterns, "case ID patterns");
 
+    std::vector<ExtraCommand> extras;
+    for (const auto& registrar : extra_commands()) extras.push_back(registrar(app));
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
@@ -607,6 +610,8 @@ int run(int argc, char** argv) {
         }
         if (*serve) return run_serve(listen, max_message, threads);
         if (*list) return run_list(list_patterns);
+        for (const auto& extra : extras)
+            if (static_cast<const CLI::App*>(extra.subcommand)->parsed()) return extra.run();
         if (!mode.empty()) {
             if (spec_path.empty()) spec_path = "./" + mode + ".json";
             if (mode == "fuzzingserver") return run_test_client(config_from_server_spec(spec_path));

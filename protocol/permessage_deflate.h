@@ -1,0 +1,140 @@
+// RFC 7692 permessage-deflate: negotiation (offers and responses, §5-§7.1) and per-message
+// compression over zlib (§7.2), with a bounded inflater that refuses a deflate bomb before it
+// allocates past its cap. Sans-I/O: standard library and zlib only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "protocol/handshake.h"
+
+namespace wsconform::protocol {
+
+inline constexpr std::string_view kPermessageDeflate = "permessage-deflate";
+
+// One set of extension parameters (RFC 7692 §7.1): an offer alternative, or a response.
+struct DeflateParams {
+    bool server_no_context_takeover = false;
+    bool client_no_context_takeover = false;
+    // 0: absent; 8..15: the value. (zlib cannot deflate with 8; see Deflater.)
+    int server_max_window_bits = 0;
+    // 0: absent; -1: present without a value (allowed in an offer only, §7.1.2.2); 8..15.
+    int client_max_window_bits = 0;
+
+    friend bool operator==(const DeflateParams&, const DeflateParams&) = default;
+};
+
+enum class DeflateError {
+    not_permessage_deflate = 1,
+    unknown_parameter,     // §7.1: a parameter this extension does not define
+    duplicate_parameter,   // §7.1: "MUST NOT include more than one of each"
+    invalid_value,         // a value on a flag, a missing value, or window bits outside 8..15
+    response_parameter_not_offered,  // §7.1.2.2: client_max_window_bits in a response the
+                                     // client did not offer; or a stricter param it did not allow
+    response_window_too_large,       // §7.1.2.1: server_max_window_bits above the offer's
+    no_acceptable_offer,             // server side: nothing offered could be accepted
+};
+const std::error_category& deflate_category() noexcept;
+inline std::error_code make_error_code(DeflateError e) noexcept {
+    return {static_cast<int>(e), deflate_category()};
+}
+
+// Reads the parameters of one permessage-deflate element of Sec-WebSocket-Extensions
+// (parsed by parse_extensions()). `is_offer` allows client_max_window_bits without a value.
+std::error_code parse_deflate_params(const Extension& ext, bool is_offer, DeflateParams& out);
+
+// "permessage-deflate; client_no_context_takeover; client_max_window_bits=12" ...
+std::string format_deflate_params(const DeflateParams& params);
+// Alternatives joined with ", ", for an offer.
+std::string format_deflate_offer(std::span<const DeflateParams> alternatives);
+
+// What a server asks of the client on top of honouring its offer. Autobahn's 13.x server side
+// asks for the mirror image of the client's offer: client_no_context_takeover only when the
+// offer included it, client_max_window_bits only when the offer included that parameter.
+struct DeflateServerPolicy {
+    bool request_server_no_context_takeover = false;
+    bool request_client_no_context_takeover = false;  // needs the offer to include it
+    int request_client_max_window_bits = 0;            // 0: none; needs the offer to include it
+};
+
+// Server side: picks the first acceptable alternative among the client's permessage-deflate
+// offers (other extensions are skipped) and builds the response parameters, or nothing if
+// none is acceptable (the server then just omits the extension). Malformed offers are
+// skipped, as §5 lets a server decline them. An offered server_no_context_takeover is
+// honoured; an offered server_max_window_bits is honoured with that value (8 cannot be: zlib
+// cannot deflate with 8, so that alternative is declined).
+std::optional<DeflateParams> negotiate_deflate_as_server(std::span<const Extension> offered,
+                                                        const DeflateServerPolicy& policy);
+
+// Client side: checks the server's response element against what was offered (§7.1) and
+// gives the agreed parameters.
+std::error_code check_deflate_response(const Extension& response,
+                                       std::span<const DeflateParams> offered,
+                                       DeflateParams& agreed);
+
+// The parameters each direction compresses with, once agreed. `we_are_server` selects which
+// half of the agreement applies to our own sending.
+struct DeflateSettings {
+    int send_window_bits = 15;
+    bool send_no_context_takeover = false;
+    int receive_window_bits = 15;
+    bool receive_no_context_takeover = false;
+};
+DeflateSettings deflate_settings(const DeflateParams& agreed, bool we_are_server);
+
+// Compresses whole messages (§7.2.1): raw deflate, sync flush, and the trailing 00 00 ff ff
+// removed. Context is kept between messages unless no_context_takeover.
+class Deflater {
+public:
+    // window_bits 8 is raised to 9: zlib refuses 8 for raw deflate (Autobahn 0.8.2 changed
+    // 13.x for the same reason).
+    Deflater(int window_bits, bool no_context_takeover, int level = 6);
+    ~Deflater();
+    Deflater(const Deflater&) = delete;
+    Deflater& operator=(const Deflater&) = delete;
+
+    // Appends the compressed form of `message` to `out`.
+    void compress(std::span<const std::byte> message, std::string& out);
+    void compress(std::string_view message, std::string& out) {
+        compress(std::as_bytes(std::span(message.data(), message.size())), out);
+    }
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Decompresses messages (§7.2.2), fed frame payloads as they arrive. Bounded: a message whose
+// output would exceed `max_output` bytes, or whose output/input ratio would exceed
+// `max_ratio` once past 1 MiB of output, fails with inflate_limit_exceeded before the output
+// grows past the cap; corrupt data fails with inflate_failed.
+class Inflater {
+public:
+    Inflater(int window_bits, bool no_context_takeover, std::size_t max_output,
+             double max_ratio = 1000.0);
+    ~Inflater();
+    Inflater(const Inflater&) = delete;
+    Inflater& operator=(const Inflater&) = delete;
+
+    // Appends what `chunk` (compressed bytes of the current message) inflates to.
+    std::error_code feed(std::span<const std::byte> chunk, std::string& out);
+    // Ends the message: inflates the implied 00 00 ff ff tail and resets for the next message
+    // (and the window too under no_context_takeover).
+    std::error_code finish_message(std::string& out);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wsconform::protocol
+
+template <>
+struct std::is_error_code_enum<wsconform::protocol::DeflateError> : std::true_type {};
