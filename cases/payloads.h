@@ -3,10 +3,6 @@
 // Internal to cases/.
 #pragma once
 
-// GCC 12 (-Wextra) warns about every member a designated initializer leaves out, which is the
-// point of designated initializers in this catalogue. Only the section files include this.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

@@ -14,8 +14,12 @@ namespace {
 // Every section, in any order (all_cases() sorts). A new section file adds its function here.
 using SectionFn = std::vector<harness::Case> (*)();
 constexpr SectionFn kSections[] = {
-    &section1_framing,       &section2_pings, &section3_reserved_bits, &section4_opcodes,
-    &section5_fragmentation, &section6_utf8,  &section7_close,         &section10_misc,
+    &section1_framing,         &section2_pings,
+    &section3_reserved_bits,   &section4_opcodes,
+    &section5_fragmentation,   &section6_utf8,
+    &section7_close,           &section9_limits,
+    &section10_misc,           &section12_deflate_payloads,
+    &section13_deflate_params, &section14_handshake,
 };
 
 std::vector<harness::Case> build_catalogue() {

@@ -39,6 +39,10 @@ std::vector<harness::Case> section4_opcodes();
 std::vector<harness::Case> section5_fragmentation();
 std::vector<harness::Case> section6_utf8();
 std::vector<harness::Case> section7_close();
+std::vector<harness::Case> section9_limits();
 std::vector<harness::Case> section10_misc();
+std::vector<harness::Case> section12_deflate_payloads();
+std::vector<harness::Case> section13_deflate_params();
+std::vector<harness::Case> section14_handshake();
 
 }  // namespace wsconform::cases

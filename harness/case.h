@@ -1,11 +1,14 @@
 // A test case: the data a report reader needs, plus a short script over the Session.
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/events.h"
+#include "harness/http_script.h"
 #include "harness/session.h"
 #include "protocol/permessage_deflate.h"
 
@@ -38,6 +41,11 @@ struct Case {
     bool wrong_code_fails = false;
     // 7.1.6, 7.13.x: both columns are forced to INFORMATIONAL.
     bool informational = false;
+    // Roughly how many bytes of payload this case holds at once (its largest message). The
+    // runner starts cases only while the sum over running cases stays under its memory
+    // budget, so a run of 16 MiB messages cannot multiply by --jobs.
+    std::size_t memory_hint = 0;
+
     // Report the case duration (Autobahn's reportTime).
     bool report_time = false;
     // Report traffic statistics and compression ratios (Autobahn's reportCompressionRatio).
@@ -51,6 +59,13 @@ struct Case {
     // Any further adjustment after the judge (Autobahn cases that override onConnectionLost,
     // e.g. 10.1.1 counting the frames it sent).
     std::function<void(const Observation&, Verdict&)> adjust;
+
+    // Section 14 (the opening handshake, beyond Autobahn): raw-HTTP scripts instead of
+    // `on_open` (harness/http_script.h). Testing a server runs `http_server_probe`, testing a
+    // client `http_client_probe`; a handshake case with no script for the role being tested
+    // is reported as not applicable (UNIMPLEMENTED) without a connection.
+    std::optional<HttpServerProbe> http_server_probe;
+    std::optional<HttpClientProbe> http_client_probe;
 };
 
 }  // namespace wsconform::harness

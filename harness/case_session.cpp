@@ -43,8 +43,22 @@ std::string repeat_to(std::string_view pattern, std::size_t length) {
 
 }  // namespace
 
+// Our zlib level: any valid deflate stream tests the peer equally, and sections 12/13 push
+// gigabytes through it, so we favour speed.
+constexpr int kDeflateLevel = 1;
+
 struct CaseSession::DeflateState {
+    DeflateState(const protocol::DeflateParams& params, bool we_are_server,
+                 std::size_t max_message)
+        : agreed(params),
+          settings(protocol::deflate_settings(params, we_are_server)),
+          deflater(settings.send_window_bits, settings.send_no_context_takeover, kDeflateLevel),
+          inflater(settings.receive_window_bits, settings.receive_no_context_takeover,
+                   max_message) {}
     protocol::DeflateParams agreed;
+    protocol::DeflateSettings settings;
+    protocol::Deflater deflater;
+    protocol::Inflater inflater;
 };
 
 CaseSession::CaseSession(asio::io_context& io, const Case& test, SessionConfig config, Done done)
@@ -161,6 +175,9 @@ void CaseSession::on_connected() {
     key_ = protocol::make_key(nonce);
     std::vector<std::string> headers{"User-Agent: wsconform/" WSCONFORM_VERSION_STRING,
                                      "Pragma: no-cache", "Cache-Control: no-cache"};
+    if (!test_.deflate_offers.empty())
+        headers.push_back("Sec-WebSocket-Extensions: " +
+                          protocol::format_deflate_offer(test_.deflate_offers));
     headers.insert(headers.end(), config_.extra_headers.begin(), config_.extra_headers.end());
     result_.http_request = protocol::build_upgrade_request(host_header_, target_, key_, headers);
     queue_bytes(result_.http_request, std::nullopt, false);
@@ -213,13 +230,28 @@ void CaseSession::read_handshake_response() {
             self->result_.http_response = self->handshake_buffer_.substr(0, parsed.consumed);
             protocol::UpgradeResponse info;
             const std::vector<std::string> no_protocols;
-            const std::vector<std::string> no_extensions;
+            std::vector<std::string> offered_extensions;
+            if (!self->test_.deflate_offers.empty())
+                offered_extensions.emplace_back(protocol::kPermessageDeflate);
             if (auto err = protocol::check_upgrade_response(response, self->key_, no_protocols,
-                                                            no_extensions, info)) {
+                                                            offered_extensions, info)) {
                 self->result_.observation.harness_error = "opening handshake: " + err.message();
                 self->drop_connection(true);
                 return;
             }
+            for (const auto& ext : info.extensions) {
+                protocol::DeflateParams agreed;
+                if (auto err = protocol::check_deflate_response(ext, self->test_.deflate_offers,
+                                                                agreed)) {
+                    self->result_.observation.harness_error =
+                        "opening handshake: permessage-deflate response: " + err.message();
+                    self->drop_connection(true);
+                    return;
+                }
+                self->enable_deflate(agreed);
+            }
+            self->traffic_.preopen_outgoing_wire = self->result_.http_request.size();
+            self->traffic_.preopen_incoming_wire = parsed.consumed;
             std::string leftover = self->handshake_buffer_.substr(parsed.consumed);
             self->handshake_buffer_.clear();
             self->handshake_buffer_.shrink_to_fit();
@@ -236,7 +268,8 @@ void CaseSession::read_handshake_response() {
 // ---------------------------------------------------------------- opening handshake (server)
 
 void CaseSession::start_as_server(tcp::socket socket, std::string request, std::string response,
-                                  std::string leftover) {
+                                  std::string leftover,
+                                  std::optional<protocol::DeflateParams> deflate) {
     is_server_ = true;
     result_.is_server = true;
     result_.observation.is_server = true;
@@ -247,6 +280,9 @@ void CaseSession::start_as_server(tcp::socket socket, std::string request, std::
                            .close_code_policy = protocol::CloseCodePolicy::autobahn});
     result_.http_request = std::move(request);
     result_.http_response = std::move(response);
+    traffic_.preopen_incoming_wire = result_.http_request.size();
+    traffic_.preopen_outgoing_wire = result_.http_response.size();
+    if (deflate) enable_deflate(*deflate);
     arm_deadline(config_.timeouts.open_handshake);
     on_open();
     if (finished_) return;
@@ -258,6 +294,11 @@ void CaseSession::start_as_server(tcp::socket socket, std::string request, std::
 }
 
 // ---------------------------------------------------------------- the open connection
+
+void CaseSession::enable_deflate(const protocol::DeflateParams& agreed) {
+    deflate_ = std::make_unique<DeflateState>(agreed, is_server_, config_.max_message);
+    parser_.set_permessage_deflate(true);
+}
 
 void CaseSession::on_open() {
     state_ = State::open;
@@ -297,6 +338,7 @@ void CaseSession::on_bytes(std::size_t n) {
         log.add(std::move(row));
     }
     if (parser_failed_ || state_ == State::closed) return;  // draining after we failed
+    traffic_.incoming.octets_wire += n;
 
     // A frame's end can come with no further input (a zero-length frame, or a payload that
     // ended exactly at the end of this read), so loop until the parser asks for more.
@@ -308,13 +350,23 @@ void CaseSession::on_bytes(std::size_t n) {
                 break;
             case FrameParser::Status::header:
                 frame_excerpt_.clear();
+                if (ev.header.opcode == protocol::opcode::text ||
+                    ev.header.opcode == protocol::opcode::binary)
+                    message_compressed_ = (ev.header.rsv & protocol::rsv::rsv1) != 0;
                 break;
             case FrameParser::Status::payload: {
                 const auto* p = reinterpret_cast<const char*>(ev.payload.data());
                 if (frame_excerpt_.size() < WireLog::kExcerptBytes)
                     frame_excerpt_.append(
                         p, std::min(ev.payload.size(), WireLog::kExcerptBytes - frame_excerpt_.size()));
-                if (message_.size() + ev.payload.size() > config_.max_message) {
+                if (message_compressed_ && deflate_) {
+                    if (auto err = deflate_->inflater.feed(ev.payload, message_)) {
+                        parser_failed_ = true;
+                        note("peer sent bad compressed data: " + err.message());
+                        fail_connection(protocol::close_code_for(err), err.message());
+                        return;
+                    }
+                } else if (message_.size() + ev.payload.size() > config_.max_message) {
                     message_overflow_ = true;
                 } else {
                     message_.append(p, ev.payload.size());
@@ -339,6 +391,10 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
     const auto& h = ev.header;
     auto& log = result_.wirelog;
     log.rx_frames[h.opcode]++;
+    if (!protocol::is_control(h.opcode)) {
+        traffic_.incoming.frames++;
+        traffic_.incoming.octets_websocket += h.payload_length;
+    }
     std::string control;
     if (protocol::is_control(h.opcode))
         control.assign(reinterpret_cast<const char*>(ev.payload.data()), ev.payload.size());
@@ -384,6 +440,19 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
             break;
     }
     if (ev.message_end) {
+        if (message_compressed_ && deflate_) {
+            message_compressed_ = false;
+            auto err = deflate_->inflater.finish_message(message_);
+            if (!err && ev.message_opcode == protocol::opcode::text &&
+                !protocol::is_valid_utf8(message_))
+                err = protocol::Error::invalid_utf8;
+            if (err) {
+                parser_failed_ = true;
+                note("peer sent a bad compressed message: " + err.message());
+                fail_connection(protocol::close_code_for(err), err.message());
+                return;
+            }
+        }
         if (message_overflow_) {
             message_overflow_ = false;
             message_.clear();
@@ -397,6 +466,8 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
 }
 
 void CaseSession::on_message_complete(bool binary) {
+    traffic_.incoming.messages++;
+    traffic_.incoming.octets_app += message_.size();
     Event event{Event::Kind::message, binary, std::move(message_)};
     message_.clear();
     if (test_.on_message) {
@@ -595,6 +666,10 @@ void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view pay
     }
     auto& log = result_.wirelog;
     log.tx_frames[header.opcode]++;
+    if (!protocol::is_control(header.opcode)) {
+        traffic_.outgoing.frames++;
+        traffic_.outgoing.octets_websocket += payload.size();
+    }
     if (log.enabled()) {
         WireRow row;
         row.kind = "TF";
@@ -663,6 +738,7 @@ void CaseSession::pump_writes() {
     }
     auto& log = result_.wirelog;
     log.tx_octets[write_buffer_.size()]++;
+    if (state_ != State::connecting) traffic_.outgoing.octets_wire += write_buffer_.size();
     if (log.enabled()) {
         WireRow row;
         row.kind = "TO";
@@ -710,20 +786,32 @@ void CaseSession::send_frame(FrameSpec f) {
     }
 }
 
-// ABPY sendMessage: only while open; fragments of `fragment_size`, else autoFragmentSize.
+// ABPY sendMessage: only while open; compressed when deflate was agreed (RSV1 on the first
+// frame), then cut into frames of `fragment_size`, else of the auto-fragment size.
 void CaseSession::send_message(std::string payload, bool binary,
                                std::optional<std::size_t> fragment_size) {
     if (state_ != State::open) return;
     const std::uint8_t op = binary ? protocol::opcode::binary : protocol::opcode::text;
+    traffic_.outgoing.messages++;
+    traffic_.outgoing.octets_app += payload.size();
+    std::uint8_t first_rsv = 0;
+    if (deflate_) {
+        std::string compressed;
+        deflate_->deflater.compress(payload, compressed);
+        payload = std::move(compressed);
+        first_rsv = protocol::rsv::rsv1;
+    }
     std::size_t size = fragment_size.value_or(auto_fragment_size_);
     if (size == 0 || payload.size() <= size) {
-        FrameHeader h{.fin = true, .opcode = op};
+        FrameHeader h{.fin = true, .rsv = first_rsv, .opcode = op};
         queue_frame(h, payload, std::nullopt, false);
         return;
     }
     for (std::size_t i = 0; i < payload.size(); i += size) {
         const bool last = i + size >= payload.size();
-        FrameHeader h{.fin = last, .opcode = i == 0 ? op : protocol::opcode::continuation};
+        FrameHeader h{.fin = last,
+                      .rsv = i == 0 ? first_rsv : std::uint8_t{0},
+                      .opcode = i == 0 ? op : protocol::opcode::continuation};
         queue_frame(h, std::string_view(payload).substr(i, size), std::nullopt, false);
     }
 }
@@ -866,6 +954,8 @@ void CaseSession::record(Event event) {
 void CaseSession::set_result(Behavior behavior, std::string text) {
     result_.observation.scripted_behavior = behavior;
     result_.observation.scripted_result = std::move(text);
+    // Autobahn keeps the traffic statistics of a compression case as they were when it passed.
+    if (behavior == Behavior::ok && test_.report_compression_ratio) result_.traffic = traffic_;
 }
 
 void CaseSession::set_wirelog(bool enabled) { result_.wirelog.set_enabled(enabled, now_us()); }

@@ -20,6 +20,7 @@
 #include "harness/session.h"
 #include "harness/timeouts.h"
 #include "protocol/frame_parser.h"
+#include "protocol/permessage_deflate.h"
 
 namespace wsconform::harness {
 
@@ -45,7 +46,8 @@ public:
     // Testing a client: the upgrade is already done on `socket` (request and our 101 response
     // given as text); `leftover` are bytes that arrived after the request.
     void start_as_server(boost::asio::ip::tcp::socket socket, std::string request,
-                         std::string response, std::string leftover);
+                         std::string response, std::string leftover,
+                         std::optional<protocol::DeflateParams> deflate = std::nullopt);
     // Ends the case now (run timeout or Ctrl-C): drop TCP, judge what was seen.
     void abort(std::string why);
 
@@ -86,6 +88,7 @@ private:
     void on_connected();
     void read_handshake_response();
     void on_open();
+    void enable_deflate(const protocol::DeflateParams& agreed);
     void read_more();
     void on_bytes(std::size_t n);
     void handle_frame_end(const protocol::FrameParser::Event& ev);
@@ -146,6 +149,8 @@ private:
     bool parser_failed_ = false;
     std::string message_;
     bool message_overflow_ = false;
+    bool message_compressed_ = false;
+    TrafficStats traffic_;
     std::string frame_excerpt_;
     std::size_t auto_fragment_size_ = 0;
     std::uint64_t pending_frame_bytes_ = 0;  // begin_frame(): payload bytes still to send

@@ -23,6 +23,8 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "protocol/permessage_deflate.h"
+#include "protocol/utf8.h"
 
 namespace wsconform::harness {
 
@@ -37,8 +39,9 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 // reading cannot make us buffer without bound.
 constexpr std::size_t kMaxQueuedBytes = 8u << 20;
 
-std::string frame_bytes(std::uint8_t opcode, std::string_view payload) {
-    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
+std::string frame_bytes(std::uint8_t opcode, std::string_view payload, std::uint8_t rsv = 0) {
+    protocol::FrameHeader h{
+        .fin = true, .rsv = rsv, .opcode = opcode, .payload_length = payload.size()};
     std::array<std::byte, protocol::kMaxHeaderSize> head;
     const auto n = protocol::encode_header(h, head);
     std::string out;
@@ -140,7 +143,24 @@ private:
         }
         timer_.cancel();
         state_ = State::open;
-        queue(protocol::build_upgrade_response(upgrade.key));
+        std::optional<protocol::DeflateParams> agreed;
+        if (options_.deflate)
+            agreed = protocol::negotiate_deflate_as_server(upgrade.extensions,
+                                                           options_.deflate_policy);
+        if (agreed) {
+            const auto settings = protocol::deflate_settings(*agreed, true);
+            deflater_ = std::make_unique<protocol::Deflater>(
+                settings.send_window_bits, settings.send_no_context_takeover,
+                options_.deflate_level);
+            inflater_ = std::make_unique<protocol::Inflater>(settings.receive_window_bits,
+                                                             settings.receive_no_context_takeover,
+                                                             options_.max_message);
+            parser_.set_permessage_deflate(true);
+            queue(protocol::build_upgrade_response(upgrade.key, std::nullopt,
+                                                   protocol::format_deflate_params(*agreed)));
+        } else {
+            queue(protocol::build_upgrade_response(upgrade.key));
+        }
         std::string leftover = head_.substr(parsed.consumed);
         head_.clear();
         head_.shrink_to_fit();
@@ -164,11 +184,21 @@ private:
                 case FrameParser::Status::need_more:
                     return;
                 case FrameParser::Status::header:
+                    if (ev.header.opcode == protocol::opcode::text ||
+                        ev.header.opcode == protocol::opcode::binary)
+                        compressed_ = (ev.header.rsv & protocol::rsv::rsv1) != 0;
                     break;
                 case FrameParser::Status::payload:
-                    if (state_ == State::open)
+                    if (state_ != State::open) break;
+                    if (compressed_) {
+                        if (auto err = inflater_->feed(ev.payload, message_)) {
+                            fail(protocol::close_code_for(err), err.message());
+                            return;
+                        }
+                    } else {
                         message_.append(reinterpret_cast<const char*>(ev.payload.data()),
                                         ev.payload.size());
+                    }
                     break;
                 case FrameParser::Status::frame_end:
                     on_frame_end(ev);
@@ -206,7 +236,24 @@ private:
         }
         if (op == protocol::opcode::pong) return;
         if (ev.message_end) {
-            queue(frame_bytes(ev.message_opcode, message_));
+            if (compressed_) {
+                // Compressed text can only be checked once inflated: whole, not fail-fast.
+                auto err = inflater_->finish_message(message_);
+                if (!err && ev.message_opcode == protocol::opcode::text &&
+                    !protocol::is_valid_utf8(message_))
+                    err = protocol::Error::invalid_utf8;
+                if (err) {
+                    fail(protocol::close_code_for(err), err.message());
+                    return;
+                }
+            }
+            if (deflater_) {
+                std::string compressed;
+                deflater_->compress(message_, compressed);
+                queue(frame_bytes(ev.message_opcode, compressed, protocol::rsv::rsv1));
+            } else {
+                queue(frame_bytes(ev.message_opcode, message_));
+            }
             message_.clear();
             if (message_.capacity() > kReadChunk) message_.shrink_to_fit();
         }
@@ -286,6 +333,9 @@ private:
     std::string head_;
     FrameParser parser_;
     std::string message_;
+    bool compressed_ = false;
+    std::unique_ptr<protocol::Deflater> deflater_;
+    std::unique_ptr<protocol::Inflater> inflater_;
     std::deque<std::string> out_;
     std::size_t queued_bytes_ = 0;
     bool writing_ = false;

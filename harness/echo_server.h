@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "protocol/permessage_deflate.h"
+
 namespace wsconform::harness {
 
 struct EchoServerOptions {
@@ -21,6 +23,11 @@ struct EchoServerOptions {
     // After we send a close frame, how long we wait for the peer's before dropping TCP.
     std::chrono::milliseconds close_timeout{2000};
     unsigned threads = 1;
+    // permessage-deflate (RFC 7692): accepted when a client offers it, asking of the client
+    // what the policy says. RSV1 is legal only on connections that agreed to it.
+    bool deflate = true;
+    protocol::DeflateServerPolicy deflate_policy;
+    int deflate_level = 1;  // zlib level of our echoes: speed over size
     // run() also returns on SIGINT/SIGTERM, after closing connections.
     bool stop_on_signals = false;
 };

@@ -13,10 +13,12 @@
 #include <system_error>
 
 #include "harness/case_session.h"
+#include "harness/http_case.h"
 #include "protocol/close.h"
 #include "protocol/frame.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "protocol/permessage_deflate.h"
 
 namespace wsconform::harness {
 
@@ -128,6 +130,10 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     std::multimap<std::pair<std::string, std::string>, std::function<void(const std::string&)>>
         status_waiters;
     std::vector<std::weak_ptr<CaseSession>> sessions;
+    // Section 14 (harness/http_case.h): running raw-HTTP cases, and what each agent did on
+    // its earlier connections.
+    std::vector<std::weak_ptr<HttpCase>> http_cases;
+    std::shared_ptr<ClientHistories> histories = std::make_shared<ClientHistories>();
 
     void log(const std::string& line) {
         if (hooks.on_log) hooks.on_log(line);
@@ -151,6 +157,9 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     void run_case(std::shared_ptr<tcp::socket> socket, const protocol::HttpMessage& request,
                   std::string head, std::size_t consumed, const std::string& key,
                   const Case& test, int number, const std::string& agent);
+    std::function<void(CaseResult&&)> case_done(const std::string& agent, const std::string& id);
+    const Case* client_handshake_case(const protocol::HttpMessage& request, std::string& agent,
+                                      int& number);
     void shutdown();
 
     // Counts a connection from accept until its last handler ends.
@@ -264,6 +273,22 @@ void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::s
                                      std::size_t consumed) {
     protocol::HttpMessage request;
     protocol::parse_http_head(head, true, request, options.max_request_bytes);
+    // Section 14 cases for clients judge the request themselves, valid or not: they get it
+    // before any check of ours (upgrade rules, Host port).
+    {
+        std::string agent;
+        int number = 0;
+        if (const Case* c = client_handshake_case(request, agent, number)) {
+            auto http = std::make_shared<HttpCase>(
+                io, *c,
+                SessionConfig{.agent = agent, .case_number = number, .timeouts = options.timeouts},
+                case_done(agent, c->id));
+            std::erase_if(http_cases, [](auto& w) { return w.expired(); });
+            http_cases.push_back(http);
+            http->start_as_server(std::move(*socket), std::move(head), consumed, histories);
+            return;
+        }
+    }
     protocol::UpgradeRequest upgrade;
     if (auto ec = protocol::check_upgrade_request(request, upgrade)) {
         log("refused a request for " + request.target.substr(0, 200) + ": " + ec.message());
@@ -406,26 +431,33 @@ void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
                                    const protocol::HttpMessage& request, std::string head,
                                    std::size_t consumed, const std::string& key, const Case& test,
                                    int number, const std::string& agent) {
-    std::string response = protocol::build_upgrade_response(key);
+    // permessage-deflate cases accept the client's offer the way Autobahn's server side does
+    // (asking for the mirror image of its own offer); without an acceptable offer the case
+    // runs uncompressed and reports UNIMPLEMENTED itself.
+    std::optional<protocol::DeflateParams> deflate;
+    if (!test.deflate_offers.empty()) {
+        protocol::UpgradeRequest upgrade;
+        if (!protocol::check_upgrade_request(request, upgrade))
+            deflate = protocol::negotiate_deflate_as_server(upgrade.extensions,
+                                                            test.deflate_server_policy);
+    }
+    std::string response = protocol::build_upgrade_response(
+        key, std::nullopt,
+        deflate ? std::optional<std::string>(protocol::format_deflate_params(*deflate))
+                : std::nullopt);
     SessionConfig config{.agent = agent,
                          .case_number = number,
                          .timeouts = options.timeouts,
                          .max_message = options.max_message};
-    auto token = std::make_shared<LiveToken>(live);
-    auto session = std::make_shared<CaseSession>(
-        io, test, std::move(config),
-        [self = shared_from_this(), token, agent, id = test.id](CaseResult&& result) {
-            const std::string behavior(to_string(result.verdict.behavior));
-            ++self->finished;
-            if (self->hooks.on_result) self->hooks.on_result(std::move(result));
-            auto key = std::make_pair(agent, id);
-            self->statuses[key] = behavior;
-            auto range = self->status_waiters.equal_range(key);
-            std::vector<std::function<void(const std::string&)>> waiters;
-            for (auto it = range.first; it != range.second; ++it) waiters.push_back(it->second);
-            self->status_waiters.erase(range.first, range.second);
-            for (auto& w : waiters) w(behavior);
-        });
+    if (is_handshake_case(test)) {
+        // Section 14: a case for servers has nothing to run here (cases for clients never get
+        // this far: on_request hands them over first). Open and close, as for an exclusion.
+        upgrade_and_send(socket, key, {});
+        case_done(agent, test.id)(not_applicable_result(test, config, true));
+        return;
+    }
+    auto session =
+        std::make_shared<CaseSession>(io, test, std::move(config), case_done(agent, test.id));
     std::erase_if(sessions, [](auto& w) { return w.expired(); });
     sessions.push_back(session);
     // The 101 goes out first; the case starts once it is written.
@@ -433,7 +465,7 @@ void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
     std::string leftover = head.substr(consumed);
     head.resize(consumed);
     asio::async_write(*socket, asio::buffer(*data),
-                      [socket, data, session, head = std::move(head), response,
+                      [socket, data, session, head = std::move(head), response, deflate,
                        leftover = std::move(leftover)](const boost::system::error_code& ec,
                                                        std::size_t) mutable {
                           if (ec) {
@@ -441,8 +473,61 @@ void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
                               return;
                           }
                           session->start_as_server(std::move(*socket), std::move(head),
-                                                   std::move(response), std::move(leftover));
+                                                   std::move(response), std::move(leftover),
+                                                   deflate);
                       });
+}
+
+// What happens when a case ends: the result goes to the hooks, and /getCaseStatus learns it.
+std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::string& agent,
+                                                                 const std::string& id) {
+    auto token = std::make_shared<LiveToken>(live);
+    return [self = shared_from_this(), token, agent, id](CaseResult&& result) {
+        const std::string behavior(to_string(result.verdict.behavior));
+        ++self->finished;
+        if (self->hooks.on_result) self->hooks.on_result(std::move(result));
+        auto key = std::make_pair(agent, id);
+        self->statuses[key] = behavior;
+        auto range = self->status_waiters.equal_range(key);
+        std::vector<std::function<void(const std::string&)>> waiters;
+        for (auto it = range.first; it != range.second; ++it) waiters.push_back(it->second);
+        self->status_waiters.erase(range.first, range.second);
+        for (auto& w : waiters) w(behavior);
+    };
+}
+
+// A /runCase request (by number or casetuple, with a valid agent) for a section 14 case
+// that tests clients, not excluded for this agent; nullptr otherwise.
+const Case* FuzzingServer::Impl::client_handshake_case(const protocol::HttpMessage& request,
+                                                       std::string& agent, int& number) {
+    const auto target = split_target(request.target);
+    if (target.path != "/runCase") return nullptr;
+    auto param = [&](const std::string& name) -> const std::string* {
+        auto it = target.query.find(name);
+        return it == target.query.end() ? nullptr : &it->second;
+    };
+    const auto* a = param("agent");
+    if (!a || a->empty() || a->size() > options.max_agent_chars) return nullptr;
+    const Case* c = nullptr;
+    if (const auto* tuple = param("casetuple")) {
+        for (std::size_t i = 0; i < cases.size(); ++i)
+            if (cases[i]->id == *tuple) {
+                c = cases[i];
+                number = static_cast<int>(i + 1);
+            }
+    } else if (const auto* n = param("case")) {
+        int value = 0;
+        auto [p, ec] = std::from_chars(n->data(), n->data() + n->size(), value);
+        if (ec == std::errc{} && p == n->data() + n->size() && value >= 1 &&
+            static_cast<std::size_t>(value) <= cases.size()) {
+            c = cases[value - 1];
+            number = value;
+        }
+    }
+    if (!c || !c->http_client_probe) return nullptr;
+    if (hooks.is_excluded && hooks.is_excluded(*a, c->id)) return nullptr;
+    agent = *a;
+    return c;
 }
 
 void FuzzingServer::Impl::shutdown() {
@@ -451,6 +536,8 @@ void FuzzingServer::Impl::shutdown() {
     acceptor.close(ignored);
     for (auto& w : sessions)
         if (auto s = w.lock()) s->abort("server stopped");
+    for (auto& w : http_cases)
+        if (auto h = w.lock()) h->abort("server stopped");
     for (auto& [key, waiter] : status_waiters) waiter("MISSING");
     status_waiters.clear();
     // Let lingering sockets finish, then stop.

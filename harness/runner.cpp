@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "harness/case_session.h"
+#include "harness/http_case.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 
@@ -35,6 +36,7 @@ struct Runner::Impl {
     bool stopped = false;
     std::string stop_reason;
     std::map<std::size_t, std::weak_ptr<CaseSession>> running;
+    std::map<std::size_t, std::weak_ptr<HttpCase>> running_http;  // section 14
 };
 
 Runner::Runner(RunOptions options) : impl_(std::make_unique<Impl>()) {
@@ -178,10 +180,16 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
         }
     });
 
-    std::size_t next = 0, in_flight = 0;
+    std::size_t next = 0, in_flight = 0, memory_in_use = 0;
+    // A case's weight against the memory budget: three copies of its largest message (what
+    // we send, what comes back, and the write buffer).
+    auto weight = [](const Case& c) { return 3 * c.memory_hint; };
     std::function<void()> launch_more;  // called with impl.mutex held
     launch_more = [&] {
         while (!impl.stopped && in_flight < impl.options.jobs && next < cases.size()) {
+            const std::size_t cost = weight(*cases[next]);
+            if (in_flight > 0 && memory_in_use + cost > impl.options.memory_budget) break;
+            memory_in_use += cost;
             const std::size_t index = next++;
             ++in_flight;
             auto& io = *contexts[index % contexts.size()];
@@ -190,25 +198,44 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                                  .timeouts = impl.options.timeouts,
                                  .max_message = impl.options.max_message,
                                  .extra_headers = impl.options.extra_headers};
-            auto session = std::make_shared<CaseSession>(
-                io, *cases[index], std::move(config), [&, index](CaseResult&& result) {
-                    bool report;
-                    {
-                        std::lock_guard lock(impl.mutex);
-                        report = !impl.stopped;
-                        impl.running.erase(index);
-                    }
-                    if (report) {
-                        std::lock_guard lock(result_mutex);
-                        pending.push_back(std::move(result));
-                        result_ready.notify_one();
-                    }
+            auto on_done = [&, index](CaseResult&& result) {
+                bool report;
+                {
                     std::lock_guard lock(impl.mutex);
-                    --in_flight;
-                    if (report) ++summary.finished;
-                    launch_more();
-                    impl.changed.notify_all();
+                    report = !impl.stopped;
+                    impl.running.erase(index);
+                    impl.running_http.erase(index);
+                }
+                if (report) {
+                    std::lock_guard lock(result_mutex);
+                    pending.push_back(std::move(result));
+                    result_ready.notify_one();
+                }
+                std::lock_guard lock(impl.mutex);
+                --in_flight;
+                memory_in_use -= weight(*cases[index]);
+                if (report) ++summary.finished;
+                launch_more();
+                impl.changed.notify_all();
+            };
+            if (is_handshake_case(*cases[index])) {
+                // Section 14 runs raw HTTP (harness/http_case.h); a case for clients has
+                // nothing to do here and is reported as not applicable.
+                if (!cases[index]->http_server_probe) {
+                    asio::post(io, [on_done, c = cases[index], config]() mutable {
+                        on_done(not_applicable_result(*c, config, false));
+                    });
+                    continue;
+                }
+                auto http = std::make_shared<HttpCase>(io, *cases[index], std::move(config), on_done);
+                impl.running_http[index] = http;
+                asio::post(io, [http, &addresses, &target] {
+                    http->start_as_client(addresses, target.host_header, target.target);
                 });
+                continue;
+            }
+            auto session =
+                std::make_shared<CaseSession>(io, *cases[index], std::move(config), on_done);
             impl.running[index] = session;
             asio::post(io, [session, &addresses, &target] {
                 session->start_as_client(addresses, target.host_header, target.target);
@@ -239,6 +266,12 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 if (auto session = weak.lock()) {
                     auto& io = *contexts[index % contexts.size()];
                     asio::post(io, [session, why = impl.stop_reason] { session->abort(why); });
+                }
+            }
+            for (auto& [index, weak] : impl.running_http) {
+                if (auto http = weak.lock()) {
+                    auto& io = *contexts[index % contexts.size()];
+                    asio::post(io, [http, why = impl.stop_reason] { http->abort(why); });
                 }
             }
             impl.changed.wait(lock, [&] { return in_flight == 0; });

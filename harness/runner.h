@@ -22,6 +22,9 @@ struct RunOptions {
     std::chrono::milliseconds run_timeout{0};  // 0: none
     Timeouts timeouts;
     std::size_t max_message = 64u << 20;
+    // Cases start only while the sum of their memory_hint stays under this (a case larger
+    // than the budget runs alone).
+    std::size_t memory_budget = 48u << 20;
     std::vector<std::string> extra_headers;  // "Name: value", sent with every upgrade request
 };
 

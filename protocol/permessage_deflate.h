@@ -33,13 +33,17 @@ struct DeflateParams {
 
 enum class DeflateError {
     not_permessage_deflate = 1,
-    unknown_parameter,     // §7.1: a parameter this extension does not define
-    duplicate_parameter,   // §7.1: "MUST NOT include more than one of each"
-    invalid_value,         // a value on a flag, a missing value, or window bits outside 8..15
+    unknown_parameter,    // §7.1: a parameter this extension does not define
+    duplicate_parameter,  // §7.1: "MUST NOT include more than one of each"
+    invalid_value,        // a value on a flag, a missing value, or window bits outside 8..15
     response_parameter_not_offered,  // §7.1.2.2: client_max_window_bits in a response the
-                                     // client did not offer; or a stricter param it did not allow
-    response_window_too_large,       // §7.1.2.1: server_max_window_bits above the offer's
+                                     // client did not offer
+    response_window_too_large,       // §7.1.2.1: server_max_window_bits above the offer's;
+                                     // §7.1.2.2: client_max_window_bits above the offer's value
     no_acceptable_offer,             // server side: nothing offered could be accepted
+    response_parameter_missing,      // §7.1.1.1, §7.1.2.1: the offer asked for
+                                     // server_no_context_takeover or server_max_window_bits and
+                                     // the response accepting it does not carry the parameter
 };
 const std::error_category& deflate_category() noexcept;
 inline std::error_code make_error_code(DeflateError e) noexcept {
@@ -61,7 +65,7 @@ std::string format_deflate_offer(std::span<const DeflateParams> alternatives);
 struct DeflateServerPolicy {
     bool request_server_no_context_takeover = false;
     bool request_client_no_context_takeover = false;  // needs the offer to include it
-    int request_client_max_window_bits = 0;            // 0: none; needs the offer to include it
+    int request_client_max_window_bits = 0;           // 0: none; needs the offer to include it
 };
 
 // Server side: picks the first acceptable alternative among the client's permessage-deflate
@@ -71,10 +75,15 @@ struct DeflateServerPolicy {
 // honoured; an offered server_max_window_bits is honoured with that value (8 cannot be: zlib
 // cannot deflate with 8, so that alternative is declined).
 std::optional<DeflateParams> negotiate_deflate_as_server(std::span<const Extension> offered,
-                                                        const DeflateServerPolicy& policy);
+                                                         const DeflateServerPolicy& policy);
 
 // Client side: checks the server's response element against what was offered (§7.1) and
-// gives the agreed parameters.
+// gives the agreed parameters. The response must parse as a response (client_max_window_bits
+// needs a value) and be consistent with at least one offered alternative; the first such
+// alternative is the one accepted. `agreed` is the response plus the client's own promises in
+// that alternative (§7.1.1.2 client_no_context_takeover, §7.1.2.2 client_max_window_bits=N
+// bind the client even when the response omits them). When no alternative fits, the error is
+// the first alternative's; with nothing offered it is HandshakeError::extension_not_offered.
 std::error_code check_deflate_response(const Extension& response,
                                        std::span<const DeflateParams> offered,
                                        DeflateParams& agreed);
@@ -90,11 +99,15 @@ struct DeflateSettings {
 DeflateSettings deflate_settings(const DeflateParams& agreed, bool we_are_server);
 
 // Compresses whole messages (§7.2.1): raw deflate, sync flush, and the trailing 00 00 ff ff
-// removed. Context is kept between messages unless no_context_takeover.
+// removed. Context is kept between messages unless no_context_takeover. An empty message is
+// the single byte 00 (§7.2.3.6). Throws only when zlib fails (std::bad_alloc: no memory).
 class Deflater {
-public:
+  public:
     // window_bits 8 is raised to 9: zlib refuses 8 for raw deflate (Autobahn 0.8.2 changed
-    // 13.x for the same reason).
+    // 13.x for the same reason). The output still fits the 256-byte window a peer agreed to:
+    // zlib's matches reach back at most 2^bits - 262 bytes (250 for 9), as zlib keeps 262 bytes
+    // of its window for lookahead. Values outside 8..15 are clamped; a level outside 0..9 means
+    // zlib's default (6).
     Deflater(int window_bits, bool no_context_takeover, int level = 6);
     ~Deflater();
     Deflater(const Deflater&) = delete;
@@ -106,17 +119,36 @@ public:
         compress(std::as_bytes(std::span(message.data(), message.size())), out);
     }
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 
-// Decompresses messages (§7.2.2), fed frame payloads as they arrive. Bounded: a message whose
-// output would exceed `max_output` bytes, or whose output/input ratio would exceed
-// `max_ratio` once past 1 MiB of output, fails with inflate_limit_exceeded before the output
-// grows past the cap; corrupt data fails with inflate_failed.
+// Output is produced in steps of at most this many bytes.
+inline constexpr std::size_t kInflateStep = 16 * 1024;
+// The ratio cap applies once a message's output passes this many bytes.
+inline constexpr std::size_t kInflateRatioFloor = std::size_t{1} << 20;
+
+// Decompresses messages (§7.2.2), fed frame payloads as they arrive, with the window agreed
+// for the peer's sending side (8 is valid here: zlib inflates raw data with a 256-byte window).
+// Errors are protocol::Error values (protocol/error.h):
+// - inflate_limit_exceeded when a message's output would exceed `max_output` bytes: no byte
+//   past the cap is ever appended, so for the bytes of one message out.size() stays at most
+//   (out.size() at the start of the message) + max_output, and growing `out` never takes its
+//   capacity past that either (beyond the library's allocation rounding); the ratio cap: when
+//   a message's output passes kInflateRatioFloor and output/input (compressed bytes fed)
+//   exceeds `max_ratio` (checked after each step, so at most kInflateStep bytes late; 0 turns
+//   it off);
+// - inflate_failed for corrupt data, or a message whose payload plus 00 00 ff ff does not end
+//   at a DEFLATE block boundary (§7.2.1 makes every message end with an empty stored block).
+// After an error the inflater is unusable: every later call returns the same error.
+// A DEFLATE block with BFINAL set may be followed by more blocks (§7.2.1, §7.2.3.4); the window
+// carries over it. An empty payload is accepted as an empty message, as is the single byte 00.
+// zlib only notices a distance beyond the agreed window when the bytes it points to are no
+// longer in its window or the current output step, so a peer that ignores the agreed window
+// is not always caught.
 class Inflater {
-public:
+  public:
     Inflater(int window_bits, bool no_context_takeover, std::size_t max_output,
              double max_ratio = 1000.0);
     ~Inflater();
@@ -129,7 +161,7 @@ public:
     // (and the window too under no_context_takeover).
     std::error_code finish_message(std::string& out);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -127,9 +127,32 @@ std::string_view level_name(harness::Level level) {
     return "must";
 }
 
-// Autobahn's Case12/13 set reportCompressionRatio; our Case has no such field yet.
-bool reports_compression_ratio(std::string_view id) {
-    return id.starts_with("12.") || id.starts_with("13.");
+// Autobahn's trafficStats object (AB:fuzzing.py): octets per level, frames, messages, and the
+// ratios derived from them.
+nlohmann::json traffic_json(const harness::TrafficStats& t) {
+    nlohmann::json j = nlohmann::json::object();
+    auto direction = [&](const char* prefix, const harness::TrafficStats::Direction& d) {
+        const std::string p = prefix;
+        j[p + "OctetsAppLevel"] = d.octets_app;
+        j[p + "OctetsWebSocketLevel"] = d.octets_websocket;
+        j[p + "OctetsWireLevel"] = d.octets_wire;
+        j[p + "WebSocketFrames"] = d.frames;
+        j[p + "WebSocketMessages"] = d.messages;
+        j[p + "CompressionRatio"] =
+            d.octets_app ? nlohmann::json(static_cast<double>(d.octets_websocket) /
+                                          static_cast<double>(d.octets_app))
+                         : nlohmann::json(nullptr);
+        j[p + "WebSocketOverhead"] =
+            d.octets_websocket
+                ? nlohmann::json(static_cast<double>(d.octets_wire - std::min(d.octets_wire, d.octets_websocket)) /
+                                 static_cast<double>(d.octets_websocket))
+                : nlohmann::json(nullptr);
+    };
+    direction("incoming", t.incoming);
+    direction("outgoing", t.outgoing);
+    j["preopenIncomingOctetsWireLevel"] = t.preopen_incoming_wire;
+    j["preopenOutgoingOctetsWireLevel"] = t.preopen_outgoing_wire;
+    return j;
 }
 
 bool is_stats_key(std::string_view key) {
@@ -367,14 +390,14 @@ json case_result_json(const harness::CaseResult& r) {
     j["received"] = events_json(o.received);
     j["remoteCloseCode"] = optional_json(o.remote_close_code);
     j["remoteCloseReason"] = optional_json(o.remote_close_reason);
-    j["reportCompressionRatio"] = reports_compression_ratio(c.id);
+    j["reportCompressionRatio"] = c.report_compression_ratio;
     j["reportTime"] = c.report_time;
     j["result"] = detail::valid_utf8(v.result);
     j["resultClose"] = detail::valid_utf8(v.result_close);
     j["rxFrameStats"] = stats_json(rx_frames);
     j["rxOctetStats"] = stats_json(r.wirelog.rx_octets);
     j["started"] = detail::valid_utf8(r.started);
-    j["trafficStats"] = nullptr;
+    j["trafficStats"] = r.traffic ? traffic_json(*r.traffic) : nlohmann::json(nullptr);
     j["txFrameStats"] = stats_json(tx_frames);
     j["txOctetStats"] = stats_json(r.wirelog.tx_octets);
     j["wasClean"] = o.was_clean;

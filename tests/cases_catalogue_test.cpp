@@ -1,11 +1,15 @@
-// Pins every case of sections 1-7 and 10 to what Autobahn sends and expects: each case's
-// on_open runs against a recording Session, and the recording is compared with the `notes`
-// column of ../shared/reference/autobahn-cases.tsv (derived by executing Autobahn's cases).
+// Pins every case to what Autobahn sends and expects: each case's on_open runs against a
+// recording Session, and the recording is compared with the `notes` column of
+// ../shared/reference/autobahn-cases.tsv (derived by executing Autobahn's cases). The cases
+// that judge themselves (9, 12, 13) are also driven through whole runs against a fake echo
+// peer, with perfect and with corrupted echoes.
 #include <gtest/gtest.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <regex>
@@ -14,13 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "cases/payload_sets.h"
 #include "cases/registry.h"
 #include "harness/case.h"
 #include "harness/judge.h"
 #include "harness/session.h"
-
-// GCC 12 (-Wextra) warns about members a designated initializer leaves out.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 namespace {
 
@@ -86,12 +88,21 @@ class RecordingSession final : public Session {
     std::vector<ExpectedClose> closes;
     std::vector<Event> recorded;
     std::size_t auto_fragment_size = 0;
+    // Verdicts the script set itself (Session::set_result), in call order.
+    std::vector<std::pair<Behavior, std::string>> results;
+    std::vector<bool> wirelog;                     // set_wirelog() calls
+    std::map<std::uint8_t, std::uint64_t> frames;  // what frames_sent() reports
+    bool deflate = false;                          // what deflate_negotiated() reports
+    bool open = true;
+    bool send_close_ends_open = false;  // a driven run: after our close, is_open() is false
 
     void send_frame(FrameSpec frame) override {
+        ++frames[frame.opcode];
         tx.push_back({.kind = Tx::Kind::frame, .frame = std::move(frame)});
     }
     void send_message(std::string payload, bool binary,
                       std::optional<std::size_t> fragment_size) override {
+        ++frames[binary ? 2 : 1];  // the first frame; continuations are not counted here
         tx.push_back({.kind = Tx::Kind::message,
                       .payload = std::move(payload),
                       .binary = binary,
@@ -109,6 +120,7 @@ class RecordingSession final : public Session {
     }
     void send_close(std::optional<std::uint16_t> code, std::optional<std::string> reason) override {
         tx.push_back({.kind = Tx::Kind::close, .code = code, .reason = std::move(reason)});
+        if (send_close_ends_open) open = false;
     }
     void set_auto_fragment_size(std::size_t size) override { auto_fragment_size = size; }
     void continue_later(Duration delay, std::function<void(Session&)> then,
@@ -122,17 +134,22 @@ class RecordingSession final : public Session {
     void close_after(Duration delay) override {
         tx.push_back({.kind = Tx::Kind::close_after, .delay = delay});
     }
-    bool is_open() const override { return true; }
+    bool is_open() const override { return open; }
     bool is_server() const override { return false; }
-    bool deflate_negotiated() const override { return false; }
+    bool deflate_negotiated() const override { return deflate; }
     void expect(Behavior behavior, std::vector<Event> events) override {
         expected.emplace_back(behavior, std::move(events));
     }
     void expect_close(ExpectedClose close) override { closes.push_back(std::move(close)); }
     void record(Event event) override { recorded.push_back(std::move(event)); }
-    void set_result(Behavior, std::string) override { ADD_FAILURE() << "unexpected set_result"; }
-    void set_wirelog(bool) override {}
-    std::uint64_t frames_sent(std::uint8_t) const override { return 0; }
+    void set_result(Behavior behavior, std::string text) override {
+        results.emplace_back(behavior, std::move(text));
+    }
+    void set_wirelog(bool enabled) override { wirelog.push_back(enabled); }
+    std::uint64_t frames_sent(std::uint8_t opcode) const override {
+        auto it = frames.find(opcode);
+        return it == frames.end() ? 0 : it->second;
+    }
 };
 
 // ---- The reference: one TSV row per case.
@@ -161,12 +178,13 @@ const std::map<std::string, Row>& reference() {
     return rows;
 }
 
+// The sections whose cases Autobahn judges by expected events.
 const std::set<std::string> kSections{"1", "2", "3", "4", "5", "6", "7", "10"};
 
-std::vector<std::string> reference_ids() {
+std::vector<std::string> reference_ids(const std::set<std::string>& sections = kSections) {
     std::vector<std::string> ids;
     for (const auto& [id, row] : reference())
-        if (kSections.count(id.substr(0, id.find('.')))) ids.push_back(id);
+        if (sections.count(id.substr(0, id.find('.')))) ids.push_back(id);
     return ids;
 }
 
@@ -248,12 +266,23 @@ void check_frame_token(const std::string& token, const Tx& got) {
         } else if (starts_with(words[i], "rsv=")) {
             rsv = static_cast<std::uint8_t>(std::stoi(words[i].substr(4)));
         } else if (starts_with(words[i], "len=")) {
-            // "TEXT len=262144 (pattern 'BAsd7&jh23' repeated)"
+            // "TEXT len=262144 (pattern 'BAsd7&jh23' repeated)", "BIN len=65536 (pattern
+            // '0x00fe23faf0' repeated) chop=64"
             EXPECT_EQ(f.payload_len, std::stoul(words[i].substr(4))) << token << ": payload_len";
             const auto q1 = token.find('\'');
             const auto q2 = token.rfind('\'');
-            EXPECT_EQ(f.payload, token.substr(q1 + 1, q2 - q1 - 1)) << token << ": pattern";
-            i = words.size();
+            const std::string pattern = token.substr(q1 + 1, q2 - q1 - 1);
+            EXPECT_EQ(starts_with(pattern, "0x") ? "0x" + to_hex(f.payload) : f.payload, pattern)
+                << token << ": pattern";
+            while (i < words.size() && words[i] != "repeated)") ++i;
+            for (++i; i < words.size(); ++i) {
+                if (starts_with(words[i], "chop="))
+                    chop = std::stoul(words[i].substr(5));
+                else if (words[i] == "sync")
+                    sync = true;
+                else
+                    ADD_FAILURE() << token << ": unparsed word " << words[i];
+            }
             break;
         } else {
             break;
@@ -506,6 +535,10 @@ TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
     EXPECT_EQ(c->level, informational ? wsconform::harness::Level::informational
                                       : wsconform::harness::Level::must);
     EXPECT_FALSE(c->report_time);
+    EXPECT_FALSE(c->report_compression_ratio);
+    EXPECT_TRUE(c->deflate_offers.empty());
+    EXPECT_TRUE(s.results.empty()) << "judged by the expectations, not by the script";
+    EXPECT_TRUE(s.wirelog.empty());
 
     // 6.5 - 6.23 name their payload in the description: "Payload: 0x...".
     const auto at = row.description.find("Payload: 0x");
@@ -515,8 +548,9 @@ TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
     }
 }
 
-TEST_P(CatalogueMatchesAutobahn, DescribesItselfInItsOwnWords) {
-    const std::string& id = GetParam();
+// Title, description, expectation and requirement are ours: plain one-line text, not
+// Autobahn's sentences.
+void check_own_words(const std::string& id) {
     const Row& row = reference().at(id);
     const Case* c = wsconform::cases::find(id);
     ASSERT_NE(c, nullptr);
@@ -529,7 +563,13 @@ TEST_P(CatalogueMatchesAutobahn, DescribesItselfInItsOwnWords) {
     EXPECT_NE(c->expectation, row.expectation);
     ASSERT_FALSE(c->rfc.empty());
     for (const auto& ref : c->rfc)
-        EXPECT_TRUE(starts_with(ref, "RFC 6455 ") || ref == "RFC 3629") << ref;
+        EXPECT_TRUE(starts_with(ref, "RFC 6455 ") || starts_with(ref, "RFC 7692 ") ||
+                    ref == "RFC 3629")
+            << ref;
+}
+
+TEST_P(CatalogueMatchesAutobahn, DescribesItselfInItsOwnWords) {
+    check_own_words(GetParam());
 }
 
 std::string param_name(const testing::TestParamInfo<std::string>& info) {
@@ -755,6 +795,589 @@ TEST(Catalogue, FailFastCasesRecordNothingOnceClosed) {
         EXPECT_TRUE(s.inner.recorded.empty());
         EXPECT_EQ(payloads_sent(s.inner.tx).size(), 1u);
     }
+}
+
+// ================================================================ sections 9, 12, 13
+//
+// These cases judge themselves (Session::set_result) from their own on_message, as Autobahn's
+// do. The TSV's notes say what they send, their timer and, for 12/13, the deflate offers.
+
+const std::set<std::string> kLimitSections{"9"};
+const std::set<std::string> kCompressionSections{"12", "13"};
+
+// The part of `parts` that starts with `prefix`, or "" when none does.
+std::string part_starting(const std::vector<std::string>& parts, std::string_view prefix) {
+    for (const auto& p : parts)
+        if (starts_with(p, prefix)) return p;
+    return {};
+}
+
+// "timeout 10s" somewhere in the notes, in seconds.
+int timeout_seconds(const std::string& notes) {
+    static const std::regex kTimeout(R"((?:^| )timeout (\d+)s)");
+    std::smatch m;
+    if (!std::regex_search(notes, m, kTimeout)) {
+        ADD_FAILURE() << "no timeout in " << notes;
+        return -1;
+    }
+    return std::stoi(m[1]);
+}
+
+std::string sha1_hex(std::string_view data) {
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+    return to_hex({reinterpret_cast<const char*>(digest), sizeof digest});
+}
+
+std::size_t code_points(std::string_view s) {
+    return static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
+// Plays a perfect echo peer: every data message or frame the case sends goes straight back
+// into its on_message, in order, until the case closes (or after `limit` echoes). `inspect`
+// sees echo n (1-based) as sent, `alter` may change it on its way back. Returns how many
+// echoes were delivered.
+std::size_t drive(const Case& c, RecordingSession& s,
+                  const std::function<void(std::size_t, Event&)>& alter = {},
+                  const std::function<void(std::size_t, const Event&)>& inspect = {},
+                  std::size_t limit = 5000) {
+    s.send_close_ends_open = true;
+    std::size_t seen = 0, echoes = 0;
+    std::vector<Event> pending;
+    while (s.open && echoes < limit) {
+        for (; seen < s.tx.size(); ++seen) {
+            Tx& t = s.tx[seen];
+            if (t.kind == Tx::Kind::message) {
+                pending.push_back({Event::Kind::message, t.binary, std::move(t.payload)});
+                t.payload.clear();  // 1000 x 128 KiB would add up
+            } else if (t.kind == Tx::Kind::frame && (t.frame.opcode == 1 || t.frame.opcode == 2)) {
+                pending.push_back(
+                    {Event::Kind::message, t.frame.opcode == 2, frame_payload(t.frame)});
+            }
+        }
+        if (pending.empty()) break;
+        Event echo = std::move(pending.front());
+        pending.erase(pending.begin());
+        ++echoes;
+        if (inspect) inspect(echoes, echo);
+        if (alter) alter(echoes, echo);
+        c.on_message(s, echo);
+    }
+    EXPECT_TRUE(pending.empty()) << "a case sends its next message only after an echo";
+    return echoes;
+}
+
+std::size_t data_messages_sent(const RecordingSession& s) {
+    return s.frames_sent(1) + s.frames_sent(2);
+}
+
+// After a driven run: the verdict, the wire log back on, and our close 1000 last.
+void expect_finished(const RecordingSession& s, Behavior behavior, const std::string& text) {
+    ASSERT_FALSE(s.results.empty());
+    EXPECT_EQ(s.results.back().first, behavior);
+    EXPECT_EQ(s.results.back().second, text);
+    EXPECT_EQ(s.wirelog, (std::vector<bool>{false, true}));
+    ASSERT_FALSE(s.tx.empty());
+    EXPECT_EQ(s.tx.back().kind, Tx::Kind::close);
+    EXPECT_EQ(s.tx.back().code, std::optional<std::uint16_t>(1000));
+    EXPECT_FALSE(s.tx.back().reason);
+}
+
+// Flips one bit of an octet near the middle of `data` (an ASCII one in text, so it stays
+// valid UTF-8); returns its offset.
+std::size_t corrupt_middle(std::string& data, bool binary) {
+    std::size_t at = data.size() / 2;
+    while (!binary && static_cast<unsigned char>(data[at]) >= 0x80) ++at;
+    data[at] = static_cast<char>(data[at] ^ 0x01);
+    return at;
+}
+
+// ---- Section 9
+
+class LimitsMatchAutobahn : public testing::TestWithParam<std::string> {};
+
+TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
+    const std::string& id = GetParam();
+    const Row& row = reference().at(id);
+    const Case* c = wsconform::cases::find(id);
+    ASSERT_NE(c, nullptr) << "no case " << id;
+    ASSERT_TRUE(c->on_open);
+    EXPECT_TRUE(c->on_message) << "the case judges each echo itself";
+    EXPECT_TRUE(c->report_time);
+    EXPECT_FALSE(c->report_compression_ratio);
+    EXPECT_TRUE(c->deflate_offers.empty());
+    EXPECT_EQ(c->level, wsconform::harness::Level::should);
+    EXPECT_FALSE(c->suppress_close || c->wrong_code_fails || c->informational || c->adjust);
+
+    RecordingSession s;
+    c->on_open(s);
+    const auto parts = split(row.notes, " | ");
+    const int seconds = timeout_seconds(row.notes);
+    const std::string close_after = "[closeAfter " + std::to_string(seconds) + "s]";
+
+    // Autobahn sets behavior FAILED with a timeout sentence and turns the wire log off.
+    EXPECT_EQ(s.wirelog, std::vector<bool>{false});
+    ASSERT_EQ(s.results.size(), 1u);
+    EXPECT_EQ(s.results[0].first, Behavior::failed);
+    EXPECT_NE(s.results[0].second.find("within " + std::to_string(seconds) + " seconds"),
+              std::string::npos)
+        << s.results[0].second;
+    EXPECT_TRUE(s.expected.empty()) << "no expected events: the script decides";
+    EXPECT_TRUE(s.recorded.empty());
+    {
+        SCOPED_TRACE("close");
+        check_close(part_starting(parts, "close: "), s.closes);
+    }
+
+    ASSERT_EQ(s.tx.size(), 2u);
+    static const std::regex kRoundTrips(
+        R"(^performance \(RTT\): (\d+) sequential (TEXT|BIN) msgs of (\d+) B, each sent after previous echo$)");
+    std::smatch m;
+    if (starts_with(parts[0], "limits/performance: tx ")) {
+        // 9.1-9.6: the message, then the close timer (AB: sendFrame/sendMessage; closeAfter).
+        const std::string token = parts[0].substr(std::string("limits/performance: tx ").size());
+        if (starts_with(token, "msg "))
+            check_message_token(token, s.tx[0]);
+        else
+            check_frame_token(token, s.tx[0]);
+        check_timer_token(close_after, s.tx[1]);
+        const std::size_t size = s.tx[0].kind == Tx::Kind::message
+                                     ? s.tx[0].payload.size()
+                                     : frame_payload(s.tx[0].frame).size();
+        EXPECT_EQ(c->memory_hint, size);
+    } else if (std::regex_match(parts[0], m, kRoundTrips)) {
+        // 9.7/9.8: the close timer, then the first message (AB: closeAfter; sendOne).
+        EXPECT_EQ(m[1], "1000");
+        check_timer_token(close_after, s.tx[0]);
+        ASSERT_EQ(s.tx[1].kind, Tx::Kind::frame);
+        const FrameSpec& f = s.tx[1].frame;
+        EXPECT_EQ(f.opcode, opcode_named(m[2]));
+        EXPECT_EQ(f.payload_len, std::optional<std::size_t>(std::stoul(m[3])));
+        EXPECT_EQ(f.payload, m[2] == "BIN" ? "\xfe" : "*");  // AB:case9_7_X.py sendOne
+        EXPECT_TRUE(f.fin);
+        EXPECT_FALSE(f.chopsize);
+        EXPECT_EQ(c->memory_hint, std::stoul(m[3]));
+    } else {
+        FAIL() << "unparsed notes " << parts[0];
+    }
+}
+
+TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
+    const std::string& id = GetParam();
+    const Case* c = wsconform::cases::find(id);
+    ASSERT_NE(c, nullptr);
+    const bool round_trips = starts_with(id, "9.7.") || starts_with(id, "9.8.");
+    const std::size_t count = round_trips ? 1000 : 1;
+
+    // A perfect echo: OK once every message came back.
+    RecordingSession good;
+    c->on_open(good);
+    ASSERT_FALSE(good.tx.empty());
+    const Tx first = round_trips ? good.tx[1] : good.tx[0];
+    const bool binary = first.kind == Tx::Kind::message ? first.binary : first.frame.opcode == 2;
+    const std::string sent =
+        first.kind == Tx::Kind::message ? first.payload : frame_payload(first.frame);
+    EXPECT_EQ(drive(*c, good), count);
+    EXPECT_EQ(data_messages_sent(good), count);
+    expect_finished(good, Behavior::ok,
+                    round_trips
+                        ? "All 1000 messages came back unchanged in time."
+                        : "The " + std::to_string(sent.size()) + "-octet " +
+                              (binary ? "binary" : "text") + " message came back unchanged.");
+
+    // One bad echo (the 500th of 9.7/9.8): FAILED at once, saying what differs, and closed.
+    const std::size_t bad = round_trips ? 500 : 1;
+    const std::string who = round_trips ? "Echo 500 of 1000" : "The echo";
+    {
+        SCOPED_TRACE("content");
+        RecordingSession s;
+        c->on_open(s);
+        std::size_t at = 0;
+        std::string before, after;
+        const auto alter = [&](std::size_t n, Event& e) {
+            if (n != bad) return;
+            if (e.data.empty()) {
+                e.data = "x";
+                return;
+            }
+            before = e.data;
+            at = corrupt_middle(e.data, binary);
+            after = e.data;
+        };
+        EXPECT_EQ(drive(*c, s, alter), bad);
+        EXPECT_EQ(data_messages_sent(s), bad) << "nothing is sent after a bad echo";
+        if (sent.empty()) {
+            expect_finished(s, Behavior::failed, who + " is 1 octet long; we sent 0 octets.");
+        } else {
+            expect_finished(s, Behavior::failed,
+                            who +
+                                " has the right length but differs from what we sent from octet " +
+                                std::to_string(at) + " on (0x" + to_hex(after.substr(at, 1)) +
+                                " where we sent 0x" + to_hex(before.substr(at, 1)) + "; SHA-1 " +
+                                sha1_hex(after) + ", we sent " + sha1_hex(before) + ").");
+        }
+    }
+    {
+        SCOPED_TRACE("length");
+        RecordingSession s;
+        c->on_open(s);
+        EXPECT_EQ(drive(*c, s,
+                        [&](std::size_t n, Event& e) {
+                            if (n == bad) e.data += "**";
+                        }),
+                  bad);
+        expect_finished(s, Behavior::failed,
+                        who + " is " + std::to_string(sent.size() + 2) + " octets long; we sent " +
+                            std::to_string(sent.size()) +
+                            (sent.size() == 1 ? " octet." : " octets."));
+    }
+    {
+        SCOPED_TRACE("type");
+        RecordingSession s;
+        c->on_open(s);
+        EXPECT_EQ(drive(*c, s,
+                        [&](std::size_t n, Event& e) {
+                            if (n == bad) e.binary = !e.binary;
+                        }),
+                  bad);
+        expect_finished(s, Behavior::failed,
+                        who + " came back as a " + (binary ? "text" : "binary") +
+                            " message; we sent a " + (binary ? "binary" : "text") + " message.");
+    }
+    {
+        SCOPED_TRACE("timeout");  // nothing comes back: the sentence set in on_open stands
+        RecordingSession s;
+        c->on_open(s);
+        EXPECT_EQ(s.results.back().first, Behavior::failed);
+        // Once we close (the timer fired), a late echo changes nothing.
+        s.open = false;
+        c->on_message(s, {Event::Kind::message, binary, sent});
+        EXPECT_EQ(s.results.size(), 1u);
+    }
+}
+
+TEST_P(LimitsMatchAutobahn, DescribesItselfInItsOwnWords) {
+    check_own_words(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Autobahn, LimitsMatchAutobahn,
+                         testing::ValuesIn(reference_ids(kLimitSections)), param_name);
+
+TEST(Catalogue, LimitsPayloadsAreAutobahns) {
+    // The TSV gives 9.3/9.4 payloads only as lengths. Autobahn's sources: 9.3.x send '*';
+    // 9.4.1 sends 0xfe and 9.4.2-9.4.9 '*' (the TSV's note on 9.4.9, "other 9.4.x use 0xfe",
+    // holds only for 9.4.1).
+    for (int i = 1; i <= 9; ++i) {
+        for (const char* section : {"9.3.", "9.4."}) {
+            const std::string id = section + std::to_string(i);
+            SCOPED_TRACE(id);
+            RecordingSession s;
+            wsconform::cases::find(id)->on_open(s);
+            ASSERT_EQ(s.tx[0].kind, Tx::Kind::message);
+            const char fill = id == "9.4.1" ? '\xfe' : '*';
+            EXPECT_EQ(s.tx[0].payload, std::string(4u << 20, fill));
+        }
+    }
+}
+
+// ---- Sections 12 and 13
+
+std::vector<wsconform::protocol::DeflateParams> parse_offer_header(const std::string& header) {
+    std::vector<wsconform::protocol::DeflateParams> out;
+    for (const auto& alternative : split(header, ", ")) {
+        const auto params = split(alternative, "; ");
+        EXPECT_EQ(params[0], "permessage-deflate");
+        wsconform::protocol::DeflateParams p;
+        for (std::size_t i = 1; i < params.size(); ++i) {
+            const std::string& q = params[i];
+            if (q == "client_no_context_takeover")
+                p.client_no_context_takeover = true;
+            else if (q == "server_no_context_takeover")
+                p.server_no_context_takeover = true;
+            else if (q == "client_max_window_bits")
+                p.client_max_window_bits = -1;
+            else if (starts_with(q, "client_max_window_bits="))
+                p.client_max_window_bits = std::stoi(q.substr(q.find('=') + 1));
+            else if (starts_with(q, "server_max_window_bits="))
+                p.server_max_window_bits = std::stoi(q.substr(q.find('=') + 1));
+            else
+                ADD_FAILURE() << "unknown parameter " << q;
+        }
+        out.push_back(p);
+    }
+    return out;
+}
+
+std::string describe(const std::vector<wsconform::protocol::DeflateParams>& offers) {
+    std::string s;
+    for (const auto& p : offers)
+        s += "{snct=" + std::to_string(p.server_no_context_takeover) +
+             " cnct=" + std::to_string(p.client_no_context_takeover) +
+             " smwb=" + std::to_string(p.server_max_window_bits) +
+             " cmwb=" + std::to_string(p.client_max_window_bits) + "} ";
+    return s;
+}
+
+// Autobahn's server-side accept functions, as our one-answer policy, with the phrase the
+// TSV uses for each. accept7 tries accept5, then accept2, then accept1: we keep the first.
+struct Accept {
+    const char* name;
+    wsconform::protocol::DeflateServerPolicy policy;
+    const char* phrase;
+};
+const std::vector<Accept>& accepts() {
+    static const std::vector<Accept> table{
+        {"accept_deflate", {}, "request nothing"},
+        {"accept1", {}, "request nothing"},
+        {"accept2",
+         {.request_client_no_context_takeover = true},
+         "client_no_context_takeover and request it"},
+        {"accept3", {.request_client_max_window_bits = 9}, "request client_max_window_bits=9"},
+        {"accept4", {.request_client_max_window_bits = 15}, "request client_max_window_bits=15"},
+        {"accept5",
+         {.request_client_no_context_takeover = true, .request_client_max_window_bits = 9},
+         "request client_no_context_takeover + client_max_window_bits=9"},
+        {"accept6",
+         {.request_client_no_context_takeover = true, .request_client_max_window_bits = 15},
+         "request client_no_context_takeover + client_max_window_bits=15"},
+        {"accept7",
+         {.request_client_no_context_takeover = true, .request_client_max_window_bits = 9},
+         "try rule of 13.5, else 13.2, else 13.1"},
+    };
+    return table;
+}
+
+wsconform::cases::PayloadSet set_for_file(const std::string& file) {
+    for (auto set : wsconform::cases::kPayloadSets)
+        if (wsconform::cases::payload_set_info(set).autobahn_file == file) return set;
+    ADD_FAILURE() << "no payload set stands in for " << file;
+    return wsconform::cases::PayloadSet::json;
+}
+
+struct CompressionRowNotes {
+    std::size_t count = 0, length = 0, auto_fragment = 0;
+    bool text = false;
+    int seconds = 0;
+    wsconform::cases::PayloadSet set{};
+};
+
+CompressionRowNotes compression_notes(const Row& row) {
+    const auto parts = split(row.notes, " | ");
+    CompressionRowNotes n;
+    EXPECT_EQ(parts.at(0), "permessage-deflate REQUIRED (UNIMPLEMENTED if not negotiated)");
+    static const std::regex kMessages(
+        R"(^(\d+) msgs x (\d+) (chars|B) of (\S+) \((text|binary)\), each echo checked by type, length and SHA-1, sent one at a time$)");
+    std::smatch m;
+    if (!std::regex_match(parts.at(1), m, kMessages)) {
+        ADD_FAILURE() << "unparsed " << parts.at(1);
+        return n;
+    }
+    n.count = std::stoul(m[1]);
+    n.length = std::stoul(m[2]);
+    n.text = m[5] == "text";
+    EXPECT_EQ(m[3] == "chars", n.text) << "text sets count characters";
+    n.set = set_for_file(m[4]);
+    const std::string autofrag = part_starting(parts, "autoFragmentSize=");
+    EXPECT_FALSE(autofrag.empty());
+    n.auto_fragment = autofrag.empty() ? 0 : std::stoul(autofrag.substr(17));
+    n.seconds = timeout_seconds(row.notes);
+    return n;
+}
+
+class CompressionMatchesAutobahn : public testing::TestWithParam<std::string> {};
+
+TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
+    using wsconform::cases::payload_message;
+    using wsconform::cases::payload_set_info;
+    const std::string& id = GetParam();
+    const Row& row = reference().at(id);
+    const Case* c = wsconform::cases::find(id);
+    ASSERT_NE(c, nullptr) << "no case " << id;
+    ASSERT_TRUE(c->on_open);
+    EXPECT_TRUE(c->on_message);
+    EXPECT_TRUE(c->report_time);
+    EXPECT_TRUE(c->report_compression_ratio);
+    EXPECT_EQ(c->level, wsconform::harness::Level::must);
+    EXPECT_FALSE(c->suppress_close || c->wrong_code_fails || c->informational || c->adjust);
+
+    const auto parts = split(row.notes, " | ");
+    const CompressionRowNotes n = compression_notes(row);
+    ASSERT_EQ(n.count, 1000u);
+    EXPECT_EQ(payload_set_info(n.set).text, n.text);
+    EXPECT_GE(c->memory_hint, n.length);
+
+    // The offers the fuzzingclient sends, and the fuzzingserver's accept function.
+    const std::string kOffer = "fuzzingclient sends Sec-WebSocket-Extensions: ";
+    const std::string offer = part_starting(parts, kOffer);
+    ASSERT_FALSE(offer.empty());
+    const auto offers = parse_offer_header(offer.substr(kOffer.size()));
+    EXPECT_EQ(c->deflate_offers, offers)
+        << "ours: " << describe(c->deflate_offers) << " Autobahn's: " << describe(offers);
+    static const std::regex kAccept(R"(^fuzzingserver \((\w+)\): (.*)$)");
+    std::smatch m;
+    const std::string server = part_starting(parts, "fuzzingserver (");
+    ASSERT_TRUE(std::regex_match(server, m, kAccept)) << server;
+    const auto accept = std::find_if(accepts().begin(), accepts().end(),
+                                     [&](const Accept& a) { return m[1] == a.name; });
+    ASSERT_NE(accept, accepts().end()) << m[1];
+    EXPECT_NE(m[2].str().find(accept->phrase), std::string::npos) << server;
+    const auto& policy = c->deflate_server_policy;
+    EXPECT_EQ(policy.request_server_no_context_takeover,
+              accept->policy.request_server_no_context_takeover);
+    EXPECT_EQ(policy.request_client_no_context_takeover,
+              accept->policy.request_client_no_context_takeover);
+    EXPECT_EQ(policy.request_client_max_window_bits, accept->policy.request_client_max_window_bits);
+
+    // Not negotiated: UNIMPLEMENTED, and we close at once.
+    {
+        SCOPED_TRACE("permessage-deflate not agreed");
+        RecordingSession s;
+        c->on_open(s);
+        EXPECT_EQ(s.auto_fragment_size, n.auto_fragment);
+        EXPECT_EQ(s.wirelog, std::vector<bool>{false});
+        ASSERT_EQ(s.results.size(), 1u);
+        EXPECT_EQ(s.results[0].first, Behavior::unimplemented);
+        EXPECT_FALSE(s.results[0].second.empty());
+        ASSERT_EQ(s.tx.size(), 1u);
+        check_close_token("close(code=1000)", s.tx[0]);
+        check_close(part_starting(parts, "close: "), s.closes);
+        EXPECT_TRUE(s.expected.empty());
+    }
+    // Agreed: FAILED until done, the close timer, then the first message.
+    {
+        SCOPED_TRACE("permessage-deflate agreed");
+        RecordingSession s;
+        s.deflate = true;
+        c->on_open(s);
+        EXPECT_EQ(s.wirelog, std::vector<bool>{false});
+        ASSERT_EQ(s.results.size(), 1u);
+        EXPECT_EQ(s.results[0].first, Behavior::failed);
+        EXPECT_EQ(s.results[0].second, "The 1000 round trips did not finish within " +
+                                           std::to_string(n.seconds) + " seconds.");
+        check_close(part_starting(parts, "close: "), s.closes);
+        EXPECT_TRUE(s.expected.empty());
+        ASSERT_EQ(s.tx.size(), 2u);
+        check_timer_token("[closeAfter " + std::to_string(n.seconds) + "s]", s.tx[0]);
+        const Tx& first = s.tx[1];
+        ASSERT_EQ(first.kind, Tx::Kind::message);
+        EXPECT_EQ(first.binary, !n.text);
+        EXPECT_FALSE(first.fragment_size);
+        EXPECT_EQ(first.auto_fragment_size, n.auto_fragment);
+        EXPECT_EQ(first.payload, payload_message(n.set, n.length, 0));
+        EXPECT_EQ(n.text ? code_points(first.payload) : first.payload.size(), n.length);
+    }
+}
+
+TEST_P(CompressionMatchesAutobahn, DescribesItselfInItsOwnWords) {
+    check_own_words(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Autobahn, CompressionMatchesAutobahn,
+                         testing::ValuesIn(reference_ids(kCompressionSections)), param_name);
+
+class CompressionRuns : public testing::TestWithParam<std::string> {};
+
+TEST_P(CompressionRuns, PassesAPerfectEcho) {
+    const std::string& id = GetParam();
+    const Case* c = wsconform::cases::find(id);
+    ASSERT_NE(c, nullptr);
+    const CompressionRowNotes n = compression_notes(reference().at(id));
+    RecordingSession s;
+    s.deflate = true;
+    c->on_open(s);
+    std::size_t wrong = 0;
+    const auto inspect = [&](std::size_t k, const Event& e) {
+        // Message k is the k-th consecutive slice of the set.
+        if (e.data != wsconform::cases::payload_message(n.set, n.length, k - 1)) ++wrong;
+    };
+    EXPECT_EQ(drive(*c, s, {}, inspect), n.count);
+    EXPECT_EQ(wrong, 0u);
+    EXPECT_EQ(data_messages_sent(s), n.count);
+    EXPECT_EQ(s.auto_fragment_size, n.auto_fragment);
+    expect_finished(s, Behavior::ok, "All 1000 messages came back unchanged in time.");
+}
+
+INSTANTIATE_TEST_SUITE_P(Autobahn, CompressionRuns,
+                         testing::ValuesIn(reference_ids(kCompressionSections)), param_name);
+
+TEST(Catalogue, CompressionCasesFailOnABadEcho) {
+    struct Bad {
+        const char* id;
+        std::size_t echo;  // 1-based
+        enum { content, shorter, type } how;
+    };
+    const Bad bad[] = {
+        {"12.1.3", 3, Bad::content},  {"12.2.4", 3, Bad::content}, {"12.3.1", 1000, Bad::content},
+        {"12.4.5", 3, Bad::content},  {"12.5.2", 7, Bad::content}, {"13.7.1", 3, Bad::content},
+        {"13.3.10", 2, Bad::content}, {"12.4.3", 3, Bad::shorter}, {"12.1.1", 2, Bad::shorter},
+        {"12.5.1", 3, Bad::shorter},  {"12.2.1", 1, Bad::type},    {"13.1.2", 4, Bad::type},
+    };
+    for (const Bad& b : bad) {
+        SCOPED_TRACE(b.id);
+        const Case* c = wsconform::cases::find(b.id);
+        ASSERT_NE(c, nullptr);
+        const CompressionRowNotes n = compression_notes(reference().at(b.id));
+        RecordingSession s;
+        s.deflate = true;
+        c->on_open(s);
+        std::string before, after;
+        std::size_t at = 0;
+        const auto alter = [&](std::size_t k, Event& e) {
+            if (k != b.echo) return;
+            before = e.data;
+            if (b.how == Bad::content) at = corrupt_middle(e.data, !n.text);
+            if (b.how == Bad::shorter) {  // drop the last character (octet, for binary sets)
+                while (n.text && (static_cast<unsigned char>(e.data.back()) & 0xc0) == 0x80)
+                    e.data.pop_back();
+                e.data.pop_back();
+            }
+            if (b.how == Bad::type) e.binary = !e.binary;
+            after = e.data;
+        };
+        EXPECT_EQ(drive(*c, s, alter), b.echo);
+        EXPECT_EQ(data_messages_sent(s), b.echo) << "nothing is sent after a bad echo";
+        const std::string who = "Echo " + std::to_string(b.echo) + " of 1000";
+        std::string why;
+        switch (b.how) {
+            case Bad::content:
+                why = who + " has the right length but differs from what we sent from octet " +
+                      std::to_string(at) + " on (0x" + to_hex(after.substr(at, 1)) +
+                      " where we sent 0x" + to_hex(before.substr(at, 1)) + "; SHA-1 " +
+                      sha1_hex(after) + ", we sent " + sha1_hex(before) + ").";
+                break;
+            case Bad::shorter:
+                why = n.text ? who + " has " + std::to_string(n.length - 1) + " characters (" +
+                                   std::to_string(after.size()) + " octets); we sent " +
+                                   std::to_string(n.length) + " characters (" +
+                                   std::to_string(before.size()) + " octets)."
+                             : who + " is " + std::to_string(n.length - 1) +
+                                   " octets long; we sent " + std::to_string(n.length) + " octets.";
+                break;
+            case Bad::type:
+                why = who + " came back as a " + (n.text ? "binary" : "text") +
+                      " message; we sent a " + (n.text ? "text" : "binary") + " message.";
+                break;
+        }
+        expect_finished(s, Behavior::failed, why);
+    }
+}
+
+TEST(Catalogue, CompressionCasesIgnoreEchoesOnceClosing) {
+    // The close timer fired (or a verdict was given): a late echo changes nothing.
+    const Case* c = wsconform::cases::find("12.1.1");
+    RecordingSession s;
+    s.deflate = true;
+    c->on_open(s);
+    s.open = false;
+    c->on_message(s, {Event::Kind::message, false, "late"});
+    EXPECT_EQ(s.results.size(), 1u);
+    EXPECT_EQ(s.tx.size(), 2u);
+}
+
+TEST(Catalogue, ReferenceHasAllCasesOfThePerformanceSections) {
+    EXPECT_EQ(reference_ids(kLimitSections).size(), 54u);
+    EXPECT_EQ(reference_ids(kCompressionSections).size(), 216u);
 }
 
 }  // namespace

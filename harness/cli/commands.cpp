@@ -24,8 +24,11 @@
 #include "harness/endpoint.h"
 #include "harness/fuzzing_server.h"
 #include "harness/runner.h"
+#include "reports/baseline.h"
+#include "reports/progress.h"
 #include "reports/report_dir.h"
 #include "reports/terminal.h"
+#include "reports/views.h"
 
 namespace wsconform::cli {
 
@@ -97,6 +100,7 @@ struct TestServerConfig {
     bool strict = false;
     bool quiet = false;
     std::string color = "auto";
+    std::string baseline;  // --baseline: an earlier index.json or report folder
 };
 
 std::vector<const harness::Case*> select_cases(const TestServerConfig& config) {
@@ -127,6 +131,15 @@ int run_test_server(const TestServerConfig& config) {
     } catch (const std::exception& e) {
         throw UsageError(std::string("cannot use report folder: ") + e.what());
     }
+    std::optional<reports::ReportModel> baseline;
+    if (!config.baseline.empty()) {
+        try {
+            baseline = reports::load_baseline(config.baseline);
+        } catch (const std::exception& e) {
+            throw UsageError(std::string("cannot read --baseline: ") + e.what());
+        }
+    }
+    reports::ProgressLine progress(std::cout, !config.quiet && isatty(STDOUT_FILENO), color);
 
     std::mutex runner_mutex;
     harness::Runner* active = nullptr;
@@ -171,10 +184,12 @@ int run_test_server(const TestServerConfig& config) {
         for (const auto* c : selected)
             if (!excluded_for_agent(config, agent, c->id)) cases.push_back(c);
         if (!config.quiet)
-            std::cout << "Testing " << target.endpoint.url << " as agent '" << agent << "': "
-                      << cases.size() << " cases, " << (options.jobs ? options.jobs : harness::default_jobs())
-                      << " at a time\n"
-                      << std::flush;
+            progress.print_above([&](std::ostream& out) {
+                out << "Testing " << target.endpoint.url << " as agent '" << agent << "': "
+                    << cases.size() << " cases, "
+                    << (options.jobs ? options.jobs : harness::default_jobs()) << " at a time\n";
+            });
+        progress.add_total(cases.size());
         {
             std::lock_guard lock(runner_mutex);
             active = &runner;
@@ -182,10 +197,10 @@ int run_test_server(const TestServerConfig& config) {
         if (interrupted) runner.stop("interrupted by a signal");
         auto summary = runner.run(target.endpoint, cases, [&](harness::CaseResult&& result) {
             report->add(result);
-            if (!config.quiet && result.verdict.outcome != Outcome::pass) {
-                reports::print_case_line(std::cout, result, color);
-                std::cout << std::flush;
-            }
+            progress.case_done(result.verdict.outcome);
+            if (!config.quiet && result.verdict.outcome != Outcome::pass)
+                progress.print_above(
+                    [&](std::ostream& out) { reports::print_case_line(out, result, color); });
         });
         {
             std::lock_guard lock(runner_mutex);
@@ -193,27 +208,46 @@ int run_test_server(const TestServerConfig& config) {
         }
         not_run += summary.not_run;
         if (summary.stopped) {
-            std::cerr << "wsconform: run stopped (" << summary.stop_reason << "); "
-                      << summary.not_run << " cases of agent '" << agent
-                      << "' not run; the report holds the cases that finished\n";
+            progress.print_above([&](std::ostream&) {
+                std::cerr << "wsconform: run stopped (" << summary.stop_reason << "); "
+                          << summary.not_run << " cases of agent '" << agent
+                          << "' not run; the report holds the cases that finished\n";
+            });
             if (interrupted) break;
         }
     }
 
+    progress.finish();
+    bool views_failed = false;
+    try {
+        reports::write_views(report->dir());  // also after an interruption: what finished
+    } catch (const std::exception& e) {
+        std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what() << "\n";
+        views_failed = true;
+    }
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const auto rows = report->summaries();
     if (!config.quiet || !rows.empty()) {
         reports::print_summary(std::cout, rows, elapsed, color);
         std::cout << "Report: " << report->index_path().string() << "\n";
+        std::cout << "HTML: " << (report->dir() / "index.html").string()
+                  << "  JUnit: " << (report->dir() / "junit.xml").string() << "\n";
+    }
+    std::optional<reports::BaselineComparison> against;
+    if (baseline) {
+        against = reports::compare_to_baseline(*baseline, rows);
+        reports::print_baseline(std::cout, *against, color);
     }
     if (interrupted) return kExitFailures;
     if (unreachable) return kExitUnreachable;
-    bool failed = not_run > 0;
+    bool failed = not_run > 0 || views_failed;
     for (const auto& row : rows) {
+        if (against) break;  // with a baseline only regressions count
         if (row.outcome == Outcome::fail) failed = true;
         if (config.strict && row.outcome != Outcome::pass) failed = true;
     }
+    if (against && against->has_regressions()) failed = true;
     return failed ? kExitFailures : kExitOk;
 }
 
@@ -252,8 +286,20 @@ TestServerConfig config_from_spec(const std::string& spec_path, const std::strin
     return config;
 }
 
-int run_serve(const std::string& listen, std::size_t max_message, unsigned threads) {
+struct ServeDeflateFlags {
+    bool off = false;
+    bool server_no_context_takeover = false;
+    bool client_no_context_takeover = false;
+    int client_max_window_bits = 0;
+};
+
+int run_serve(const std::string& listen, std::size_t max_message, unsigned threads,
+              const ServeDeflateFlags& deflate) {
     harness::EchoServerOptions options;
+    options.deflate = !deflate.off;
+    options.deflate_policy.request_server_no_context_takeover = deflate.server_no_context_takeover;
+    options.deflate_policy.request_client_no_context_takeover = deflate.client_no_context_takeover;
+    options.deflate_policy.request_client_max_window_bits = deflate.client_max_window_bits;
     std::string error;
     if (!harness::parse_listen_address(listen, options.host, options.port, error))
         throw UsageError(error);
@@ -299,6 +345,7 @@ struct TestClientConfig {
     bool strict = false;
     bool quiet = false;
     std::string color = "auto";
+    std::string baseline;  // --baseline: an earlier index.json or report folder
 };
 
 std::string substitute(std::string text, const std::string& key, const std::string& value) {
@@ -381,20 +428,39 @@ int run_test_client(const TestClientConfig& config) {
     }
     TestServerConfig exclusions;
     exclusions.exclude_agent_cases = config.exclude_agent_cases;
+    std::optional<reports::ReportModel> baseline;
+    if (!config.baseline.empty()) {
+        try {
+            baseline = reports::load_baseline(config.baseline);
+        } catch (const std::exception& e) {
+            throw UsageError(std::string("cannot read --baseline: ") + e.what());
+        }
+    }
+    // The client drives the run: the total is known only when we start it ourselves.
+    reports::ProgressLine progress(std::cout, !config.quiet && isatty(STDOUT_FILENO), color,
+                                   config.run_command.empty() ? 0 : selected.size());
 
     harness::FuzzingServerHooks hooks;
     hooks.on_result = [&](harness::CaseResult&& result) {
         report->add(result);
-        if (!config.quiet && result.verdict.outcome != Outcome::pass) {
-            reports::print_case_line(std::cout, result, color);
-            std::cout << std::flush;
-        }
+        progress.case_done(result.verdict.outcome);
+        if (!config.quiet && result.verdict.outcome != Outcome::pass)
+            progress.print_above(
+                [&](std::ostream& out) { reports::print_case_line(out, result, color); });
     };
     hooks.is_excluded = [&](const std::string& agent, const std::string& id) {
         return excluded_for_agent(exclusions, agent, id);
     };
     hooks.on_update_reports = [&](const std::string& agent) {
-        if (!config.quiet) std::cout << "Reports updated for agent '" << agent << "'\n" << std::flush;
+        try {
+            reports::write_views(report->dir());
+        } catch (const std::exception& e) {
+            std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what() << "\n";
+        }
+        if (!config.quiet)
+            progress.print_above([&](std::ostream& out) {
+                out << "Reports updated for agent '" << agent << "'\n";
+            });
     };
     hooks.on_log = [&](const std::string& line) {
         if (!config.quiet) std::cerr << "wsconform: " << line << "\n";
@@ -454,6 +520,14 @@ int run_test_client(const TestClientConfig& config) {
     if (monitor.joinable()) monitor.join();
     if (child) child_failure = child_timed_out ? "did not finish within its deadline and was killed"
                                                : child->failure();
+    progress.finish();
+    bool views_failed = false;
+    try {
+        reports::write_views(report->dir());  // also after an interruption: what finished
+    } catch (const std::exception& e) {
+        std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what() << "\n";
+        views_failed = true;
+    }
 
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -471,18 +545,27 @@ int run_test_client(const TestClientConfig& config) {
     reports::print_summary(std::cout, rows, elapsed, color);
     if (missing) std::cout << missing << " selected cases were never run by the client\n";
     std::cout << "Report: " << report->index_path().string() << "\n";
+    std::cout << "HTML: " << (report->dir() / "index.html").string()
+              << "  JUnit: " << (report->dir() / "junit.xml").string() << "\n";
     if (!child_failure.empty()) std::cerr << "wsconform: the client under test " << child_failure << "\n";
+    std::optional<reports::BaselineComparison> against;
+    if (baseline) {
+        against = reports::compare_to_baseline(*baseline, rows);
+        reports::print_baseline(std::cout, *against, color);
+    }
 
     if (interrupted) return kExitFailures;
     if (server.connections_seen() == 0) {
         std::cerr << "wsconform: no client connected\n";
         return kExitUnreachable;
     }
-    bool failed = !child_failure.empty() || missing > 0;
+    bool failed = !child_failure.empty() || missing > 0 || views_failed;
     for (const auto& row : rows) {
+        if (against) break;  // with a baseline only regressions count
         if (row.outcome == Outcome::fail) failed = true;
         if (config.strict && row.outcome != Outcome::pass) failed = true;
     }
+    if (against && against->has_regressions()) failed = true;
     return failed ? kExitFailures : kExitOk;
 }
 
@@ -535,6 +618,8 @@ int run(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     test_server->add_flag("--strict", ts.strict, "NON-STRICT and INFORMATIONAL count as failures");
     test_server->add_flag("--quiet,-q", ts.quiet, "print only the summary");
+    test_server->add_option("--baseline", ts.baseline,
+                            "an earlier index.json or report folder: only regressions fail");
     test_server->add_option("--color", ts.color, "auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
 
@@ -547,6 +632,17 @@ int run(int argc, char** argv) {
     serve->add_option("--max-message", max_message, "largest message accepted, in bytes")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
     serve->add_option("--threads", threads, "I/O threads")->check(CLI::Range(1u, 64u));
+    ServeDeflateFlags serve_deflate;
+    serve->add_flag("--no-deflate", serve_deflate.off, "never accept permessage-deflate");
+    serve->add_flag("--deflate-server-no-context-takeover",
+                    serve_deflate.server_no_context_takeover,
+                    "reset our compression context after every message");
+    serve->add_flag("--deflate-client-no-context-takeover",
+                    serve_deflate.client_no_context_takeover,
+                    "ask clients that allow it to reset theirs (client_no_context_takeover)");
+    serve->add_option("--deflate-client-max-window-bits", serve_deflate.client_max_window_bits,
+                      "ask clients that allow it for this window size (client_max_window_bits)")
+        ->check(CLI::Range(9, 15));
 
     TestClientConfig tc;
     bool no_host_check = false;
@@ -571,6 +667,8 @@ int run(int argc, char** argv) {
                           "accept any Host header (Autobahn insists on the listening port)");
     test_client->add_flag("--strict", tc.strict, "NON-STRICT and INFORMATIONAL count as failures");
     test_client->add_flag("--quiet,-q", tc.quiet, "print only the summary");
+    test_client->add_option("--baseline", tc.baseline,
+                            "an earlier index.json or report folder: only regressions fail");
     test_client->add_option("--color", tc.color, "auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
 
@@ -608,7 +706,7 @@ int run(int argc, char** argv) {
             tc.host_check = !no_host_check;
             return run_test_client(tc);
         }
-        if (*serve) return run_serve(listen, max_message, threads);
+        if (*serve) return run_serve(listen, max_message, threads, serve_deflate);
         if (*list) return run_list(list_patterns);
         for (const auto& extra : extras)
             if (static_cast<const CLI::App*>(extra.subcommand)->parsed()) return extra.run();

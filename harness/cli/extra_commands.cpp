@@ -4,6 +4,18 @@
 
 namespace wsconform::cli {
 
-std::vector<CommandRegistrar> extra_commands() { return {}; }
+ExtraCommand report_command(CLI::App& app);   // cmd_report.cpp
+ExtraCommand compare_command(CLI::App& app);  // cmd_report.cpp
+ExtraCommand fuzz_command(CLI::App& app);     // cmd_fuzz.cpp
+ExtraCommand replay_command(CLI::App& app);   // cmd_fuzz.cpp
+
+std::vector<CommandRegistrar> extra_commands() {
+    return {
+        report_command,
+        compare_command,
+        fuzz_command,
+        replay_command,
+    };
+}
 
 }  // namespace wsconform::cli

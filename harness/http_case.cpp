@@ -1,0 +1,851 @@
+#include "harness/http_case.h"
+
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+#include "harness/clock.h"
+#include "protocol/close.h"
+#include "protocol/error.h"
+#include "protocol/mask.h"
+
+namespace wsconform::harness {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr std::size_t kMaxMessageBytes = 1u << 20;  // a message we keep (ours are short)
+constexpr std::size_t kMaxMessages = 1000;
+constexpr std::size_t kMaxMasks = 1000;  // per connection
+constexpr std::size_t kMaxReportedRequest = 16 * 1024;
+// A chopped write is followed by this pause so each piece leaves as its own TCP segment.
+constexpr auto kChopPause = milliseconds(2);
+
+std::string capped_text(const std::string& s, std::size_t cap) {
+    if (s.size() <= cap) return s;
+    return s.substr(0, cap) + "\n[... " + std::to_string(s.size() - cap) +
+           " more octets not shown]";
+}
+
+std::vector<std::string> chop(const std::string& bytes, std::size_t size) {
+    std::vector<std::string> out;
+    if (size == 0 || bytes.size() <= size) {
+        out.push_back(bytes);
+        return out;
+    }
+    for (std::size_t i = 0; i < bytes.size(); i += size) out.push_back(bytes.substr(i, size));
+    return out;
+}
+
+std::string ms_text(milliseconds ms) {
+    return std::to_string(ms.count()) + " ms";
+}
+
+// A 1#token list (RFC 9110 §5.6.1), elements trimmed, empty ones skipped.
+std::vector<std::string> token_list(std::string_view value) {
+    std::vector<std::string> out;
+    while (!value.empty()) {
+        const auto comma = value.find(',');
+        auto item = value.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (!item.empty()) out.emplace_back(item);
+        if (comma == std::string_view::npos) break;
+        value.remove_prefix(comma + 1);
+    }
+    return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- ClientHistories
+
+ClientHistory ClientHistories::snapshot(const std::string& agent) const {
+    std::lock_guard lock(mutex_);
+    auto it = by_agent_.find(agent);
+    return it == by_agent_.end() ? ClientHistory{} : it->second;
+}
+
+void ClientHistories::add(const std::string& agent, const ClientExchange& exchange) {
+    std::lock_guard lock(mutex_);
+    auto it = by_agent_.find(agent);
+    if (it == by_agent_.end()) {
+        if (by_agent_.size() >= kMaxAgents) return;
+        it = by_agent_.emplace(agent, ClientHistory{}).first;
+    }
+    auto& h = it->second;
+    if (!exchange.request.key.empty() && h.keys.size() < kMaxKeys)
+        h.keys.push_back(exchange.request.key);
+    for (const auto& m : exchange.masks) {
+        if (h.masks.size() >= kMaxMasks) break;
+        h.masks.push_back(m);
+    }
+}
+
+// ---------------------------------------------------------------- HttpCase
+
+HttpTimeouts HttpCase::timeouts_for(const Timeouts& t) {
+    HttpTimeouts out;
+    out.head = t.open_handshake;
+    out.connect = std::min(out.connect, t.open_handshake);
+    out.close = t.close_handshake + t.server_drop;
+    out.linger = t.server_drop;
+    return out;
+}
+
+HttpCase::HttpCase(asio::io_context& io, const Case& test, SessionConfig config, Done done)
+    : io_(io),
+      test_(test),
+      config_(std::move(config)),
+      done_(std::move(done)),
+      timeouts_(timeouts_for(config_.timeouts)),
+      socket_(io),
+      deadline_(io),
+      phase_timer_(io),
+      head_timer_(io),
+      pause_timer_(io),
+      started_at_(std::chrono::steady_clock::now()),
+      rng_(std::random_device{}()) {
+    result_.test = &test_;
+    result_.agent = config_.agent;
+    result_.case_number = config_.case_number;
+    result_.started = utc_timestamp_now();
+}
+
+HttpCase::~HttpCase() = default;
+
+std::int64_t HttpCase::now_us() const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 started_at_)
+        .count();
+}
+
+void HttpCase::note(std::string text) {
+    WireRow row;
+    row.kind = "NOTE";
+    row.t_us = now_us();
+    row.text = std::move(text);
+    result_.wirelog.add(std::move(row));
+}
+
+void HttpCase::arm_phase_timer(milliseconds after, std::function<void()> then) {
+    const auto generation = ++phase_generation_;
+    phase_timer_.expires_after(after);
+    phase_timer_.async_wait([self = shared_from_this(), generation,
+                             then = std::move(then)](const boost::system::error_code& ec) {
+        if (ec || self->finished_ || generation != self->phase_generation_) return;
+        then();
+    });
+}
+
+// ---- testing a server
+
+void HttpCase::start_as_client(std::vector<tcp::endpoint> addresses, std::string host_header,
+                               std::string target) {
+    is_server_ = false;
+    result_.is_server = false;
+    addresses_ = std::move(addresses);
+    host_header_ = std::move(host_header);
+    target_ = std::move(target);
+
+    auto budget = timeouts_.connect + timeouts_.head + timeouts_.echo + timeouts_.close +
+                  timeouts_.linger + milliseconds(2000);
+    if (config_.timeouts.case_limit.count() > 0)
+        budget = std::min(budget, config_.timeouts.case_limit);
+    deadline_.expires_after(budget);
+    deadline_.async_wait([self = shared_from_this(), budget](const boost::system::error_code& ec) {
+        if (ec || self->finished_) return;
+        self->harness_error_ = "case deadline (" + ms_text(budget) + ") exceeded";
+        if (self->phase_ == Phase::head)
+            self->sx_.head = self->head_buffer_.empty() ? HeadStatus::none : HeadStatus::partial;
+        self->end(HttpEnd::deadline, self->harness_error_ + ": the harness ends the case");
+    });
+
+    phase_ = Phase::connecting;
+    arm_phase_timer(timeouts_.connect, [this] {
+        connect_error_ = "no TCP connection within " + ms_text(timeouts_.connect);
+        sx_.error = connect_error_;
+        end(HttpEnd::not_connected, connect_error_);
+    });
+    connect_next(0);
+}
+
+void HttpCase::connect_next(std::size_t index) {
+    if (index >= addresses_.size()) {
+        sx_.error = connect_error_.empty() ? "no address to connect to" : connect_error_;
+        harness_error_ = sx_.error;
+        end(HttpEnd::not_connected, sx_.error);
+        return;
+    }
+    socket_.async_connect(addresses_[index],
+                          [self = shared_from_this(), index](const boost::system::error_code& ec) {
+                              if (self->finished_) return;
+                              if (ec) {
+                                  self->connect_error_ = "connect failed: " + ec.message();
+                                  boost::system::error_code ignored;
+                                  self->socket_.close(ignored);
+                                  self->connect_next(index + 1);
+                                  return;
+                              }
+                              self->on_connected();
+                          });
+}
+
+void HttpCase::on_connected() {
+    boost::system::error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+    sx_.connected = true;
+
+    std::array<std::uint8_t, 16> nonce;
+    for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
+    const RequestContext context{host_header_, target_, protocol::make_key(nonce)};
+    sx_.request = test_.http_server_probe->request(context);
+    result_.http_request = capped_text(sx_.request.head, kMaxReportedRequest);
+
+    auto pieces = chop(sx_.request.head, sx_.request.chopsize);
+    if (sx_.request.pipelined_text) {
+        sx_.sent_text = *sx_.request.pipelined_text;
+        pieces.back() += frame_bytes(protocol::opcode::text, sx_.sent_text);
+        note("a text frame follows the request head in the same write");
+    }
+
+    phase_ = Phase::head;
+    ++phase_generation_;  // the connect timer is done
+    head_timer_.expires_after(timeouts_.head);
+    head_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec || self->finished_ || self->phase_ != Phase::head) return;
+        self->head_timed_out_ = true;
+        self->sx_.head = self->head_buffer_.empty() ? HeadStatus::none : HeadStatus::partial;
+        self->sx_.head_text = capped_text(self->head_buffer_, kMaxHttpHeadBytes);
+        self->result_.http_response = self->sx_.head_text;
+        self->end(HttpEnd::we_closed, std::string("no complete response head within ") +
+                                          ms_text(self->timeouts_.head) + " (" +
+                                          to_string(self->sx_.head) + "); we close");
+    });
+    read_some();
+    write(std::move(pieces), [this] { sx_.request_written = true; });
+}
+
+void HttpCase::on_head_bytes(const char* data, std::size_t n) {
+    head_buffer_.append(data, n);
+    protocol::HttpMessage response;
+    const auto parsed = protocol::parse_http_head(head_buffer_, false, response, kMaxHttpHeadBytes);
+    if (parsed.status == protocol::HttpParse::Status::need_more) return;
+    head_timer_.cancel();
+    if (parsed.status == protocol::HttpParse::Status::error) {
+        sx_.head = parsed.error == protocol::HandshakeError::header_too_large
+                       ? HeadStatus::too_large
+                       : HeadStatus::malformed;
+        sx_.head_error = parsed.error.message();
+        sx_.head_text = capped_text(head_buffer_, kMaxHttpHeadBytes);
+        result_.http_response = sx_.head_text;
+        end(HttpEnd::we_closed,
+            "the response is not an HTTP/1.x head we accept: " + sx_.head_error + "; we close");
+        return;
+    }
+    sx_.head = HeadStatus::complete;
+    sx_.head_ms = now_ms();
+    sx_.response = std::move(response);
+    sx_.head_text = head_buffer_.substr(0, parsed.consumed);
+    result_.http_response = sx_.head_text;
+    std::string leftover = head_buffer_.substr(parsed.consumed);
+    head_buffer_.clear();
+    head_buffer_.shrink_to_fit();
+    note("response head complete: status " + std::to_string(sx_.response.status));
+    if (sx_.response.status == 101)
+        enter_websocket(std::move(leftover));
+    else
+        enter_refused(std::move(leftover));
+}
+
+void HttpCase::enter_websocket(std::string leftover) {
+    phase_ = Phase::websocket;
+    parser_ = protocol::FrameParser(
+        {.role = protocol::Role::client, .close_code_policy = protocol::CloseCodePolicy::rfc});
+    // permessage-deflate, when the response accepted one of our offers: the server may
+    // compress its echo.
+    if (!sx_.request.deflate_offers.empty() &&
+        sx_.response.header_count("Sec-WebSocket-Extensions") > 0) {
+        std::vector<protocol::Extension> extensions;
+        if (!protocol::parse_extensions(sx_.response.combined("Sec-WebSocket-Extensions"),
+                                        extensions)) {
+            for (const auto& ext : extensions) {
+                if (!protocol::iequals(ext.name, protocol::kPermessageDeflate)) continue;
+                // Even a response that does not fit our offer is what the server will use:
+                // inflate by its parameters (or zlib's defaults), so that its frames still
+                // flow and only the case's own rule decides.
+                protocol::DeflateParams agreed;
+                if (protocol::check_deflate_response(ext, sx_.request.deflate_offers, agreed) &&
+                    protocol::parse_deflate_params(ext, false, agreed))
+                    agreed = {};
+                const auto settings = protocol::deflate_settings(agreed, false);
+                inflater_ = std::make_unique<protocol::Inflater>(
+                    settings.receive_window_bits, settings.receive_no_context_takeover,
+                    kMaxMessageBytes);
+                parser_.set_permessage_deflate(true);
+                sx_.deflate_agreed = true;
+                break;
+            }
+        }
+    }
+    if (!sx_.request.pipelined_text) {
+        sx_.sent_text = "Hello from wsconform, case " + test_.id;
+        send_text(sx_.sent_text);
+    }
+    arm_phase_timer(timeouts_.echo, [this] {
+        note("no echo within " + ms_text(timeouts_.echo) + "; we close");
+        send_close(protocol::close_code::normal);
+    });
+    if (!leftover.empty()) feed_frames(leftover.data(), leftover.size());
+}
+
+void HttpCase::enter_refused(std::string leftover) {
+    phase_ = Phase::refused;
+    sx_.body_bytes += leftover.size();
+    sx_.body_excerpt.append(leftover.substr(0, kMaxHttpBodyBytes));
+    note("not upgraded: waiting up to " + ms_text(timeouts_.linger) +
+         " for the server to close TCP");
+    arm_phase_timer(timeouts_.linger, [this] {
+        end(HttpEnd::we_closed, "the server kept the connection open " + ms_text(timeouts_.linger) +
+                                    " after its answer; we close");
+    });
+}
+
+// ---- testing a client
+
+void HttpCase::start_as_server(tcp::socket socket, std::string received, std::size_t head_size,
+                               std::shared_ptr<ClientHistories> histories) {
+    is_server_ = true;
+    result_.is_server = true;
+    socket_ = std::move(socket);
+    histories_ = std::move(histories);
+    boost::system::error_code ec;
+    socket_.set_option(tcp::no_delay(true), ec);
+
+    auto& req = cx_.request;
+    head_size = std::min(head_size, received.size());
+    req.raw = received.substr(0, head_size);
+    protocol::parse_http_head(req.raw, true, req.head, kMaxHttpHeadBytes);
+    if (auto key = req.head.header("Sec-WebSocket-Key")) req.key = std::string(*key);
+    if (req.head.header_count("Sec-WebSocket-Protocol") > 0)
+        req.protocols = token_list(req.head.combined("Sec-WebSocket-Protocol"));
+    if (req.head.header_count("Sec-WebSocket-Extensions") > 0 &&
+        protocol::parse_extensions(req.head.combined("Sec-WebSocket-Extensions"), req.extensions)) {
+        req.extensions.clear();
+        req.extensions_malformed = true;
+    }
+    const auto local = socket_.local_endpoint(ec);
+    if (!ec) req.listen_port = local.port();
+    result_.http_request = capped_text(req.raw, kMaxReportedRequest);
+    if (histories_) history_before_ = histories_->snapshot(config_.agent);
+
+    early_buffer_ = received.substr(head_size, kMaxHttpHeadBytes);
+    cx_.early_bytes = received.size() - head_size;
+    if (cx_.early_bytes > 0)
+        note(std::to_string(cx_.early_bytes) +
+             " octets arrived after the request head, before our answer");
+
+    cx_.response = test_.http_client_probe->respond(req);
+    result_.http_response = cx_.response.head;
+
+    auto budget = cx_.response.delay + timeouts_.echo + timeouts_.close + timeouts_.fail_wait +
+                  milliseconds(2000);
+    if (config_.timeouts.case_limit.count() > 0)
+        budget = std::min(budget, config_.timeouts.case_limit);
+    deadline_.expires_after(budget);
+    deadline_.async_wait([self = shared_from_this(), budget](const boost::system::error_code& ec) {
+        if (ec || self->finished_) return;
+        self->harness_error_ = "case deadline (" + ms_text(budget) + ") exceeded";
+        self->end(HttpEnd::deadline, self->harness_error_ + ": the harness ends the case");
+    });
+
+    phase_ = Phase::early;
+    read_some();
+    if (cx_.response.delay.count() > 0) {
+        note("waiting " + ms_text(cx_.response.delay) + " before answering");
+        arm_phase_timer(cx_.response.delay, [this] { answer_client(); });
+    } else {
+        answer_client();
+    }
+}
+
+void HttpCase::answer_client() {
+    const auto& response = cx_.response;
+    phase_ = response.valid ? Phase::websocket : Phase::failing;
+    ++phase_generation_;
+    parser_ = protocol::FrameParser(
+        {.role = protocol::Role::server, .close_code_policy = protocol::CloseCodePolicy::rfc});
+    auto pieces = chop(response.head, response.chopsize);
+    std::string rest;
+    for (std::size_t i = 0; i < response.texts.size(); ++i) {
+        auto frame = frame_bytes(protocol::opcode::text, response.texts[i]);
+        if (i == 0 && response.same_write)
+            pieces.back() += frame;
+        else
+            rest += frame;
+    }
+    if (!rest.empty()) pieces.push_back(std::move(rest));
+    write(std::move(pieces), [this] { after_answer(); });
+    // Octets the client sent before our answer are parsed as frames now, as a server that
+    // read them with the request would.
+    if (!early_buffer_.empty()) {
+        std::string early = std::move(early_buffer_);
+        early_buffer_.clear();
+        feed_frames(early.data(), early.size());
+        cx_.early_frames = cx_.frames;
+    }
+}
+
+void HttpCase::after_answer() {
+    if (finished_ || phase_ == Phase::closing) return;
+    if (cx_.response.valid) {
+        if (cx_.messages.size() >= cx_.response.texts.size()) {
+            send_close(protocol::close_code::normal);
+            return;
+        }
+        arm_phase_timer(timeouts_.echo, [this] {
+            note("not every message came back within " + ms_text(timeouts_.echo) + "; we close");
+            send_close(protocol::close_code::normal);
+        });
+    } else {
+        arm_phase_timer(timeouts_.fail_wait, [this] {
+            end(HttpEnd::we_closed, "the client kept the connection open " +
+                                        ms_text(timeouts_.fail_wait) +
+                                        " after an invalid handshake; we close");
+        });
+    }
+}
+
+// ---- both roles
+
+void HttpCase::read_some() {
+    if (socket_closed_ || finished_) return;
+    socket_.async_read_some(
+        asio::buffer(read_buffer_),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+            if (self->finished_) return;
+            if (ec) {
+                self->on_read_error(ec);
+                return;
+            }
+            self->on_read(n);
+            self->read_some();
+        });
+}
+
+void HttpCase::on_read(std::size_t n) {
+    result_.wirelog.rx_octets[n]++;
+    WireRow row;
+    row.kind = "RO";
+    row.t_us = now_us();
+    row.length = n;
+    row.excerpt.assign(read_buffer_.data(), std::min(n, WireLog::kExcerptBytes));
+    result_.wirelog.add(std::move(row));
+    switch (phase_) {
+        case Phase::head:
+            on_head_bytes(read_buffer_.data(), n);
+            break;
+        case Phase::early:
+            cx_.early_bytes += n;
+            if (early_buffer_.size() < kMaxHttpHeadBytes)
+                early_buffer_.append(read_buffer_.data(),
+                                     std::min(n, kMaxHttpHeadBytes - early_buffer_.size()));
+            break;
+        case Phase::websocket:
+        case Phase::closing:
+        case Phase::failing:
+            feed_frames(read_buffer_.data(), n);
+            break;
+        case Phase::refused:
+            sx_.body_bytes += n;
+            if (sx_.body_excerpt.size() < kMaxHttpBodyBytes)
+                sx_.body_excerpt.append(read_buffer_.data(),
+                                        std::min(n, kMaxHttpBodyBytes - sx_.body_excerpt.size()));
+            break;
+        case Phase::connecting:
+        case Phase::done:
+            break;
+    }
+}
+
+void HttpCase::on_read_error(const boost::system::error_code& ec) {
+    if (ec == asio::error::operation_aborted) return;
+    const bool eof = ec == asio::error::eof;
+    const auto how = eof ? HttpEnd::peer_closed : HttpEnd::peer_reset;
+    std::string why = eof ? "the peer closed TCP" : "read: " + ec.message();
+    if (phase_ == Phase::head) {
+        sx_.head = head_buffer_.empty() ? HeadStatus::none : HeadStatus::partial;
+        sx_.head_text = capped_text(head_buffer_, kMaxHttpHeadBytes);
+        result_.http_response = sx_.head_text;
+        why += std::string(" (") + to_string(sx_.head) + ")";
+    }
+    end(how, why);
+}
+
+void HttpCase::feed_frames(char* data, std::size_t n) {
+    std::span<std::byte> input(reinterpret_cast<std::byte*>(data), n);
+    auto& frames = is_server_ ? cx_.frames : sx_.frames;
+    auto& frame_error = is_server_ ? cx_.frame_error : sx_.frame_error;
+    while (!finished_) {
+        auto ev = parser_.next(input);
+        using S = protocol::FrameParser::Status;
+        switch (ev.status) {
+            case S::need_more:
+                return;
+            case S::header: {
+                ++frames;
+                const auto& h = ev.header;
+                result_.wirelog.rx_frames[h.opcode]++;
+                if (h.masked && is_server_ && cx_.masks.size() < kMaxMasks)
+                    cx_.masks.push_back(h.mask_key);
+                if (!protocol::is_control(h.opcode) && h.opcode != protocol::opcode::continuation) {
+                    message_.clear();
+                    message_overflow_ = false;
+                }
+                frame_start_ = message_.size();
+                break;
+            }
+            case S::payload:
+                if (!protocol::is_control(ev.header.opcode)) {
+                    const auto room =
+                        kMaxMessageBytes - std::min(kMaxMessageBytes, message_.size());
+                    const auto take = std::min(room, ev.payload.size());
+                    message_.append(reinterpret_cast<const char*>(ev.payload.data()), take);
+                    if (take < ev.payload.size()) message_overflow_ = true;
+                }
+                break;
+            case S::frame_end: {
+                const auto op = ev.header.opcode;
+                log_frame(ev.header,
+                          protocol::is_control(op)
+                              ? std::string_view(reinterpret_cast<const char*>(ev.payload.data()),
+                                                 ev.payload.size())
+                              : std::string_view(message_).substr(
+                                    std::min(frame_start_, message_.size())));
+                if (op == protocol::opcode::close) {
+                    on_close_frame(ev.payload);
+                } else if (op == protocol::opcode::ping) {
+                    if (phase_ == Phase::websocket) {
+                        std::string payload(reinterpret_cast<const char*>(ev.payload.data()),
+                                            ev.payload.size());
+                        write({frame_bytes(protocol::opcode::pong, payload)});
+                    }
+                } else if (ev.message_end) {
+                    std::string payload = std::move(message_);
+                    message_.clear();
+                    if (ev.message_compressed) {
+                        if (!inflater_) {
+                            frame_error = "a compressed message without permessage-deflate";
+                        } else {
+                            std::string out;
+                            auto err = inflater_->feed(
+                                std::as_bytes(std::span(payload.data(), payload.size())), out);
+                            if (!err) err = inflater_->finish_message(out);
+                            if (err) frame_error = "inflate: " + err.message();
+                            payload = std::move(out);
+                        }
+                        if (!frame_error.empty()) {
+                            end(HttpEnd::we_closed, "the peer's message broke RFC 7692: " +
+                                                        frame_error + "; we drop TCP");
+                            return;
+                        }
+                    }
+                    if (message_overflow_) payload += "[... cut at 1 MiB]";
+                    on_message(ev.message_opcode == protocol::opcode::binary, std::move(payload));
+                }
+                break;
+            }
+            case S::error:
+                frame_error = ev.error.message();
+                if (is_server_ && ev.error == protocol::Error::frame_not_masked)
+                    cx_.unmasked_frame = true;
+                end(HttpEnd::we_closed,
+                    "the peer's frames broke RFC 6455: " + frame_error + "; we drop TCP");
+                return;
+        }
+    }
+}
+
+void HttpCase::log_frame(const protocol::FrameHeader& h, std::string_view payload) {
+    WireRow row;
+    row.kind = "RF";
+    row.t_us = now_us();
+    row.length = h.payload_length;
+    row.excerpt.assign(payload.substr(0, WireLog::kExcerptBytes));
+    row.opcode = h.opcode;
+    row.fin = h.fin;
+    row.rsv = h.rsv;
+    row.masked = h.masked;
+    if (h.masked)
+        row.mask_hex = to_hex(
+            std::string_view(reinterpret_cast<const char*>(h.mask_key.data()), h.mask_key.size()));
+    result_.wirelog.add(std::move(row));
+}
+
+void HttpCase::on_message(bool binary, std::string payload) {
+    auto& messages = is_server_ ? cx_.messages : sx_.messages;
+    if (messages.size() < kMaxMessages)
+        messages.push_back(binary ? binary_message(std::move(payload))
+                                  : text_message(std::move(payload)));
+    if (phase_ != Phase::websocket) return;
+    if (!is_server_) {
+        send_close(protocol::close_code::normal);
+    } else if (cx_.response.valid && cx_.messages.size() >= cx_.response.texts.size()) {
+        send_close(protocol::close_code::normal);
+    }
+}
+
+void HttpCase::on_close_frame(std::span<const std::byte> payload) {
+    protocol::ClosePayload close;
+    const auto err = protocol::parse_close_payload(payload, close, protocol::CloseCodePolicy::rfc);
+    bool& peer_sent_close = is_server_ ? cx_.peer_sent_close : sx_.peer_sent_close;
+    auto& peer_close_code = is_server_ ? cx_.peer_close_code : sx_.peer_close_code;
+    bool& we_sent_close = is_server_ ? cx_.we_sent_close : sx_.we_sent_close;
+    bool& peer_closed_first = is_server_ ? cx_.peer_closed_first : sx_.peer_closed_first;
+    if (peer_sent_close) return;
+    peer_sent_close = true;
+    if (!err) peer_close_code = close.code;
+    if (phase_ == Phase::failing) {
+        note("a close frame from a client whose handshake should have failed; no reply");
+        return;
+    }
+    if (!we_sent_close) {
+        peer_closed_first = true;
+        we_sent_close = true;
+        phase_ = Phase::closing;
+        const auto code = close.code.value_or(protocol::close_code::normal);
+        std::string reply =
+            err || !close.code ? std::string() : protocol::build_close_payload(code);
+        if (is_server_) {
+            write({frame_bytes(protocol::opcode::close, reply)},
+                  [this] { end(HttpEnd::we_closed, "closing handshake complete; we close TCP"); });
+            return;
+        }
+        write({frame_bytes(protocol::opcode::close, reply)});
+    }
+    if (is_server_) {
+        end(HttpEnd::we_closed, "closing handshake complete; we close TCP, as a server does");
+        return;
+    }
+    arm_phase_timer(timeouts_.linger, [this] {
+        end(HttpEnd::we_closed, "the server did not close TCP within " + ms_text(timeouts_.linger) +
+                                    " after the closing handshake; we close");
+    });
+}
+
+void HttpCase::send_text(const std::string& text) {
+    write({frame_bytes(protocol::opcode::text, text)});
+}
+
+void HttpCase::send_close(std::uint16_t code) {
+    bool& we_sent_close = is_server_ ? cx_.we_sent_close : sx_.we_sent_close;
+    if (we_sent_close || finished_) return;
+    we_sent_close = true;
+    phase_ = Phase::closing;
+    write({frame_bytes(protocol::opcode::close, protocol::build_close_payload(code))});
+    arm_phase_timer(timeouts_.close, [this] {
+        end(HttpEnd::we_closed,
+            "no close frame back within " + ms_text(timeouts_.close) + "; we close");
+    });
+}
+
+std::string HttpCase::frame_bytes(std::uint8_t opcode, std::string_view payload) {
+    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
+    if (!is_server_) {
+        h.masked = true;
+        const auto r = rng_();
+        for (int i = 0; i < 4; ++i) h.mask_key[i] = static_cast<std::uint8_t>(r >> (8 * i));
+    }
+    std::array<std::byte, protocol::kMaxHeaderSize> head;
+    const auto n = protocol::encode_header(h, head);
+    std::string out(reinterpret_cast<const char*>(head.data()), n);
+    out.append(payload);
+    if (h.masked)
+        protocol::apply_mask(std::as_writable_bytes(std::span(out.data() + n, payload.size())),
+                             h.mask_key);
+
+    result_.wirelog.tx_frames[opcode]++;
+    WireRow row;
+    row.kind = "TF";
+    row.t_us = now_us();
+    row.length = payload.size();
+    row.excerpt.assign(payload.substr(0, WireLog::kExcerptBytes));
+    row.opcode = opcode;
+    row.fin = true;
+    if (h.masked)
+        row.mask_hex = to_hex(
+            std::string_view(reinterpret_cast<const char*>(h.mask_key.data()), h.mask_key.size()));
+    result_.wirelog.add(std::move(row));
+    return out;
+}
+
+void HttpCase::write(std::vector<std::string> pieces, std::function<void()> then) {
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        const bool last = i + 1 == pieces.size();
+        writes_.push_back(Write{std::move(pieces[i]), !last, last ? std::move(then) : nullptr});
+    }
+    write_next();
+}
+
+void HttpCase::write_next() {
+    if (writing_ || writes_.empty() || socket_closed_ || finished_) return;
+    writing_ = true;
+    auto& w = writes_.front();
+    result_.wirelog.tx_octets[w.bytes.size()]++;
+    WireRow row;
+    row.kind = "TO";
+    row.t_us = now_us();
+    row.length = w.bytes.size();
+    row.excerpt.assign(w.bytes.substr(0, WireLog::kExcerptBytes));
+    row.sync = w.pause_after;
+    result_.wirelog.add(std::move(row));
+    asio::async_write(
+        socket_, asio::buffer(w.bytes),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+            self->writing_ = false;
+            if (self->finished_ || self->writes_.empty()) return;
+            Write done = std::move(self->writes_.front());
+            self->writes_.pop_front();
+            if (ec) {
+                self->writes_.clear();
+                if (ec == asio::error::operation_aborted) return;
+                const std::string why = "write: " + ec.message();
+                if (!self->is_server_ && self->sx_.error.empty()) self->sx_.error = why;
+                self->note(why + " (we keep reading what the peer sent)");
+                return;
+            }
+            if (done.then) done.then();
+            if (self->finished_) return;
+            if (done.pause_after) {
+                self->pause_timer_.expires_after(kChopPause);
+                self->pause_timer_.async_wait([self](const boost::system::error_code& pec) {
+                    if (!pec) self->write_next();
+                });
+            } else {
+                self->write_next();
+            }
+        });
+}
+
+void HttpCase::end(HttpEnd how, std::string why) {
+    if (finished_) return;
+    auto& end_field = is_server_ ? cx_.end : sx_.end;
+    auto& end_ms = is_server_ ? cx_.end_ms : sx_.end_ms;
+    end_field = how;
+    end_ms = now_ms();
+    note(std::move(why));
+    finish();
+}
+
+void HttpCase::abort(std::string why) {
+    if (finished_) return;
+    harness_error_ = why;
+    if (phase_ == Phase::head)
+        sx_.head = head_buffer_.empty() ? HeadStatus::none : HeadStatus::partial;
+    end(HttpEnd::deadline, "aborted: " + why);
+}
+
+void HttpCase::finish() {
+    if (finished_) return;
+    finished_ = true;
+    phase_ = Phase::done;
+    deadline_.cancel();
+    phase_timer_.cancel();
+    head_timer_.cancel();
+    pause_timer_.cancel();
+    if (!socket_closed_) {
+        socket_closed_ = true;
+        boost::system::error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_both, ignored);
+        socket_.close(ignored);
+    }
+    writes_.clear();
+
+    auto& o = result_.observation;
+    o.is_server = is_server_;
+    o.harness_error = harness_error_;
+    o.was_open_handshake_timeout = head_timed_out_;
+    o.tx_frames = result_.wirelog.tx_frames;
+    o.rx_frames = result_.wirelog.rx_frames;
+    Verdict verdict;
+    if (!is_server_) {
+        const auto& x = sx_;
+        o.was_open = x.got_status(101);
+        const bool upgrade = test_.http_server_probe->expect_upgrade;
+        o.expected = {{Behavior::ok, upgrade && !x.sent_text.empty()
+                                         ? std::vector<Event>{text_message(x.sent_text)}
+                                         : std::vector<Event>{}}};
+        o.expected_close = upgrade ? ExpectedClose{} : ExpectedClose{false, {}, false};
+        o.received = x.messages;
+        o.closed_by_me = x.we_sent_close && !x.peer_closed_first;
+        o.failed_by_me = !x.frame_error.empty();
+        o.dropped_by_me = x.end == HttpEnd::we_closed || x.end == HttpEnd::deadline;
+        o.was_clean = x.we_sent_close && x.peer_sent_close && x.end == HttpEnd::peer_closed;
+        if (!o.was_clean && o.was_open) o.was_not_clean_reason = to_string(x.end);
+        if (x.we_sent_close)
+            o.local_close_code = x.peer_closed_first ? x.peer_close_code.value_or(1000)
+                                                     : protocol::close_code::normal;
+        o.remote_close_code = x.peer_close_code;
+        if (o.harness_error.empty() && !x.connected) o.harness_error = x.error;
+        verdict = test_.http_server_probe->judge(x);
+    } else {
+        const auto& x = cx_;
+        o.was_open = x.response.valid;
+        std::vector<Event> texts;
+        for (const auto& t : x.response.texts) texts.push_back(text_message(t));
+        o.expected = {{Behavior::ok, x.response.valid ? texts : std::vector<Event>{}}};
+        o.expected_close = x.response.valid ? ExpectedClose{} : ExpectedClose{false, {}, false};
+        o.received = x.messages;
+        o.closed_by_me = x.we_sent_close && !x.peer_closed_first;
+        o.failed_by_me = !x.frame_error.empty();
+        o.dropped_by_me = x.end == HttpEnd::we_closed || x.end == HttpEnd::deadline;
+        o.was_clean = x.we_sent_close && x.peer_sent_close;
+        if (!o.was_clean && o.was_open) o.was_not_clean_reason = to_string(x.end);
+        if (x.we_sent_close) o.local_close_code = protocol::close_code::normal;
+        o.remote_close_code = x.peer_close_code;
+        verdict = test_.http_client_probe->judge(x, history_before_);
+        if (histories_) histories_->add(config_.agent, x);
+    }
+    result_.duration_ms = now_ms();
+    if (!harness_error_.empty() && verdict.behavior != Behavior::ok)
+        verdict.result += " (" + harness_error_ + ")";
+    result_.verdict = finish_http_verdict(test_.level, std::move(verdict));
+    if (done_) {
+        auto done = std::move(done_);
+        done(std::move(result_));
+    }
+}
+
+// ---------------------------------------------------------------- not applicable
+
+CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server) {
+    CaseResult r;
+    r.test = &test;
+    r.agent = config.agent;
+    r.case_number = config.case_number;
+    r.started = utc_timestamp_now();
+    r.is_server = is_server;
+    r.observation.is_server = is_server;
+    r.observation.expected = {};
+    const std::string text =
+        is_server ? "Not applicable: this case tests WebSocket servers (wsconform test-server); "
+                    "no connection was made."
+                  : "Not applicable: this case tests WebSocket clients (wsconform test-client); "
+                    "no connection was made.";
+    WireRow row;
+    row.kind = "NOTE";
+    row.text = text;
+    r.wirelog.add(std::move(row));
+    r.verdict = make_verdict(Behavior::unimplemented, text, Behavior::unimplemented, text);
+    r.verdict.outcome = overall_outcome(r.verdict.behavior, r.verdict.behavior_close);
+    r.verdict.outcome_reason =
+        is_server ? "not applicable when testing a client" : "not applicable when testing a server";
+    return r;
+}
+
+}  // namespace wsconform::harness

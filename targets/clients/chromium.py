@@ -1,0 +1,246 @@
+"""Autobahn fuzzingserver client driver for headless Chromium (Debian `chromium`), using the
+browser's own WebSocket API.
+
+usage: /usr/bin/python3 chromium.py URL AGENT   (normally via targets/clients/chromium)
+
+Serves a driver page from a throwaway HTTP server on 127.0.0.1:0 and opens it in a
+headless Chromium with a fresh profile. The page asks URL/getCaseCount for N, runs
+URL/runCase?case=i&agent=AGENT for i = 1..N with `new WebSocket(url)` (binaryType
+"arraybuffer"; every message is echoed with its type: text as a string, binary as an
+ArrayBuffer) until the server closes, calls URL/updateReports?agent=AGENT and then
+fetches /done from the HTTP server. Chromium keeps its default offer
+(`permessage-deflate; client_max_window_bits`). The page reports progress through
+/log (printed on stderr).
+
+Exits 0 when the page finished the loop; 1 if it failed (no case count, updateReports
+failed), Chromium exited early or the deadline passed; 2 on usage errors. Chromium runs
+in a process group of its own, which is always ended (SIGTERM, then SIGKILL) on the way
+out, also when this driver gets SIGTERM/SIGINT/SIGHUP.
+Environment: CHROMIUM (binary, default chromium), CHROMIUM_TIMEOUT (overall deadline in
+seconds, default 3600), CASE_TIMEOUT (seconds per case, default 300).
+"""
+import http.server
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+PAGE = r"""<!doctype html>
+<meta charset="utf-8">
+<title>wsconform chromium driver</title>
+<script>
+'use strict';
+const q = new URLSearchParams(location.search);
+const base = q.get('ws').replace(/\/+$/, '');
+const agent = encodeURIComponent(q.get('agent'));
+const caseTimeoutMs = Number(q.get('caseTimeout')) * 1000;
+
+const report = (path, fields) =>
+  fetch(path + '?' + new URLSearchParams(fields), { cache: 'no-store' }).catch(() => {});
+const log = (msg) => report('/log', { msg });
+window.addEventListener('error', (e) => log('page error: ' + e.message));
+window.addEventListener('unhandledrejection', (e) => log('unhandled rejection: ' + e.reason));
+
+// Opens url, calls onMessage(ws, data) per message; resolves with the close event's
+// fields (or an error note) once the connection is over. Never rejects.
+function session(url, onMessage, timeoutMs) {
+  return new Promise((resolve) => {
+    let ws;
+    try {
+      ws = new WebSocket(url);
+    } catch (e) {
+      resolve({ error: String(e) });
+      return;
+    }
+    ws.binaryType = 'arraybuffer';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ws.close();
+      resolve({ error: 'still open after ' + timeoutMs / 1000 + ' s, abandoned' });
+    }, timeoutMs);
+    ws.onmessage = (e) => onMessage(ws, e.data);
+    ws.onclose = (e) => {
+      clearTimeout(timer);
+      if (!timedOut) resolve({ code: e.code, reason: e.reason, wasClean: e.wasClean });
+    };
+  });
+}
+
+// Text arrives as a string and is sent back as text; binary arrives as an ArrayBuffer
+// and is sent back as binary.
+const echo = (ws, data) => {
+  if (ws.readyState === WebSocket.OPEN) ws.send(data);
+};
+
+async function main() {
+  let count = null;
+  const r = await session(base + '/getCaseCount', (ws, data) => { count = Number(data); }, 30000);
+  if (!Number.isInteger(count)) {
+    await report('/done', { ok: 0, why: 'getCaseCount failed: ' + JSON.stringify(r) });
+    return;
+  }
+  await log(navigator.userAgent + ': ' + count + ' cases');
+  const started = performance.now();
+  const codes = {};
+  for (let i = 1; i <= count; i++) {
+    const res = await session(base + '/runCase?case=' + i + '&agent=' + agent, echo, caseTimeoutMs);
+    const key = res.error ? 'error' : String(res.code);
+    codes[key] = (codes[key] || 0) + 1;
+    if (res.error) await log('case ' + i + ': ' + res.error);
+    if (i % 50 === 0) await log(i + '/' + count + ' cases');
+  }
+  await log('close codes seen by the page: ' + JSON.stringify(codes));
+  const u = await session(base + '/updateReports?agent=' + agent, () => {}, 30000);
+  if (u.error) {
+    await report('/done', { ok: 0, why: 'updateReports failed: ' + u.error });
+    return;
+  }
+  await report('/done', { ok: 1, why: 'loop finished in ' + ((performance.now() - started) / 1000).toFixed(1) + ' s' });
+}
+main().catch((e) => report('/done', { ok: 0, why: 'driver threw: ' + e }));
+</script>
+"""
+
+
+def log(msg):
+    print(f"[chromium] {msg}", file=sys.stderr, flush=True)
+
+
+class Terminated(Exception):
+    pass
+
+
+def main():
+    if len(sys.argv) != 3 or not sys.argv[1].startswith("ws://"):
+        print("usage: chromium.py ws://HOST:PORT AGENT", file=sys.stderr)
+        return 2
+    base, agent = sys.argv[1], sys.argv[2]
+    chromium = os.environ.get("CHROMIUM", "chromium")
+    deadline = time.monotonic() + float(os.environ.get("CHROMIUM_TIMEOUT", "3600"))
+    case_timeout = float(os.environ.get("CASE_TIMEOUT", "300"))
+
+    def on_signal(signum, _frame):
+        raise Terminated(signal.Signals(signum).name)
+
+    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(s, on_signal)
+
+    done = threading.Event()
+    result = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            url = urllib.parse.urlsplit(self.path)
+            fields = dict(urllib.parse.parse_qsl(url.query))
+            if url.path == "/driver.html":
+                self.reply(200, "text/html; charset=utf-8", PAGE.encode())
+                return
+            if url.path == "/log":
+                log(fields.get("msg", ""))
+            elif url.path == "/done":
+                result.update(fields)
+                done.set()
+            self.reply(204)
+
+        def reply(self, status, ctype=None, body=b""):
+            self.send_response(status)
+            if ctype:
+                self.send_header("Content-Type", ctype)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    tmp = tempfile.mkdtemp(prefix="wsconform-chromium.")
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    page = "http://127.0.0.1:%d/driver.html?%s" % (
+        httpd.server_address[1],
+        urllib.parse.urlencode({"ws": base, "agent": agent, "caseTimeout": case_timeout}),
+    )
+    chromium_log = os.path.join(tmp, "chromium.log")
+    proc = None
+    status = 1
+    try:
+        with open(chromium_log, "wb") as out:
+            proc = subprocess.Popen(
+                [
+                    chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={os.path.join(tmp, 'profile')}",
+                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                    page,
+                ],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, ended as a whole below
+            )
+        log(f"started {chromium} (pid {proc.pid}) on {page.split('?')[0]}")
+        while not done.wait(0.2):
+            if proc.poll() is not None:
+                log(f"chromium exited with status {proc.returncode} before the page finished")
+                break
+            if time.monotonic() > deadline:
+                log("deadline passed before the page finished")
+                break
+        if done.is_set():
+            log(("finished: " if result.get("ok") == "1" else "page failed: ") + result.get("why", ""))
+            status = 0 if result.get("ok") == "1" else 1
+    except Terminated as e:
+        log(f"got {e}, stopping chromium")
+        status = 143 if str(e) == "SIGTERM" else 130
+    finally:
+        # Ignore further signals while cleaning up, so the profile directory goes too.
+        for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)
+        if proc is not None:
+            stop_group(proc)
+        httpd.server_close()
+        if status != 0 and os.path.exists(chromium_log):
+            with open(chromium_log, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").splitlines()
+            # D-Bus complaints are routine in a container; leave them out.
+            tail = "\n".join([l for l in lines if "dbus" not in l.lower()][-30:])
+            if tail.strip():
+                log("chromium output (tail):\n" + tail)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return status
+
+
+def stop_group(proc):
+    pgid = proc.pid
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    end = time.monotonic() + 5
+    while time.monotonic() < end:
+        proc.poll()
+        try:
+            os.killpg(pgid, 0)  # anyone left in the group?
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

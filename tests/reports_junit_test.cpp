@@ -1,0 +1,475 @@
+// junit.xml: counts equal the JSON's, XML 1.0 escaping, and validation by a real consumer:
+// libxml2's xmllint, against an XSD written from the facts of Jenkins' JUnit schema (the
+// xunit plugin's junit-10.xsd: <testsuites> with name/time/tests/failures/errors, <testsuite>
+// requiring name/tests/failures/errors, <testcase> requiring name, then any of skipped /
+// error / failure / system-out / system-err). Then a real run stopped by SIGINT: every view
+// agrees with index.json on the cases that finished.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/case.h"
+#include "harness/result.h"
+#include "reports/autobahn_json.h"
+#include "reports/junit.h"
+#include "reports/report_dir.h"
+#include "reports/views.h"
+
+namespace wsconform::reports {
+namespace {
+
+namespace fs = std::filesystem;
+using harness::Behavior;
+using harness::Outcome;
+
+class TempDir {
+  public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "wsconform-junit-XXXXXX").string();
+        if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category());
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+};
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+}
+
+// Our own schema, from the facts of Jenkins' junit-10.xsd, with counts as integers and times
+// as non-negative decimals (stricter than Jenkins' strings).
+constexpr const char* kJUnitXsd = R"XSD(<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:simpleType name="Seconds">
+    <xs:restriction base="xs:decimal"><xs:minInclusive value="0"/></xs:restriction>
+  </xs:simpleType>
+  <xs:complexType name="Problem" mixed="true">
+    <xs:attribute name="message" type="xs:string"/>
+    <xs:attribute name="type" type="xs:string"/>
+  </xs:complexType>
+  <xs:element name="failure" type="Problem"/>
+  <xs:element name="error" type="Problem"/>
+  <xs:element name="skipped" type="Problem"/>
+  <xs:element name="system-out" type="xs:string"/>
+  <xs:element name="system-err" type="xs:string"/>
+  <xs:element name="property">
+    <xs:complexType>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="value" type="xs:string" use="required"/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="properties">
+    <xs:complexType>
+      <xs:sequence><xs:element ref="property" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testcase">
+    <xs:complexType>
+      <xs:choice minOccurs="0" maxOccurs="unbounded">
+        <xs:element ref="skipped"/>
+        <xs:element ref="error"/>
+        <xs:element ref="failure"/>
+        <xs:element ref="system-out"/>
+        <xs:element ref="system-err"/>
+      </xs:choice>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="classname" type="xs:string"/>
+      <xs:attribute name="time" type="Seconds"/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testsuite">
+    <xs:complexType>
+      <xs:choice minOccurs="0" maxOccurs="unbounded">
+        <xs:element ref="properties"/>
+        <xs:element ref="testcase"/>
+        <xs:element ref="system-out"/>
+        <xs:element ref="system-err"/>
+      </xs:choice>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="tests" type="xs:nonNegativeInteger" use="required"/>
+      <xs:attribute name="failures" type="xs:nonNegativeInteger" use="required"/>
+      <xs:attribute name="errors" type="xs:nonNegativeInteger" use="required"/>
+      <xs:attribute name="skipped" type="xs:nonNegativeInteger"/>
+      <xs:attribute name="time" type="Seconds"/>
+      <xs:attribute name="timestamp" type="xs:string"/>
+      <xs:attribute name="hostname" type="xs:string"/>
+      <xs:attribute name="id" type="xs:string"/>
+      <xs:attribute name="package" type="xs:string"/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testsuites">
+    <xs:complexType>
+      <xs:sequence><xs:element ref="testsuite" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
+      <xs:attribute name="name" type="xs:string"/>
+      <xs:attribute name="time" type="Seconds"/>
+      <xs:attribute name="tests" type="xs:nonNegativeInteger"/>
+      <xs:attribute name="failures" type="xs:nonNegativeInteger"/>
+      <xs:attribute name="errors" type="xs:nonNegativeInteger"/>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+)XSD";
+
+constexpr const char* kXmllint = "/usr/bin/xmllint";
+
+bool have_xmllint() {
+    return ::access(kXmllint, X_OK) == 0;
+}
+
+// Runs a command, returns its exit status and stdout (+ stderr).
+int run(const std::string& command, std::string* output = nullptr) {
+    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+    if (!p) return -1;
+    std::string out;
+    char buf[4096];
+    while (const std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    const int status = ::pclose(p);
+    if (output) *output = out;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string xpath(const fs::path& file, const std::string& expr) {
+    std::string out;
+    run(std::string(kXmllint) + " --xpath '" + expr + "' '" + file.string() + "'", &out);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+double xpath_number(const fs::path& file, const std::string& expr) {
+    return std::stod(xpath(file, expr));
+}
+
+// Validates against kJUnitXsd; "" when valid, else xmllint's complaint.
+std::string schema_errors(const fs::path& junit) {
+    const fs::path xsd = junit.parent_path() / ".junit-test.xsd";
+    write_text(xsd, kJUnitXsd);
+    std::string out;
+    const int rc = run(
+        std::string(kXmllint) + " --noout --schema '" + xsd.string() + "' '" + junit.string() + "'",
+        &out);
+    fs::remove(xsd);
+    return rc == 0 ? std::string() : out;
+}
+
+harness::Case make_case(std::string id, std::string title) {
+    harness::Case c;
+    c.id = std::move(id);
+    c.title = std::move(title);
+    c.requirement = "The peer does the right thing.";
+    return c;
+}
+
+harness::CaseResult make_result(const harness::Case& c, std::string agent, Outcome outcome) {
+    harness::CaseResult r;
+    r.test = &c;
+    r.agent = std::move(agent);
+    r.duration_ms = 21;
+    r.observation.was_open = true;
+    r.observation.remote_close_code = 1000;
+    r.observation.tx_frames = {{1, 1}, {8, 1}};
+    r.observation.rx_frames = {{1, 1}, {8, 1}};
+    r.verdict.outcome = outcome;
+    r.verdict.behavior = Behavior::ok;
+    r.verdict.behavior_close = Behavior::ok;
+    switch (outcome) {
+        case Outcome::pass:
+            break;
+        case Outcome::non_strict:
+            r.verdict.behavior = Behavior::non_strict;
+            r.verdict.outcome_reason = "behavior NON-STRICT";
+            break;
+        case Outcome::informational:
+            r.verdict.behavior = r.verdict.behavior_close = Behavior::informational;
+            break;
+        case Outcome::unimplemented:
+            r.verdict.behavior = Behavior::unimplemented;
+            r.verdict.outcome_reason = "no permessage-deflate";
+            break;
+        case Outcome::fail:
+            r.verdict.behavior = Behavior::failed;
+            // Hostile: control characters XML 1.0 forbids, markup, a non-character.
+            r.verdict.outcome_reason =
+                "behavior FAILED \x01\x1b[31m <tag> & \"q\" \xEF\xBF\xBE end";
+            r.verdict.result = "Actual events differ from any expected.";
+            r.observation.received = {harness::text_message("</failure><x>\x0b")};
+            break;
+    }
+    return r;
+}
+
+struct JUnitFixture {
+    TempDir tmp;
+    std::vector<harness::Case> cases{
+        make_case("1.1.1", "Empty text message"), make_case("1.1.2", "Text message"),
+        make_case("1.1.3", "Never opened"),       make_case("6.4.1", "Fail fast"),
+        make_case("7.13.1", "Close code 5000"),   make_case("12.1.1", "Deflate"),
+    };
+    JUnitFixture() {
+        ReportDir dir(tmp.path());
+        dir.add(make_result(cases[0], "Alpha 1.0", Outcome::pass));
+        dir.add(make_result(cases[1], "Alpha 1.0", Outcome::fail));
+        auto fault = make_result(cases[2], "Alpha 1.0", Outcome::fail);
+        fault.observation.was_open = false;
+        fault.observation.tx_frames.clear();
+        fault.observation.rx_frames.clear();
+        fault.observation.harness_error = "connect: Connection refused";
+        dir.add(fault);
+        dir.add(make_result(cases[3], "Alpha 1.0", Outcome::non_strict));
+        dir.add(make_result(cases[4], "Alpha 1.0", Outcome::informational));
+        dir.add(make_result(cases[5], "Alpha 1.0", Outcome::unimplemented));
+        dir.add(make_result(cases[0], "beta.2", Outcome::pass));
+        dir.add(make_result(cases[1], "beta.2", Outcome::fail));
+        // beta.2 lacks four cases: skipped.
+    }
+    const fs::path& dir() const { return tmp.path(); }
+};
+
+TEST(XmlEscape, ForbiddenCharactersAreDropped) {
+    EXPECT_EQ(xml_escape(std::string("a\x01"
+                                     "b\x0b\tc\xEF\xBF\xBE"
+                                     "d\xEF\xBF\xBF",
+                                     13),
+                         true),
+              "ab&#9;cd");
+    EXPECT_EQ(xml_escape("x\ny\r", false), "x\ny&#13;");
+    EXPECT_EQ(xml_escape("x\ny", true), "x&#10;y");
+    EXPECT_EQ(xml_escape("<&>\"'", true), "&lt;&amp;&gt;&quot;&apos;");
+    EXPECT_EQ(xml_escape("\xff", false), "\xEF\xBF\xBD");
+    EXPECT_EQ(xml_escape("é€😀", false), "é€😀");
+}
+
+TEST(JUnit, OneSuitePerAgentAndSection) {
+    JUnitFixture f;
+    const std::string xml = render_junit(load_report(f.dir()));
+    EXPECT_TRUE(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
+    EXPECT_NE(xml.find("<testsuite name=\"Alpha 1_0.1 Framing\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<testsuite name=\"beta_2.12 WebSocket Compression (different payloads)\""),
+              std::string::npos);
+    EXPECT_NE(xml.find("<testcase classname=\"Alpha 1_0.1 Framing\" name=\"1.1.2 Text message\" "
+                       "time=\"0.021\">"),
+              std::string::npos);
+    EXPECT_NE(
+        xml.find("<error message=\"harness: connect: Connection refused\" type=\"HarnessError\">"),
+        std::string::npos);
+    EXPECT_NE(xml.find("<skipped message=\"UNIMPLEMENTED: no permessage-deflate\"/>"),
+              std::string::npos);
+    EXPECT_NE(
+        xml.find("<failure message=\"behavior FAILED [31m &lt;tag&gt; &amp; &quot;q&quot;  end\""),
+        std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("Expected: "), std::string::npos);
+    EXPECT_NE(xml.find("Received: "), std::string::npos);
+    EXPECT_EQ(xml.find("</failure><x>"), std::string::npos);
+    EXPECT_EQ(render_junit(load_report(f.dir())), xml);  // stable
+}
+
+TEST(JUnit, CountsEqualTheJsonAndValidate) {
+    if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed (Debian libxml2-utils)";
+    JUnitFixture f;
+    write_views(f.dir());
+    const fs::path junit = f.dir() / "junit.xml";
+
+    // What the JSON says.
+    const ReportModel model = load_report(f.dir());
+    std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+    for (const auto& agent : model.agents)
+        for (const auto& id : model.case_ids) {
+            ++tests;
+            const auto* r = model.find(agent, id);
+            if (!r || r->outcome == Outcome::unimplemented)
+                ++skipped;
+            else if (r->outcome == Outcome::fail)
+                ++(r->harness_fault ? errors : failures);
+        }
+    EXPECT_EQ(tests, 12u);
+    EXPECT_EQ(failures, 2u);
+    EXPECT_EQ(errors, 1u);
+    EXPECT_EQ(skipped, 5u);
+
+    EXPECT_EQ(schema_errors(junit), "");
+    EXPECT_EQ(xpath_number(junit, "count(//testcase)"), tests);
+    EXPECT_EQ(xpath_number(junit, "count(//testcase/failure)"), failures);
+    EXPECT_EQ(xpath_number(junit, "count(//testcase/error)"), errors);
+    EXPECT_EQ(xpath_number(junit, "count(//testcase/skipped)"), skipped);
+    EXPECT_EQ(xpath_number(junit, "number(/testsuites/@tests)"), tests);
+    EXPECT_EQ(xpath_number(junit, "number(/testsuites/@failures)"), failures);
+    EXPECT_EQ(xpath_number(junit, "number(/testsuites/@errors)"), errors);
+    EXPECT_EQ(xpath_number(junit, "sum(//testsuite/@tests)"), tests);
+    EXPECT_EQ(xpath_number(junit, "sum(//testsuite/@failures)"), failures);
+    EXPECT_EQ(xpath_number(junit, "sum(//testsuite/@errors)"), errors);
+    EXPECT_EQ(xpath_number(junit, "sum(//testsuite/@skipped)"), skipped);
+    // Each suite's counts and time are those of its test cases.
+    const int suites = static_cast<int>(xpath_number(junit, "count(//testsuite)"));
+    EXPECT_EQ(suites, 2 * 4);  // 2 agents × sections 1, 6, 7, 12
+    for (int i = 1; i <= suites; ++i) {
+        const std::string s = "//testsuite[" + std::to_string(i) + "]";
+        EXPECT_EQ(xpath_number(junit, "number(" + s + "/@tests)"),
+                  xpath_number(junit, "count(" + s + "/testcase)"));
+        EXPECT_EQ(xpath_number(junit, "number(" + s + "/@failures)"),
+                  xpath_number(junit, "count(" + s + "/testcase/failure)"));
+        EXPECT_EQ(xpath_number(junit, "number(" + s + "/@skipped)"),
+                  xpath_number(junit, "count(" + s + "/testcase/skipped)"));
+        EXPECT_NEAR(xpath_number(junit, "number(" + s + "/@time)"),
+                    xpath_number(junit, "sum(" + s + "/testcase/@time)"), 1e-9);
+    }
+    // The schema does catch a broken file (the check can fail).
+    write_text(f.dir() / "broken.xml", "<testsuites><testsuite tests=\"1\"/></testsuites>");
+    EXPECT_NE(schema_errors(f.dir() / "broken.xml"), "");
+}
+
+// ---- A real run, interrupted.
+
+// A child process with its stdout in a pipe (or a file).
+class Child {
+  public:
+    Child(std::vector<std::string> argv, const fs::path& out_file = {}) {
+        int fds[2] = {-1, -1};
+        if (out_file.empty() && ::pipe(fds) != 0)
+            throw std::system_error(errno, std::generic_category());
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            if (out_file.empty()) {
+                ::dup2(fds[1], STDOUT_FILENO);
+                ::close(fds[0]);
+                ::close(fds[1]);
+            } else {
+                FILE* f = std::fopen(out_file.c_str(), "w");
+                if (f) ::dup2(fileno(f), STDOUT_FILENO);
+                ::dup2(STDOUT_FILENO, STDERR_FILENO);
+            }
+            std::vector<char*> args;
+            for (auto& a : argv) args.push_back(a.data());
+            args.push_back(nullptr);
+            ::execv(args[0], args.data());
+            ::_exit(127);
+        }
+        if (out_file.empty()) {
+            ::close(fds[1]);
+            out_ = fds[0];
+        }
+    }
+    ~Child() {
+        if (out_ >= 0) ::close(out_);
+        if (pid_ > 0 && !reaped_) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    std::string first_line() {
+        std::string line;
+        char c;
+        while (::read(out_, &c, 1) == 1 && c != '\n') line.push_back(c);
+        return line;
+    }
+    void signal(int sig) { ::kill(pid_, sig); }
+    int wait() {
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        reaped_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    pid_t pid() const { return pid_; }
+
+  private:
+    pid_t pid_ = -1;
+    int out_ = -1;
+    bool reaped_ = false;
+};
+
+std::set<std::string> matches(const std::string& text, const std::string& pattern) {
+    std::set<std::string> out;
+    const std::regex re(pattern);
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+         ++it)
+        out.insert((*it)[1].str());
+    return out;
+}
+
+TEST(Interrupted, EveryViewAgreesOnTheFinishedCases) {
+    TempDir tmp;
+    Child serve({WSCONFORM_BINARY, "serve", "--listen", "127.0.0.1:0"});
+    const std::string line = serve.first_line();
+    const std::string prefix = "wsconform serve: listening on ";
+    ASSERT_TRUE(line.starts_with(prefix)) << line;
+    const std::string url = line.substr(prefix.size());
+
+    const fs::path out = tmp.path() / "report";
+    Child run({WSCONFORM_BINARY, "test-server", url, "--cases", "6.4.*", "5.19", "5.20", "1.*",
+               "--jobs", "2", "--outdir", out.string(), "--agent", "Reference"},
+              tmp.path() / "stdout.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    run.signal(SIGINT);
+    const int status = run.wait();
+    serve.signal(SIGTERM);
+    serve.wait();
+    const std::string printed = read_text(tmp.path() / "stdout.txt");
+    EXPECT_EQ(status, 1) << printed;
+
+    // index.json: the cases that finished.
+    const Index index = read_index_json(out / "index.json");
+    ASSERT_EQ(index.size(), 1u);
+    std::set<std::string> ids;
+    for (const auto& [id, entry] : index.at("Reference")) {
+        ids.insert(id);
+        const auto doc = nlohmann::json::parse(read_text(out / entry.reportfile));
+        EXPECT_EQ(doc["id"], id);
+        EXPECT_TRUE(fs::exists(out / case_report_file("Reference", id, "html"))) << id;
+    }
+    EXPECT_GT(ids.size(), 0u) << printed;
+    EXPECT_LT(ids.size(), 16u + 2u + 4u) << "the run was not interrupted: " << printed;
+    std::size_t case_files = 0;
+    for (const auto& e : fs::directory_iterator(out)) {
+        const std::string name = e.path().filename().string();
+        if (name.find("_case_") != std::string::npos && name.ends_with(".json")) ++case_files;
+        EXPECT_FALSE(name.starts_with(".")) << "left over: " << name;
+    }
+    EXPECT_EQ(case_files, ids.size());
+
+    // index.html: one row per finished case.
+    const std::string html = read_text(out / "index.html");
+    ASSERT_TRUE(html.ends_with("</html>\n"));
+    EXPECT_EQ(matches(html, "<tr id=\"c-([^\"]+)\" data-s="), ids);
+
+    // junit.xml: well-formed, one test case per finished case.
+    const std::string xml = read_text(out / "junit.xml");
+    EXPECT_EQ(matches(xml, "<testcase classname=\"[^\"]*\" name=\"([^ \"]+)"), ids);
+    if (have_xmllint()) {
+        EXPECT_EQ(schema_errors(out / "junit.xml"), "");
+        EXPECT_EQ(xpath_number(out / "junit.xml", "count(//testcase)"), ids.size());
+    }
+}
+
+}  // namespace
+}  // namespace wsconform::reports

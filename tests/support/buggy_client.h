@@ -1,0 +1,133 @@
+// A small WebSocket client for testing `wsconform test-client`: it speaks Autobahn's URL
+// protocol (/getCaseCount, /runCase, /getCaseInfo, /getCaseStatus, /updateReports,
+// /stopServer) and plays each case as the clients Autobahn tests do: echo every message with
+// the same type and bytes, answer pings, fail the connection on protocol errors (1002) and
+// invalid UTF-8 (1007), answer the server's Close and wait for it to drop TCP. It is a correct
+// RFC 6455 client built on the project's sans-I/O codec, with at most one planted bug.
+//
+// Blocking POSIX sockets to 127.0.0.1, every wait bounded. No Asio in this header.
+// Also here: ChildProcess, which runs the `wsconform` command line for these tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wsconform::test_support {
+
+enum class ClientBug {
+    none,                  // a correct client (the control)
+    unmasked,              // sends every frame unmasked (RFC 6455 5.1, 5.3 require masking)
+    skip_utf8_validation,  // never checks UTF-8: echoes invalid text, accepts bad close reasons
+    no_close_reply,        // never answers the server's Close frame (RFC 6455 5.5.1)
+};
+
+std::string_view to_string(ClientBug bug) noexcept;
+std::optional<ClientBug> client_bug_from_string(std::string_view name) noexcept;
+
+// How one connection went.
+struct Exchange {
+    std::string error;               // connect failure or timeout; empty when the server answered
+    int http_status = 0;             // 101, 400, 503 ... (0: no parsable response)
+    std::string http_response;       // the response head, and for non-101 answers the body
+    std::vector<std::string> texts;  // text messages received
+    std::optional<std::uint16_t> close_code;   // the server's Close code, if it sent one
+    bool close_received = false;               // the server sent a Close frame
+    bool close_sent = false;                   // we sent a Close (reply or failure)
+    std::optional<std::uint16_t> failed_with;  // we failed the connection with this code
+    bool server_dropped_tcp = false;           // EOF/reset seen (rather than our deadline)
+};
+
+struct ClientOptions {
+    std::string host_header;      // empty: "127.0.0.1:<port>"
+    unsigned timeout_ms = 30000;  // a whole connection, whatever happens
+    unsigned linger_ms = 3000;    // after a Close went either way: wait this long for the drop
+    std::size_t max_message = 16u << 20;
+};
+
+class BuggyClient {
+  public:
+    BuggyClient(std::uint16_t port, ClientBug bug, ClientOptions options = {});
+
+    std::uint16_t port() const noexcept { return port_; }
+    ClientBug bug() const noexcept { return bug_; }
+
+    // One WebSocket connection to `target` (path and query, sent as given): the opening
+    // handshake, then echo until the connection ends.
+    Exchange open(const std::string& target) const;
+
+    // The URL protocol. `agent` is percent-encoded here.
+    std::optional<int> case_count() const;
+    Exchange run_case(int number, std::string_view agent) const;
+    Exchange run_case(std::string_view id, std::string_view agent) const;  // casetuple
+    std::optional<std::string> case_info(int number) const;                // the JSON text
+    std::optional<std::string> case_status(int number, std::string_view agent) const;
+    bool update_reports(std::string_view agent, bool shutdown_on_complete = false) const;
+    bool stop_server() const;
+
+    // open() on every target, `parallel` at a time; results in the order of `targets`.
+    std::vector<Exchange> open_all(const std::vector<std::string>& targets,
+                                   unsigned parallel) const;
+
+  private:
+    std::uint16_t port_;
+    ClientBug bug_;
+    ClientOptions options_;
+};
+
+// Every byte outside RFC 3986's unreserved set as %XX.
+std::string percent_encode(std::string_view text);
+std::string run_case_target(int number, std::string_view agent);
+std::string run_case_target(std::string_view id, std::string_view agent);
+
+// Sends `bytes` to 127.0.0.1:port and returns what comes back until the peer closes, or
+// `timeout_ms` passes (then `timed_out` is set). For raw HTTP tests.
+struct RawReply {
+    std::string bytes;
+    bool connected = false;
+    bool timed_out = false;
+};
+RawReply raw_exchange(std::uint16_t port, std::string_view bytes, unsigned timeout_ms = 5000);
+
+// A program run with stdin from /dev/null and stdout, stderr into `<dir>/<name>.out` and
+// `<dir>/<name>.err`. The destructor kills it (SIGKILL) if it still runs.
+class ChildProcess {
+  public:
+    ChildProcess(const std::string& program, const std::vector<std::string>& args,
+                 const std::filesystem::path& dir, const std::string& name = "cli");
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    pid_t pid() const noexcept { return pid_; }
+    // Waits for "listening on ws://127.0.0.1:PORT/" on stdout: the port, or 0 when the
+    // program ended or `timeout` passed first.
+    std::uint16_t wait_for_port(std::chrono::milliseconds timeout);
+    // Waits for the end: the exit status, 128 + the signal when killed by one, or -1 when it
+    // still ran after `timeout` (it is then killed).
+    int wait(std::chrono::milliseconds timeout);
+    bool running();
+    // Seconds from start to the end seen by wait() (or to now).
+    double seconds() const;
+    std::string out() const;
+    std::string err() const;
+    // A "VmHWM"/"VmRSS"-style line of /proc/PID/status, in kB (0 when not available).
+    long status_kb(std::string_view key) const;
+
+  private:
+    pid_t pid_ = -1;
+    bool ended_ = false;
+    int code_ = -1;
+    std::chrono::steady_clock::time_point started_, ended_at_;
+    std::filesystem::path out_path_, err_path_;
+};
+
+std::string slurp(const std::filesystem::path& path);
+
+}  // namespace wsconform::test_support

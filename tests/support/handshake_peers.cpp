@@ -1,0 +1,382 @@
+#include "tests/support/handshake_peers.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "protocol/close.h"
+#include "protocol/error.h"
+#include "protocol/frame.h"
+#include "protocol/frame_parser.h"
+#include "protocol/handshake.h"
+#include "protocol/http.h"
+#include "protocol/mask.h"
+
+namespace wsconform::test_support {
+
+std::string_view to_string(ServerFlaw flaw) noexcept {
+    switch (flaw) {
+        case ServerFlaw::none:
+            return "none";
+        case ServerFlaw::wrong_accept:
+            return "wrong_accept";
+        case ServerFlaw::unoffered_subprotocol:
+            return "unoffered_subprotocol";
+        case ServerFlaw::upgrade_any_method:
+            return "upgrade_any_method";
+        case ServerFlaw::never_answer:
+            return "never_answer";
+        case ServerFlaw::partial_status_line:
+            return "partial_status_line";
+        case ServerFlaw::headers_forever:
+            return "headers_forever";
+        case ServerFlaw::slow_headers:
+            return "slow_headers";
+    }
+    return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kPollSlice{50};
+constexpr std::size_t kMaxHead = 64 * 1024;
+constexpr milliseconds kLifetime{20000};  // any connection, whatever it does
+
+// A socket with every wait bounded by a deadline and by `stop`.
+class Socket {
+  public:
+    Socket(int fd, const std::atomic<bool>& stop) : fd_(fd), stop_(stop) {
+        int one = 1;
+        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    ~Socket() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+
+    // True when `events` are ready before the deadline (and no stop, no hangup).
+    bool wait(short events, Clock::time_point deadline) {
+        for (;;) {
+            if (stop_) return false;
+            const auto now = Clock::now();
+            if (now >= deadline) return false;
+            const auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
+            pollfd p{fd_, events, 0};
+            const int r = ::poll(
+                &p, 1, static_cast<int>(std::max<long>(1, std::min(left, kPollSlice).count())));
+            if (r < 0 && errno == EINTR) continue;
+            if (r < 0) return false;
+            if (r == 0) continue;
+            if (p.revents & events) return true;
+            return false;
+        }
+    }
+    // Octets read (> 0), or 0 on EOF, error, timeout or stop.
+    std::size_t read(char* into, std::size_t size, Clock::time_point deadline) {
+        for (;;) {
+            if (!wait(POLLIN, deadline)) return 0;
+            const auto n = ::recv(fd_, into, size, MSG_DONTWAIT);
+            if (n > 0) return static_cast<std::size_t>(n);
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+            return 0;
+        }
+    }
+    bool write(std::string_view bytes, Clock::time_point deadline) {
+        while (!bytes.empty()) {
+            if (!wait(POLLOUT, deadline)) return false;
+            const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n < 0) {
+                if (errno == EAGAIN || errno == EINTR) continue;
+                return false;
+            }
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+        }
+        return true;
+    }
+    // Waits until the peer closes (or the deadline passes), discarding what it sends.
+    void drain(Clock::time_point deadline) {
+        char sink[4096];
+        while (read(sink, sizeof sink, deadline) > 0) {
+        }
+    }
+    void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
+
+  private:
+    int fd_;
+    const std::atomic<bool>& stop_;
+};
+
+// Reads an HTTP head (request or response); the head and whatever followed it, or nothing.
+std::optional<std::pair<std::string, std::size_t>> read_head(Socket& s, bool is_request,
+                                                             Clock::time_point deadline,
+                                                             protocol::HttpMessage& out,
+                                                             std::error_code* error = nullptr) {
+    std::string buffer;
+    char chunk[4096];
+    for (;;) {
+        const auto n = s.read(chunk, sizeof chunk, deadline);
+        if (n == 0) return std::nullopt;
+        buffer.append(chunk, n);
+        const auto parsed = protocol::parse_http_head(buffer, is_request, out, kMaxHead);
+        if (parsed.status == protocol::HttpParse::Status::need_more) continue;
+        if (parsed.status == protocol::HttpParse::Status::error) {
+            if (error) *error = parsed.error;
+            return std::nullopt;
+        }
+        return std::make_pair(std::move(buffer), parsed.consumed);
+    }
+}
+
+std::string frame(std::uint8_t opcode, std::string_view payload,
+                  std::optional<protocol::MaskKey> mask) {
+    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
+    if (mask) {
+        h.masked = true;
+        h.mask_key = *mask;
+    }
+    std::array<std::byte, protocol::kMaxHeaderSize> head;
+    const auto n = protocol::encode_header(h, head);
+    std::string out(reinterpret_cast<const char*>(head.data()), n);
+    out.append(payload);
+    if (mask)
+        protocol::apply_mask(std::as_writable_bytes(std::span(out.data() + n, payload.size())),
+                             *mask);
+    return out;
+}
+
+// Echoes messages and completes the closing handshake over `s`, as an endpoint of `our_role`
+// (a server echoes unmasked, a client masked with a fresh random key per frame). `leftover`
+// are octets that came with the handshake.
+void echo_loop(Socket& s, protocol::Role our_role, std::string leftover,
+               Clock::time_point deadline) {
+    const bool we_are_client = our_role == protocol::Role::client;
+    std::mt19937 rng(std::random_device{}());
+    auto mask = [&]() -> std::optional<protocol::MaskKey> {
+        if (!we_are_client) return std::nullopt;
+        const auto r = rng();
+        return protocol::MaskKey{static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(r >> 8),
+                                 static_cast<std::uint8_t>(r >> 16),
+                                 static_cast<std::uint8_t>(r >> 24)};
+    };
+    protocol::FrameParser parser({.role = our_role});
+    std::string message;
+    std::vector<char> buffer(std::max<std::size_t>(leftover.size(), 64 * 1024));
+    std::size_t n = leftover.size();
+    std::memcpy(buffer.data(), leftover.data(), n);
+    for (;;) {
+        std::span<std::byte> input(reinterpret_cast<std::byte*>(buffer.data()), n);
+        for (;;) {
+            auto ev = parser.next(input);
+            using S = protocol::FrameParser::Status;
+            if (ev.status == S::need_more) break;
+            if (ev.status == S::error) {
+                s.write(frame(protocol::opcode::close,
+                              protocol::build_close_payload(protocol::close_code_for(ev.error)),
+                              mask()),
+                        deadline);
+                return;
+            }
+            if (ev.status == S::header && !protocol::is_control(ev.header.opcode) &&
+                ev.header.opcode != protocol::opcode::continuation)
+                message.clear();
+            if (ev.status == S::payload && !protocol::is_control(ev.header.opcode))
+                message.append(reinterpret_cast<const char*>(ev.payload.data()), ev.payload.size());
+            if (ev.status != S::frame_end) continue;
+            const auto op = ev.header.opcode;
+            std::string payload(reinterpret_cast<const char*>(ev.payload.data()),
+                                ev.payload.size());
+            if (op == protocol::opcode::ping) {
+                s.write(frame(protocol::opcode::pong, payload, mask()), deadline);
+            } else if (op == protocol::opcode::close) {
+                protocol::ClosePayload cp;
+                const auto err = protocol::parse_close_payload(ev.payload, cp);
+                s.write(
+                    frame(protocol::opcode::close,
+                          err || !cp.code ? std::string() : protocol::build_close_payload(*cp.code),
+                          mask()),
+                    deadline);
+                if (we_are_client) s.drain(std::min(deadline, Clock::now() + milliseconds(2000)));
+                return;
+            } else if (ev.message_end) {
+                s.write(frame(ev.message_opcode, message, mask()), deadline);
+            }
+        }
+        n = s.read(buffer.data(), buffer.size(), deadline);
+        if (n == 0) return;
+    }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- HandshakeServer
+
+struct HandshakeServer::Impl {
+    ServerFlaw flaw;
+    int listen_fd = -1;
+    std::uint16_t port = 0;
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> written{0};
+    std::thread acceptor;
+    std::mutex mutex;
+    std::list<std::thread> connections;
+
+    void serve(int fd) {
+        Socket s(fd, stop);
+        const auto end = Clock::now() + kLifetime;
+        auto write = [&](std::string_view bytes) {
+            const bool ok = s.write(bytes, end);
+            if (ok) written += bytes.size();
+            return ok;
+        };
+        protocol::HttpMessage request;
+        std::error_code error;
+        auto head =
+            read_head(s, true, std::min(end, Clock::now() + milliseconds(5000)), request, &error);
+        if (!head) {
+            if (!error) return;
+            write(protocol::build_rejection(error));  // malformed or over the cap: 400
+            s.shutdown_write();
+            s.drain(std::min(end, Clock::now() + milliseconds(1000)));
+            return;
+        }
+        switch (flaw) {
+            case ServerFlaw::never_answer:
+                s.drain(end);
+                return;
+            case ServerFlaw::partial_status_line:
+                write("HTTP/1.1 10");
+                s.drain(end);
+                return;
+            case ServerFlaw::headers_forever: {
+                if (!write("HTTP/1.1 101 Switching Protocols\r\n")) return;
+                const std::string line = "X-Forever: " + std::string(1024, 'f') + "\r\n";
+                while (write(line)) {
+                }
+                return;
+            }
+            case ServerFlaw::slow_headers: {
+                if (!write("HTTP/1.1 101 Switching Protocols\r\nX-Slow: ")) return;
+                while (write("s")) std::this_thread::sleep_for(milliseconds(50));
+                return;
+            }
+            default:
+                break;
+        }
+        protocol::HttpMessage checked = request;
+        if (flaw == ServerFlaw::upgrade_any_method) checked.method = "GET";
+        protocol::UpgradeRequest upgrade;
+        if (auto ec = protocol::check_upgrade_request(checked, upgrade)) {
+            write(protocol::build_rejection(ec));
+            s.shutdown_write();
+            s.drain(std::min(end, Clock::now() + milliseconds(1000)));
+            return;
+        }
+        std::string key = upgrade.key;
+        if (flaw == ServerFlaw::wrong_accept) key[0] = key[0] == 'A' ? 'B' : 'A';
+        std::optional<std::string_view> subprotocol;
+        if (flaw == ServerFlaw::unoffered_subprotocol) subprotocol = "mqtt";
+        if (!write(protocol::build_upgrade_response(key, subprotocol))) return;
+        echo_loop(s, protocol::Role::server, head->first.substr(head->second), end);
+    }
+};
+
+HandshakeServer::HandshakeServer(ServerFlaw flaw) : impl_(std::make_unique<Impl>()) {
+    impl_->flaw = flaw;
+    impl_->listen_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (impl_->listen_fd < 0)
+        throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
+    int one = 1;
+    ::setsockopt(impl_->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (::bind(impl_->listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(impl_->listen_fd, 128) != 0)
+        throw std::runtime_error("bind/listen: " + std::string(std::strerror(errno)));
+    socklen_t len = sizeof addr;
+    ::getsockname(impl_->listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    impl_->port = ntohs(addr.sin_port);
+    impl_->acceptor = std::thread([impl = impl_.get()] {
+        while (!impl->stop) {
+            pollfd p{impl->listen_fd, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(kPollSlice.count())) <= 0) continue;
+            const int fd = ::accept(impl->listen_fd, nullptr, nullptr);
+            if (fd < 0) continue;
+            std::lock_guard lock(impl->mutex);
+            impl->connections.emplace_back([impl, fd] { impl->serve(fd); });
+        }
+    });
+}
+
+HandshakeServer::~HandshakeServer() {
+    impl_->stop = true;
+    if (impl_->acceptor.joinable()) impl_->acceptor.join();
+    for (auto& t : impl_->connections)
+        if (t.joinable()) t.join();
+    if (impl_->listen_fd >= 0) ::close(impl_->listen_fd);
+}
+
+std::uint16_t HandshakeServer::port() const noexcept {
+    return impl_->port;
+}
+std::uint64_t HandshakeServer::bytes_written() const noexcept {
+    return impl_->written;
+}
+
+// ---------------------------------------------------------------- a client of the driver protocol
+
+void run_client_case(std::uint16_t port, int number, const std::string& agent, ClientFlaw flaw) {
+    static const std::atomic<bool> kNeverStop{false};
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return;
+    Socket s(fd, kNeverStop);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return;
+    const auto end = Clock::now() + milliseconds(15000);
+
+    std::random_device rd;
+    std::array<std::uint8_t, 16> nonce;
+    for (auto& b : nonce) b = static_cast<std::uint8_t>(rd());
+    const auto key = protocol::make_key(nonce);
+    const std::string host = "127.0.0.1:" + std::to_string(port);
+    const std::string target = "/runCase?case=" + std::to_string(number) + "&agent=" + agent;
+    if (!s.write(protocol::build_upgrade_request(host, target, key), end)) return;
+
+    protocol::HttpMessage response;
+    auto head = read_head(s, false, std::min(end, Clock::now() + milliseconds(5000)), response);
+    if (!head) return;  // not an HTTP answer: _Fail the WebSocket Connection_
+    protocol::UpgradeResponse info;
+    if (auto ec = protocol::check_upgrade_response(response, key, {}, {}, info)) {
+        const bool accept_error = ec == protocol::HandshakeError::accept_mismatch ||
+                                  ec == protocol::HandshakeError::missing_accept;
+        if (!(flaw == ClientFlaw::ignore_accept && accept_error)) return;  // fail: close TCP
+    }
+    echo_loop(s, protocol::Role::client, head->first.substr(head->second), end);
+}
+
+}  // namespace wsconform::test_support
