@@ -349,12 +349,27 @@ TEST(CaseResultJson, DeflateCasesReportCompressionRatio) {
     harness::Case deflate;
     deflate.id = "12.2.1";
     deflate.report_time = true;
+    deflate.report_compression_ratio = true;
     auto r = sample_2_5();
     r.test = &deflate;
+    harness::TrafficStats traffic;
+    traffic.incoming = {.octets_wire = 19648, .octets_websocket = 17648, .octets_app = 16000,
+                        .frames = 1000, .messages = 1000};
+    traffic.outgoing = {.octets_wire = 24791, .octets_websocket = 18791, .octets_app = 16000,
+                        .frames = 1000, .messages = 1000};
+    traffic.preopen_incoming_wire = 203;
+    traffic.preopen_outgoing_wire = 344;
+    r.traffic = traffic;
     const json j = case_result_json(r);
     EXPECT_EQ(j["reportCompressionRatio"], true);
     EXPECT_EQ(j["reportTime"], true);
     EXPECT_EQ(j["id"], "12.2.1");
+    // The figures of Autobahn's own 12.2.1 sample (reference/samples).
+    const auto& t = j["trafficStats"];
+    EXPECT_DOUBLE_EQ(t["incomingCompressionRatio"].get<double>(), 1.103);
+    EXPECT_NEAR(t["incomingWebSocketOverhead"].get<double>(), 0.11332728921124206, 1e-12);
+    EXPECT_EQ(t["outgoingOctetsWireLevel"], 24791);
+    EXPECT_EQ(t["preopenOutgoingOctetsWireLevel"], 344);
 }
 
 // ---- Payload excerpts (asciiLogData / binLogData).
