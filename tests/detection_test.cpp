@@ -234,8 +234,11 @@ struct VariantRun {
 };
 
 std::vector<const harness::Case*> all_247() {
-    const std::vector<std::string> everything{"*"};
-    return cases::select(everything, {});
+    // Sections 1-7 and 10: the planted bugs are framing bugs; 9, 12 and 13 are long
+    // performance runs, and 14 tests the handshake (tests/handshake_section_test.cpp).
+    const std::vector<std::string> sections{"1.*", "2.*", "3.*", "4.*", "5.*",
+                                            "6.*", "7.*", "10.*"};
+    return cases::select(sections, {});
 }
 
 VariantRun run_cases(std::uint16_t port, const std::string& agent, unsigned jobs) {

@@ -103,11 +103,22 @@ struct TestServerConfig {
     std::string baseline;  // --baseline: an earlier index.json or report folder
 };
 
+// Section 14 has cases for one role only: a run leaves out those of the other role rather
+// than reporting them as not applicable. (Sections 1-13 serve both roles, so Autobahn's case
+// numbering is unchanged.)
+void drop_other_role(std::vector<const harness::Case*>& selected, bool testing_server) {
+    std::erase_if(selected, [testing_server](const harness::Case* c) {
+        return testing_server ? (c->http_client_probe && !c->http_server_probe)
+                              : (c->http_server_probe && !c->http_client_probe);
+    });
+}
+
 std::vector<const harness::Case*> select_cases(const TestServerConfig& config) {
     std::vector<std::string> unmatched;
     auto selected = cases::select(config.cases, config.exclude, &unmatched);
     if (!unmatched.empty())
         throw UsageError("case pattern '" + unmatched.front() + "' matches no case");
+    drop_other_role(selected, true);
     if (selected.empty()) throw UsageError("no case left to run after exclusions");
     return selected;
 }
@@ -410,6 +421,7 @@ int run_test_client(const TestClientConfig& config) {
     auto selected = cases::select(config.cases, config.exclude, &unmatched);
     if (!unmatched.empty())
         throw UsageError("case pattern '" + unmatched.front() + "' matches no case");
+    drop_other_role(selected, false);
     if (selected.empty()) throw UsageError("no case left to run after exclusions");
 
     harness::FuzzingServerOptions options;
