@@ -1,0 +1,28 @@
+// The HTML views of a report folder: index.html (cases × agents, sections that fold with pass
+// counts, filters kept in the URL), one page per case (expected vs observed, close handshake,
+// opening handshake, wire log) and compare.html. Each page is one self-contained file: inline
+// CSS and JS, no network. Every string from a report is escaped: case text and peer data are
+// untrusted.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "reports/baseline.h"
+#include "reports/views.h"
+
+namespace wsconform::reports {
+
+std::string render_index_page(const ReportModel& model);
+std::string render_case_page(const ReportModel& model, const CaseRecord& record);
+// Links to the per-case pages of each run, relative to `out_dir` (where compare.html goes),
+// for the pages that exist.
+std::string render_compare_page(const Comparison& cmp, const std::filesystem::path& out_dir,
+                                bool all);
+
+// Text as HTML: valid UTF-8 (bad bytes become U+FFFD), & < > " ' escaped, control and
+// bidirectional-override characters shown as \xNN / \uNNNN (except tab, LF and CR).
+std::string html_escape(std::string_view text);
+
+}  // namespace wsconform::reports

@@ -1,0 +1,233 @@
+#include "reports/junit.h"
+
+#include <map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/autobahn_json.h"
+
+namespace wsconform::reports {
+
+using harness::Outcome;
+using nlohmann::json;
+
+namespace {
+
+// Seconds with millisecond precision, from integer milliseconds: "0.021".
+std::string seconds(std::int64_t ms) {
+    if (ms < 0) ms = 0;
+    std::string frac = std::to_string(ms % 1000);
+    return std::to_string(ms / 1000) + "." + std::string(3 - frac.size(), '0') + frac;
+}
+
+std::string text_field(const json* doc, const char* key) {
+    if (!doc || !doc->is_object()) return {};
+    const auto it = doc->find(key);
+    if (it == doc->end() || it->is_null()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    return it->dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Java-ish classname: "<agent with . as _>.<section title>", so tools that split on the last
+// dot see the agent as the package and the section as the class.
+std::string class_name(const std::string& agent, const std::string& section) {
+    std::string a = agent;
+    for (char& c : a)
+        if (c == '.') c = '_';
+    return a + "." + section_title(section);
+}
+
+// The body of a <failure> or <error>: what a person needs without opening the HTML.
+std::string failure_body(const CaseRecord& r) {
+    const json* doc = r.detail.get();
+    std::string out;
+    auto line = [&](std::string_view name, const std::string& value) {
+        if (!value.empty()) out += std::string(name) + ": " + value + "\n";
+    };
+    line("Requirement", text_field(doc, "requirement"));
+    line("RFC", text_field(doc, "rfc"));
+    line("Outcome", std::string(harness::to_string(r.outcome)) + " — " + r.outcome_reason);
+    line("behavior",
+         std::string(harness::to_string(r.behavior)) + " — " + text_field(doc, "result"));
+    line("behaviorClose", std::string(harness::to_string(r.behavior_close)) + " — " +
+                              text_field(doc, "resultClose"));
+    line("Expected", text_field(doc, "expected"));
+    line("Expected close", text_field(doc, "expectedClose"));
+    line("Received", text_field(doc, "received"));
+    line("Peer's close code",
+         r.remote_close_code ? std::to_string(*r.remote_close_code) : std::string("none"));
+    line("Peer's close reason", text_field(doc, "remoteCloseReason"));
+    line("Clean", text_field(doc, "wasClean"));
+    line("Why not clean", text_field(doc, "wasNotCleanReason"));
+    line("Harness error", text_field(doc, "harnessError"));
+    line("Case file unreadable", r.detail_error);
+    line("Details", r.html_file);
+    return out;
+}
+
+struct Suite {
+    std::string name;
+    std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+    std::int64_t ms = 0;
+    std::string body;
+};
+
+}  // namespace
+
+std::string xml_escape(std::string_view raw, bool attribute) {
+    const std::string s = detail::valid_utf8(raw);
+    std::string out;
+    out.reserve(s.size() + 8);
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        const std::size_t n = detail::utf8_sequence_length(s, i);
+        if (n == 1) {
+            switch (b) {
+                case '&':
+                    out += "&amp;";
+                    break;
+                case '<':
+                    out += "&lt;";
+                    break;
+                case '>':
+                    out += "&gt;";
+                    break;
+                case '"':
+                    out += "&quot;";
+                    break;
+                case '\'':
+                    out += "&apos;";
+                    break;
+                case '\t':
+                    out += attribute ? "&#9;" : "\t";
+                    break;
+                case '\n':
+                    out += attribute ? "&#10;" : "\n";
+                    break;
+                case '\r':
+                    out += "&#13;";
+                    break;
+                default:
+                    if (b >= 0x20) out.push_back(static_cast<char>(b));  // else forbidden
+            }
+            ++i;
+            continue;
+        }
+        // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters; surrogates never
+        // reach here (valid_utf8 replaced them).
+        const bool nonchar = n == 3 && b == 0xef && static_cast<unsigned char>(s[i + 1]) == 0xbf &&
+                             static_cast<unsigned char>(s[i + 2]) >= 0xbe;
+        if (!nonchar) out.append(s, i, n);
+        i += n;
+    }
+    return out;
+}
+
+std::string render_junit(const ReportModel& model) {
+    // agent × section, in agent order and natural case order.
+    std::vector<Suite> suites;
+    for (const auto& agent : model.agents) {
+        std::map<std::string, std::size_t> index_of;  // section -> position in suites
+        for (const auto& id : model.case_ids) {
+            const std::string section = section_of(id);
+            auto [it, fresh] = index_of.emplace(section, suites.size());
+            if (fresh) suites.push_back(Suite{class_name(agent, section)});
+            Suite& suite = suites[it->second];
+            const CaseRecord* r = model.find(agent, id);
+            std::string title;
+            if (r)
+                title = r->title;
+            else
+                for (const auto& other : model.agents)
+                    if (const auto* o = model.find(other, id); o && !o->title.empty()) {
+                        title = o->title;
+                        break;
+                    }
+            const std::string name = title.empty() ? id : id + " " + title;
+            const std::int64_t ms = r ? std::max<std::int64_t>(r->duration_ms, 0) : 0;
+            ++suite.tests;
+            suite.ms += ms;
+            std::string& out = suite.body;
+            out += "    <testcase classname=\"" + xml_escape(suite.name, true) + "\" name=\"" +
+                   xml_escape(name, true) + "\" time=\"" + seconds(ms) + "\"";
+            if (!r) {
+                ++suite.skipped;
+                out +=
+                    ">\n      <skipped message=\"not run for this agent (excluded or "
+                    "missing from the report)\"/>\n    </testcase>\n";
+                continue;
+            }
+            switch (r->outcome) {
+                case Outcome::pass:
+                    out += "/>\n";
+                    break;
+                case Outcome::non_strict:
+                case Outcome::informational:
+                    // Passed; the nuance goes where every consumer shows it without failing.
+                    out += ">\n      <system-out>" +
+                           xml_escape(std::string(outcome_label(r->outcome)) + ": " +
+                                          r->outcome_reason + "\nDetails: " + r->html_file + "\n",
+                                      false) +
+                           "</system-out>\n    </testcase>\n";
+                    break;
+                case Outcome::unimplemented:
+                    ++suite.skipped;
+                    out += ">\n      <skipped message=\"" +
+                           xml_escape("UNIMPLEMENTED: " + r->outcome_reason, true) +
+                           "\"/>\n    </testcase>\n";
+                    break;
+                case Outcome::fail: {
+                    const char* tag = r->harness_fault ? "error" : "failure";
+                    if (r->harness_fault)
+                        ++suite.errors;
+                    else
+                        ++suite.failures;
+                    std::string message = r->outcome_reason;
+                    if (r->harness_fault) {
+                        const json* doc = r->detail.get();
+                        message = "harness: " + text_field(doc, "harnessError");
+                    }
+                    const std::string type =
+                        r->harness_fault
+                            ? std::string("HarnessError")
+                            : "behavior " + std::string(harness::to_string(r->behavior)) +
+                                  " / behaviorClose " +
+                                  std::string(harness::to_string(r->behavior_close));
+                    out += ">\n      <" + std::string(tag) + " message=\"" +
+                           xml_escape(message, true) + "\" type=\"" + xml_escape(type, true) +
+                           "\">" + xml_escape(failure_body(*r), false) + "</" + tag +
+                           ">\n    </testcase>\n";
+                    break;
+                }
+            }
+        }
+    }
+
+    std::size_t tests = 0, failures = 0, errors = 0;
+    std::int64_t ms = 0;
+    for (const auto& s : suites) {
+        tests += s.tests;
+        failures += s.failures;
+        errors += s.errors;
+        ms += s.ms;
+    }
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    // Jenkins' schema (xunit junit-10.xsd) knows no "skipped" on <testsuites>: per suite only.
+    out += "<testsuites name=\"wsconform\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
+           std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" time=\"" +
+           seconds(ms) + "\">\n";
+    for (std::size_t i = 0; i < suites.size(); ++i) {
+        const Suite& s = suites[i];
+        out += "  <testsuite name=\"" + xml_escape(s.name, true) + "\" id=\"" + std::to_string(i) +
+               "\" tests=\"" + std::to_string(s.tests) + "\" failures=\"" +
+               std::to_string(s.failures) + "\" errors=\"" + std::to_string(s.errors) +
+               "\" skipped=\"" + std::to_string(s.skipped) + "\" time=\"" + seconds(s.ms) + "\">\n";
+        out += s.body;
+        out += "  </testsuite>\n";
+    }
+    out += "</testsuites>\n";
+    return out;
+}
+
+}  // namespace wsconform::reports
