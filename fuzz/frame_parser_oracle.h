@@ -285,8 +285,8 @@ class ParseRun {
     std::size_t frame_start_ = 0;    // where the current frame's header began
     std::size_t payload_start_ = 0;  // where its payload begins
     bool open_before_ = false;       // a fragmented message was open before this event
-    std::uint64_t frame_got_ = 0;  // payload bytes of the current frame so far
-    std::string message_;          // the current message's bytes (deep runs only)
+    std::uint64_t frame_got_ = 0;    // payload bytes of the current frame so far
+    std::string message_;            // the current message's bytes (deep runs only)
     bool failed_ = false;
 };
 

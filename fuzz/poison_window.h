@@ -46,14 +46,14 @@ class PoisonWindow {
         hi_ = hi;
     }
 
-      // Byte-by-byte feeding: extends the window to [.., hi) with one call, leaving the bytes
+    // Byte-by-byte feeding: extends the window to [.., hi) with one call, leaving the bytes
     // already consumed addressable (reads back into them are caught by the chunked run).
     WSCONFORM_FUZZ_NO_COVERAGE void extend(std::size_t hi) noexcept {
         if (hi > hi_) unpoison(hi_, hi);
         hi_ = hi;
     }
 
-private:
+  private:
     void poison(std::size_t lo, std::size_t hi) noexcept {
 #if defined(WSCONFORM_FUZZ_ASAN)
         if (hi > lo) ASAN_POISON_MEMORY_REGION(base_ + lo, hi - lo);

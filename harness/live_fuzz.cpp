@@ -16,10 +16,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -102,8 +103,8 @@ void add_valid(std::vector<ModelFrame>& out, Rng& rng, bool deflate) {
                                                i + 1 == parts));
                 at = end;
                 if (i + 1 < parts && rng.chance(1, 3)) {
-                    out.push_back(
-                        fuzz::make_frame(op::ping, fuzz::random_bytes(rng, rng.below(16)), true, rng));
+                    out.push_back(fuzz::make_frame(op::ping, fuzz::random_bytes(rng, rng.below(16)),
+                                                   true, rng));
                 }
             }
             break;
@@ -132,9 +133,11 @@ void add_valid(std::vector<ModelFrame>& out, Rng& rng, bool deflate) {
                                                 compressed.substr(0, cut), true, rng, false);
                 a.rsv = protocol::rsv::rsv1;
                 out.push_back(std::move(a));
-                out.push_back(fuzz::make_frame(op::continuation, compressed.substr(cut), true, rng));
+                out.push_back(
+                    fuzz::make_frame(op::continuation, compressed.substr(cut), true, rng));
             } else {
-                ModelFrame f = fuzz::make_frame(text ? op::text : op::binary, compressed, true, rng);
+                ModelFrame f =
+                    fuzz::make_frame(text ? op::text : op::binary, compressed, true, rng);
                 f.rsv = protocol::rsv::rsv1;
                 out.push_back(std::move(f));
             }
@@ -177,7 +180,8 @@ std::string mutated_handshake(Rng& rng, const Endpoint& ep, const std::string& k
     switch (rng.below(15)) {
         case 0:
             what = "header dropped";
-            lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(rng.range(1, lines.size() - 1)));
+            lines.erase(lines.begin() +
+                        static_cast<std::ptrdiff_t>(rng.range(1, lines.size() - 1)));
             break;
         case 1: {
             what = "header duplicated";
@@ -186,7 +190,8 @@ std::string mutated_handshake(Rng& rng, const Endpoint& ep, const std::string& k
             break;
         }
         case 2: {
-            static constexpr std::array<const char*, 4> kMethods = {"POST", "get", "PUT", "OPTIONS"};
+            static constexpr std::array<const char*, 4> kMethods = {"POST", "get", "PUT",
+                                                                    "OPTIONS"};
             what = "method";
             set(0, std::string(rng.pick(kMethods)) + " " + ep.target + " HTTP/1.1");
             break;
@@ -206,8 +211,8 @@ std::string mutated_handshake(Rng& rng, const Endpoint& ep, const std::string& k
         }
         case 5: {
             static constexpr std::array<const char*, 4> kKeys = {
-                "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZQ===", "!!!!!!!!!!!!!!!!!!!!!!==",
-                ""};
+                "dGhlIHNhbXBsZSBub25jZQ",
+                "dGhlIHNhbXBsZSBub25jZQ===", "!!!!!!!!!!!!!!!!!!!!!!==", ""};
             what = "Sec-WebSocket-Key";
             set(4, std::string("Sec-WebSocket-Key: ") + rng.pick(kKeys));
             break;
@@ -229,7 +234,8 @@ std::string mutated_handshake(Rng& rng, const Endpoint& ep, const std::string& k
         case 9: {
             what = "many headers";
             const std::size_t n = rng.range(50, 300);
-            for (std::size_t i = 0; i < n; ++i) lines.push_back("X-Pad-" + std::to_string(i) + ": v");
+            for (std::size_t i = 0; i < n; ++i)
+                lines.push_back("X-Pad-" + std::to_string(i) + ": v");
             break;
         }
         case 10:
@@ -252,8 +258,8 @@ std::string mutated_handshake(Rng& rng, const Endpoint& ep, const std::string& k
             for (std::size_t i = 0; i < n; ++i) {
                 std::string buf = head;
                 buf.resize(head.size() + 16);
-                buf.resize(fuzz::simple_byte_mutate(rng, reinterpret_cast<std::uint8_t*>(buf.data()),
-                                                    head.size(), buf.size()));
+                buf.resize(fuzz::simple_byte_mutate(
+                    rng, reinterpret_cast<std::uint8_t*>(buf.data()), head.size(), buf.size()));
                 head = std::move(buf);
             }
             return head + "\r\n";
@@ -261,8 +267,7 @@ std::string mutated_handshake(Rng& rng, const Endpoint& ep, const std::string& k
         case 14: {
             static constexpr std::array<const char*, 3> kExt = {
                 "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=99",
-                "Sec-WebSocket-Extensions: permessage-deflate; =",
-                "Sec-WebSocket-Protocol: a b"};
+                "Sec-WebSocket-Extensions: permessage-deflate; =", "Sec-WebSocket-Protocol: a b"};
             what = "bad extension or protocol header";
             lines.push_back(rng.pick(kExt));
             break;
@@ -312,7 +317,8 @@ LiveInput generate_live_input(std::uint64_t seed, std::uint64_t index, const End
         in.description = "mutated handshake: " + what;
         return in;
     }
-    in.handshake = protocol::build_upgrade_request(endpoint.host_header, endpoint.target, key, extra);
+    in.handshake =
+        protocol::build_upgrade_request(endpoint.host_header, endpoint.target, key, extra);
 
     // A valid prefix, then (most of the time) mutated frames.
     FrameSequence seq;
@@ -366,7 +372,7 @@ namespace {
 // ---- a client with deadlines ------------------------------------------------------------
 
 class Client {
-public:
+  public:
     Client() : socket_(io_) {}
 
     boost::system::error_code connect(const Endpoint& ep, milliseconds deadline) {
@@ -386,16 +392,16 @@ public:
     boost::system::error_code write(std::string_view data, milliseconds deadline) {
         return run(
             [&](auto handler) {
-                asio::async_write(socket_, asio::buffer(data.data(), data.size()),
-                                  [handler](const boost::system::error_code& e, std::size_t) {
-                                      handler(e);
-                                  });
+                asio::async_write(
+                    socket_, asio::buffer(data.data(), data.size()),
+                    [handler](const boost::system::error_code& e, std::size_t) { handler(e); });
             },
             deadline);
     }
 
     // Appends what arrives (at most `limit` bytes) to `out`.
-    boost::system::error_code read_some(std::string& out, std::size_t limit, milliseconds deadline) {
+    boost::system::error_code read_some(std::string& out, std::size_t limit,
+                                        milliseconds deadline) {
         std::array<char, 16384> buf;
         std::size_t got = 0;
         const auto ec = run(
@@ -418,7 +424,7 @@ public:
         socket_.close(ignored);
     }
 
-private:
+  private:
     // Starts an operation and runs the loop until it completes or the deadline passes; then
     // cancels it. Returns the operation's error, or timed_out.
     template <class Start>
@@ -441,7 +447,9 @@ private:
     tcp::socket socket_;
 };
 
-bool is_timeout(const boost::system::error_code& ec) { return ec == asio::error::timed_out; }
+bool is_timeout(const boost::system::error_code& ec) {
+    return ec == asio::error::timed_out;
+}
 
 // ---- the shadow of the server's parser ------------------------------------------------------
 
@@ -511,8 +519,8 @@ Shadow shadow_parse(const std::string& sent, bool deflate) {
                 // window and context, so a failure here makes the verdict uncertain.
                 protocol::Inflater inflater(15, false, kInflateCap);
                 std::string plain;
-                auto ec = inflater.feed(std::as_bytes(std::span(message.data(), message.size())),
-                                        plain);
+                auto ec =
+                    inflater.feed(std::as_bytes(std::span(message.data(), message.size())), plain);
                 if (!ec) ec = inflater.finish_message(plain);
                 if (ec) {
                     uncertain = true;
@@ -533,7 +541,7 @@ Shadow shadow_parse(const std::string& sent, bool deflate) {
 // ---- what the server sends back ------------------------------------------------------------
 
 class PeerReader {
-public:
+  public:
     PeerReader(bool deflate) : deflate_(deflate), parser_(client_options(deflate)) {}
 
     // Parses `bytes`; false once a violation was seen (see violation()).
@@ -554,7 +562,8 @@ public:
                 return false;
             }
             if (ev.status == S::header) {
-                if (!protocol::is_control(ev.header.opcode) && ev.header.opcode != op::continuation) {
+                if (!protocol::is_control(ev.header.opcode) &&
+                    ev.header.opcode != op::continuation) {
                     compressed_ = ev.message_compressed;
                     message_op_ = ev.message_opcode;
                     message_.clear();
@@ -588,7 +597,7 @@ public:
         return std::find(pongs_.begin(), pongs_.end(), payload) != pongs_.end();
     }
 
-private:
+  private:
     static protocol::ParserOptions client_options(bool deflate) {
         protocol::ParserOptions o;
         o.role = protocol::Role::client;
@@ -601,7 +610,8 @@ private:
     void check_compressed() {
         if (!inflater_) inflater_.emplace(15, false, kInflateCap);
         std::string plain;
-        auto ec = inflater_->feed(std::as_bytes(std::span(message_.data(), message_.size())), plain);
+        auto ec =
+            inflater_->feed(std::as_bytes(std::span(message_.data(), message_.size())), plain);
         if (!ec) ec = inflater_->finish_message(plain);
         if (ec) {
             violation_ = "server's compressed message does not inflate: " + ec.message();
@@ -635,6 +645,18 @@ bool server_alive(const Endpoint& endpoint) {
     return !ec;
 }
 
+namespace {
+
+// After a connection ended abruptly: a crashing process may still hold its listening socket
+// for a moment, so ask again after a short pause before calling it alive.
+bool alive_after_drop(const Endpoint& endpoint) {
+    if (!server_alive(endpoint)) return false;
+    std::this_thread::sleep_for(milliseconds(30));
+    return server_alive(endpoint);
+}
+
+}  // namespace
+
 LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
     LiveOutcome out;
     Client c;
@@ -665,7 +687,8 @@ LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
     std::string head;
     protocol::HttpMessage response;
     protocol::HttpParse parsed;
-    const milliseconds wait = in.handshake_valid ? o.timeout : std::min(o.timeout, kMutatedHandshakeWait);
+    const milliseconds wait =
+        in.handshake_valid ? o.timeout : std::min(o.timeout, kMutatedHandshakeWait);
     while (true) {
         const auto left = wait - std::chrono::duration_cast<milliseconds>(Clock::now() - sent_at);
         const auto rec = c.read_some(head, 64 * 1024, std::max(left, milliseconds(1)));
@@ -681,9 +704,10 @@ LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
             return out;
         }
         if (rec) {  // EOF or reset
+            out.dropped = true;
             if (in.handshake_valid) {
                 return finding(FindingKind::violation,
-                               "connection closed without answering a valid upgade request");
+                               "connection closed without answering a valid upgrade request");
             }
             out.detail = "closed after a mutated upgrade request";
             return out;
@@ -703,7 +727,8 @@ LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
     const auto key_line = in.handshake.find("Sec-WebSocket-Key: ");
     const std::string key = in.handshake.substr(key_line + 19, 24);
     const std::vector<std::string> offered_ext =
-        in.offers_deflate ? std::vector<std::string>{"permessage-deflate"} : std::vector<std::string>{};
+        in.offers_deflate ? std::vector<std::string>{"permessage-deflate"}
+                          : std::vector<std::string>{};
     protocol::UpgradeResponse up;
     if (const auto hec = protocol::check_upgrade_response(response, key, in.offered_protocols,
                                                           offered_ext, up)) {
@@ -714,7 +739,8 @@ LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
         std::vector<protocol::Extension> offered;
         const auto offer_end = in.handshake.find("\r\n", offer_at);
         protocol::parse_extensions(
-            std::string_view(in.handshake).substr(offer_at + 26, offer_end - offer_at - 26), offered);
+            std::string_view(in.handshake).substr(offer_at + 26, offer_end - offer_at - 26),
+            offered);
         std::vector<protocol::DeflateParams> alternatives;
         for (const auto& e : offered) {
             protocol::DeflateParams p;
@@ -722,7 +748,8 @@ LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
         }
         protocol::DeflateParams agreed;
         if (const auto dec = protocol::check_deflate_response(ext, alternatives, agreed)) {
-            return finding(FindingKind::violation, "bad permessage-deflate answer: " + dec.message());
+            return finding(FindingKind::violation,
+                           "bad permessage-deflate answer: " + dec.message());
         }
         out.deflate = true;
     }
@@ -779,16 +806,18 @@ LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
         // An answer is owed: the pong, then the close.
         const auto ping_at = Clock::now();
         if (!c.write(in.probe_ping, o.timeout)) {
-            const bool answered = read_until(o.timeout, [&] {
-                return peer.has_pong(in.probe_payload) || peer.closed();
-            });
+            const bool answered = read_until(
+                o.timeout, [&] { return peer.has_pong(in.probe_payload) || peer.closed(); });
             if (!peer.violation().empty()) return finding(FindingKind::violation, peer.violation());
             if (!answered && !eof && read_total < o.max_read) {
-                return finding(FindingKind::hang,
-                               "no pong (nor close) within " + std::to_string(o.timeout.count()) +
-                                   " ms after a valid sequence");
+                return finding(FindingKind::hang, "no pong (nor close) within " +
+                                                      std::to_string(o.timeout.count()) +
+                                                      " ms after a valid sequence");
             }
-            if (peer.has_pong(in.probe_payload)) out.latency_ms = ms_since(ping_at);
+            if (peer.has_pong(in.probe_payload)) {
+                out.latency_ms = ms_since(ping_at);
+                out.pong = true;
+            }
             if (!peer.closed() && !eof && !c.write(in.probe_close, o.timeout)) {
                 const bool closed = read_until(o.timeout, [&] { return peer.closed(); });
                 if (!peer.violation().empty()) {
@@ -807,6 +836,9 @@ LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
         if (!peer.violation().empty()) return finding(FindingKind::violation, peer.violation());
     }
     c.close();
+    // Ended without a close frame (EOF, reset, or writes refused): the caller checks that the
+    // server is still there.
+    out.dropped = (eof || write_failed) && !peer.closed();
     if (out.detail.empty()) out.detail = shadow.why;
     return out;
 }
@@ -929,13 +961,13 @@ LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& o) {
     std::filesystem::create_directories(o.out_dir);
     const std::uint64_t limit =
         o.iterations ? *o.iterations : (o.duration_s ? UINT64_MAX : std::uint64_t{1000});
-    const auto deadline =
-        o.duration_s ? started + std::chrono::duration_cast<Clock::duration>(
-                                     std::chrono::duration<double>(*o.duration_s))
-                     : Clock::time_point::max();
+    const auto deadline = o.duration_s ? started + std::chrono::duration_cast<Clock::duration>(
+                                                       std::chrono::duration<double>(*o.duration_s))
+                                       : Clock::time_point::max();
     const unsigned jobs = std::max(1u, o.jobs);
 
-    std::atomic<std::uint64_t> next{0}, done{0}, upgraded{0}, answered{0};
+    std::atomic<std::uint64_t> next{0}, done{0}, upgraded{0}, answered{0}, pongs{0};
+    std::map<std::string, std::uint64_t> verdicts;  // our parser's view of what was sent
     std::atomic<bool> stop{false};
     std::mutex mu;  // guards everything below
     std::vector<double> latencies;
@@ -991,7 +1023,8 @@ LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& o) {
                 {
                     std::lock_guard lock(mu);
                     peak_rss = std::max(peak_rss, kb);
-                    if (o.peer_rss_limit_mb > 0 && kb > o.peer_rss_limit_mb * 1024 && !rss_reported) {
+                    if (o.peer_rss_limit_mb > 0 && kb > o.peer_rss_limit_mb * 1024 &&
+                        !rss_reported) {
                         rss_reported = true;
                         std::vector<LiveInput> inputs;
                         for (unsigned w = 0; w < jobs; ++w) {
@@ -1022,16 +1055,21 @@ LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& o) {
             const LiveOutcome r = run_live_input(in, o);
             ++done;
             if (r.upgraded) ++upgraded;
+            if (r.pong) ++pongs;
+            if (!r.verdict.empty()) {
+                std::lock_guard lock(mu);
+                ++verdicts[r.verdict];
+            }
             if (r.finding == FindingKind::crash) {
                 save_crash(w, nullptr, "server refused a connection (" + r.detail + ")");
                 break;
             }
             // Anything short of an orderly end: is the server still there?
-            if (r.finding || !r.connected) {
-                if (!server_alive(o.endpoint)) {
-                    save_crash(w, &in, "server gone after this input (" +
-                                           (r.detail.empty() ? std::string("no detail") : r.detail) +
-                                           ")");
+            if (r.finding || !r.connected || r.dropped) {
+                if (!alive_after_drop(o.endpoint)) {
+                    save_crash(w, &in,
+                               "server gone after this input (" +
+                                   (r.detail.empty() ? std::string("no detail") : r.detail) + ")");
                     break;
                 }
             }
@@ -1044,8 +1082,8 @@ LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& o) {
                 if (latencies.size() >= 20 && r.latency_ms > o.slow.count() &&
                     r.latency_ms > o.slow_factor * m) {
                     std::ostringstream s;
-                    s << "answer after " << static_cast<long>(r.latency_ms) << " ms (median "
-                      << m << " ms)";
+                    s << "answer after " << static_cast<long>(r.latency_ms) << " ms (median " << m
+                      << " ms)";
                     save(FindingKind::slow, s.str(), {in});
                 }
                 if (latencies.size() < 2000) latencies.push_back(r.latency_ms);
@@ -1066,9 +1104,8 @@ LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& o) {
             last = Clock::now();
             std::lock_guard lock(mu);
             std::ostringstream s;
-            s << done << " inputs, " << upgraded << " upgraded, " << answered
-              << " answers timed (median " << median() << " ms), "
-              << summary.finding_files.size() << " finding(s)";
+            s << done << " inputs, " << upgraded << " upgraded, " << pongs << " pongs, median "
+              << median() << " ms, " << summary.finding_files.size() << " finding(s)";
             log(s.str());
         }
     });
@@ -1080,7 +1117,9 @@ LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& o) {
 
     summary.inputs = done;
     summary.upgraded = upgraded;
-    summary.probes_answered = answered;
+    summary.probes_answered = pongs;
+    summary.answers_timed = answered;
+    summary.verdicts = verdicts;
     summary.seconds = ms_since(started) / 1000;
     summary.median_latency_ms = median();
     summary.peer_peak_rss_kb = peak_rss;
@@ -1102,7 +1141,9 @@ ReplayResult replay_live_finding(const LiveFinding& f, const LiveFuzzOptions& o)
         }
         const LiveOutcome r = run_live_input(in, o);
         if (f.kind == FindingKind::crash) {
-            if (r.finding == FindingKind::crash || !server_alive(o.endpoint)) {
+            if (r.finding == FindingKind::crash ||
+                ((r.finding || !r.connected || r.dropped) && !alive_after_drop(o.endpoint)) ||
+                !server_alive(o.endpoint)) {
                 result.reproduced = true;
                 result.detail = "server gone after input " + std::to_string(in.index);
                 return result;

@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,8 +42,8 @@ namespace wsconform::harness {
 struct LiveInput {
     std::uint64_t seed = 0;
     std::uint64_t index = 0;
-    std::string description;  // what was generated, for people
-    std::string handshake;    // the request bytes
+    std::string description;      // what was generated, for people
+    std::string handshake;        // the request bytes
     bool handshake_valid = true;  // false when mutated: no 101 is owed
     bool offers_deflate = false;
     std::vector<std::string> offered_protocols;
@@ -82,9 +83,11 @@ struct LiveOutcome {
     std::string detail;
     bool connected = false;
     bool upgraded = false;
-    bool deflate = false;        // permessage-deflate was agreed
-    std::string verdict;         // our parser's view of what was sent: valid, invalid, ...
-    double latency_ms = -1;      // the owed answer (101 or pong), when measured
+    bool deflate = false;    // permessage-deflate was agreed
+    bool pong = false;       // the probe ping was answered
+    bool dropped = false;    // the connection ended without a close frame
+    std::string verdict;     // our parser's view of what was sent: valid, invalid, ...
+    double latency_ms = -1;  // the owed answer (101 or pong), when measured
 };
 
 // Runs one input on a new connection (no crash check: see server_alive()).
@@ -96,7 +99,9 @@ bool server_alive(const Endpoint& endpoint);
 struct LiveFuzzSummary {
     std::uint64_t inputs = 0;
     std::uint64_t upgraded = 0;
-    std::uint64_t probes_answered = 0;
+    std::uint64_t probes_answered = 0;              // pongs to the probe ping
+    std::uint64_t answers_timed = 0;                // 101s and pongs whose latency was measured
+    std::map<std::string, std::uint64_t> verdicts;  // valid/invalid/incomplete/uncertain
     std::vector<std::string> finding_files;
     double seconds = 0;
     double median_latency_ms = 0;

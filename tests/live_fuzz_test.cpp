@@ -32,7 +32,7 @@ namespace fs = std::filesystem;
 
 // A child process running the planted server; reads its "LISTENING <port>" line.
 class PlantedServer {
-public:
+  public:
     explicit PlantedServer(const std::string& trigger) {
         int out[2];
         if (pipe(out) != 0) return;
@@ -75,7 +75,7 @@ public:
         return false;
     }
 
-private:
+  private:
     pid_t pid_ = -1;
     int port_ = 0;
 };
@@ -88,8 +88,8 @@ Endpoint endpoint(const std::string& url) {
 }
 
 fs::path scratch_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("wsconform_live_fuzz_" + name + "_" +
-                                                      std::to_string(getpid()));
+    const fs::path dir = fs::temp_directory_path() /
+                         ("wsconform_live_fuzz_" + name + "_" + std::to_string(getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;

@@ -70,8 +70,8 @@ void planted_check(const FrameHeader& h, bool in_message) {
          h.payload_length == 126) ||
         (g_trigger == Trigger::ping_in_fragment && h.opcode == opcode::ping && in_message);
     if (hit) {
-        std::fprintf(stderr, "planted_server: planted crash triggered (op=%u len=%llu)\n",
-                     h.opcode, static_cast<unsigned long long>(h.payload_length));
+        std::fprintf(stderr, "planted_server: planted crash triggered (op=%u len=%llu)\n", h.opcode,
+                     static_cast<unsigned long long>(h.payload_length));
         std::abort();
     }
 }

@@ -62,7 +62,7 @@ int run_fuzz(const FuzzCli& c) {
         };
     }
     std::cerr << "wsconform fuzz: " << o.endpoint.url << ", seed " << o.seed << ", "
-              << (o.iterations ? std::to_string(*o.iterations) + " inputs"
+              << (o.iterations   ? std::to_string(*o.iterations) + " inputs"
                   : o.duration_s ? std::to_string(c.duration) + " s"
                                  : std::string("1000 inputs"))
               << ", " << o.jobs << " job(s), findings to " << o.out_dir << "\n";
@@ -73,8 +73,9 @@ int run_fuzz(const FuzzCli& c) {
     }
     std::ostringstream line;
     line << s.inputs << " inputs in " << static_cast<long>(s.seconds) << " s, " << s.upgraded
-         << " upgraded, " << s.probes_answered << " answers timed (median "
-         << s.median_latency_ms << " ms)";
+         << " upgraded, " << s.probes_answered << " probe pings answered, median answer "
+         << s.median_latency_ms << " ms; sent sequences:";
+    for (const auto& [verdict, n] : s.verdicts) line << " " << n << " " << verdict;
     if (o.watch_pid > 0) line << ", server peak RSS " << s.peer_peak_rss_kb / 1024 << " MiB";
     line << ", " << s.finding_files.size() << " finding(s)";
     std::cout << line.str() << "\n";
@@ -112,8 +113,9 @@ ExtraCommand fuzz_command(CLI::App& app) {
         "protocol violations and slow answers, each saved as a replayable file");
     sub->add_option("url", c->url, "ws:// URL of the server")->required();
     sub->add_option("--seed", c->seed, "the inputs depend only on this")->capture_default_str();
-    auto* iterations = sub->add_option("--iterations", c->iterations, "inputs to send (default 1000)")
-                           ->check(CLI::PositiveNumber);
+    auto* iterations =
+        sub->add_option("--iterations", c->iterations, "inputs to send (default 1000)")
+            ->check(CLI::PositiveNumber);
     sub->add_option("--duration", c->duration, "send inputs for S seconds")
         ->check(CLI::PositiveNumber)
         ->excludes(iterations);
@@ -122,8 +124,9 @@ ExtraCommand fuzz_command(CLI::App& app) {
     sub->add_option("--timeout", c->timeout_s, "seconds an owed answer may take (else: hang)")
         ->check(CLI::Range(0.05, 600.0))
         ->capture_default_str();
-    sub->add_option("--slow-ms", c->slow_ms, "an owed answer slower than this and 50x the median "
-                                             "is reported as slow")
+    sub->add_option("--slow-ms", c->slow_ms,
+                    "an owed answer slower than this and 50x the median "
+                    "is reported as slow")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     sub->add_option("--watch-pid", c->watch_pid, "server process to watch (peak RSS, Linux)")
