@@ -647,12 +647,16 @@ bool server_alive(const Endpoint& endpoint) {
 
 namespace {
 
-// After a connection ended abruptly: a crashing process may still hold its listening socket
-// for a moment, so ask again after a short pause before calling it alive.
-bool alive_after_drop(const Endpoint& endpoint) {
-    if (!server_alive(endpoint)) return false;
-    std::this_thread::sleep_for(milliseconds(30));
-    return server_alive(endpoint);
+// True only when the server refuses (or fails) three connections in a row, 20, 100 and 400 ms
+// apart. One refusal proves little: a crashing process may still hold its listening socket
+// for a moment, and on a busy loopback a new connection can collide with one of thousands in
+// TIME-WAIT and be refused although the server is fine.
+bool server_down(const Endpoint& endpoint) {
+    for (const auto pause : {milliseconds(20), milliseconds(100), milliseconds(400)}) {
+        if (server_alive(endpoint)) return false;
+        std::this_thread::sleep_for(pause);
+    }
+    return !server_alive(endpoint);
 }
 
 }  // namespace
@@ -966,7 +970,7 @@ LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& o) {
                                        : Clock::time_point::max();
     const unsigned jobs = std::max(1u, o.jobs);
 
-    std::atomic<std::uint64_t> next{0}, done{0}, upgraded{0}, answered{0}, pongs{0};
+    std::atomic<std::uint64_t> next{0}, done{0}, upgraded{0}, answered{0}, pongs{0}, refusals{0};
     std::map<std::string, std::uint64_t> verdicts;  // our parser's view of what was sent
     std::atomic<bool> stop{false};
     std::mutex mu;  // guards everything below
@@ -1060,17 +1064,25 @@ LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& o) {
                 std::lock_guard lock(mu);
                 ++verdicts[r.verdict];
             }
-            if (r.finding == FindingKind::crash) {
-                save_crash(w, nullptr, "server refused a connection (" + r.detail + ")");
-                break;
-            }
             // Anything short of an orderly end: is the server still there?
             if (r.finding || !r.connected || r.dropped) {
-                if (!alive_after_drop(o.endpoint)) {
-                    save_crash(w, &in,
-                               "server gone after this input (" +
-                                   (r.detail.empty() ? std::string("no detail") : r.detail) + ")");
+                if (server_down(o.endpoint)) {
+                    if (r.finding == FindingKind::crash) {
+                        // Refused before this input was sent: the earlier ones are suspects.
+                        save_crash(w, nullptr, "server refuses connections");
+                    } else {
+                        save_crash(w, &in,
+                                   "server gone after this input (" +
+                                       (r.detail.empty() ? std::string("no detail") : r.detail) +
+                                       ")");
+                    }
                     break;
+                }
+                if (r.finding == FindingKind::crash) {
+                    ++refusals;  // a transient refusal; the input was not sent
+                    std::lock_guard lock(mu);
+                    current[w].reset();
+                    continue;
                 }
             }
             std::lock_guard lock(mu);
@@ -1119,6 +1131,7 @@ LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& o) {
     summary.upgraded = upgraded;
     summary.probes_answered = pongs;
     summary.answers_timed = answered;
+    summary.transient_refusals = refusals;
     summary.verdicts = verdicts;
     summary.seconds = ms_since(started) / 1000;
     summary.median_latency_ms = median();
@@ -1141,9 +1154,8 @@ ReplayResult replay_live_finding(const LiveFinding& f, const LiveFuzzOptions& o)
         }
         const LiveOutcome r = run_live_input(in, o);
         if (f.kind == FindingKind::crash) {
-            if (r.finding == FindingKind::crash ||
-                ((r.finding || !r.connected || r.dropped) && !alive_after_drop(o.endpoint)) ||
-                !server_alive(o.endpoint)) {
+            if ((r.finding || !r.connected || r.dropped || !server_alive(o.endpoint)) &&
+                server_down(o.endpoint)) {
                 result.reproduced = true;
                 result.detail = "server gone after input " + std::to_string(in.index);
                 return result;

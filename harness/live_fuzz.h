@@ -9,7 +9,7 @@
 // cut into writes at input-chosen points. One connection per input.
 //
 // What is a finding (each detected from outside the server):
-//   crash        the server refuses connections after an input;
+//   crash        the server refuses connections after an input (three tries in a row);
 //   hang         no answer within the deadline where one is owed: to a valid upgrade request,
 //                to a ping (or a close) sent after a sequence our own server-role parser
 //                accepts up to a frame boundary;
@@ -95,6 +95,8 @@ LiveOutcome run_live_input(const LiveInput& input, const LiveFuzzOptions& option
 
 // False when the server refuses a TCP connection (or does not accept one within 2 s).
 bool server_alive(const Endpoint& endpoint);
+// True when three connections in a row fail (a crashed server; see live_fuzz.cpp).
+bool server_down(const Endpoint& endpoint);
 
 struct LiveFuzzSummary {
     std::uint64_t inputs = 0;
@@ -102,6 +104,7 @@ struct LiveFuzzSummary {
     std::uint64_t probes_answered = 0;              // pongs to the probe ping
     std::uint64_t answers_timed = 0;                // 101s and pongs whose latency was measured
     std::map<std::string, std::uint64_t> verdicts;  // valid/invalid/incomplete/uncertain
+    std::uint64_t transient_refusals = 0;  // refused connections while the server stayed up
     std::vector<std::string> finding_files;
     double seconds = 0;
     double median_latency_ms = 0;

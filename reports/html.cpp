@@ -758,8 +758,8 @@ std::string close_table_html(const json* doc) {
                   "<code>" + esc(text_of(field(doc, "localCloseReason"))) + "</code>");
     std::string peer_code = code_text(field(doc, "remoteCloseCode"));
     if (const auto frames = close_frames_received(doc); frames && peer_code == "none")
-        peer_code = *frames > 0 ? "none (a close frame without a status code)"
-                                : "none (no close frame)";
+        peer_code =
+            *frames > 0 ? "none (a close frame without a status code)" : "none (no close frame)";
     out += row_of("Peer's close code", esc(peer_code));
     out += row_of("Peer's close reason",
                   "<code>" + esc(text_of(field(doc, "remoteCloseReason"))) + "</code>");

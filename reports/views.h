@@ -58,8 +58,8 @@ ReportModel load_report(const std::filesystem::path& path, bool details = true);
 
 // Reads index.json and the case files in `dir` and (re)writes index.html, one page per case
 // (`<agent>_case_<id>.html`) and junit.xml, each atomically. The same files in give the same
-// bytes out. Without an index.json (a run in which no case finished) the views are empty. Throws std::system_error when a file cannot be written, and what load_report()
-// throws.
+// bytes out. Without an index.json (a run in which no case finished) the views are empty.
+// Throws std::system_error when a file cannot be written, and what load_report() throws.
 void write_views(const std::filesystem::path& dir);
 
 // ---- Sections, from the case ID.

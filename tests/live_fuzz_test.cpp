@@ -163,8 +163,10 @@ TEST(LiveFuzz, FindsThePlantedCrashAndReplayTriggersIt) {
         ASSERT_GT(server.port(), 0);
         LiveFuzzOptions o;
         o.endpoint = endpoint(server.url());
-        o.seed = 1;
-        o.duration_s = 20;  // found in a few seconds; the bound keeps the test short
+        // Any seed finds it (seed 1 after ~1850 inputs, ~15 s on a loaded 2-core machine); with
+        // seed 2 the first triggering input is number ~100, which keeps the test short.
+        o.seed = 2;
+        o.duration_s = 25;
         o.jobs = 2;
         o.timeout = std::chrono::milliseconds(2000);
         o.out_dir = out.string();

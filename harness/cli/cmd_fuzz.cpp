@@ -76,6 +76,7 @@ int run_fuzz(const FuzzCli& c) {
          << " upgraded, " << s.probes_answered << " probe pings answered, median answer "
          << s.median_latency_ms << " ms; sent sequences:";
     for (const auto& [verdict, n] : s.verdicts) line << " " << n << " " << verdict;
+    if (s.transient_refusals > 0) line << ", " << s.transient_refusals << " transient refusals";
     if (o.watch_pid > 0) line << ", server peak RSS " << s.peer_peak_rss_kb / 1024 << " MiB";
     line << ", " << s.finding_files.size() << " finding(s)";
     std::cout << line.str() << "\n";
