@@ -645,8 +645,6 @@ bool server_alive(const Endpoint& endpoint) {
     return !ec;
 }
 
-namespace {
-
 // True only when the server refuses (or fails) three connections in a row, 20, 100 and 400 ms
 // apart. One refusal proves little: a crashing process may still hold its listening socket
 // for a moment, and on a busy loopback a new connection can collide with one of thousands in
@@ -658,8 +656,6 @@ bool server_down(const Endpoint& endpoint) {
     }
     return !server_alive(endpoint);
 }
-
-}  // namespace
 
 LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
     LiveOutcome out;
