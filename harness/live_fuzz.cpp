@@ -657,6 +657,17 @@ bool server_down(const Endpoint& endpoint) {
     return !server_alive(endpoint);
 }
 
+bool server_down_within(const Endpoint& endpoint, std::chrono::milliseconds grace) {
+    const auto until = Clock::now() + grace;
+    int refusals = 0;
+    while (true) {
+        refusals = server_alive(endpoint) ? 0 : refusals + 1;
+        if (refusals >= 3) return true;
+        if (Clock::now() >= until) return false;
+        std::this_thread::sleep_for(milliseconds(50));
+    }
+}
+
 LiveOutcome run_live_input(const LiveInput& in, const LiveFuzzOptions& o) {
     LiveOutcome out;
     Client c;
@@ -1150,8 +1161,14 @@ ReplayResult replay_live_finding(const LiveFinding& f, const LiveFuzzOptions& o)
         }
         const LiveOutcome r = run_live_input(in, o);
         if (f.kind == FindingKind::crash) {
-            if ((r.finding || !r.connected || r.dropped || !server_alive(o.endpoint)) &&
-                server_down(o.endpoint)) {
+            // The last input gets a grace period: the crash it causes may take a moment to
+            // close the listening socket. Earlier ones get the quick check.
+            const bool last = in.index == f.inputs.back().index;
+            const bool down = last ? server_down_within(o.endpoint, milliseconds(2000))
+                                   : (r.finding || !r.connected || r.dropped ||
+                                      !server_alive(o.endpoint)) &&
+                                         server_down(o.endpoint);
+            if (down) {
                 result.reproduced = true;
                 result.detail = "server gone after input " + std::to_string(in.index);
                 return result;

@@ -97,6 +97,10 @@ LiveOutcome run_live_input(const LiveInput& input, const LiveFuzzOptions& option
 bool server_alive(const Endpoint& endpoint);
 // True when three connections in a row fail (a crashed server; see live_fuzz.cpp).
 bool server_down(const Endpoint& endpoint);
+// True when the server goes down within `grace`: three refusals in a row, polled every 50 ms.
+// A process that is still dying keeps its listening socket (and accepts into its backlog) for
+// a moment, so a replay, which expects the crash, waits for it instead of sampling once.
+bool server_down_within(const Endpoint& endpoint, std::chrono::milliseconds grace);
 
 struct LiveFuzzSummary {
     std::uint64_t inputs = 0;
