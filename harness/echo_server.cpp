@@ -149,9 +149,15 @@ private:
                                                            options_.deflate_policy);
         if (agreed) {
             const auto settings = protocol::deflate_settings(*agreed, true);
-            deflater_ = std::make_unique<protocol::Deflater>(
-                settings.send_window_bits, settings.send_no_context_takeover,
-                options_.deflate_level);
+            passthrough_ = options_.deflate_passthrough &&
+                           settings.receive_window_bits <= settings.send_window_bits &&
+                           (settings.receive_no_context_takeover ||
+                            !settings.send_no_context_takeover);
+            if (!passthrough_) {
+                deflater_ = std::make_unique<protocol::Deflater>(
+                    settings.send_window_bits, settings.send_no_context_takeover,
+                    options_.deflate_level);
+            }
             inflater_ = std::make_unique<protocol::Inflater>(settings.receive_window_bits,
                                                              settings.receive_no_context_takeover,
                                                              options_.max_message);
@@ -195,6 +201,11 @@ private:
                             fail(protocol::close_code_for(err), err.message());
                             return;
                         }
+                        // Bounded: the parser caps a message's payload at max_message.
+                        if (passthrough_)
+                            compressed_message_.append(
+                                reinterpret_cast<const char*>(ev.payload.data()),
+                                ev.payload.size());
                     } else {
                         message_.append(reinterpret_cast<const char*>(ev.payload.data()),
                                         ev.payload.size());
@@ -247,7 +258,12 @@ private:
                     return;
                 }
             }
-            if (deflater_) {
+            if (passthrough_ && compressed_) {
+                queue(frame_bytes(ev.message_opcode, compressed_message_, protocol::rsv::rsv1));
+                compressed_message_.clear();
+                if (compressed_message_.capacity() > kReadChunk)
+                    compressed_message_.shrink_to_fit();
+            } else if (deflater_) {
                 std::string compressed;
                 deflater_->compress(message_, compressed);
                 queue(frame_bytes(ev.message_opcode, compressed, protocol::rsv::rsv1));
@@ -265,6 +281,7 @@ private:
         if (reason.size() > 123) reason.resize(123);
         queue(frame_bytes(protocol::opcode::close, protocol::build_close_payload(code, reason)));
         message_.clear();
+        compressed_message_.clear();
         // The server closes TCP first (RFC 6455 7.1.1); the peer's close reply, if any, is
         // read and discarded while we linger.
         state_ = State::closing;
@@ -334,6 +351,8 @@ private:
     FrameParser parser_;
     std::string message_;
     bool compressed_ = false;
+    bool passthrough_ = false;        // see EchoServerOptions::deflate_passthrough
+    std::string compressed_message_;  // the peer's compressed bytes, when passing through
     std::unique_ptr<protocol::Deflater> deflater_;
     std::unique_ptr<protocol::Inflater> inflater_;
     std::deque<std::string> out_;

@@ -287,8 +287,13 @@ Deflater::Deflater(int window_bits, bool no_context_takeover, int level)
     // for lookahead, so no match reaches back more than 512 - 262 = 250 bytes.
     window_bits = std::clamp(window_bits, 9, 15);
     if (level < 0 || level > 9) level = Z_DEFAULT_COMPRESSION;
-    const int rc =
-        deflateInit2(&impl_->strm, level, Z_DEFLATED, -window_bits, 8, Z_DEFAULT_STRATEGY);
+    // zlib's hash table has 2^(memLevel + 7) entries and is rescanned each time the window
+    // slides, i.e. every 2^(window_bits - 1) input bytes. With the default memLevel 8 and a
+    // 512-byte window that rescan costs 64 steps per input byte: compressing JSON ran at 40 MB/s
+    // instead of 230. A table in proportion to the window keeps small windows as fast as large.
+    const int mem_level = std::clamp(window_bits - 5, 1, 8);
+    const int rc = deflateInit2(&impl_->strm, level, Z_DEFLATED, -window_bits, mem_level,
+                                Z_DEFAULT_STRATEGY);
     if (rc == Z_MEM_ERROR) throw std::bad_alloc();
     if (rc != Z_OK) throw std::logic_error("zlib deflateInit2() failed");
 }

@@ -302,6 +302,8 @@ struct ServeDeflateFlags {
     bool server_no_context_takeover = false;
     bool client_no_context_takeover = false;
     int client_max_window_bits = 0;
+    bool recompress = false;
+    int level = 1;
 };
 
 int run_serve(const std::string& listen, std::size_t max_message, unsigned threads,
@@ -311,6 +313,8 @@ int run_serve(const std::string& listen, std::size_t max_message, unsigned threa
     options.deflate_policy.request_server_no_context_takeover = deflate.server_no_context_takeover;
     options.deflate_policy.request_client_no_context_takeover = deflate.client_no_context_takeover;
     options.deflate_policy.request_client_max_window_bits = deflate.client_max_window_bits;
+    options.deflate_passthrough = !deflate.recompress;
+    options.deflate_level = deflate.level;
     std::string error;
     if (!harness::parse_listen_address(listen, options.host, options.port, error))
         throw UsageError(error);
@@ -655,6 +659,12 @@ int run(int argc, char** argv) {
     serve->add_option("--deflate-client-max-window-bits", serve_deflate.client_max_window_bits,
                       "ask clients that allow it for this window size (client_max_window_bits)")
         ->check(CLI::Range(9, 15));
+    serve->add_flag("--deflate-recompress", serve_deflate.recompress,
+                    "compress every echo ourselves, even where the client's own compressed "
+                    "bytes would do");
+    serve->add_option("--deflate-level", serve_deflate.level, "zlib level of the echoes we compress")
+        ->check(CLI::Range(0, 9))
+        ->capture_default_str();
 
     TestClientConfig tc;
     bool no_host_check = false;

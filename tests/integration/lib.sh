@@ -39,12 +39,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start_serve BINARY: sets SERVE_PID, SERVE_PORT, SERVE_URL.
+# start_serve BINARY [SERVE_FLAGS...]: sets SERVE_PID, SERVE_PORT, SERVE_URL.
 start_serve() {
     local bin="$1" line i status
+    shift
     [[ -x "$bin" ]] || fail "wsconform binary not found: $bin"
+    [[ -n "$SERVE_DIR" ]] && rm -rf "$SERVE_DIR"
     SERVE_DIR="$(mktemp -d "${TMPDIR:-/tmp}/wsconform-serve.XXXXXX")"
-    "$bin" serve --listen 127.0.0.1:0 >"$SERVE_DIR/stdout" 2>"$SERVE_DIR/stderr" </dev/null &
+    SERVE_STOPPED=
+    "$bin" serve --listen 127.0.0.1:0 "$@" >"$SERVE_DIR/stdout" 2>"$SERVE_DIR/stderr" </dev/null &
     SERVE_PID=$!
     # Wait for a complete (newline-terminated) first line.
     for (( i = 0; i < SERVE_START_TIMEOUT * 10; i++ )); do
