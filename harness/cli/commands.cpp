@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -369,6 +370,79 @@ std::string substitute(std::string text, const std::string& key, const std::stri
     return text;
 }
 
+// An agent name as the terminal should show it: quoted, at most 80 characters, anything but
+// printable ASCII as \xHH (a client chooses the name; it must not drive the terminal).
+std::string printable_agent(const std::string& agent) {
+    std::string out = "'";
+    for (std::size_t i = 0; i < agent.size() && i < 80; ++i) {
+        const auto c = static_cast<unsigned char>(agent[i]);
+        if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+            out += static_cast<char>(c);
+        } else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        }
+    }
+    out += agent.size() > 80 ? "'..." : "'";
+    return out;
+}
+
+// Renders index.html, the case pages and junit.xml on a thread of its own, so that a client's
+// /updateReports does not hold up the server's event loop (and every other connection) while
+// hundreds of pages are written. Requests that arrive during a rendering fold into one more.
+class BackgroundViews {
+public:
+    BackgroundViews(std::filesystem::path dir, std::function<void(const std::string&)> rendered)
+        : dir_(std::move(dir)), rendered_(std::move(rendered)), thread_([this] { loop(); }) {}
+    ~BackgroundViews() {
+        {
+            std::lock_guard lock(mu_);
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+    }
+    BackgroundViews(const BackgroundViews&) = delete;
+    BackgroundViews& operator=(const BackgroundViews&) = delete;
+
+    void request(const std::string& agent) {
+        {
+            std::lock_guard lock(mu_);
+            agents_.insert(agent);
+        }
+        wake_.notify_one();
+    }
+
+private:
+    void loop() {
+        std::unique_lock lock(mu_);
+        while (true) {
+            wake_.wait(lock, [this] { return stopping_ || !agents_.empty(); });
+            if (agents_.empty()) return;  // stopping; the caller renders the final views
+            const auto agents = std::move(agents_);
+            agents_.clear();
+            lock.unlock();
+            try {
+                reports::write_views(dir_);
+                for (const auto& agent : agents) rendered_(agent);
+            } catch (const std::exception& e) {
+                std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what()
+                          << "\n";
+            }
+            lock.lock();
+        }
+    }
+
+    std::filesystem::path dir_;
+    std::function<void(const std::string&)> rendered_;
+    std::mutex mu_;
+    std::condition_variable wake_;
+    std::set<std::string> agents_;
+    bool stopping_ = false;
+    std::thread thread_;  // last: it starts in the constructor and uses every member above
+};
+
 // The client under test, started with /bin/sh -c in a process group of its own so that a hang
 // can be ended with everything it spawned.
 class ChildProcess {
@@ -456,9 +530,18 @@ int run_test_client(const TestClientConfig& config) {
     reports::ProgressLine progress(std::cout, !config.quiet && isatty(STDOUT_FILENO), color,
                                    config.run_command.empty() ? 0 : selected.size());
 
+    std::mutex progress_mu;  // the event loop and the views thread both print
+    auto views = std::make_unique<BackgroundViews>(report->dir(), [&](const std::string& agent) {
+        if (config.quiet) return;
+        std::lock_guard lock(progress_mu);
+        progress.print_above([&](std::ostream& out) {
+            out << "Reports updated for agent " << printable_agent(agent) << "\n";
+        });
+    });
     harness::FuzzingServerHooks hooks;
     hooks.on_result = [&](harness::CaseResult&& result) {
         report->add(result);
+        std::lock_guard lock(progress_mu);
         progress.case_done(result.verdict.outcome);
         if (!config.quiet && result.verdict.outcome != Outcome::pass)
             progress.print_above(
@@ -467,17 +550,7 @@ int run_test_client(const TestClientConfig& config) {
     hooks.is_excluded = [&](const std::string& agent, const std::string& id) {
         return excluded_for_agent(exclusions, agent, id);
     };
-    hooks.on_update_reports = [&](const std::string& agent) {
-        try {
-            reports::write_views(report->dir());
-        } catch (const std::exception& e) {
-            std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what() << "\n";
-        }
-        if (!config.quiet)
-            progress.print_above([&](std::ostream& out) {
-                out << "Reports updated for agent '" << agent << "'\n";
-            });
-    };
+    hooks.on_update_reports = [&](const std::string& agent) { views->request(agent); };
     hooks.on_log = [&](const std::string& line) {
         if (!config.quiet) std::cerr << "wsconform: " << line << "\n";
     };
@@ -536,6 +609,7 @@ int run_test_client(const TestClientConfig& config) {
     if (monitor.joinable()) monitor.join();
     if (child) child_failure = child_timed_out ? "did not finish within its deadline and was killed"
                                                : child->failure();
+    views.reset();  // waits for a rendering in progress; the final one follows
     progress.finish();
     bool views_failed = false;
     try {
@@ -703,11 +777,7 @@ int run(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
+    } catch (const CLI::Success& e) {  // --help, --help-all, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::string what = e.what();
