@@ -985,6 +985,7 @@ harness::Case compression_case(CompressionCase spec) {
         .report_compression_ratio = true,
         .deflate_offers = std::move(spec.offers),
         .deflate_server_policy = spec.server_policy,
+        .deflate_server_fallbacks = std::move(spec.server_fallbacks),
     };
 }
 

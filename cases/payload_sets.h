@@ -90,6 +90,7 @@ struct CompressionCase {
     CompressionRow row;
     std::vector<protocol::DeflateParams> offers;
     protocol::DeflateServerPolicy server_policy;
+    std::vector<protocol::DeflateServerPolicy> server_fallbacks;  // tried in turn after it
 };
 harness::Case compression_case(CompressionCase spec);
 

@@ -37,6 +37,7 @@ struct Parameters {
     std::vector<DeflateParams> offers;
     DeflateServerPolicy policy;
     std::string_view policy_note;  // testing a client: what our server side does
+    std::vector<DeflateServerPolicy> fallbacks = {};  // tried in turn when `policy` fits no offer
 };
 
 std::vector<Parameters> parameter_sets() {
@@ -72,15 +73,14 @@ std::vector<Parameters> parameter_sets() {
          "Testing a client, we accept an offer only if it allows both client parameters, and "
          "ask for client_no_context_takeover and client_max_window_bits=15."},
         // Autobahn's accept7 tries three answers in turn: the one of 13.5, then 13.2's, then
-        // 13.1's. DeflateServerPolicy holds one, so we ask for the first: a client whose offer
-        // lacks client_no_context_takeover or client_max_window_bits gets no extension here
-        // (UNIMPLEMENTED), where Autobahn would fall back to a plainer answer.
+        // 13.1's.
         {"three alternative offers",
          {offer(true, 9), offer(true, 0), offer(false, 0)},
          {.request_client_no_context_takeover = true, .request_client_max_window_bits = 9},
-         "Testing a client, we accept an offer only if it allows both client parameters, and "
-         "ask for client_no_context_takeover and client_max_window_bits=9 (Autobahn would fall "
-         "back to client_no_context_takeover alone, then to nothing; we do not)."},
+         "Testing a client, we ask for client_no_context_takeover and client_max_window_bits=9 "
+         "if an offer allows both; else for client_no_context_takeover if an offer allows it; "
+         "else we accept the first offer as it is.",
+         {{.request_client_no_context_takeover = true}, {}}},
     };
 }
 
@@ -117,6 +117,7 @@ std::vector<harness::Case> section13_deflate_params() {
                 .row = row,
                 .offers = p.offers,
                 .server_policy = p.policy,
+                .server_fallbacks = p.fallbacks,
             }));
         }
     }

@@ -56,6 +56,8 @@ struct Case {
     // non-empty, asking of it what `deflate_server_policy` says.
     std::vector<protocol::DeflateParams> deflate_offers;
     protocol::DeflateServerPolicy deflate_server_policy;
+    // Tried in turn when no offer suits `deflate_server_policy` (Autobahn's accept7).
+    std::vector<protocol::DeflateServerPolicy> deflate_server_fallbacks;
     // Any further adjustment after the judge (Autobahn cases that override onConnectionLost,
     // e.g. 10.1.1 counting the frames it sent).
     std::function<void(const Observation&, Verdict&)> adjust;

@@ -437,9 +437,14 @@ void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
     std::optional<protocol::DeflateParams> deflate;
     if (!test.deflate_offers.empty()) {
         protocol::UpgradeRequest upgrade;
-        if (!protocol::check_upgrade_request(request, upgrade))
+        if (!protocol::check_upgrade_request(request, upgrade)) {
             deflate = protocol::negotiate_deflate_as_server(upgrade.extensions,
                                                             test.deflate_server_policy);
+            for (const auto& fallback : test.deflate_server_fallbacks) {
+                if (deflate) break;
+                deflate = protocol::negotiate_deflate_as_server(upgrade.extensions, fallback);
+            }
+        }
     }
     std::string response = protocol::build_upgrade_response(
         key, std::nullopt,

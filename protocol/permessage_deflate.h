@@ -66,6 +66,7 @@ struct DeflateServerPolicy {
     bool request_server_no_context_takeover = false;
     bool request_client_no_context_takeover = false;  // needs the offer to include it
     int request_client_max_window_bits = 0;           // 0: none; needs the offer to include it
+    bool operator==(const DeflateServerPolicy&) const = default;
 };
 
 // Server side: picks the first acceptable alternative among the client's permessage-deflate
