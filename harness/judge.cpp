@@ -67,6 +67,16 @@ Verdict judge(const Case& c, const Observation& o) {
     v.behavior = o.scripted_behavior.value_or(Behavior::failed);
     v.result = o.scripted_behavior ? o.scripted_result : "Actual events differ from any expected.";
     v.result_close = "TCP connection was dropped without close handshake";
+    // A script's failure sentence is written in advance ("no echo within 100 seconds"); when
+    // the peer ended the case first, say so, or the sentence misleads.
+    if (o.scripted_behavior == Behavior::failed && o.remote_close_code && !o.closed_by_me &&
+        !o.failed_by_me) {
+        v.result += " The peer closed the connection first, with code " +
+                    std::to_string(*o.remote_close_code);
+        if (o.remote_close_reason && !o.remote_close_reason->empty())
+            v.result += " (\"" + *o.remote_close_reason + "\")";
+        v.result += ".";
+    }
 
     // AB:case/case.py onConnectionLost: the first alternative equal to what was received wins.
     for (const auto& [behavior, events] : o.expected) {

@@ -174,6 +174,22 @@ std::vector<JudgeRow> judge_rows() {
                  o.scripted_result = "echo 17 has the wrong SHA-1";
              }),
         Behavior::failed, Behavior::ok, Outcome::fail, "wrong SHA-1");
+    add("ScriptedFailureSaysThePeerClosedFirst", plain(),
+        with(echo_went_well(),
+             [](Observation& o) {
+                 // 9.3.1 against ws 8.23: a limit on fragments closes with 1008 long before
+                 // the 100 s timer the prepared sentence speaks of.
+                 o.expected.clear();
+                 o.received.clear();
+                 o.scripted_behavior = Behavior::failed;
+                 o.scripted_result = "No echo arrived within 100 seconds.";
+                 o.closed_by_me = false;
+                 o.remote_close_code = 1008;
+                 o.remote_close_reason = "Too many message fragments";
+             }),
+        Behavior::failed, Behavior::failed, Outcome::fail,
+        "closed the connection first, with code 1008 (\"Too many message fragments\")",
+        "wrong endpoint");
     add("ScriptedUnimplemented", plain(),
         with(echo_went_well(),
              [](Observation& o) {
