@@ -7,10 +7,8 @@
 # target: the binary, <target>.options (max_len, dict), <target>.dict and
 # <target>_seed_corpus.zip (corpus/<corpus>/ plus regressions/<target>/).
 #
-# Locally, the same way the engine does it:
-#   CC=clang-14 CXX=clang++-14 CFLAGS="-fsanitize=address,fuzzer-no-link" \
-#   CXXFLAGS="-fsanitize=address,fuzzer-no-link" LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
-#   OUT=/tmp/out SRC=$PWD/.. .clusterfuzzlite/build.sh
+# Locally, the way the engine calls it (a copy of the tree in $SRC/wsconform, the engine's
+# variables, then a check of $OUT and a 5 s run of one target): scripts/cflite-local.
 
 # The source tree: the working directory (the Dockerfile's WORKDIR), else next to this script,
 # else $SRC/wsconform.
