@@ -646,7 +646,10 @@ int run_test_client(const TestClientConfig& config) {
 
     if (interrupted) return kExitFailures;
     if (server.connections_seen() == 0) {
-        std::cerr << "wsconform: no client connected\n";
+        std::cerr << (child && child_failure.empty()
+                          ? "wsconform: the client under test exited (status 0) without "
+                            "connecting: is --run the right command?\n"
+                          : "wsconform: no client connected\n");
         return kExitUnreachable;
     }
     bool failed = !child_failure.empty() || missing > 0 || views_failed;
