@@ -6,14 +6,21 @@
 // Asks URL/getCaseCount for N, runs URL/runCase?case=i&agent=AGENT for i = 1..N (echoing
 // every message with its type until the server closes), then calls
 // URL/updateReports?agent=AGENT. ws's defaults are kept, including its permessage-deflate
-// offer (`client_max_window_bits`, context takeover); only maxPayload is raised to 64 MiB.
+// offer (`client_max_window_bits`, context takeover) and its client-side cap of 16384
+// fragments per message (maxFragments, which makes ws close 9.3.1 and 9.4.1 with 1008);
+// only maxPayload is set, to 64 MiB (ws's own default is 100 MiB).
 // Exits 0 when the loop finished, 1 if getCaseCount or updateReports failed, 2 on usage
-// errors. Environment: CASE_TIMEOUT (seconds per case, default 300).
+// errors. Environment: CASE_TIMEOUT (seconds per case, default 300); WS_MAX_FRAGMENTS
+// (ws's maxFragments, 0 = no cap; unset = ws's default).
 import { createRequire } from 'node:module';
 import WebSocket from 'ws';
 
 const wsVersion = createRequire(import.meta.url)('ws/package.json').version;
 const caseTimeoutMs = Number(process.env.CASE_TIMEOUT || 300) * 1000;
+const wsOptions = { maxPayload: 64 * 1024 * 1024 };
+if (process.env.WS_MAX_FRAGMENTS !== undefined && process.env.WS_MAX_FRAGMENTS !== '') {
+  wsOptions.maxFragments = Number(process.env.WS_MAX_FRAGMENTS);
+}
 const log = (msg) => process.stderr.write(`[node-ws] ${msg}\n`);
 
 const [base0, agent] = process.argv.slice(2);
@@ -27,7 +34,7 @@ const base = base0.replace(/\/+$/, '');
 // (never rejects: errors are logged and end the connection like a close).
 function session(url, onMessage, timeoutMs = caseTimeoutMs) {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
+    const ws = new WebSocket(url, wsOptions);
     let error = null;
     const timer = setTimeout(() => {
       error = new Error(`still open after ${timeoutMs / 1000} s, abandoned`);
