@@ -50,8 +50,8 @@ std::vector<Parameters> parameter_sets() {
         {"offer with server_no_context_takeover",
          {offer(true, 0)},
          {.request_client_no_context_takeover = true},
-         "Testing a client, we accept an offer only if it allows client_no_context_takeover, "
-         "and ask for it."},
+         "Testing a client, we accept the client's first offer and ask for "
+         "client_no_context_takeover (RFC 7692 7.1.1.1 lets a server ask it of any offer)."},
         {"offer with server_max_window_bits=9",
          {offer(false, 9)},
          {.request_client_max_window_bits = 9},
@@ -65,12 +65,12 @@ std::vector<Parameters> parameter_sets() {
         {"offer with server_no_context_takeover and server_max_window_bits=9",
          {offer(true, 9)},
          {.request_client_no_context_takeover = true, .request_client_max_window_bits = 9},
-         "Testing a client, we accept an offer only if it allows both client parameters, and "
+         "Testing a client, we accept an offer only if it includes client_max_window_bits, and "
          "ask for client_no_context_takeover and client_max_window_bits=9."},
         {"offer with server_no_context_takeover and server_max_window_bits=15",
          {offer(true, 15)},
          {.request_client_no_context_takeover = true, .request_client_max_window_bits = 15},
-         "Testing a client, we accept an offer only if it allows both client parameters, and "
+         "Testing a client, we accept an offer only if it includes client_max_window_bits, and "
          "ask for client_no_context_takeover and client_max_window_bits=15."},
         // Autobahn's accept7 tries three answers in turn: the one of 13.5, then 13.2's, then
         // 13.1's.
@@ -78,8 +78,8 @@ std::vector<Parameters> parameter_sets() {
          {offer(true, 9), offer(true, 0), offer(false, 0)},
          {.request_client_no_context_takeover = true, .request_client_max_window_bits = 9},
          "Testing a client, we ask for client_no_context_takeover and client_max_window_bits=9 "
-         "if an offer allows both; else for client_no_context_takeover if an offer allows it; "
-         "else we accept the first offer as it is.",
+         "if an offer includes client_max_window_bits; else for client_no_context_takeover "
+         "alone (which any offer allows).",
          {{.request_client_no_context_takeover = true}, {}}},
     };
 }

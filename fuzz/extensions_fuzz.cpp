@@ -122,10 +122,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (!is_offer) continue;
             offers.push_back(p);
             // The header's rules: server_max_window_bits=8 is declined (zlib cannot deflate
-            // with it), and the policy's client parameters need the offer to name them.
+            // with it), and a client window is asked only of an offer that names it
+            // (client_no_context_takeover may be asked of any offer, §7.1.1.1).
             const bool acceptable =
                 p.server_max_window_bits != 8 &&
-                (!policy.request_client_no_context_takeover || p.client_no_context_takeover) &&
                 (policy.request_client_max_window_bits == 0 || p.client_max_window_bits != 0);
             if (!first_acceptable && acceptable) first_acceptable = p;
         }
@@ -149,6 +149,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             FUZZ_CHECK(r.client_max_window_bits <= o.client_max_window_bits);
         }
     }
+    FUZZ_CHECK(r.client_no_context_takeover == policy.request_client_no_context_takeover);
     check_params_round_trip(r, false);
 
     // The client accepts the server's answer against what it offered.

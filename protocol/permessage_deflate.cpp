@@ -211,11 +211,10 @@ std::optional<DeflateParams> negotiate_deflate_as_server(std::span<const Extensi
         // §7.1.2.1: accept with the same value; zlib cannot deflate with a 256-byte window.
         if (offer.server_max_window_bits == 8) continue;
         response.server_max_window_bits = offer.server_max_window_bits;
-        // Autobahn's policy: ask for client parameters only where the offer named them.
-        if (policy.request_client_no_context_takeover) {
-            if (!offer.client_no_context_takeover) continue;
-            response.client_no_context_takeover = true;
-        }
+        // §7.1.1.1: "A server MAY include the client_no_context_takeover extension parameter
+        // ... even if the extension negotiation offer being accepted by the server does not
+        // include" it.
+        response.client_no_context_takeover = policy.request_client_no_context_takeover;
         if (policy.request_client_max_window_bits != 0) {
             // §7.1.2.2: only when offered, and no larger than an offered value.
             if (offer.client_max_window_bits == 0) continue;

@@ -59,13 +59,14 @@ std::string format_deflate_params(const DeflateParams& params);
 // Alternatives joined with ", ", for an offer.
 std::string format_deflate_offer(std::span<const DeflateParams> alternatives);
 
-// What a server asks of the client on top of honouring its offer. Autobahn's 13.x server side
-// asks for the mirror image of the client's offer: client_no_context_takeover only when the
-// offer included it, client_max_window_bits only when the offer included that parameter.
+// What a server asks of the client on top of honouring its offer (Autobahn's 13.x server
+// side). client_no_context_takeover may be asked of any offer (§7.1.1.1; Autobahn's offer
+// parser likewise treats every offer as allowing it); client_max_window_bits only of an offer
+// that included that parameter (§7.1.2.2).
 struct DeflateServerPolicy {
     bool request_server_no_context_takeover = false;
-    bool request_client_no_context_takeover = false;  // needs the offer to include it
-    int request_client_max_window_bits = 0;           // 0: none; needs the offer to include it
+    bool request_client_no_context_takeover = false;
+    int request_client_max_window_bits = 0;  // 0: none; needs the offer to include it
     bool operator==(const DeflateServerPolicy&) const = default;
 };
 

@@ -352,11 +352,15 @@ INSTANTIATE_TEST_SUITE_P(
         ServerRow{kAutobahnOffer, kBoth15,
                   "permessage-deflate; client_no_context_takeover; client_max_window_bits=15",
                   "13.6: both, 15"},
-        // A client offer that does not allow the request: nothing is accepted.
-        ServerRow{"permessage-deflate", kNoContext, "", "client_no_context_takeover not offered"},
+        // client_no_context_takeover may be asked of any offer (§7.1.1.1), a window only of
+        // one that offered client_max_window_bits (§7.1.2.2).
+        ServerRow{"permessage-deflate", kNoContext,
+                  "permessage-deflate; client_no_context_takeover",
+                  "client_no_context_takeover asked although not offered"},
         ServerRow{"permessage-deflate", kWindow9, "", "client_max_window_bits not offered"},
-        ServerRow{"permessage-deflate; client_max_window_bits", kBoth9, "",
-                  "only the window offered"},
+        ServerRow{"permessage-deflate; client_max_window_bits", kBoth9,
+                  "permessage-deflate; client_no_context_takeover; client_max_window_bits=9",
+                  "the window offered, no-context asked anyway"},
         ServerRow{"permessage-deflate; client_no_context_takeover", kBoth15, "",
                   "only no-context offered"},
         // 13.7: three alternatives; the first acceptable one wins.

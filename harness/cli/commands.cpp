@@ -647,8 +647,8 @@ int run_test_client(const TestClientConfig& config) {
     if (interrupted) return kExitFailures;
     if (server.connections_seen() == 0) {
         std::cerr << (child && child_failure.empty()
-                          ? "wsconform: the client under test exited (status 0) without "
-                            "connecting: is --run the right command?\n"
+                          ? "wsconform: no client connected: the client under test exited "
+                            "with status 0 first (is --run the right command?)\n"
                           : "wsconform: no client connected\n");
         return kExitUnreachable;
     }
@@ -732,7 +732,7 @@ int run(int argc, char** argv) {
                     "reset our compression context after every message");
     serve->add_flag("--deflate-client-no-context-takeover",
                     serve_deflate.client_no_context_takeover,
-                    "ask clients that allow it to reset theirs (client_no_context_takeover)");
+                    "ask clients to reset theirs (client_no_context_takeover)");
     serve->add_option("--deflate-client-max-window-bits", serve_deflate.client_max_window_bits,
                       "ask clients that allow it for this window size (client_max_window_bits)")
         ->check(CLI::Range(9, 15));
