@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -388,61 +387,6 @@ std::string printable_agent(const std::string& agent) {
     return out;
 }
 
-// Renders index.html, the case pages and junit.xml on a thread of its own, so that a client's
-// /updateReports does not hold up the server's event loop (and every other connection) while
-// hundreds of pages are written. Requests that arrive during a rendering fold into one more.
-class BackgroundViews {
-public:
-    BackgroundViews(std::filesystem::path dir, std::function<void(const std::string&)> rendered)
-        : dir_(std::move(dir)), rendered_(std::move(rendered)), thread_([this] { loop(); }) {}
-    ~BackgroundViews() {
-        {
-            std::lock_guard lock(mu_);
-            stopping_ = true;
-        }
-        wake_.notify_one();
-        thread_.join();
-    }
-    BackgroundViews(const BackgroundViews&) = delete;
-    BackgroundViews& operator=(const BackgroundViews&) = delete;
-
-    void request(const std::string& agent) {
-        {
-            std::lock_guard lock(mu_);
-            agents_.insert(agent);
-        }
-        wake_.notify_one();
-    }
-
-private:
-    void loop() {
-        std::unique_lock lock(mu_);
-        while (true) {
-            wake_.wait(lock, [this] { return stopping_ || !agents_.empty(); });
-            if (agents_.empty()) return;  // stopping; the caller renders the final views
-            const auto agents = std::move(agents_);
-            agents_.clear();
-            lock.unlock();
-            try {
-                reports::write_views(dir_);
-                for (const auto& agent : agents) rendered_(agent);
-            } catch (const std::exception& e) {
-                std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what()
-                          << "\n";
-            }
-            lock.lock();
-        }
-    }
-
-    std::filesystem::path dir_;
-    std::function<void(const std::string&)> rendered_;
-    std::mutex mu_;
-    std::condition_variable wake_;
-    std::set<std::string> agents_;
-    bool stopping_ = false;
-    std::thread thread_;  // last: it starts in the constructor and uses every member above
-};
-
 // The client under test, started with /bin/sh -c in a process group of its own so that a hang
 // can be ended with everything it spawned.
 class ChildProcess {
@@ -530,18 +474,9 @@ int run_test_client(const TestClientConfig& config) {
     reports::ProgressLine progress(std::cout, !config.quiet && isatty(STDOUT_FILENO), color,
                                    config.run_command.empty() ? 0 : selected.size());
 
-    std::mutex progress_mu;  // the event loop and the views thread both print
-    auto views = std::make_unique<BackgroundViews>(report->dir(), [&](const std::string& agent) {
-        if (config.quiet) return;
-        std::lock_guard lock(progress_mu);
-        progress.print_above([&](std::ostream& out) {
-            out << "Reports updated for agent " << printable_agent(agent) << "\n";
-        });
-    });
     harness::FuzzingServerHooks hooks;
     hooks.on_result = [&](harness::CaseResult&& result) {
         report->add(result);
-        std::lock_guard lock(progress_mu);
         progress.case_done(result.verdict.outcome);
         if (!config.quiet && result.verdict.outcome != Outcome::pass)
             progress.print_above(
@@ -550,7 +485,19 @@ int run_test_client(const TestClientConfig& config) {
     hooks.is_excluded = [&](const std::string& agent, const std::string& id) {
         return excluded_for_agent(exclusions, agent, id);
     };
-    hooks.on_update_reports = [&](const std::string& agent) { views->request(agent); };
+    // Rendered before the /updateReports connection is closed, as Autobahn does: a client
+    // that waits for that close finds the reports complete.
+    hooks.on_update_reports = [&](const std::string& agent) {
+        try {
+            reports::write_views(report->dir());
+        } catch (const std::exception& e) {
+            std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what() << "\n";
+        }
+        if (!config.quiet)
+            progress.print_above([&](std::ostream& out) {
+                out << "Reports updated for agent " << printable_agent(agent) << "\n";
+            });
+    };
     hooks.on_log = [&](const std::string& line) {
         if (!config.quiet) std::cerr << "wsconform: " << line << "\n";
     };
@@ -609,7 +556,6 @@ int run_test_client(const TestClientConfig& config) {
     if (monitor.joinable()) monitor.join();
     if (child) child_failure = child_timed_out ? "did not finish within its deadline and was killed"
                                                : child->failure();
-    views.reset();  // waits for a rendering in progress; the final one follows
     progress.finish();
     bool views_failed = false;
     try {
