@@ -26,6 +26,7 @@
 
 #include "reports/autobahn_json.h"
 #include "tests/support/buggy_client.h"
+#include "tests/support/temp_dir.h"
 
 namespace wsconform {
 namespace {
@@ -37,24 +38,7 @@ using test_support::BuggyClient;
 using test_support::ChildProcess;
 using test_support::ClientBug;
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "wsconform-hostile-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-    }
-    ~TempDir() {
-        if (keep_ || path_.empty()) return;
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-    void keep() { keep_ = true; }
-
-  private:
-    fs::path path_;
-    bool keep_ = false;
-};
+using test_support::TempDir;
 
 constexpr long kMemoryBoundKb = 200 * 1024;
 

@@ -31,6 +31,7 @@
 #include "harness/events.h"
 #include "reports/autobahn_json.h"
 #include "tests/support/buggy_client.h"
+#include "tests/support/temp_dir.h"
 
 namespace wsconform {
 namespace {
@@ -44,24 +45,7 @@ using test_support::ChildProcess;
 using test_support::ClientBug;
 using test_support::Exchange;
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "wsconform-client-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-    }
-    ~TempDir() {
-        if (keep_ || path_.empty()) return;
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-    void keep() { keep_ = true; }
-
-  private:
-    fs::path path_;
-    bool keep_ = false;
-};
+using test_support::TempDir;
 
 // Sections 1-7 and 10 (Autobahn's quick run, autobahn.md §0): the cases this file is about.
 // ("1.*" does not select 10.1.1: the dot is literal.)

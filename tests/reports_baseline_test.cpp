@@ -22,6 +22,7 @@
 #include "reports/report_dir.h"
 #include "reports/views.h"
 #include "tests/support/buggy_server.h"
+#include "tests/support/temp_dir.h"
 
 namespace wsconform::reports {
 namespace {
@@ -32,22 +33,7 @@ using harness::Outcome;
 using test_support::Bug;
 using test_support::BuggyServer;
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "wsconform-baseline-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category());
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
+using test_support::TempDir;
 
 harness::Case make_case(std::string id) {
     harness::Case c;

@@ -19,6 +19,7 @@
 #include "reports/autobahn_json.h"
 #include "reports/report_dir.h"
 #include "reports/terminal.h"
+#include "tests/support/temp_dir.h"
 
 namespace wsconform::reports {
 namespace {
@@ -27,34 +28,11 @@ namespace fs = std::filesystem;
 using harness::Behavior;
 using harness::Outcome;
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "wsconform-reports-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category());
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
+using test_support::TempDir;
 
-  private:
-    fs::path path_;
-};
+using test_support::read_text;
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write_text(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-}
+using test_support::write_text;
 
 // Files whose name starts with '.', i.e. temporary files left behind.
 int leftover_temp_files(const fs::path& dir) {

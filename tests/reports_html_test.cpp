@@ -23,6 +23,7 @@
 #include "reports/html.h"
 #include "reports/report_dir.h"
 #include "reports/views.h"
+#include "tests/support/temp_dir.h"
 
 namespace wsconform::reports {
 namespace {
@@ -31,34 +32,11 @@ namespace fs = std::filesystem;
 using harness::Behavior;
 using harness::Outcome;
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "wsconform-html-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category());
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
+using test_support::TempDir;
 
-  private:
-    fs::path path_;
-};
+using test_support::read_text;
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write_text(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-}
+using test_support::write_text;
 
 std::size_t count_of(const std::string& haystack, const std::string& needle) {
     std::size_t n = 0;

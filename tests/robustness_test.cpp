@@ -26,6 +26,7 @@
 
 #include "harness/timeouts.h"
 #include "tests/support/buggy_server.h"
+#include "tests/support/temp_dir.h"
 
 namespace wsconform {
 namespace {
@@ -39,25 +40,7 @@ using test_support::BuggyServer;
 // ---- a scratch folder and a child process
 // ---------------------------------------------------------
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "wsconform-robustness-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-    }
-    ~TempDir() {
-        if (keep_ || path_.empty()) return;
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-    // Keeps the folder for a person to read (after a failure).
-    void keep() { keep_ = true; }
-
-  private:
-    fs::path path_;
-    bool keep_ = false;
-};
+using test_support::TempDir;
 
 struct Exit {
     int code = -1;  // -1: killed at the safety deadline
