@@ -6,9 +6,11 @@
 // from the input — and the three transcripts (headers, frame ends, control payloads, the
 // concatenated data payload, the error, the final state) must be identical: the parser
 // promises that chunking never changes what it reports. A transcript is kept as a running
-// 64-bit FNV-1a hash over that event stream (the payload bytes hashed as they arrive, so the
-// hash does not depend on how payload events split them): no allocation per input, which
-// keeps the target fast under ASan. Every run checks the rules an accepted header must
+// 64-bit FNV-1a-style hash over that event stream (the payload bytes hashed as they arrive, so
+// the hash does not depend on how payload events split them): no allocation per input, which
+// keeps the target fast under ASan. Only the whole-input run is coverage-instrumented: the
+// other two run on an uninstrumented copy of the parser (see check_frame_parser below).
+// Every run checks the rules an accepted header must
 // satisfy and the event bookkeeping; the whole-input run also checks that each header is the
 // input's bytes decoded again, that payload bytes are the input bytes unmasked (computed
 // independently, byte-wise), that every completed text message is UTF-8 by the reference
@@ -50,13 +52,17 @@ class Fnv {
     WSCONFORM_FUZZ_NO_COVERAGE void bytes(std::span<const std::byte> s) noexcept {
         for (std::byte b : s) byte(std::to_integer<std::uint8_t>(b));
     }
+    // A whole word in one step: (h ^ v) * prime is a bijection of h and of v, so two streams
+    // that differ in one word still hash differently.
     WSCONFORM_FUZZ_NO_COVERAGE void u64(std::uint64_t v) noexcept {
-        for (int i = 0; i < 8; ++i) byte(static_cast<std::uint8_t>(v >> (8 * i)));
+        h_ = (h_ ^ v) * 0x100000001B3ull;
+        h_ ^= h_ >> 29;
     }
     WSCONFORM_FUZZ_NO_COVERAGE void header(const protocol::FrameHeader& h) noexcept {
-        byte(static_cast<std::uint8_t>((h.fin ? 0x80 : 0) | (h.rsv << 4) | h.opcode));
-        byte(h.masked ? 1 : 0);
-        for (auto k : h.mask_key) byte(k);
+        std::uint64_t w = static_cast<std::uint64_t>((h.fin ? 0x80 : 0) | (h.rsv << 4) | h.opcode);
+        w |= std::uint64_t{h.masked ? 1u : 0u} << 8;
+        for (int i = 0; i < 4; ++i) w |= std::uint64_t{h.mask_key[i]} << (16 + 8 * i);
+        u64(w);
         u64(h.payload_length);
     }
     std::uint64_t value() const noexcept { return h_; }
@@ -73,7 +79,9 @@ class ParseRun {
     WSCONFORM_FUZZ_NO_COVERAGE
     void reset(const protocol::ParserOptions& o, std::span<const std::uint8_t> raw, bool deep) {
         options_ = o;
-        parser_ = protocol::FrameParser(o);
+        // In place: assigning a fresh parser would copy its buffers through ASan's memcpy.
+        std::destroy_at(&parser_);
+        std::construct_at(&parser_, o);
         raw_ = raw;
         deep_ = deep;
         hash_ = Fnv();
@@ -292,59 +300,93 @@ class ParseRun {
 
 }  // namespace detail
 
+// Reused between inputs: a copy of the stream (the parser unmasks in place) in a buffer of at
+// least n bytes, and the run's state. Everything past n, and outside the chunk being fed, is
+// poisoned, which catches an overread as well as an exact-size allocation would.
+struct Scratch {
+    std::vector<std::byte> buf;
+    detail::ParseRun run;
+
+    WSCONFORM_FUZZ_NO_COVERAGE std::byte* load(std::span<const std::uint8_t> raw) {
+        if (buf.size() < raw.size()) buf.resize(raw.size());
+        if (!raw.empty()) std::memcpy(buf.data(), raw.data(), raw.size());
+        return buf.data();
+    }
+};
+
+// The three transcripts of one input (byte 0: the options, the rest: the stream).
+
+// (a) whole, with the byte-level checks.
+WSCONFORM_FUZZ_NO_COVERAGE
+inline std::uint64_t whole_transcript(const std::uint8_t* data, std::size_t size) {
+    static Scratch* s = new Scratch;  // never freed: no destructor-order issues at exit
+    const std::span<const std::uint8_t> raw(data + 1, size - 1);
+    std::byte* buf = s->load(raw);
+    s->run.reset(options_from_byte(data[0]), raw, /*deep=*/true);
+    PoisonWindow window(buf, s->buf.size());
+    window.set(0, raw.size());
+    s->run.feed(buf, 0, raw.size(), true);
+    return s->run.finish();
+}
+
+// (b) one byte at a time.
+WSCONFORM_FUZZ_NO_COVERAGE
+inline std::uint64_t bytewise_transcript(const std::uint8_t* data, std::size_t size) {
+    static Scratch* s = new Scratch;
+    const std::span<const std::uint8_t> raw(data + 1, size - 1);
+    const std::size_t n = raw.size();
+    std::byte* buf = s->load(raw);
+    s->run.reset(options_from_byte(data[0]), raw, /*deep=*/false);
+    PoisonWindow window(buf, s->buf.size());
+    for (std::size_t i = 0; i < n && !s->run.failed(); ++i) {
+        window.extend(i + 1);
+        s->run.feed(buf, i, i + 1, i + 1 == n);
+    }
+    return s->run.finish();
+}
+
+// (c) chunks of 1..32 bytes, each size taken from the byte the chunk starts at.
+WSCONFORM_FUZZ_NO_COVERAGE
+inline std::uint64_t chunked_transcript(const std::uint8_t* data, std::size_t size) {
+    static Scratch* s = new Scratch;
+    const std::span<const std::uint8_t> raw(data + 1, size - 1);
+    const std::size_t n = raw.size();
+    std::byte* buf = s->load(raw);
+    s->run.reset(options_from_byte(data[0]), raw, /*deep=*/false);
+    PoisonWindow window(buf, s->buf.size());
+    for (std::size_t i = 0; i < n && !s->run.failed();) {
+        const std::size_t len = std::min<std::size_t>(n - i, 1 + ((raw[i] ^ data[0]) & 31));
+        window.set(i, i + len);
+        s->run.feed(buf, i, i + len, i + len == n);
+        i += len;
+    }
+    return s->run.finish();
+}
+
+}  // namespace wsconform::fuzz
+
+// The byte-by-byte and chunked passes run on a second copy of the parser and of this oracle,
+// compiled without coverage instrumentation (fuzz/frame_parser_resumed.cpp, in its own
+// namespace); aborts if either transcript differs from `expected`. Those passes call the
+// parser once per byte or chunk: instrumented, they cost 60 % of each execution, and the
+// edges they report are mostly the whole run's edges again. AddressSanitizer and UBSan stay
+// on in the copy.
+extern "C" void wsconform_fuzz_check_resumed_transcripts(const std::uint8_t* data, std::size_t size,
+                                                         std::uint64_t expected);
+
+namespace wsconform::fuzz {
+
+WSCONFORM_FUZZ_NO_COVERAGE
+inline void check_resumed_transcripts(const std::uint8_t* data, std::size_t size,
+                                      std::uint64_t expected) {
+    FUZZ_CHECK(bytewise_transcript(data, size) == expected);
+    FUZZ_CHECK(chunked_transcript(data, size) == expected);
+}
+
 WSCONFORM_FUZZ_NO_COVERAGE
 inline void check_frame_parser(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return;
-    const protocol::ParserOptions options = options_from_byte(data[0]);
-    const std::span<const std::uint8_t> raw(data + 1, size - 1);
-    const std::size_t n = raw.size();
-
-    // Reused between inputs. Each run gets its own copy of the stream (the parser unmasks in
-    // place) in a buffer of at least n bytes; everything past n, and outside the chunk being
-    // fed, is poisoned, which catches an overread as well as an exact-size allocation would.
-    struct Scratch {
-        std::vector<std::byte> buf[3];
-        detail::ParseRun run[3];
-    };
-    static Scratch* scratch = new Scratch;  // never freed: no destructor-order issues at exit
-    for (auto& b : scratch->buf) {
-        if (b.size() < n) b.resize(n);
-        if (n > 0) std::memcpy(b.data(), raw.data(), n);
-    }
-    scratch->run[0].reset(options, raw, /*deep=*/true);
-    scratch->run[1].reset(options, raw, /*deep=*/false);
-    scratch->run[2].reset(options, raw, /*deep=*/false);
-    auto& [whole, bytewise, chunked] = scratch->run;
-
-    // (a) whole
-    {
-        PoisonWindow window(scratch->buf[0].data(), scratch->buf[0].size());
-        window.set(0, n);
-        whole.feed(scratch->buf[0].data(), 0, n, true);
-    }
-    const std::uint64_t expected = whole.finish();
-
-    // (b) one byte at a time
-    {
-        PoisonWindow window(scratch->buf[1].data(), scratch->buf[1].size());
-        for (std::size_t i = 0; i < n && !bytewise.failed(); ++i) {
-            window.extend(i + 1);
-            bytewise.feed(scratch->buf[1].data(), i, i + 1, i + 1 == n);
-        }
-    }
-    FUZZ_CHECK(bytewise.finish() == expected);
-
-    // (c) chunks of 1..32 bytes, each size taken from the byte the chunk starts at
-    {
-        PoisonWindow window(scratch->buf[2].data(), scratch->buf[2].size());
-        for (std::size_t i = 0; i < n && !chunked.failed();) {
-            const std::size_t len = std::min<std::size_t>(n - i, 1 + ((raw[i] ^ data[0]) & 31));
-            window.set(i, i + len);
-            chunked.feed(scratch->buf[2].data(), i, i + len, i + len == n);
-            i += len;
-        }
-    }
-    FUZZ_CHECK(chunked.finish() == expected);
+    wsconform_fuzz_check_resumed_transcripts(data, size, whole_transcript(data, size));
 }
 
 }  // namespace wsconform::fuzz
