@@ -48,8 +48,7 @@ std::string repeat_to(std::string_view pattern, std::size_t length) {
 constexpr int kDeflateLevel = 1;
 
 struct CaseSession::DeflateState {
-    DeflateState(const protocol::DeflateParams& params, bool we_are_server,
-                 std::size_t max_message)
+    DeflateState(const protocol::DeflateParams& params, bool we_are_server, std::size_t max_message)
         : agreed(params),
           settings(protocol::deflate_settings(params, we_are_server)),
           deflater(settings.send_window_bits, settings.send_no_context_takeover, kDeflateLevel),
@@ -83,8 +82,8 @@ CaseSession::CaseSession(asio::io_context& io, const Case& test, SessionConfig c
 CaseSession::~CaseSession() = default;
 
 std::int64_t CaseSession::now_us() const {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::steady_clock::now() - started_at_)
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 started_at_)
         .count();
 }
 
@@ -142,8 +141,8 @@ void CaseSession::start_as_client(std::vector<tcp::endpoint> addresses, std::str
     addresses_ = std::move(addresses);
     host_header_ = std::move(host_header);
     target_ = std::move(target);
-    parser_ = FrameParser({.role = protocol::Role::client,
-                           .close_code_policy = protocol::CloseCodePolicy::autobahn});
+    parser_ = FrameParser(
+        {.role = protocol::Role::client, .close_code_policy = protocol::CloseCodePolicy::autobahn});
     arm_deadline(config_.timeouts.open_handshake);
     connect_next(0);
 }
@@ -153,18 +152,18 @@ void CaseSession::connect_next(std::size_t index) {
         connection_lost(start_error_.empty() ? "no address to connect to" : start_error_);
         return;
     }
-    socket_.async_connect(addresses_[index], [self = shared_from_this(), index](
-                                                 const boost::system::error_code& ec) {
-        if (self->finished_) return;
-        if (ec) {
-            self->start_error_ = "connect failed: " + ec.message();
-            boost::system::error_code ignored;
-            self->socket_.close(ignored);
-            self->connect_next(index + 1);
-            return;
-        }
-        self->on_connected();
-    });
+    socket_.async_connect(addresses_[index],
+                          [self = shared_from_this(), index](const boost::system::error_code& ec) {
+                              if (self->finished_) return;
+                              if (ec) {
+                                  self->start_error_ = "connect failed: " + ec.message();
+                                  boost::system::error_code ignored;
+                                  self->socket_.close(ignored);
+                                  self->connect_next(index + 1);
+                                  return;
+                              }
+                              self->on_connected();
+                          });
 }
 
 void CaseSession::on_connected() {
@@ -241,8 +240,8 @@ void CaseSession::read_handshake_response() {
             }
             for (const auto& ext : info.extensions) {
                 protocol::DeflateParams agreed;
-                if (auto err = protocol::check_deflate_response(ext, self->test_.deflate_offers,
-                                                                agreed)) {
+                if (auto err =
+                        protocol::check_deflate_response(ext, self->test_.deflate_offers, agreed)) {
                     self->result_.observation.harness_error =
                         "opening handshake: permessage-deflate response: " + err.message();
                     self->drop_connection(true);
@@ -276,8 +275,8 @@ void CaseSession::start_as_server(tcp::socket socket, std::string request, std::
     socket_ = std::move(socket);
     boost::system::error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);
-    parser_ = FrameParser({.role = protocol::Role::server,
-                           .close_code_policy = protocol::CloseCodePolicy::autobahn});
+    parser_ = FrameParser(
+        {.role = protocol::Role::server, .close_code_policy = protocol::CloseCodePolicy::autobahn});
     result_.http_request = std::move(request);
     result_.http_response = std::move(response);
     traffic_.preopen_incoming_wire = result_.http_request.size();
@@ -357,8 +356,9 @@ void CaseSession::on_bytes(std::size_t n) {
             case FrameParser::Status::payload: {
                 const auto* p = reinterpret_cast<const char*>(ev.payload.data());
                 if (frame_excerpt_.size() < WireLog::kExcerptBytes)
-                    frame_excerpt_.append(
-                        p, std::min(ev.payload.size(), WireLog::kExcerptBytes - frame_excerpt_.size()));
+                    frame_excerpt_.append(p,
+                                          std::min(ev.payload.size(),
+                                                   WireLog::kExcerptBytes - frame_excerpt_.size()));
                 if (message_compressed_ && deflate_) {
                     if (auto err = deflate_->inflater.feed(ev.payload, message_)) {
                         parser_failed_ = true;
@@ -505,14 +505,15 @@ void CaseSession::on_close_frame(std::optional<std::uint16_t> code,
             drop_connection(true);
         } else {
             drop_timer_.expires_after(config_.timeouts.server_drop);
-            drop_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-                if (ec || self->finished_ || self->state_ == State::closed) return;
-                auto& o = self->result_.observation;
-                o.was_clean = false;
-                o.was_not_clean_reason = "server did not drop TCP connection (in time)";
-                o.was_server_connection_drop_timeout = true;
-                self->drop_connection(true);
-            });
+            drop_timer_.async_wait(
+                [self = shared_from_this()](const boost::system::error_code& ec) {
+                    if (ec || self->finished_ || self->state_ == State::closed) return;
+                    auto& o = self->result_.observation;
+                    o.was_clean = false;
+                    o.was_not_clean_reason = "server did not drop TCP connection (in time)";
+                    o.was_server_connection_drop_timeout = true;
+                    self->drop_connection(true);
+                });
         }
     } else if (state_ == State::open) {
         o.was_clean = true;
@@ -522,11 +523,12 @@ void CaseSession::on_close_frame(std::optional<std::uint16_t> code,
         } else {
             // Autobahn|Python would wait for the server without limit here; we bound it.
             drop_timer_.expires_after(config_.timeouts.server_drop);
-            drop_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-                if (ec || self->finished_ || self->state_ == State::closed) return;
-                self->note("server did not drop TCP after the closing handshake");
-                self->drop_connection(true);
-            });
+            drop_timer_.async_wait(
+                [self = shared_from_this()](const boost::system::error_code& ec) {
+                    if (ec || self->finished_ || self->state_ == State::closed) return;
+                    self->note("server did not drop TCP after the closing handshake");
+                    self->drop_connection(true);
+                });
         }
     } else {
         o.was_clean = false;
@@ -651,8 +653,8 @@ void CaseSession::finish() {
 
 void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view payload,
                               std::optional<std::size_t> chopsize, bool sync,
-                              protocol::LengthForm form,
-                              std::optional<std::uint64_t> repeat_length, bool key_given) {
+                              protocol::LengthForm form, std::optional<std::uint64_t> repeat_length,
+                              bool key_given) {
     if (socket_closed_) return;
     FrameHeader header = header_in;
     header.payload_length = payload.size();
@@ -958,7 +960,9 @@ void CaseSession::set_result(Behavior behavior, std::string text) {
     if (behavior == Behavior::ok && test_.report_compression_ratio) result_.traffic = traffic_;
 }
 
-void CaseSession::set_wirelog(bool enabled) { result_.wirelog.set_enabled(enabled, now_us()); }
+void CaseSession::set_wirelog(bool enabled) {
+    result_.wirelog.set_enabled(enabled, now_us());
+}
 
 std::uint64_t CaseSession::frames_sent(std::uint8_t opcode) const {
     auto it = result_.wirelog.tx_frames.find(opcode);

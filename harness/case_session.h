@@ -34,7 +34,7 @@ struct SessionConfig {
 };
 
 class CaseSession final : public Session, public std::enable_shared_from_this<CaseSession> {
-public:
+  public:
     using Done = std::function<void(CaseResult&&)>;
 
     CaseSession(boost::asio::io_context& io, const Case& test, SessionConfig config, Done done);
@@ -58,8 +58,7 @@ public:
     void send_raw(std::string bytes, std::optional<std::size_t> chopsize, bool sync) override;
     void begin_frame(std::uint8_t opcode, std::uint64_t length) override;
     void send_frame_data(std::string chunk) override;
-    void send_close(std::optional<std::uint16_t> code,
-                    std::optional<std::string> reason) override;
+    void send_close(std::optional<std::uint16_t> code, std::optional<std::string> reason) override;
     void set_auto_fragment_size(std::size_t size) override { auto_fragment_size_ = size; }
     void continue_later(Duration delay, std::function<void(Session&)> then,
                         std::string tag) override;
@@ -75,7 +74,7 @@ public:
     void set_wirelog(bool enabled) override;
     std::uint64_t frames_sent(std::uint8_t opcode) const override;
 
-private:
+  private:
     enum class State { connecting, open, closing, closed };
     struct WriteItem {
         std::string bytes;

@@ -95,9 +95,8 @@ Verdict judge(const Case& c, const Observation& o) {
         } else if (ec.require_clean && !o.was_clean) {
             v.behavior_close = Behavior::unclean;
             v.result_close = "The spec requires the connection to be failed cleanly here";
-        } else if (o.remote_close_code &&
-                   std::find(ec.close_codes.begin(), ec.close_codes.end(),
-                             *o.remote_close_code) == ec.close_codes.end()) {
+        } else if (o.remote_close_code && std::find(ec.close_codes.begin(), ec.close_codes.end(),
+                                                    *o.remote_close_code) == ec.close_codes.end()) {
             v.behavior_close = Behavior::wrong_code;
             v.result_close =
                 "The close code should have been " + join_codes(ec.close_codes) + " or empty";

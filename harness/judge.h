@@ -16,9 +16,9 @@ struct Case;
 
 // Everything the judge looks at, as recorded by the Session.
 struct Observation {
-    bool is_server = false;        // we played the server (testing a client)
-    bool was_open = false;         // the opening handshake completed
-    Expectations expected;         // as declared by the script
+    bool is_server = false;  // we played the server (testing a client)
+    bool was_open = false;   // the opening handshake completed
+    Expectations expected;   // as declared by the script
     ExpectedClose expected_close;
     std::vector<Event> received;
     // Set by performance cases through Session::set_result().
