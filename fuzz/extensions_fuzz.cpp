@@ -158,6 +158,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(response.size() == 1);
     DeflateParams agreed;
     FUZZ_CHECK(!protocol::check_deflate_response(response[0], offers, agreed));
+    // A response that fits strictly fits the lenient check the same way, with nothing omitted.
+    DeflateParams lenient;
+    std::vector<std::string> omitted;
+    FUZZ_CHECK(!protocol::check_deflate_response_lenient(response[0], offers, lenient, omitted));
+    FUZZ_CHECK(omitted.empty() && lenient == agreed);
 
     for (const bool server : {true, false}) {
         const auto s = protocol::deflate_settings(agreed, server);

@@ -240,13 +240,15 @@ void CaseSession::read_handshake_response() {
             }
             for (const auto& ext : info.extensions) {
                 protocol::DeflateParams agreed;
-                if (auto err =
-                        protocol::check_deflate_response(ext, self->test_.deflate_offers, agreed)) {
+                std::vector<std::string> omitted;
+                if (auto err = protocol::check_deflate_response_lenient(
+                        ext, self->test_.deflate_offers, agreed, omitted)) {
                     self->result_.observation.harness_error =
                         "opening handshake: permessage-deflate response: " + err.message();
                     self->drop_connection(true);
                     return;
                 }
+                if (!omitted.empty()) self->note_lenient_deflate_response(omitted);
                 self->enable_deflate(agreed);
             }
             self->traffic_.preopen_outgoing_wire = self->result_.http_request.size();
@@ -262,6 +264,29 @@ void CaseSession::read_handshake_response() {
             }
             if (!self->finished_) self->read_more();
         });
+}
+
+// RFC 7692 §7.1.1.1 and §7.1.2.1: a server accepts an offered server_no_context_takeover or
+// server_max_window_bits by including it in its response. Autobahn does not check this and
+// runs the case with what the response says; so do we, and the verdict says what was left out.
+void CaseSession::note_lenient_deflate_response(const std::vector<std::string>& omitted) {
+    std::string names;
+    for (const auto& name : omitted) {
+        if (!names.empty()) names += " and ";
+        names += name;
+    }
+    const bool both = omitted.size() > 1;
+    result_.observation.lenient_handshake =
+        "The server accepted permessage-deflate, but its response leaves out " + names +
+        ", which the offer asked for: RFC 7692 " +
+        (both                                       ? "§7.1.1.1 and §7.1.2.1 require"
+         : omitted.front().starts_with("server_no") ? "§7.1.1.1 requires"
+                                                    : "§7.1.2.1 requires") +
+        " a server that accepts the offer to include " + (both ? "them" : "it") +
+        ". The case ran with the response's parameters, as Autobahn runs it.";
+    note("permessage-deflate response leaves out " + names +
+         " (offered); running the case "
+         "with the response's parameters");
 }
 
 // ---------------------------------------------------------------- opening handshake (server)

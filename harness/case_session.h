@@ -110,6 +110,7 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
     void connection_lost(std::string why);
     void finish();
     void note(std::string text);
+    void note_lenient_deflate_response(const std::vector<std::string>& omitted);
     protocol::MaskKey random_mask();
     boost::asio::steady_timer& new_timer();
 

@@ -128,6 +128,10 @@ Verdict judge(const Case& c, const Observation& o) {
         v.behavior_close = Behavior::informational;
     }
     if (c.adjust) c.adjust(o, v);
+    if (!o.lenient_handshake.empty()) {
+        if (v.behavior == Behavior::ok) v.behavior = Behavior::non_strict;
+        v.result += " " + o.lenient_handshake;
+    }
     if (!o.harness_error.empty() && v.behavior != Behavior::ok) {
         v.result += " (" + o.harness_error + ")";
     }

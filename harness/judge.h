@@ -41,6 +41,10 @@ struct Observation {
     std::map<std::uint8_t, std::uint64_t> rx_frames;
     // Why the harness itself gave up (case deadline, connect error), if it did.
     std::string harness_error;
+    // Set when the case ran on a permessage-deflate response that left out a parameter the
+    // offer asked for (as Autobahn runs it): the sentence the verdict carries. An OK verdict
+    // becomes NON-STRICT.
+    std::string lenient_handshake;
 };
 
 struct Verdict {

@@ -228,6 +228,20 @@ std::optional<DeflateParams> negotiate_deflate_as_server(std::span<const Extensi
     return std::nullopt;
 }
 
+namespace {
+
+// The response plus the client's own promises in the accepted alternative, which bind it
+// either way.
+DeflateParams agreement(const DeflateParams& alternative, const DeflateParams& answer) {
+    DeflateParams agreed = answer;
+    agreed.client_no_context_takeover |= alternative.client_no_context_takeover;
+    if (agreed.client_max_window_bits == 0 && alternative.client_max_window_bits > 0)
+        agreed.client_max_window_bits = alternative.client_max_window_bits;
+    return agreed;
+}
+
+}  // namespace
+
 std::error_code check_deflate_response(const Extension& response,
                                        std::span<const DeflateParams> offered,
                                        DeflateParams& agreed) {
@@ -239,16 +253,42 @@ std::error_code check_deflate_response(const Extension& response,
     for (const auto& alternative : offered) {
         const auto ec = check_against(alternative, answer);
         if (!ec) {
-            agreed = answer;
-            // The client's own promises in the accepted offer bind it either way.
-            agreed.client_no_context_takeover |= alternative.client_no_context_takeover;
-            if (agreed.client_max_window_bits == 0 && alternative.client_max_window_bits > 0)
-                agreed.client_max_window_bits = alternative.client_max_window_bits;
+            agreed = agreement(alternative, answer);
             return {};
         }
         if (!first_error) first_error = ec;
     }
     return first_error;
+}
+
+std::error_code check_deflate_response_lenient(const Extension& response,
+                                               std::span<const DeflateParams> offered,
+                                               DeflateParams& agreed,
+                                               std::vector<std::string>& omitted) {
+    omitted.clear();
+    const std::error_code strict = check_deflate_response(response, offered, agreed);
+    if (strict != DeflateError::response_parameter_missing) return strict;
+    DeflateParams answer;
+    if (parse_deflate_params(response, /*is_offer=*/false, answer)) return strict;
+    for (const auto& alternative : offered) {
+        DeflateParams relaxed = alternative;
+        std::vector<std::string> left_out;
+        if (relaxed.server_no_context_takeover && !answer.server_no_context_takeover) {
+            relaxed.server_no_context_takeover = false;
+            left_out.emplace_back("server_no_context_takeover");
+        }
+        if (relaxed.server_max_window_bits > 0 && answer.server_max_window_bits == 0) {
+            left_out.push_back("server_max_window_bits=" +
+                               std::to_string(relaxed.server_max_window_bits));
+            relaxed.server_max_window_bits = 0;
+        }
+        if (!left_out.empty() && !check_against(relaxed, answer)) {
+            agreed = agreement(alternative, answer);  // the server keeps what it left out
+            omitted = std::move(left_out);
+            return {};
+        }
+    }
+    return strict;
 }
 
 DeflateSettings deflate_settings(const DeflateParams& agreed, bool we_are_server) {

@@ -90,6 +90,19 @@ std::error_code check_deflate_response(const Extension& response,
                                        std::span<const DeflateParams> offered,
                                        DeflateParams& agreed);
 
+// The same check with Autobahn's leniency, for the cases that test servers: when no offered
+// alternative fits, one still fits if the response only leaves out server_no_context_takeover
+// or server_max_window_bits that the alternative asked for (§7.1.1.1 and §7.1.2.1 make a server
+// that accepts the offer include them; Autobahn's client runs the case with the response's
+// parameters anyway). `omitted` then names what was left out, and `agreed` is what the
+// response binds the server to (it may use context takeover, or a 15-bit window). With a
+// response that fits strictly, `omitted` is empty and the result equals
+// check_deflate_response's.
+std::error_code check_deflate_response_lenient(const Extension& response,
+                                               std::span<const DeflateParams> offered,
+                                               DeflateParams& agreed,
+                                               std::vector<std::string>& omitted);
+
 // The parameters each direction compresses with, once agreed. `we_are_server` selects which
 // half of the agreement applies to our own sending.
 struct DeflateSettings {

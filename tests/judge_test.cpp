@@ -174,6 +174,26 @@ std::vector<JudgeRow> judge_rows() {
                  o.scripted_result = "echo 17 has the wrong SHA-1";
              }),
         Behavior::failed, Behavior::ok, Outcome::fail, "wrong SHA-1");
+    add("LenientDeflateResponseMakesOkNonStrict", plain(),
+        with(echo_went_well(),
+             [](Observation& o) {
+                 // 13.3.x against a server that accepts without server_max_window_bits=9.
+                 o.expected.clear();
+                 o.scripted_behavior = Behavior::ok;
+                 o.scripted_result = "1000 messages echoed";
+                 o.lenient_handshake = "its response leaves out server_max_window_bits=9";
+             }),
+        Behavior::non_strict, Behavior::ok, Outcome::non_strict,
+        "1000 messages echoed its response leaves out server_max_window_bits=9");
+    add("LenientDeflateResponseKeepsAFailure", plain(),
+        with(echo_went_well(),
+             [](Observation& o) {
+                 o.expected.clear();
+                 o.scripted_behavior = Behavior::failed;
+                 o.scripted_result = "echo 17 has the wrong SHA-1";
+                 o.lenient_handshake = "its response leaves out server_no_context_takeover";
+             }),
+        Behavior::failed, Behavior::ok, Outcome::fail, "leaves out server_no_context_takeover");
     add("ScriptedFailureSaysThePeerClosedFirst", plain(),
         with(echo_went_well(),
              [](Observation& o) {

@@ -537,6 +537,70 @@ INSTANTIATE_TEST_SUITE_P(
         ResponseRow{kAutobahnOffer, "x-webkit-deflate-frame", DeflateError::not_permessage_deflate,
                     "", "another extension"}));
 
+// ---- check_deflate_response_lenient ------------------------------------------------------
+
+struct LenientRow {
+    std::string_view offer;
+    std::string_view response;
+    std::error_code error;
+    std::string_view agreed;
+    std::string_view omitted;  // joined with ", "
+    std::string_view why;
+};
+
+void PrintTo(const LenientRow& row, std::ostream* os) {
+    *os << row.why;
+}
+
+class CheckDeflateResponseLenient : public ::testing::TestWithParam<LenientRow> {};
+
+TEST_P(CheckDeflateResponseLenient, Judges) {
+    const auto& row = GetParam();
+    const auto offered = offer(row.offer);
+    const auto ext = extensions(row.response);
+    ASSERT_EQ(ext.size(), 1u);
+    DeflateParams agreed;
+    std::vector<std::string> omitted{"stale"};
+    const auto ec = check_deflate_response_lenient(ext[0], offered, agreed, omitted);
+    EXPECT_EQ(ec, row.error) << row.why << ": got " << ec.message();
+    if (!row.error) {
+        EXPECT_EQ(format_deflate_params(agreed), row.agreed) << row.why;
+    }
+    std::string joined;
+    for (const auto& name : omitted) joined += (joined.empty() ? "" : ", ") + name;
+    EXPECT_EQ(joined, row.error ? "" : row.omitted) << row.why;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rows, CheckDeflateResponseLenient,
+    ::testing::Values(
+        LenientRow{kAutobahn133, "permessage-deflate; server_max_window_bits=9", kOk,
+                   "permessage-deflate; client_no_context_takeover; server_max_window_bits=9", "",
+                   "a strict fit leaves nothing omitted"},
+        LenientRow{kAutobahn132, "permessage-deflate", kOk,
+                   "permessage-deflate; client_no_context_takeover", "server_no_context_takeover",
+                   "13.2 as tornado answers: the server keeps its context"},
+        LenientRow{kAutobahn133, "permessage-deflate; client_no_context_takeover", kOk,
+                   "permessage-deflate; client_no_context_takeover", "server_max_window_bits=9",
+                   "13.3 as libwebsockets answers: the server may use 15 bits"},
+        LenientRow{kAutobahn136,
+                   "permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+                   kOk,
+                   "permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+                   "server_max_window_bits=15", "13.6 as gorilla answers"},
+        LenientRow{kAutobahn136, "permessage-deflate; server_max_window_bits=15", kOk,
+                   "permessage-deflate; client_no_context_takeover; server_max_window_bits=15",
+                   "server_no_context_takeover", "13.6 as tornado answers"},
+        LenientRow{kAutobahn136, "permessage-deflate", kOk,
+                   "permessage-deflate; client_no_context_takeover",
+                   "server_no_context_takeover, server_max_window_bits=15", "both left out"},
+        LenientRow{kAutobahn133, "permessage-deflate; server_max_window_bits=10", kTooLarge, "", "",
+                   "a larger window than offered is never excused"},
+        LenientRow{"permessage-deflate", "permessage-deflate; client_max_window_bits=10",
+                   kNotOffered, "", "", "a parameter the client did not offer is never excused"},
+        LenientRow{kAutobahn132, "permessage-deflate; client_max_window_bits", kInvalid, "", "",
+                   "a malformed response is never excused"}));
+
 TEST(CheckDeflateResponse, NothingOffered) {
     DeflateParams agreed;
     EXPECT_EQ(check_deflate_response(extensions("permessage-deflate")[0], {}, agreed),
