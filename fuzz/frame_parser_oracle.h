@@ -314,53 +314,57 @@ struct Scratch {
     }
 };
 
-// The three transcripts of one input (byte 0: the options, the rest: the stream).
+// One transcript of an input (byte 0: the options, the rest: the stream), fed in chunks of
+// chunk_len(offset) bytes. With keep_consumed, bytes already fed stay addressable (one ASan
+// call per chunk when feeding byte by byte; reads back into them are the chunked run's to
+// catch); otherwise only the current chunk is.
+template <class ChunkLength>
+WSCONFORM_FUZZ_NO_COVERAGE inline std::uint64_t transcript(Scratch& s, const std::uint8_t* data,
+                                                           std::size_t size, bool deep,
+                                                           ChunkLength chunk_len,
+                                                           bool keep_consumed) {
+    const std::span<const std::uint8_t> raw(data + 1, size - 1);
+    const std::size_t n = raw.size();
+    std::byte* buf = s.load(raw);
+    s.run.reset(options_from_byte(data[0]), raw, deep);
+    PoisonWindow window(buf, s.buf.size());
+    for (std::size_t i = 0; i < n && !s.run.failed();) {
+        const std::size_t len = std::min<std::size_t>(n - i, chunk_len(i));
+        if (keep_consumed) {
+            window.extend(i + len);
+        } else {
+            window.set(i, i + len);
+        }
+        s.run.feed(buf, i, i + len, i + len == n);
+        i += len;
+    }
+    return s.run.finish();
+}
 
 // (a) whole, with the byte-level checks.
 WSCONFORM_FUZZ_NO_COVERAGE
 inline std::uint64_t whole_transcript(const std::uint8_t* data, std::size_t size) {
     static Scratch* s = new Scratch;  // never freed: no destructor-order issues at exit
-    const std::span<const std::uint8_t> raw(data + 1, size - 1);
-    std::byte* buf = s->load(raw);
-    s->run.reset(options_from_byte(data[0]), raw, /*deep=*/true);
-    PoisonWindow window(buf, s->buf.size());
-    window.set(0, raw.size());
-    s->run.feed(buf, 0, raw.size(), true);
-    return s->run.finish();
+    return transcript(
+        *s, data, size, /*deep=*/true, [size](std::size_t) { return size; }, false);
 }
 
 // (b) one byte at a time.
 WSCONFORM_FUZZ_NO_COVERAGE
 inline std::uint64_t bytewise_transcript(const std::uint8_t* data, std::size_t size) {
     static Scratch* s = new Scratch;
-    const std::span<const std::uint8_t> raw(data + 1, size - 1);
-    const std::size_t n = raw.size();
-    std::byte* buf = s->load(raw);
-    s->run.reset(options_from_byte(data[0]), raw, /*deep=*/false);
-    PoisonWindow window(buf, s->buf.size());
-    for (std::size_t i = 0; i < n && !s->run.failed(); ++i) {
-        window.extend(i + 1);
-        s->run.feed(buf, i, i + 1, i + 1 == n);
-    }
-    return s->run.finish();
+    return transcript(
+        *s, data, size, /*deep=*/false, [](std::size_t) { return 1; }, true);
 }
 
 // (c) chunks of 1..32 bytes, each size taken from the byte the chunk starts at.
 WSCONFORM_FUZZ_NO_COVERAGE
 inline std::uint64_t chunked_transcript(const std::uint8_t* data, std::size_t size) {
     static Scratch* s = new Scratch;
-    const std::span<const std::uint8_t> raw(data + 1, size - 1);
-    const std::size_t n = raw.size();
-    std::byte* buf = s->load(raw);
-    s->run.reset(options_from_byte(data[0]), raw, /*deep=*/false);
-    PoisonWindow window(buf, s->buf.size());
-    for (std::size_t i = 0; i < n && !s->run.failed();) {
-        const std::size_t len = std::min<std::size_t>(n - i, 1 + ((raw[i] ^ data[0]) & 31));
-        window.set(i, i + len);
-        s->run.feed(buf, i, i + len, i + len == n);
-        i += len;
-    }
-    return s->run.finish();
+    const auto chunk_len = [data](std::size_t i) -> std::size_t {
+        return 1 + ((data[1 + i] ^ data[0]) & 31);
+    };
+    return transcript(*s, data, size, /*deep=*/false, chunk_len, false);
 }
 
 }  // namespace wsconform::fuzz
