@@ -285,8 +285,7 @@ void CaseSession::note_lenient_deflate_response(const std::vector<std::string>& 
         " a server that accepts the offer to include " + (both ? "them" : "it") +
         ". The case ran with the response's parameters, as Autobahn runs it.";
     note("permessage-deflate response leaves out " + names +
-         " (offered); running the case "
-         "with the response's parameters");
+         " (offered); the case runs with the response's parameters");
 }
 
 // ---------------------------------------------------------------- opening handshake (server)
