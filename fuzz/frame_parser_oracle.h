@@ -194,6 +194,11 @@ class ParseRun {
             case FrameParser::Status::error: {
                 FUZZ_CHECK(ev.error);
                 FUZZ_CHECK(&ev.error.category() == &protocol::protocol_category());
+                // A close frame rejected for its payload comes with that frame and payload.
+                if (ev.header.opcode == protocol::opcode::close) {
+                    FUZZ_CHECK(header_.opcode == protocol::opcode::close);
+                    FUZZ_CHECK(ev.payload.size() == header_.payload_length);
+                }
                 // An error consumes at most what it judged: a header, or a control frame
                 // whose payload (a close code or reason) was bad.
                 FUZZ_CHECK(input.data() - before <=

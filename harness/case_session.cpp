@@ -401,6 +401,14 @@ void CaseSession::on_bytes(std::size_t n) {
                 handle_frame_end(ev);
                 break;
             case FrameParser::Status::error: {
+                // Autobahn|Python 0.10.9 (onCloseFrame) records the peer's close code before it
+                // judges it, so a rejected code still shows as remoteCloseCode and is judged
+                // against the expected codes (WRONG CODE).
+                if (ev.header.opcode == protocol::opcode::close && ev.payload.size() >= 2) {
+                    result_.observation.remote_close_code =
+                        static_cast<std::uint16_t>(std::to_integer<unsigned>(ev.payload[0]) << 8 |
+                                                   std::to_integer<unsigned>(ev.payload[1]));
+                }
                 parser_failed_ = true;
                 note("peer violated the protocol: " + ev.error.message());
                 fail_connection(protocol::close_code_for(ev.error), ev.error.message());

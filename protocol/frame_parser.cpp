@@ -263,7 +263,13 @@ FrameParser::Event FrameParser::end_frame() noexcept {
             const std::error_code ec =
                 parse_close_payload(ev.payload, close, options_.close_code_policy);
             const bool ignored = ec == Error::close_reason_invalid_utf8 && !options_.validate_utf8;
-            if (ec && !ignored) return fail(ec);
+            if (ec && !ignored) {
+                // The caller may still want the code it was sent (Autobahn reports it).
+                Event bad = fail(ec);
+                bad.header = current_;
+                bad.payload = ev.payload;
+                return bad;
+            }
         }
         return ev;
     }

@@ -52,7 +52,8 @@ class FrameParser {
         header,     // a header was accepted; `header` is set
         payload,    // `payload` is the next unmasked chunk of a data frame's payload
         frame_end,  // the frame ended; for control frames `payload` is the whole payload
-        error,      // `error` is set; the parser stays in error until reset()
+        error,      // `error` is set; the parser stays in error until reset(). When a close
+                    // frame's payload was rejected, `header` and `payload` are that frame's.
     };
 
     struct Event {

@@ -681,6 +681,18 @@ TEST(FrameParser, DeliversTheValidUtf8PrefixThenFails) {
     EXPECT_EQ(t.error, Error::invalid_utf8);
 }
 
+TEST(FrameParser, ARejectedCloseFrameComesWithItsHeaderAndPayload) {
+    Bytes wire = hex("88 82 37fa213d 3417");  // masked close, code 1005: not allowed on the wire
+    FrameParser p(kServer);
+    std::span<std::byte> in(wire);
+    ASSERT_EQ(p.next(in).status, Status::header);
+    const auto ev = p.next(in);
+    ASSERT_EQ(ev.status, Status::error);
+    EXPECT_EQ(ev.error, Error::close_code_invalid);
+    EXPECT_EQ(ev.header.opcode, opcode::close);
+    EXPECT_EQ(Bytes(ev.payload.begin(), ev.payload.end()), hex("03ed"));
+}
+
 TEST(FrameParser, ZeroLengthFrameGivesHeaderThenFrameEnd) {
     Bytes wire = hex("81 00");  // FIN=1 op=text len=0
     FrameParser p(kClient);
