@@ -267,7 +267,9 @@ std::error_code check_deflate_response_lenient(const Extension& response,
                                                std::vector<std::string>& omitted) {
     omitted.clear();
     const std::error_code strict = check_deflate_response(response, offered, agreed);
-    if (strict != DeflateError::response_parameter_missing) return strict;
+    if (!strict) return strict;
+    // Any alternative may be the one the server meant, not only the first (whose error
+    // `strict` is); one with nothing left out was already judged strictly.
     DeflateParams answer;
     if (parse_deflate_params(response, /*is_offer=*/false, answer)) return strict;
     for (const auto& alternative : offered) {

@@ -596,6 +596,11 @@ INSTANTIATE_TEST_SUITE_P(
                    "server_no_context_takeover, server_max_window_bits=15", "both left out"},
         LenientRow{kAutobahn133, "permessage-deflate; server_max_window_bits=10", kTooLarge, "", "",
                    "a larger window than offered is never excused"},
+        LenientRow{"permessage-deflate; server_max_window_bits=9, "
+                   "permessage-deflate; server_no_context_takeover",
+                   "permessage-deflate; server_max_window_bits=12", kOk,
+                   "permessage-deflate; server_max_window_bits=12", "server_no_context_takeover",
+                   "the second alternative fits leniently though the first fails otherwise"},
         LenientRow{"permessage-deflate", "permessage-deflate; client_max_window_bits=10",
                    kNotOffered, "", "", "a parameter the client did not offer is never excused"},
         LenientRow{kAutobahn132, "permessage-deflate; client_max_window_bits", kInvalid, "", "",
