@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/case.h"
-#include "harness/events.h"
+#include "harness/model/case.h"
+#include "harness/model/events.h"
 #include "protocol/permessage_deflate.h"
 
 namespace wsconform::cases {

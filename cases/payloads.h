@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "harness/case.h"
-#include "harness/events.h"
-#include "harness/session.h"
+#include "harness/model/case.h"
+#include "harness/model/events.h"
+#include "harness/model/session.h"
 #include "protocol/frame.h"
 
 namespace wsconform::cases::detail {

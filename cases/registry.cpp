@@ -1,35 +1,26 @@
 #include "cases/registry.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <regex>
 
+#include "cases/sections.h"
+#include "harness/model/case_id.h"
+
 namespace wsconform::cases {
 
 namespace {
 
-// Every section, in any order (all_cases() sorts). A new section file adds its function here.
-using SectionFn = std::vector<harness::Case> (*)();
-constexpr SectionFn kSections[] = {
-    &section1_framing,         &section2_pings,
-    &section3_reserved_bits,   &section4_opcodes,
-    &section5_fragmentation,   &section6_utf8,
-    &section7_close,           &section9_limits,
-    &section10_misc,           &section12_deflate_payloads,
-    &section13_deflate_params, &section14_handshake,
-};
-
 std::vector<harness::Case> build_catalogue() {
     std::vector<harness::Case> all;
-    for (SectionFn section : kSections) {
-        auto cases = section();
+    for (const auto& section : sections()) {
+        auto cases = section.build();
         std::move(cases.begin(), cases.end(), std::back_inserter(all));
     }
     std::sort(all.begin(), all.end(),
-              [](const harness::Case& a, const harness::Case& b) { return id_less(a.id, b.id); });
+              [](const harness::Case& a, const harness::Case& b) { return harness::case_id_less(a.id, b.id); });
     for (std::size_t i = 1; i < all.size(); ++i) {
         if (all[i - 1].id == all[i].id) {
             std::fprintf(stderr, "wsconform: duplicate case ID %s in the catalogue\n",
@@ -38,21 +29,6 @@ std::vector<harness::Case> build_catalogue() {
         }
     }
     return all;
-}
-
-// One component of an ID: its integer value, or nullopt when it is not a plain number.
-std::optional<unsigned long> as_number(std::string_view part) {
-    unsigned long value = 0;
-    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
-    if (ec != std::errc{} || end != part.data() + part.size() || part.empty()) return std::nullopt;
-    return value;
-}
-
-std::string_view next_part(std::string_view& rest) {
-    const auto dot = rest.find('.');
-    std::string_view part = rest.substr(0, dot);
-    rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
-    return part;
 }
 
 // AB:caseset.py: '.' is literal, '*' is any run of characters, everything else is passed to
@@ -104,24 +80,6 @@ const std::vector<harness::Case>& all_cases() {
     return catalogue;
 }
 
-bool id_less(std::string_view a, std::string_view b) noexcept {
-    // Integer tuples, compared element by element; a proper prefix sorts first (1.1 < 1.1.1).
-    while (!a.empty() && !b.empty()) {
-        const std::string_view pa = next_part(a);
-        const std::string_view pb = next_part(b);
-        const auto na = as_number(pa);
-        const auto nb = as_number(pb);
-        if (na && nb) {
-            if (*na != *nb) return *na < *nb;
-        } else if (pa != pb) {
-            // Not Autobahn IDs; keep the order total: numbers first, then text.
-            if (na || nb) return na.has_value();
-            return pa < pb;
-        }
-    }
-    return a.empty() && !b.empty();
-}
-
 bool pattern_matches(std::string_view pattern, std::string_view id) {
     return Pattern(pattern, false).matches(id);
 }
@@ -164,7 +122,7 @@ const harness::Case* find(std::string_view id) {
     const auto& all = all_cases();
     auto it = std::lower_bound(
         all.begin(), all.end(), id,
-        [](const harness::Case& c, std::string_view key) { return id_less(c.id, key); });
+        [](const harness::Case& c, std::string_view key) { return harness::case_id_less(c.id, key); });
     if (it != all.end() && it->id == id) return &*it;
     return nullptr;
 }

@@ -6,16 +6,13 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/case.h"
+#include "harness/model/case.h"
 
 namespace wsconform::cases {
 
 // Every case, sorted by ID as integer tuples (1.1.1 < 1.1.10 < 2.1 < 10.1.1).
 // Built once; IDs are unique (a duplicate aborts at start-up with its ID).
 const std::vector<harness::Case>& all_cases();
-
-// Compares IDs as integer tuples.
-bool id_less(std::string_view a, std::string_view b) noexcept;
 
 // Autobahn's pattern rule: without '*' the pattern is a literal ID; with '*' it is a regex
 // ('.' literal, '*' = '.*') anchored at the start only, so "1*" matches 10.1.1 too.

@@ -6,7 +6,7 @@
 
 #include "cases/payloads.h"
 #include "cases/registry.h"
-#include "harness/judge.h"
+#include "harness/model/judge.h"
 
 namespace wsconform::cases {
 

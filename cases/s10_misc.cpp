@@ -4,7 +4,7 @@
 
 #include "cases/payloads.h"
 #include "cases/registry.h"
-#include "harness/judge.h"
+#include "harness/model/judge.h"
 
 namespace wsconform::cases {
 

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "cases/registry.h"
-#include "harness/http_script.h"
+#include "harness/model/http_script.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 #include "protocol/permessage_deflate.h"

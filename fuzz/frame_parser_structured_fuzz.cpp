@@ -2,14 +2,14 @@
 // a frame-aware custom mutator. The input keeps the same layout (options byte, then wire
 // bytes), so both targets share corpus/frame_parser/. The mutator reads the wire bytes into a
 // frame list, changes lengths, opcodes, RSV, the mask bit, splits and joins fragments, inserts
-// control frames (fuzz/frame_mutator.h), and writes the list back; one time in eight it
+// control frames (mutation/frame_mutator.h), and writes the list back; one time in eight it
 // leaves the job to libFuzzer's byte mutator, to keep byte-level chaos in the mix.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 
-#include "fuzz/frame_mutator.h"
+#include "mutation/frame_mutator.h"
 #include "fuzz/frame_parser_oracle.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

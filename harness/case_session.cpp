@@ -9,12 +9,13 @@
 #include <cstring>
 #include <ctime>
 
-#include "harness/clock.h"
+#include "harness/model/clock.h"
 #include "protocol/close.h"
 #include "protocol/error.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 #include "protocol/mask.h"
+#include "protocol/hex.h"
 
 namespace wsconform::harness {
 
@@ -440,7 +441,7 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
         row.fin = h.fin;
         row.rsv = h.rsv;
         row.masked = h.masked;
-        if (h.masked) row.mask_hex = to_hex({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+        if (h.masked) row.mask_hex = protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
         log.add(std::move(row));
     }
 
@@ -715,7 +716,7 @@ void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view pay
         row.rsv = header.rsv;
         row.masked = header.masked;
         if (header.masked)
-            row.mask_hex = to_hex({reinterpret_cast<const char*>(header.mask_key.data()), 4});
+            row.mask_hex = protocol::hex_encode({reinterpret_cast<const char*>(header.mask_key.data()), 4});
         row.repeat_length = repeat_length;
         row.chopsize = chopsize;
         row.sync = sync;
@@ -871,7 +872,7 @@ void CaseSession::begin_frame(std::uint8_t opcode, std::uint64_t length) {
         row.opcode = opcode;
         row.fin = true;
         row.masked = h.masked;
-        if (h.masked) row.mask_hex = to_hex({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+        if (h.masked) row.mask_hex = protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
         row.text = "header only; payload follows in separate writes";
         result_.wirelog.add(std::move(row));
     }

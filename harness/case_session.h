@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/case.h"
-#include "harness/result.h"
-#include "harness/session.h"
-#include "harness/timeouts.h"
+#include "harness/model/case.h"
+#include "harness/model/result.h"
+#include "harness/model/session.h"
+#include "harness/model/timeouts.h"
 #include "protocol/frame_parser.h"
 #include "protocol/permessage_deflate.h"
 

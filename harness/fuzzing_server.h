@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/case.h"
-#include "harness/result.h"
-#include "harness/timeouts.h"
+#include "harness/model/case.h"
+#include "harness/model/result.h"
+#include "harness/model/timeouts.h"
 
 namespace wsconform::harness {
 

@@ -5,10 +5,11 @@
 #include <algorithm>
 #include <cstring>
 
-#include "harness/clock.h"
+#include "harness/model/clock.h"
 #include "protocol/close.h"
 #include "protocol/error.h"
 #include "protocol/mask.h"
+#include "protocol/hex.h"
 
 namespace wsconform::harness {
 
@@ -582,7 +583,7 @@ void HttpCase::log_frame(const protocol::FrameHeader& h, std::string_view payloa
     row.rsv = h.rsv;
     row.masked = h.masked;
     if (h.masked)
-        row.mask_hex = to_hex(
+        row.mask_hex = protocol::hex_encode(
             std::string_view(reinterpret_cast<const char*>(h.mask_key.data()), h.mask_key.size()));
     result_.wirelog.add(std::move(row));
 }
@@ -678,7 +679,7 @@ std::string HttpCase::frame_bytes(std::uint8_t opcode, std::string_view payload)
     row.opcode = opcode;
     row.fin = true;
     if (h.masked)
-        row.mask_hex = to_hex(
+        row.mask_hex = protocol::hex_encode(
             std::string_view(reinterpret_cast<const char*>(h.mask_key.data()), h.mask_key.size()));
     result_.wirelog.add(std::move(row));
     return out;

@@ -25,10 +25,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/case.h"
+#include "harness/model/case.h"
 #include "harness/case_session.h"
-#include "harness/http_script.h"
-#include "harness/result.h"
+#include "harness/model/http_script.h"
+#include "harness/model/result.h"
 #include "protocol/frame_parser.h"
 #include "protocol/permessage_deflate.h"
 

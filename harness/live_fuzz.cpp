@@ -25,8 +25,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "fuzz/frame_mutator.h"
-#include "harness/wire_log.h"
+#include "mutation/frame_mutator.h"
+#include "harness/model/wire_log.h"
 #include "protocol/close.h"
 #include "protocol/error.h"
 #include "protocol/frame_parser.h"
@@ -34,6 +34,7 @@
 #include "protocol/http.h"
 #include "protocol/permessage_deflate.h"
 #include "protocol/utf8.h"
+#include "protocol/hex.h"
 
 namespace wsconform::harness {
 
@@ -907,13 +908,13 @@ std::string finding_to_json(const LiveFinding& f) {
         i["handshake_valid"] = in.handshake_valid;
         i["offers_deflate"] = in.offers_deflate;
         i["offered_protocols"] = in.offered_protocols;
-        i["handshake_hex"] = to_hex(in.handshake);
+        i["handshake_hex"] = protocol::hex_encode(in.handshake);
         auto writes = nlohmann::json::array();
-        for (const auto& w : in.writes) writes.push_back(to_hex(w));
+        for (const auto& w : in.writes) writes.push_back(protocol::hex_encode(w));
         i["writes_hex"] = std::move(writes);
-        i["probe_ping_hex"] = to_hex(in.probe_ping);
-        i["probe_payload_hex"] = to_hex(in.probe_payload);
-        i["probe_close_hex"] = to_hex(in.probe_close);
+        i["probe_ping_hex"] = protocol::hex_encode(in.probe_ping);
+        i["probe_payload_hex"] = protocol::hex_encode(in.probe_payload);
+        i["probe_close_hex"] = protocol::hex_encode(in.probe_close);
         inputs.push_back(std::move(i));
     }
     j["inputs"] = std::move(inputs);

@@ -4,7 +4,7 @@
 // Each test input is a function of (seed, index) only: an opening handshake (valid, or
 // mutated: headers dropped, duplicated, garbled, oversized...) and, after a valid one, a frame
 // sequence — a valid prefix (text, binary, fragmented, pings, compressed messages when
-// permessage-deflate was offered), then frames mutated by fuzz/frame_mutator.h (lengths and
+// permessage-deflate was offered), then frames mutated by mutation/frame_mutator.h (lengths and
 // length forms, opcodes, RSV, masking, fragmentation, UTF-8, close payloads, deflate data) —
 // cut into writes at input-chosen points. One connection per input.
 //

@@ -8,6 +8,8 @@
 
 #include <cstring>
 
+#include "protocol/mask.h"
+
 namespace wsconform::protocol {
 namespace {
 
@@ -131,6 +133,22 @@ HeaderDecode decode_header(std::span<const std::byte> in) noexcept {
     result.header_size = size;
     result.status = HeaderDecode::Status::ok;
     return result;
+}
+
+void append_frame(std::string& out, FrameHeader header, std::string_view payload,
+                  LengthForm form) {
+    header.payload_length = payload.size();
+    std::array<std::byte, kMaxHeaderSize> head;
+    const auto head_size = encode_header(header, head, form);
+    const auto start = out.size();
+    out.reserve(start + head_size + payload.size());
+    out.append(reinterpret_cast<const char*>(head.data()), head_size);
+    out.append(payload);
+    if (header.masked && !payload.empty()) {
+        auto body = std::as_writable_bytes(
+            std::span(out.data() + start + head_size, payload.size()));
+        apply_mask(body, header.mask_key, 0);
+    }
 }
 
 }  // namespace wsconform::protocol

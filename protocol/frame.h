@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 
 namespace wsconform::protocol {
 
@@ -53,6 +55,18 @@ enum class LengthForm { minimal, bits7, bits16, bits64 };
 // for the length (bits7 with 200, say) it writes the minimal form instead.
 std::size_t encode_header(const FrameHeader& header, std::span<std::byte, kMaxHeaderSize> out,
                           LengthForm form = LengthForm::minimal) noexcept;
+
+// A whole frame, header then payload: the header's payload_length becomes payload.size(), and
+// the payload is masked with header.mask_key when header.masked (a word at a time). Appends to
+// `out`, so a caller can build several frames into one write.
+void append_frame(std::string& out, FrameHeader header, std::string_view payload,
+                  LengthForm form = LengthForm::minimal);
+inline std::string encode_frame(const FrameHeader& header, std::string_view payload,
+                                LengthForm form = LengthForm::minimal) {
+    std::string out;
+    append_frame(out, header, payload, form);
+    return out;
+}
 
 // Size encode_header() will produce.
 std::size_t encoded_header_size(const FrameHeader& header,

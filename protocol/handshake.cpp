@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string>
 
+#include "protocol/http.h"
+
 namespace wsconform::protocol {
 namespace {
 
@@ -69,35 +71,6 @@ class HandshakeCategory final : public std::error_category {
 
 constexpr bool is_ows(char c) noexcept {
     return c == ' ' || c == '\t';
-}
-
-// RFC 9110 §5.6.2: tchar.
-constexpr bool is_tchar(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    switch (c) {
-        case '!':
-        case '#':
-        case '$':
-        case '%':
-        case '&':
-        case '\'':
-        case '*':
-        case '+':
-        case '-':
-        case '.':
-        case '^':
-        case '_':
-        case '`':
-        case '|':
-        case '~':
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool is_token(std::string_view s) noexcept {
-    return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
 }
 
 constexpr bool is_base64_char(char c) noexcept {

@@ -3,6 +3,8 @@
 // so that costs less than keeping a resumable state machine correct.
 #include "protocol/http.h"
 
+#include <algorithm>
+
 #include "protocol/handshake.h"
 
 namespace wsconform::protocol {
@@ -16,38 +18,6 @@ constexpr bool is_digit(char c) noexcept {
     return c >= '0' && c <= '9';
 }
 
-// RFC 9110 §5.6.2: tchar.
-constexpr bool is_tchar(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c)) return true;
-    switch (c) {
-        case '!':
-        case '#':
-        case '$':
-        case '%':
-        case '&':
-        case '\'':
-        case '*':
-        case '+':
-        case '-':
-        case '.':
-        case '^':
-        case '_':
-        case '`':
-        case '|':
-        case '~':
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool is_token(std::string_view s) noexcept {
-    if (s.empty()) return false;
-    for (char c : s) {
-        if (!is_tchar(c)) return false;
-    }
-    return true;
-}
 
 constexpr bool is_ows(char c) noexcept {
     return c == ' ' || c == '\t';
@@ -137,6 +107,35 @@ HttpParse fail(HandshakeError e) {
 }
 
 }  // namespace
+
+// RFC 9110 §5.6.2: tchar.
+bool is_tchar(char c) noexcept {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c)) return true;
+    switch (c) {
+        case '!':
+        case '#':
+        case '$':
+        case '%':
+        case '&':
+        case '\'':
+        case '*':
+        case '+':
+        case '-':
+        case '.':
+        case '^':
+        case '_':
+        case '`':
+        case '|':
+        case '~':
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_token(std::string_view s) noexcept {
+    return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;

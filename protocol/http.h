@@ -54,4 +54,8 @@ HttpParse parse_http_head(std::string_view data, bool is_request, HttpMessage& o
 
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
+// RFC 9110 §5.6.2: a token character (tchar), and a token (one or more of them).
+bool is_tchar(char c) noexcept;
+bool is_token(std::string_view s) noexcept;
+
 }  // namespace wsconform::protocol

@@ -12,8 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/case.h"
-#include "harness/result.h"
+#include "harness/model/case.h"
+#include "harness/model/result.h"
+#include "protocol/hex.h"
 
 namespace wsconform::reports {
 
@@ -318,8 +319,8 @@ std::string valid_utf8(std::string_view s) {
 // ---- Payload excerpts.
 
 std::string bin_log_data(std::string_view data, std::uint64_t full_length, std::size_t max) {
-    if (is_cut(full_length, max)) return harness::to_hex(data, max) + std::string(kEllipsis);
-    return harness::to_hex(data);
+    if (is_cut(full_length, max)) return protocol::hex_encode(data, max) + std::string(kEllipsis);
+    return protocol::hex_encode(data);
 }
 
 std::string ascii_log_data(std::string_view data, std::uint64_t full_length, std::size_t max) {

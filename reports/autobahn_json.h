@@ -13,7 +13,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "harness/events.h"
+#include "harness/model/events.h"
 
 namespace wsconform::harness {
 struct CaseResult;

@@ -91,7 +91,7 @@ std::string cell_text(const CaseRecord* r) {
 
 bool change_less(const BaselineChange& a, const BaselineChange& b) {
     if (a.agent != b.agent) return a.agent < b.agent;
-    return case_id_less(a.id, b.id);
+    return harness::case_id_less(a.id, b.id);
 }
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -209,8 +209,8 @@ Comparison compare_runs(const std::vector<std::filesystem::path>& sources) {
     for (const auto& run : cmp.runs)
         ids.insert(ids.end(), run.case_ids.begin(), run.case_ids.end());
     std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {
-        if (case_id_less(a, b)) return true;
-        if (case_id_less(b, a)) return false;
+        if (harness::case_id_less(a, b)) return true;
+        if (harness::case_id_less(b, a)) return false;
         return a < b;
     });
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/events.h"
+#include "harness/model/events.h"
 #include "reports/terminal.h"
 #include "reports/views.h"
 

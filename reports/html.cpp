@@ -10,8 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/wire_log.h"
+#include "harness/model/wire_log.h"
 #include "reports/autobahn_json.h"
+#include "protocol/hex.h"
 
 namespace wsconform::reports {
 
@@ -864,7 +865,7 @@ std::string close_payload_html(const std::string& payload) {
         const std::string reason = bytes.substr(2);
         out += detail::is_valid_utf8(reason) || cut
                    ? ", reason «" + esc(reason) + (cut ? "…" : "") + "»"
-                   : ", reason not UTF-8: 0x" + esc(harness::to_hex(reason));
+                   : ", reason not UTF-8: 0x" + esc(protocol::hex_encode(reason));
     }
     return out;
 }

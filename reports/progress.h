@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "harness/events.h"
+#include "harness/model/events.h"
 
 namespace wsconform::reports {
 

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/case.h"
-#include "harness/result.h"
-#include "reports/atomic_file.h"
+#include "harness/model/case.h"
+#include "harness/model/result.h"
+#include "util/atomic_file.h"
 
 namespace wsconform::reports {
 
@@ -21,7 +21,7 @@ void ReportDir::add(const harness::CaseResult& result) {
     const std::string& id = result.test ? result.test->id : std::string();
     IndexEntry entry = index_entry(result);
     // The case file first, so index.json never names a file that is not there.
-    atomic_write(dir_ / entry.reportfile, dump_case_json(case_result_json(result)));
+    util::atomic_write(dir_ / entry.reportfile, dump_case_json(case_result_json(result)));
 
     std::unique_lock lock(mutex_);
     index_[result.agent][id] = std::move(entry);
@@ -39,7 +39,7 @@ void ReportDir::add(const harness::CaseResult& result) {
         std::string text = dump_index_json(index_);
         lock.unlock();
         try {
-            atomic_write(index_path(), text);
+            util::atomic_write(index_path(), text);
         } catch (...) {
             lock.lock();
             writer_active_ = false;

@@ -7,9 +7,10 @@
 #include <ostream>
 #include <string>
 
-#include "harness/case.h"
-#include "harness/result.h"
+#include "harness/model/case.h"
+#include "harness/model/result.h"
 #include "reports/autobahn_json.h"
+#include "protocol/hex.h"
 
 namespace wsconform::reports {
 
@@ -102,7 +103,7 @@ std::string payload_brief(std::string_view data) {
     if (detail::is_valid_utf8(head))
         out = '"' + printable(head) + (cut ? "…\"" : "\"");
     else
-        out = "0x" + harness::to_hex(head) + (cut ? "…" : "");
+        out = "0x" + protocol::hex_encode(head) + (cut ? "…" : "");
     return out;
 }
 
@@ -185,23 +186,6 @@ std::string actual_brief(const harness::Observation& o) {
     return out;
 }
 
-std::vector<std::string_view> split_id(std::string_view id) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        const auto dot = id.find('.', start);
-        parts.push_back(id.substr(start, dot == std::string_view::npos ? dot : dot - start));
-        if (dot == std::string_view::npos) break;
-        start = dot + 1;
-    }
-    return parts;
-}
-
-bool all_digits(std::string_view s) {
-    return !s.empty() &&
-           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::string counts_line(const std::array<std::size_t, 5>& counts) {
     using harness::Outcome;
     auto n = [&](Outcome o) { return counts[static_cast<std::size_t>(o)]; };
@@ -259,24 +243,6 @@ std::string_view outcome_symbol(harness::Outcome o) noexcept {
     return "✘";
 }
 
-bool case_id_less(std::string_view a, std::string_view b) noexcept {
-    const auto pa = split_id(a), pb = split_id(b);
-    for (std::size_t i = 0; i < pa.size() && i < pb.size(); ++i) {
-        if (pa[i] == pb[i]) continue;
-        if (all_digits(pa[i]) && all_digits(pb[i])) {
-            const auto x = pa[i].find_first_not_of('0'), y = pb[i].find_first_not_of('0');
-            const auto sa = x == std::string_view::npos ? std::string_view() : pa[i].substr(x);
-            const auto sb = y == std::string_view::npos ? std::string_view() : pb[i].substr(y);
-            if (sa.size() != sb.size()) return sa.size() < sb.size();
-            if (sa != sb) return sa < sb;
-            continue;  // equal numbers spelt differently ("01" and "1")
-        }
-        return pa[i] < pb[i];
-    }
-    if (pa.size() != pb.size()) return pa.size() < pb.size();
-    return a < b;
-}
-
 void print_case_line(std::ostream& out, const harness::CaseResult& r, bool color) {
     const auto outcome = r.verdict.outcome;
     const auto style = outcome_color(outcome);
@@ -306,7 +272,7 @@ void print_summary(std::ostream& out, const std::vector<SummaryRow>& rows, doubl
         if (r->outcome == harness::Outcome::fail) failed.push_back(r);
     std::sort(failed.begin(), failed.end(), [](const SummaryRow* a, const SummaryRow* b) {
         if (a->agent != b->agent) return a->agent < b->agent;
-        return case_id_less(a->id, b->id);
+        return harness::case_id_less(a->id, b->id);
     });
     if (!failed.empty()) {
         out << '\n' << paint(kBold, "Failed:", color) << '\n';

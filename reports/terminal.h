@@ -8,7 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/events.h"
+#include "harness/model/case_id.h"
+#include "harness/model/events.h"
 
 namespace wsconform::harness {
 struct CaseResult;
@@ -30,9 +31,6 @@ SummaryRow summary_row(const harness::CaseResult& result);
 
 // ✔ pass, ~ non-strict or informational, ∅ unimplemented, ✘ fail.
 std::string_view outcome_symbol(harness::Outcome outcome) noexcept;
-
-// Case IDs in natural order: "1.1.2" < "1.1.10" < "2.1".
-bool case_id_less(std::string_view a, std::string_view b) noexcept;
 
 // One line: symbol, ID, title, outcome reason, [agent]. When the case failed, also the
 // requirement, "Expected:" (the accepted alternatives and the expected close) and "Actual:"

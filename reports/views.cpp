@@ -7,8 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/judge.h"
-#include "reports/atomic_file.h"
+#include "harness/model/case_id.h"
+#include "harness/model/judge.h"
+#include "util/atomic_file.h"
 #include "reports/autobahn_json.h"
 #include "reports/html.h"
 #include "reports/junit.h"
@@ -329,8 +330,8 @@ ReportModel load_report(const std::filesystem::path& path, bool details) {
         }
     }
     std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {
-        if (case_id_less(a, b)) return true;
-        if (case_id_less(b, a)) return false;
+        if (harness::case_id_less(a, b)) return true;
+        if (harness::case_id_less(b, a)) return false;
         return a < b;
     });
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -345,10 +346,10 @@ void write_views(const std::filesystem::path& dir) {
     if (std::filesystem::exists(dir / "index.json")) model = load_report(dir, true);
     for (const auto& [agent, entries] : model.cases)
         for (const auto& [id, record] : entries)
-            atomic_write(model.dir / record.html_file, render_case_page(model, record));
-    atomic_write(model.dir / "junit.xml", render_junit(model));
+            util::atomic_write(model.dir / record.html_file, render_case_page(model, record));
+    util::atomic_write(model.dir / "junit.xml", render_junit(model));
     // The index last: once it is there, every page it links to is too.
-    atomic_write(model.dir / "index.html", render_index_page(model));
+    util::atomic_write(model.dir / "index.html", render_index_page(model));
 }
 
 }  // namespace wsconform::reports

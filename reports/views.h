@@ -14,7 +14,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "harness/events.h"
+#include "harness/model/events.h"
 
 namespace wsconform::reports {
 

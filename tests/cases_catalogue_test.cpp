@@ -20,9 +20,9 @@
 
 #include "cases/payload_sets.h"
 #include "cases/registry.h"
-#include "harness/case.h"
-#include "harness/judge.h"
-#include "harness/session.h"
+#include "harness/model/case.h"
+#include "harness/model/judge.h"
+#include "harness/model/session.h"
 
 namespace {
 

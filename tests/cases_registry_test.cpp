@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "cases/registry.h"
+#include "harness/model/case_id.h"
 
 namespace {
 
 using wsconform::cases::all_cases;
 using wsconform::cases::find;
-using wsconform::cases::id_less;
+using wsconform::harness::case_id_less;
+constexpr auto id_less = [](std::string_view a, std::string_view b) { return case_id_less(a, b); };
 using wsconform::cases::pattern_matches;
 using wsconform::cases::pattern_matches_fully;
 using wsconform::cases::select;

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "cases/registry.h"
-#include "harness/events.h"
+#include "harness/model/events.h"
 #include "reports/autobahn_json.h"
 #include "tests/support/buggy_client.h"
 #include "tests/support/temp_dir.h"

@@ -21,8 +21,8 @@
 #include "cases/registry.h"
 #include "harness/echo_server.h"
 #include "harness/endpoint.h"
-#include "harness/events.h"
-#include "harness/result.h"
+#include "harness/model/events.h"
+#include "harness/model/result.h"
 #include "harness/runner.h"
 #include "tests/support/buggy_server.h"
 

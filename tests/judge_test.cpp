@@ -2,7 +2,7 @@
 // both verdict columns, the order of the close checks, the case flags, the 6.4.x fail-fast
 // rule and the overall outcome. Then the early close (finishWhenDone), which lives in
 // CaseSession, over a real connection to the reference server.
-#include "harness/judge.h"
+#include "harness/model/judge.h"
 
 #include <gtest/gtest.h>
 
@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "harness/case.h"
+#include "harness/model/case.h"
 #include "harness/echo_server.h"
 #include "harness/endpoint.h"
-#include "harness/events.h"
-#include "harness/result.h"
+#include "harness/model/events.h"
+#include "harness/model/result.h"
 #include "harness/runner.h"
 
 namespace wsconform::harness {

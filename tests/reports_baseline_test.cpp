@@ -15,8 +15,8 @@
 #include <system_error>
 #include <vector>
 
-#include "harness/case.h"
-#include "harness/result.h"
+#include "harness/model/case.h"
+#include "harness/model/result.h"
 #include "reports/baseline.h"
 #include "reports/progress.h"
 #include "reports/report_dir.h"

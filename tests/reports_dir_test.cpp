@@ -13,9 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "harness/case.h"
-#include "harness/result.h"
-#include "reports/atomic_file.h"
+#include "harness/model/case.h"
+#include "harness/model/result.h"
+#include "protocol/hex.h"
+#include "util/atomic_file.h"
 #include "reports/autobahn_json.h"
 #include "reports/report_dir.h"
 #include "reports/terminal.h"
@@ -212,10 +213,10 @@ TEST(ReportDir, ReportsAFileThatCannotBeWritten) {
 TEST(AtomicWrite, ReplacesTheFileWhole) {
     TempDir tmp;
     const fs::path file = tmp.path() / "f.json";
-    atomic_write(file, "first, and longer");
-    atomic_write(file, "second");
+    util::atomic_write(file, "first, and longer");
+    util::atomic_write(file, "second");
     EXPECT_EQ(read_text(file), "second");
-    atomic_write(file, "");
+    util::atomic_write(file, "");
     EXPECT_EQ(read_text(file), "");
     EXPECT_EQ(leftover_temp_files(tmp.path()), 0);
 }
@@ -224,7 +225,7 @@ TEST(AtomicWrite, FailsWithTheStepAndThePath) {
     TempDir tmp;
     const fs::path file = tmp.path() / "missing" / "f.json";
     try {
-        atomic_write(file, "x");
+        util::atomic_write(file, "x");
         FAIL() << "no exception";
     } catch (const std::system_error& e) {
         EXPECT_EQ(e.code(), std::errc::no_such_file_or_directory);
@@ -254,7 +255,7 @@ TEST(Terminal, FailedCaseShowsRequirementExpectedAndActual) {
               "    Requirement: Control frames carry at most 125 payload bytes.\n"
               "    Expected: OK: no message; the peer closes with code 1002, clean or not\n"
               "    Actual:   pong 0x" +
-                  harness::to_hex(std::string(32, '\xfe')) +
+                  protocol::hex_encode(std::string(32, '\xfe')) +
                   "… (126 B); we closed; the peer sent code 1000, clean\n");
 }
 
@@ -310,15 +311,6 @@ TEST(Terminal, SummaryCountsAndRecapsFailures) {
     EXPECT_EQ(out.str(),
               "\n  a: 1 case: 1 passed, 0 failed\n  b: 1 case: 1 passed, 0 failed\n"
               "2 cases: 2 passed, 0 failed (0.50 s)\n");
-}
-
-TEST(Terminal, CaseIdsInNaturalOrder) {
-    EXPECT_TRUE(case_id_less("1.1.2", "1.1.10"));
-    EXPECT_TRUE(case_id_less("9.1.1", "10.1.1"));
-    EXPECT_TRUE(case_id_less("12.1.1", "12.1.10"));
-    EXPECT_TRUE(case_id_less("2", "2.1"));
-    EXPECT_FALSE(case_id_less("2.1", "2.1"));
-    EXPECT_FALSE(case_id_less("10.1", "9.1"));
 }
 
 }  // namespace

@@ -8,8 +8,9 @@
 #include <sstream>
 #include <string>
 
-#include "harness/case.h"
-#include "harness/result.h"
+#include "harness/model/case.h"
+#include "harness/model/result.h"
+#include "protocol/hex.h"
 #include "reports/autobahn_json.h"
 
 namespace wsconform::reports {
@@ -387,7 +388,7 @@ TEST_P(AsciiLogData, AsAutobahn) {
 }
 
 std::string hex_of(std::string_view s) {
-    return harness::to_hex(s);
+    return protocol::hex_encode(s);
 }
 
 INSTANTIATE_TEST_SUITE_P(

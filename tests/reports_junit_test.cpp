@@ -25,8 +25,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/case.h"
-#include "harness/result.h"
+#include "harness/model/case.h"
+#include "harness/model/result.h"
 #include "reports/autobahn_json.h"
 #include "reports/junit.h"
 #include "reports/report_dir.h"

@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/timeouts.h"
+#include "harness/model/timeouts.h"
 #include "tests/support/buggy_server.h"
 #include "tests/support/temp_dir.h"
 

@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fuzz/frame_mutator.h"
+#include "mutation/frame_mutator.h"
 #include "fuzz/frame_options.h"
 #include "protocol/close.h"
 #include "protocol/frame.h"

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/events.h"
-#include "harness/http_script.h"
-#include "harness/session.h"
+#include "harness/model/events.h"
+#include "harness/model/http_script.h"
+#include "harness/model/session.h"
 #include "protocol/permessage_deflate.h"
 
 namespace wsconform::harness {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/events.h"
+#include "harness/model/events.h"
 
 namespace wsconform::harness {
 

@@ -1,3 +1,3 @@
-#include "harness/cli/commands.h"
+#include "cli/commands.h"
 
 int main(int argc, char** argv) { return wsconform::cli::run(argc, argv); }

@@ -58,7 +58,4 @@ private:
     bool enabled_ = true;
 };
 
-// First `max` bytes as lowercase hex.
-std::string to_hex(std::string_view bytes, std::size_t max = SIZE_MAX);
-
 }  // namespace wsconform::harness

@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "harness/events.h"
+#include "harness/model/events.h"
 #include "protocol/frame.h"
 
 namespace wsconform::harness {

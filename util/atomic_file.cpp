@@ -1,4 +1,4 @@
-#include "reports/atomic_file.h"
+#include "util/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <string>
 #include <system_error>
 
-namespace wsconform::reports {
+namespace wsconform::util {
 
 namespace {
 
@@ -92,4 +92,4 @@ void atomic_write(const std::filesystem::path& target, std::string_view content)
     file.renamed();
 }
 
-}  // namespace wsconform::reports
+}  // namespace wsconform::util

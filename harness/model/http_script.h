@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "harness/events.h"
-#include "harness/judge.h"
+#include "harness/model/events.h"
+#include "harness/model/judge.h"
 #include "protocol/frame.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"

@@ -1,4 +1,4 @@
-#include "harness/cli/spec.h"
+#include "cli/spec.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/cli/commands.h"
-#include "reports/atomic_file.h"
+#include "cli/commands.h"
+#include "util/atomic_file.h"
 #include "reports/baseline.h"
 #include "reports/html.h"
 #include "reports/views.h"
@@ -58,7 +58,7 @@ int run_compare(const std::vector<std::string>& sources, bool all, const std::st
     const std::filesystem::path out(out_file);
     auto out_dir = out.parent_path().empty() ? std::filesystem::current_path()
                                              : std::filesystem::absolute(out.parent_path());
-    reports::atomic_write(out, reports::render_compare_page(cmp, out_dir, all));
+    util::atomic_write(out, reports::render_compare_page(cmp, out_dir, all));
     std::cout << "Comparison: " << out.string() << "\n";
     return kExitOk;
 }

@@ -1,6 +1,6 @@
-#include "harness/http_script.h"
+#include "harness/model/http_script.h"
 
-#include "harness/case.h"
+#include "harness/model/case.h"
 
 namespace wsconform::harness {
 

@@ -1,4 +1,4 @@
-#include "harness/clock.h"
+#include "harness/model/clock.h"
 
 #include <chrono>
 #include <cstdio>

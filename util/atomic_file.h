@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string_view>
 
-namespace wsconform::reports {
+namespace wsconform::util {
 
 // Writes `content` to a new, uniquely named temporary file in the directory of `target`,
 // then renames it over `target` (no fsync: see the .cpp). The temporary file is removed on
@@ -13,4 +13,4 @@ namespace wsconform::reports {
 // Safe to call from several threads, also for the same target (the last rename wins).
 void atomic_write(const std::filesystem::path& target, std::string_view content);
 
-}  // namespace wsconform::reports
+}  // namespace wsconform::util

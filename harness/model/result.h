@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "harness/judge.h"
-#include "harness/wire_log.h"
+#include "harness/model/judge.h"
+#include "harness/model/wire_log.h"
 
 namespace wsconform::harness {
 

@@ -1,4 +1,4 @@
-#include "harness/events.h"
+#include "harness/model/events.h"
 
 #include <array>
 

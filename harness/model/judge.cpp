@@ -1,8 +1,8 @@
-#include "harness/judge.h"
+#include "harness/model/judge.h"
 
 #include <algorithm>
 
-#include "harness/case.h"
+#include "harness/model/case.h"
 
 namespace wsconform::harness {
 

@@ -1,4 +1,4 @@
-#include "harness/cli/commands.h"
+#include "cli/commands.h"
 
 #include <CLI/CLI.hpp>
 #include <pthread.h>
@@ -19,7 +19,7 @@
 #include <thread>
 
 #include "cases/registry.h"
-#include "harness/cli/spec.h"
+#include "cli/spec.h"
 #include "harness/echo_server.h"
 #include "harness/endpoint.h"
 #include "harness/fuzzing_server.h"

@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/cli/commands.h"
+#include "cli/commands.h"
 #include "harness/endpoint.h"
 #include "harness/live_fuzz.h"
 
