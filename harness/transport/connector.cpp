@@ -1,0 +1,80 @@
+#include "harness/transport/connector.h"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+
+#include <memory>
+
+#include "harness/transport/tcp_stream.h"
+
+namespace wsconform::harness::transport {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+ConnectTarget resolve(const std::string& host, std::uint16_t port, std::string& error) {
+    ConnectTarget target{.host = host, .port = port, .addresses = {}};
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    ErrorCode ec;
+    const auto results = resolver.resolve(host, std::to_string(port), ec);
+    if (ec) {
+        error = "cannot resolve " + host + ": " + ec.message();
+        return target;
+    }
+    for (const auto& r : results) target.addresses.push_back(r.endpoint());
+    return target;
+}
+
+namespace {
+
+// One attempt per address, in order; the socket is reused after a failed attempt is closed.
+class Attempt final : public PendingConnect, public std::enable_shared_from_this<Attempt> {
+  public:
+    Attempt(asio::io_context& io, std::vector<tcp::endpoint> addresses, ConnectHandler handler)
+        : socket(io), addresses(std::move(addresses)), handler(std::move(handler)) {}
+
+    void cancel() override {
+        cancelled = true;
+        ErrorCode ignored;
+        socket.close(ignored);
+    }
+
+    void next(std::size_t index, ErrorCode last) {
+        if (cancelled) {
+            handler(asio::error::operation_aborted, nullptr);
+            return;
+        }
+        if (index >= addresses.size()) {
+            handler(last ? last : asio::error::host_not_found, nullptr);
+            return;
+        }
+        socket.async_connect(addresses[index],
+                             [self = shared_from_this(), index](const ErrorCode& ec) {
+                                 if (ec) {
+                                     ErrorCode ignored;
+                                     self->socket.close(ignored);
+                                     self->next(index + 1, ec);
+                                     return;
+                                 }
+                                 self->handler(ec, std::make_shared<TcpStream>(
+                                                       std::move(self->socket)));
+                             });
+    }
+
+    tcp::socket socket;
+    std::vector<tcp::endpoint> addresses;
+    ConnectHandler handler;
+    bool cancelled = false;
+};
+
+}  // namespace
+
+std::shared_ptr<PendingConnect> async_connect(asio::io_context& io, const ConnectTarget& target,
+                                              ConnectHandler handler) {
+    auto attempt = std::make_shared<Attempt>(io, target.addresses, std::move(handler));
+    attempt->next(0, {});
+    return attempt;
+}
+
+}  // namespace wsconform::harness::transport

@@ -1,0 +1,43 @@
+// The one place that opens outgoing connections: resolve a host, then connect to its
+// addresses in order until one answers. TLS will wrap the connected stream here, so callers
+// keep getting a Stream.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/transport/stream.h"
+
+namespace wsconform::harness::transport {
+
+// Where to connect: the resolved addresses of one host.
+struct ConnectTarget {
+    std::string host;  // as written in the URL (for messages; SNI later)
+    std::uint16_t port = 0;
+    std::vector<boost::asio::ip::tcp::endpoint> addresses;
+};
+
+// Resolves `host` (blocking; once per run). On failure returns an empty address list and
+// sets `error` to one line.
+ConnectTarget resolve(const std::string& host, std::uint16_t port, std::string& error);
+
+using ConnectHandler = std::function<void(const ErrorCode&, StreamPtr)>;
+
+// A connection attempt under way; cancel() ends it (the handler then gets operation_aborted).
+class PendingConnect {
+  public:
+    virtual ~PendingConnect() = default;
+    virtual void cancel() = 0;
+};
+
+// Connects to the target's addresses in order on `io`. The handler gets the stream, or the
+// last address's error (no address at all: host_not_found).
+std::shared_ptr<PendingConnect> async_connect(boost::asio::io_context& io,
+                                              const ConnectTarget& target, ConnectHandler handler);
+
+}  // namespace wsconform::harness::transport

@@ -1,0 +1,60 @@
+// The one place that accepts connections: the reference server, the client-testing server
+// (and, later, TLS and HTTP/2 listeners) take their streams from here. It counts the streams
+// it handed out that are still alive, and past `max_connections` answers a newcomer with
+// `busy_response` and closes it, so a flood of idle sockets cannot take every descriptor.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "harness/transport/stream.h"
+
+namespace wsconform::harness::transport {
+
+struct ListenerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;  // 0: ephemeral
+    std::size_t max_connections = 256;
+    std::string busy_response;  // written (best effort) to a connection refused for capacity
+    // Each accepted stream gets a strand of its own (for an io_context run by several
+    // threads); otherwise it runs on the io_context directly.
+    bool strand_per_connection = false;
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+  public:
+    using AcceptHandler = std::function<void(StreamPtr)>;
+
+    Listener(boost::asio::io_context& io, ListenerOptions options);
+
+    // Binds and listens; throws std::system_error with a one-line message on failure.
+    void listen();
+    std::uint16_t port() const;
+    // Accepts until close(), handing each stream within capacity to `on_accept`.
+    void start(AcceptHandler on_accept);
+    // Stops accepting (thread-safe: posted to the io_context).
+    void close();
+
+    std::size_t live() const { return *live_; }
+    std::size_t accepted() const { return accepted_; }
+
+  private:
+    void accept_next();
+
+    boost::asio::io_context& io_;
+    ListenerOptions options_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    AcceptHandler on_accept_;
+    std::shared_ptr<std::atomic<std::size_t>> live_ = std::make_shared<std::atomic<std::size_t>>(0);
+    std::atomic<std::size_t> accepted_{0};
+    std::atomic<bool> closed_{false};
+};
+
+}  // namespace wsconform::harness::transport

@@ -1,0 +1,63 @@
+#include "harness/transport/tcp_stream.h"
+
+#include <boost/asio/write.hpp>
+
+namespace wsconform::harness::transport {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+TcpStream::TcpStream(tcp::socket socket) : socket_(std::move(socket)) {
+    ErrorCode ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+}
+
+asio::any_io_executor TcpStream::get_executor() { return socket_.get_executor(); }
+
+void TcpStream::async_read_some(asio::mutable_buffer into, Handler handler) {
+    socket_.async_read_some(into, std::move(handler));
+}
+
+void TcpStream::async_write(asio::const_buffer bytes, Handler handler) {
+    asio::async_write(socket_, bytes, std::move(handler));
+}
+
+void TcpStream::write_now(std::string_view bytes) {
+    ErrorCode ignored;
+    socket_.non_blocking(true, ignored);
+    socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ignored);
+}
+
+void TcpStream::shutdown_send() {
+    ErrorCode ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+void TcpStream::close() {
+    ErrorCode ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+}
+
+void TcpStream::cancel() {
+    ErrorCode ignored;
+    socket_.cancel(ignored);
+}
+
+bool TcpStream::is_open() const { return socket_.is_open(); }
+
+std::string TcpStream::remote_address() const {
+    ErrorCode ec;
+    const auto ep = socket_.remote_endpoint(ec);
+    if (ec) return "?";
+    const auto host = ep.address().to_string();
+    return (ep.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(ep.port());
+}
+
+std::uint16_t TcpStream::local_port() const {
+    ErrorCode ec;
+    const auto ep = socket_.local_endpoint(ec);
+    return ec ? 0 : ep.port();
+}
+
+}  // namespace wsconform::harness::transport

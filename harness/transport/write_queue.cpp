@@ -1,0 +1,99 @@
+#include "harness/transport/write_queue.h"
+
+#include <boost/asio/post.hpp>
+
+namespace wsconform::harness::transport {
+
+namespace asio = boost::asio;
+
+WriteQueue::WriteQueue(StreamPtr stream, WriteQueueOptions options, WriteQueueHooks hooks)
+    : stream_(std::move(stream)),
+      options_(options),
+      hooks_(std::move(hooks)),
+      pause_(stream_->get_executor()) {}
+
+void WriteQueue::push(std::string bytes, bool own_write, std::function<void()> then) {
+    if (cleared_) return;
+    queued_bytes_ += bytes.size();
+    items_.push_back({std::move(bytes), own_write, std::move(then)});
+    if (writing_) return;
+    writing_ = true;
+    if (options_.defer_start)
+        asio::post(stream_->get_executor(), [self = shared_from_this()] { self->pump(); });
+    else
+        pump();
+}
+
+void WriteQueue::push_chopped(std::string_view bytes, std::size_t chopsize) {
+    if (bytes.empty()) {
+        push(std::string(), true);
+        return;
+    }
+    for (std::size_t i = 0; i < bytes.size(); i += chopsize)
+        push(std::string(bytes.substr(i, chopsize)), true);
+}
+
+void WriteQueue::clear() {
+    cleared_ = true;
+    items_.clear();
+    queued_bytes_ = 0;
+    hooks_ = {};
+    pause_.cancel();
+}
+
+void WriteQueue::pump() {
+    if (cleared_ || items_.empty() || !stream_->is_open()) {
+        writing_ = false;
+        items_.clear();
+        queued_bytes_ = 0;
+        if (hooks_.on_drained) hooks_.on_drained();
+        return;
+    }
+    Item first = std::move(items_.front());
+    items_.pop_front();
+    buffer_ = std::move(first.bytes);
+    const bool own_write = first.own_write;
+    std::function<void()> then = std::move(first.then);
+    if (!own_write && options_.coalesce && !then) {
+        while (!items_.empty() && !items_.front().own_write) {
+            buffer_ += items_.front().bytes;
+            then = std::move(items_.front().then);
+            items_.pop_front();
+            if (then) break;
+        }
+    }
+    if (hooks_.on_write) hooks_.on_write(buffer_, own_write);
+    stream_->async_write(asio::buffer(buffer_),
+                         [self = shared_from_this(), own_write, then = std::move(then)](
+                             const ErrorCode& ec, std::size_t) mutable {
+                             self->on_written(ec, own_write, std::move(then));
+                         });
+}
+
+void WriteQueue::on_written(const ErrorCode& ec, bool own_write, std::function<void()> then) {
+    queued_bytes_ -= std::min(queued_bytes_, buffer_.size());
+    if (cleared_) {
+        writing_ = false;
+        return;
+    }
+    if (ec) {
+        writing_ = false;
+        items_.clear();
+        queued_bytes_ = 0;
+        if (hooks_.on_error) hooks_.on_error(ec);
+        return;
+    }
+    if (then) then();
+    if (cleared_) {
+        writing_ = false;
+        return;
+    }
+    if (own_write && options_.own_write_pause.count() > 0) {
+        pause_.expires_after(options_.own_write_pause);
+        pause_.async_wait([self = shared_from_this()](const ErrorCode&) { self->pump(); });
+    } else {
+        pump();
+    }
+}
+
+}  // namespace wsconform::harness::transport

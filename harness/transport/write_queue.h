@@ -1,0 +1,76 @@
+// The one write queue: what a session, a probe or a server wants to send goes through here, in
+// order, one write on the stream at a time.
+//
+// Pieces marked `own_write` (a case's chopped or synced sends) go out as writes of their own,
+// each followed by a short pause so the peer sees them as separate segments, as Autobahn's
+// Twisted transport does; other pieces queued back to back are coalesced into one write. With
+// `defer_start`, the first write waits for the current handler to return, so everything a script
+// queues in one turn can coalesce.
+//
+// The queue keeps itself alive while a write is in flight; its hooks should hold their owner
+// weakly. clear() drops what is queued and the hooks.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "harness/transport/stream.h"
+
+namespace wsconform::harness::transport {
+
+struct WriteQueueOptions {
+    bool coalesce = true;
+    bool defer_start = false;
+    std::chrono::microseconds own_write_pause{10};
+};
+
+struct WriteQueueHooks {
+    // Just before each write reaches the stream (wire logs, octet counts).
+    std::function<void(std::string_view bytes, bool own_write)> on_write;
+    // A write failed; the queue is emptied.
+    std::function<void(const ErrorCode&)> on_error;
+    // The queue ran empty after a write (or a push to an idle, empty queue found nothing to do).
+    std::function<void()> on_drained;
+};
+
+class WriteQueue : public std::enable_shared_from_this<WriteQueue> {
+  public:
+    WriteQueue(StreamPtr stream, WriteQueueOptions options, WriteQueueHooks hooks);
+
+    // `then` runs once this piece has been written.
+    void push(std::string bytes, bool own_write = false, std::function<void()> then = {});
+    // `bytes` in pieces of `chopsize`, each its own write (an empty string: one empty write).
+    void push_chopped(std::string_view bytes, std::size_t chopsize);
+
+    bool idle() const { return !writing_ && items_.empty(); }
+    std::size_t queued_bytes() const { return queued_bytes_; }
+    // Drops what is queued (a write in flight completes) and the hooks.
+    void clear();
+
+  private:
+    struct Item {
+        std::string bytes;
+        bool own_write = false;
+        std::function<void()> then;
+    };
+    void pump();
+    void on_written(const ErrorCode& ec, bool own_write, std::function<void()> then);
+
+    StreamPtr stream_;
+    WriteQueueOptions options_;
+    WriteQueueHooks hooks_;
+    boost::asio::steady_timer pause_;
+    std::deque<Item> items_;
+    std::string buffer_;  // the write in flight
+    std::size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    bool cleared_ = false;
+};
+
+}  // namespace wsconform::harness::transport
