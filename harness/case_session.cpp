@@ -1,8 +1,6 @@
 #include "harness/case_session.h"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/error.hpp>
 
 #include <algorithm>
 #include <array>
@@ -20,7 +18,6 @@
 namespace wsconform::harness {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 using protocol::FrameHeader;
 using protocol::FrameParser;
 
@@ -66,11 +63,9 @@ CaseSession::CaseSession(asio::io_context& io, const Case& test, SessionConfig c
       test_(test),
       config_(std::move(config)),
       done_(std::move(done)),
-      socket_(io),
       deadline_(io),
       close_handshake_timer_(io),
       drop_timer_(io),
-      write_pause_(io),
       rng_(std::random_device{}()),
       read_buffer_(kReadChunk) {
     result_.test = &test_;
@@ -134,42 +129,63 @@ void CaseSession::arm_deadline(Duration from_now) {
 
 // ---------------------------------------------------------------- opening handshake (client)
 
-void CaseSession::start_as_client(std::vector<tcp::endpoint> addresses, std::string host_header,
-                                  std::string target) {
+void CaseSession::start_as_client(const transport::ConnectTarget& server,
+                                  std::string host_header, std::string target) {
     is_server_ = false;
     result_.is_server = false;
     result_.observation.is_server = false;
-    addresses_ = std::move(addresses);
     host_header_ = std::move(host_header);
     target_ = std::move(target);
     parser_ = FrameParser(
         {.role = protocol::Role::client, .close_code_policy = protocol::CloseCodePolicy::autobahn});
     arm_deadline(config_.timeouts.open_handshake);
-    connect_next(0);
+    const bool no_address = server.addresses.empty();
+    connecting_ = transport::async_connect(
+        io_, server,
+        [self = shared_from_this(), no_address](const transport::ErrorCode& ec,
+                                                transport::StreamPtr stream) {
+            self->connecting_.reset();
+            if (self->finished_) {
+                if (stream) stream->close();
+                return;
+            }
+            if (ec) {
+                self->connection_lost(no_address ? "no address to connect to"
+                                                 : "connect failed: " + ec.message());
+                return;
+            }
+            self->attach(std::move(stream));
+            self->on_connected();
+        });
 }
 
-void CaseSession::connect_next(std::size_t index) {
-    if (index >= addresses_.size()) {
-        connection_lost(start_error_.empty() ? "no address to connect to" : start_error_);
-        return;
-    }
-    socket_.async_connect(addresses_[index],
-                          [self = shared_from_this(), index](const boost::system::error_code& ec) {
-                              if (self->finished_) return;
-                              if (ec) {
-                                  self->start_error_ = "connect failed: " + ec.message();
-                                  boost::system::error_code ignored;
-                                  self->socket_.close(ignored);
-                                  self->connect_next(index + 1);
-                                  return;
-                              }
-                              self->on_connected();
-                          });
+// Every write goes through one queue: what a script queues in one turn is coalesced (as
+// Twisted's transport does), chopped and synced pieces go out on their own, each followed by
+// Autobahn|Python's 10 us pause (_QUEUED_WRITE_DELAY) so they leave as separate segments.
+void CaseSession::attach(transport::StreamPtr stream) {
+    stream_ = std::move(stream);
+    std::weak_ptr<CaseSession> weak = shared_from_this();
+    writes_ = std::make_shared<transport::WriteQueue>(
+        stream_, weak,
+        transport::WriteQueueOptions{
+            .coalesce = true, .defer_start = true, .own_write_pause = kOwnWritePause},
+        transport::WriteQueueHooks{
+            .on_write =
+                [weak](std::string_view bytes, bool own_write) {
+                    if (auto self = weak.lock()) self->log_write(bytes, own_write);
+                },
+            .on_error =
+                [weak](const transport::ErrorCode& ec) {
+                    if (auto self = weak.lock()) self->on_write_error(ec);
+                },
+            .on_drained =
+                [weak] {
+                    if (auto self = weak.lock()) self->on_writes_drained();
+                },
+        });
 }
 
 void CaseSession::on_connected() {
-    boost::system::error_code ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);
     std::array<std::uint8_t, 16> nonce;
     for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
     key_ = protocol::make_key(nonce);
@@ -195,7 +211,7 @@ void CaseSession::on_connected() {
 }
 
 void CaseSession::read_handshake_response() {
-    socket_.async_read_some(
+    stream_->async_read_some(
         asio::buffer(read_buffer_),
         [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
             if (self->finished_ || self->state_ == State::closed) return;
@@ -291,15 +307,13 @@ void CaseSession::note_lenient_deflate_response(const std::vector<std::string>& 
 
 // ---------------------------------------------------------------- opening handshake (server)
 
-void CaseSession::start_as_server(tcp::socket socket, std::string request, std::string response,
-                                  std::string leftover,
+void CaseSession::start_as_server(transport::StreamPtr stream, std::string request,
+                                  std::string response, std::string leftover,
                                   std::optional<protocol::DeflateParams> deflate) {
     is_server_ = true;
     result_.is_server = true;
     result_.observation.is_server = true;
-    socket_ = std::move(socket);
-    boost::system::error_code ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);
+    attach(std::move(stream));
     parser_ = FrameParser(
         {.role = protocol::Role::server, .close_code_policy = protocol::CloseCodePolicy::autobahn});
     result_.http_request = std::move(request);
@@ -334,7 +348,7 @@ void CaseSession::on_open() {
 void CaseSession::read_more() {
     if (reading_ || socket_closed_) return;
     reading_ = true;
-    socket_.async_read_some(
+    stream_->async_read_some(
         asio::buffer(read_buffer_),
         [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
             self->reading_ = false;
@@ -616,7 +630,7 @@ void CaseSession::drop_connection(bool abortive) {
     if (state_ == State::closed) return;
     result_.observation.dropped_by_me = true;
     state_ = State::closed;
-    if (!abortive && (writing_ || !write_queue_.empty())) {
+    if (!abortive && writes_ && !writes_->idle()) {
         close_after_flush_ = true;
         return;
     }
@@ -627,9 +641,8 @@ void CaseSession::drop_connection(bool abortive) {
 void CaseSession::close_socket() {
     if (socket_closed_) return;
     socket_closed_ = true;
-    boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    if (connecting_) connecting_->cancel();
+    if (stream_) stream_->close();
 }
 
 void CaseSession::connection_lost(std::string why) {
@@ -664,9 +677,9 @@ void CaseSession::finish() {
     deadline_.cancel();
     close_handshake_timer_.cancel();
     drop_timer_.cancel();
-    write_pause_.cancel();
     for (auto& t : timers_) t->cancel();
     close_socket();
+    if (writes_) writes_->clear();
     auto& o = result_.observation;
     o.tx_frames = result_.wirelog.tx_frames;
     o.rx_frames = result_.wirelog.rx_frames;
@@ -722,91 +735,48 @@ void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view pay
         row.sync = sync;
         log.add(std::move(row));
     }
-    std::array<std::byte, protocol::kMaxHeaderSize> head;
-    const auto head_size = protocol::encode_header(header, head, form);
-    std::string bytes;
-    bytes.reserve(head_size + payload.size());
-    bytes.append(reinterpret_cast<const char*>(head.data()), head_size);
-    bytes.append(payload);
-    if (header.masked && !payload.empty()) {
-        auto body = std::as_writable_bytes(std::span(bytes.data() + head_size, payload.size()));
-        protocol::apply_mask(body, header.mask_key, 0);
-    }
-    queue_bytes(std::move(bytes), chopsize, sync);
+    queue_bytes(protocol::encode_frame(header, payload, form), chopsize, sync);
 }
 
 void CaseSession::queue_bytes(std::string bytes, std::optional<std::size_t> chopsize, bool sync) {
-    if (socket_closed_) return;
-    if (chopsize && *chopsize > 0) {
-        for (std::size_t i = 0; i < bytes.size(); i += *chopsize)
-            write_queue_.push_back({bytes.substr(i, *chopsize), true});
-        if (bytes.empty()) write_queue_.push_back({std::string(), true});
-    } else {
-        write_queue_.push_back({std::move(bytes), sync});
-    }
-    if (!writing_) {
-        // Coalesce what the script queues in this turn, as Twisted's transport does.
-        writing_ = true;
-        asio::post(io_, [self = shared_from_this()] { self->pump_writes(); });
-    }
+    if (socket_closed_ || !writes_) return;
+    if (chopsize && *chopsize > 0)
+        writes_->push_chopped(bytes, *chopsize);
+    else
+        writes_->push(std::move(bytes), sync);
 }
 
-void CaseSession::pump_writes() {
-    if (socket_closed_ || write_queue_.empty()) {
-        writing_ = false;
-        write_queue_.clear();
-        if (close_after_flush_) {
-            close_after_flush_ = false;
-            close_socket();
-            finish();
-        }
-        return;
-    }
-    bool own_write = write_queue_.front().own_write;
-    write_buffer_ = std::move(write_queue_.front().bytes);
-    write_queue_.pop_front();
-    if (!own_write) {
-        while (!write_queue_.empty() && !write_queue_.front().own_write) {
-            write_buffer_ += write_queue_.front().bytes;
-            write_queue_.pop_front();
-        }
-    }
+void CaseSession::log_write(std::string_view bytes, bool own_write) {
     auto& log = result_.wirelog;
-    log.tx_octets[write_buffer_.size()]++;
-    if (state_ != State::connecting) traffic_.outgoing.octets_wire += write_buffer_.size();
+    log.tx_octets[bytes.size()]++;
+    if (state_ != State::connecting) traffic_.outgoing.octets_wire += bytes.size();
     if (log.enabled()) {
         WireRow row;
         row.kind = "TO";
         row.t_us = now_us();
-        row.length = write_buffer_.size();
-        row.excerpt = write_buffer_.substr(0, WireLog::kExcerptBytes);
+        row.length = bytes.size();
+        row.excerpt = bytes.substr(0, WireLog::kExcerptBytes);
         row.sync = own_write;
         log.add(std::move(row));
     }
-    asio::async_write(
-        socket_, asio::buffer(write_buffer_),
-        [self = shared_from_this(), own_write](const boost::system::error_code& ec, std::size_t) {
-            if (self->finished_) return;
-            if (ec) {
-                self->writing_ = false;
-                self->write_queue_.clear();
-                if (self->close_after_flush_) {
-                    self->close_socket();
-                    self->finish();
-                    return;
-                }
-                self->note("write: " + ec.message());
-                // A reset usually shows up on the read side too; let it end the case there.
-                return;
-            }
-            if (own_write) {
-                self->write_pause_.expires_after(kOwnWritePause);
-                self->write_pause_.async_wait(
-                    [self](const boost::system::error_code&) { self->pump_writes(); });
-            } else {
-                self->pump_writes();
-            }
-        });
+}
+
+void CaseSession::on_write_error(const transport::ErrorCode& ec) {
+    if (finished_) return;
+    if (close_after_flush_) {
+        close_socket();
+        finish();
+        return;
+    }
+    note("write: " + ec.message());
+    // A reset usually shows up on the read side too; let it end the case there.
+}
+
+void CaseSession::on_writes_drained() {
+    if (finished_ || !close_after_flush_) return;
+    close_after_flush_ = false;
+    close_socket();
+    finish();
 }
 
 void CaseSession::send_frame(FrameSpec f) {

@@ -1,14 +1,12 @@
-// The Session that drives one case over one TCP connection, as a strict RFC 6455 endpoint
+// The Session that drives one case over one connection (any transport), as a strict RFC 6455 endpoint
 // with Autobahn|Python's close bookkeeping (closedByMe, droppedByMe, wasClean ...).
 // Internal to the harness: it includes Asio, cases never see it.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <random>
@@ -19,6 +17,9 @@
 #include "harness/model/result.h"
 #include "harness/model/session.h"
 #include "harness/model/timeouts.h"
+#include "harness/transport/connector.h"
+#include "harness/transport/stream.h"
+#include "harness/transport/write_queue.h"
 #include "protocol/frame_parser.h"
 #include "protocol/permessage_deflate.h"
 
@@ -40,12 +41,12 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
     CaseSession(boost::asio::io_context& io, const Case& test, SessionConfig config, Done done);
     ~CaseSession() override;
 
-    // Testing a server: connect to one of `addresses`, send the upgrade request, run the case.
-    void start_as_client(std::vector<boost::asio::ip::tcp::endpoint> addresses,
-                         std::string host_header, std::string target);
-    // Testing a client: the upgrade is already done on `socket` (request and our 101 response
+    // Testing a server: connect to `server`, send the upgrade request, run the case.
+    void start_as_client(const transport::ConnectTarget& server, std::string host_header,
+                         std::string target);
+    // Testing a client: the upgrade is already done on `stream` (request and our 101 response
     // given as text); `leftover` are bytes that arrived after the request.
-    void start_as_server(boost::asio::ip::tcp::socket socket, std::string request,
+    void start_as_server(transport::StreamPtr stream, std::string request,
                          std::string response, std::string leftover,
                          std::optional<protocol::DeflateParams> deflate = std::nullopt);
     // Ends the case now (run timeout or Ctrl-C): drop TCP, judge what was seen.
@@ -76,14 +77,10 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
 
   private:
     enum class State { connecting, open, closing, closed };
-    struct WriteItem {
-        std::string bytes;
-        bool own_write = false;  // sync or chopped: not coalesced, and followed by a pause
-    };
 
     std::int64_t now_us() const;
     void arm_deadline(Duration from_now);
-    void connect_next(std::size_t index);
+    void attach(transport::StreamPtr stream);
     void on_connected();
     void read_handshake_response();
     void on_open();
@@ -101,7 +98,9 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
                      std::optional<std::uint64_t> repeat_length = std::nullopt,
                      bool key_given = false);
     void queue_bytes(std::string bytes, std::optional<std::size_t> chopsize, bool sync);
-    void pump_writes();
+    void log_write(std::string_view bytes, bool own_write);
+    void on_write_error(const transport::ErrorCode& ec);
+    void on_writes_drained();
     void send_close_frame(std::optional<std::uint16_t> code, std::optional<std::string> reason,
                           bool is_reply);
     void fail_connection(std::uint16_t code, std::string reason);
@@ -118,11 +117,12 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
     const Case& test_;
     SessionConfig config_;
     Done done_;
-    boost::asio::ip::tcp::socket socket_;
+    transport::StreamPtr stream_;
+    std::shared_ptr<transport::PendingConnect> connecting_;
+    std::shared_ptr<transport::WriteQueue> writes_;
     boost::asio::steady_timer deadline_;
     boost::asio::steady_timer close_handshake_timer_;
     boost::asio::steady_timer drop_timer_;
-    boost::asio::steady_timer write_pause_;
     std::vector<std::unique_ptr<boost::asio::steady_timer>> timers_;
     std::chrono::steady_clock::time_point started_at_;
     std::chrono::steady_clock::time_point opened_at_;
@@ -136,13 +136,8 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
     bool reading_ = false;
     bool close_after_flush_ = false;
 
-    std::vector<boost::asio::ip::tcp::endpoint> addresses_;
     std::string host_header_, target_, key_;
     std::string handshake_buffer_;
-
-    std::deque<WriteItem> write_queue_;
-    bool writing_ = false;
-    std::string write_buffer_;
 
     std::vector<std::byte> read_buffer_;
     protocol::FrameParser parser_;
@@ -163,7 +158,6 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
     std::unique_ptr<DeflateState> deflate_;
 
     CaseResult result_;
-    std::string start_error_;
 };
 
 }  // namespace wsconform::harness

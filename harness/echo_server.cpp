@@ -1,23 +1,21 @@
 #include "harness/echo_server.h"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/write.hpp>
 
 #include <atomic>
 #include <csignal>
 #include <cstring>
 #include <mutex>
 #include <optional>
-#include <deque>
 #include <system_error>
 #include <thread>
 #include <vector>
 
+#include "harness/transport/listener.h"
+#include "harness/transport/write_queue.h"
 #include "protocol/close.h"
 #include "protocol/error.h"
 #include "protocol/frame_parser.h"
@@ -29,7 +27,6 @@
 namespace wsconform::harness {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 using protocol::FrameParser;
 
 namespace {
@@ -40,37 +37,38 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kMaxQueuedBytes = 8u << 20;
 
 std::string frame_bytes(std::uint8_t opcode, std::string_view payload, std::uint8_t rsv = 0) {
-    protocol::FrameHeader h{
-        .fin = true, .rsv = rsv, .opcode = opcode, .payload_length = payload.size()};
-    std::array<std::byte, protocol::kMaxHeaderSize> head;
-    const auto n = protocol::encode_header(h, head);
-    std::string out;
-    out.reserve(n + payload.size());
-    out.append(reinterpret_cast<const char*>(head.data()), n);
-    out.append(payload);
-    return out;
+    return protocol::encode_frame({.fin = true, .rsv = rsv, .opcode = opcode}, payload);
 }
 
 class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
 public:
-    EchoConnection(tcp::socket socket, const EchoServerOptions& options,
-                   std::atomic<std::size_t>& live)
-        : socket_(std::move(socket)),
-          timer_(socket_.get_executor()),
+    EchoConnection(transport::StreamPtr stream, const EchoServerOptions& options)
+        : stream_(std::move(stream)),
+          timer_(stream_->get_executor()),
           options_(options),
-          live_(live),
           buffer_(kReadChunk),
           parser_({.role = protocol::Role::server,
                    .close_code_policy = protocol::CloseCodePolicy::rfc,
                    .max_frame_payload = options.max_message,
-                   .max_message_payload = options.max_message}) {
-        ++live_;
-    }
-    ~EchoConnection() { --live_; }
+                   .max_message_payload = options.max_message}) {}
 
     void start() {
-        boost::system::error_code ignored;
-        socket_.set_option(tcp::no_delay(true), ignored);
+        std::weak_ptr<EchoConnection> weak = shared_from_this();
+        // Each echo is one write; after each, reading resumes if it stopped for back-pressure.
+        writes_ = std::make_shared<transport::WriteQueue>(
+            stream_, weak_from_this(), transport::WriteQueueOptions{.coalesce = false},
+            transport::WriteQueueHooks{
+                .on_write = {},
+                .on_error =
+                    [weak](const transport::ErrorCode&) {
+                        if (auto self = weak.lock()) self->close_now();
+                    },
+                .on_drained =
+                    [weak] {
+                        if (auto self = weak.lock(); self && self->state_ == State::lingering)
+                            self->start_linger();
+                    },
+            });
         timer_.expires_after(options_.handshake_timeout);
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec && self->state_ == State::handshake) self->close_now();
@@ -79,7 +77,7 @@ public:
     }
 
     void stop() {
-        asio::post(socket_.get_executor(), [self = shared_from_this()] {
+        asio::post(stream_->get_executor(), [self = shared_from_this()] {
             if (self->state_ == State::open) {
                 self->fail(protocol::close_code::going_away, "server shutting down");
             } else {
@@ -93,9 +91,10 @@ private:
 
     void read() {
         if (reading_ || state_ == State::closed) return;
-        if (queued_bytes_ > kMaxQueuedBytes && state_ == State::open) return;  // resumed on drain
+        if (writes_->queued_bytes() > kMaxQueuedBytes && state_ == State::open)
+            return;  // resumed as writes complete
         reading_ = true;
-        socket_.async_read_some(
+        stream_->async_read_some(
             asio::buffer(buffer_),
             [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
                 self->reading_ = false;
@@ -293,12 +292,11 @@ private:
     void linger_after_flush() {
         if (state_ == State::lingering || state_ == State::closed) return;
         state_ = State::lingering;
-        if (!writing_) start_linger();
+        if (writes_->idle()) start_linger();
     }
 
     void start_linger() {
-        boost::system::error_code ignored;
-        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        stream_->shutdown_send();
         timer_.expires_after(options_.close_timeout);
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec) self->close_now();
@@ -309,43 +307,21 @@ private:
     void close_now() {
         if (state_ == State::closed) return;
         state_ = State::closed;
-        boost::system::error_code ignored;
         timer_.cancel();
-        socket_.close(ignored);
+        stream_->close();
+        writes_->clear();
     }
 
     void queue(std::string bytes) {
-        queued_bytes_ += bytes.size();
-        out_.push_back(std::move(bytes));
-        if (!writing_) write_next();
+        writes_->push(std::move(bytes), false, [weak = weak_from_this()] {
+            if (auto self = weak.lock(); self && self->state_ == State::open) self->read();
+        });
     }
 
-    void write_next() {
-        if (out_.empty() || state_ == State::closed) {
-            writing_ = false;
-            if (state_ == State::lingering) start_linger();
-            return;
-        }
-        writing_ = true;
-        asio::async_write(socket_, asio::buffer(out_.front()),
-                          [self = shared_from_this()](const boost::system::error_code& ec,
-                                                      std::size_t n) {
-                              self->queued_bytes_ -= self->out_.front().size();
-                              self->out_.pop_front();
-                              if (ec) {
-                                  self->writing_ = false;
-                                  self->close_now();
-                                  return;
-                              }
-                              self->write_next();
-                              if (self->state_ == State::open) self->read();
-                          });
-    }
-
-    tcp::socket socket_;
+    transport::StreamPtr stream_;
+    std::shared_ptr<transport::WriteQueue> writes_;
     asio::steady_timer timer_;
     const EchoServerOptions& options_;
-    std::atomic<std::size_t>& live_;
     std::vector<std::byte> buffer_;
     std::string head_;
     FrameParser parser_;
@@ -355,9 +331,6 @@ private:
     std::string compressed_message_;  // the peer's compressed bytes, when passing through
     std::unique_ptr<protocol::Deflater> deflater_;
     std::unique_ptr<protocol::Inflater> inflater_;
-    std::deque<std::string> out_;
-    std::size_t queued_bytes_ = 0;
-    bool writing_ = false;
     bool reading_ = false;
     State state_ = State::handshake;
 };
@@ -367,37 +340,21 @@ private:
 struct EchoServer::Impl {
     EchoServerOptions options;
     asio::io_context io;
-    tcp::acceptor acceptor{io};
-    std::atomic<std::size_t> live{0};
+    std::shared_ptr<transport::Listener> listener;
     std::vector<std::weak_ptr<EchoConnection>> connections;
     std::mutex connections_mutex;
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
 
-    void accept() {
-        acceptor.async_accept(asio::make_strand(io), [this](const boost::system::error_code& ec,
-                                                            tcp::socket socket) {
-            if (stopping) return;
-            if (!ec) {
-                if (live >= options.max_connections) {
-                    static const std::string busy =
-                        "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
-                        "Content-Length: 0\r\n\r\n";
-                    boost::system::error_code ignored;
-                    socket.write_some(asio::buffer(busy), ignored);
-                    socket.close(ignored);
-                } else {
-                    auto conn = std::make_shared<EchoConnection>(std::move(socket), options, live);
-                    {
-                        std::lock_guard lock(connections_mutex);
-                        std::erase_if(connections, [](auto& w) { return w.expired(); });
-                        connections.push_back(conn);
-                    }
-                    conn->start();
-                }
-            }
-            accept();
-        });
+    void on_accept(transport::StreamPtr stream) {
+        if (stopping) return;
+        auto conn = std::make_shared<EchoConnection>(std::move(stream), options);
+        {
+            std::lock_guard lock(connections_mutex);
+            std::erase_if(connections, [](auto& w) { return w.expired(); });
+            connections.push_back(conn);
+        }
+        conn->start();
     }
 };
 
@@ -412,31 +369,24 @@ EchoServer::~EchoServer() {
 }
 
 void EchoServer::listen() {
-    boost::system::error_code ec;
-    auto address = asio::ip::make_address(impl_->options.host, ec);
-    if (ec) {
-        // A name such as "localhost": resolve it.
-        tcp::resolver resolver(impl_->io);
-        auto results = resolver.resolve(impl_->options.host, "0", ec);
-        if (ec || results.empty())
-            throw std::system_error(ec, "cannot resolve listen host " + impl_->options.host);
-        address = results.begin()->endpoint().address();
-    }
-    tcp::endpoint endpoint(address, impl_->options.port);
-    auto& acceptor = impl_->acceptor;
-    acceptor.open(endpoint.protocol(), ec);
-    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
-        throw std::system_error(ec, "cannot listen on " + impl_->options.host + ":" +
-                                        std::to_string(impl_->options.port));
-    impl_->accept();
+    auto& impl = *impl_;
+    impl.listener = std::make_shared<transport::Listener>(
+        impl.io, transport::ListenerOptions{
+                     .host = impl.options.host,
+                     .port = impl.options.port,
+                     .max_connections = impl.options.max_connections,
+                     .busy_response = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+                                      "Content-Length: 0\r\n\r\n",
+                     .strand_per_connection = true,
+                 });
+    impl.listener->listen();
+    impl.listener->start([impl = impl_.get()](transport::StreamPtr stream) {
+        impl->on_accept(std::move(stream));
+    });
 }
 
 std::uint16_t EchoServer::port() const {
-    boost::system::error_code ec;
-    return impl_->acceptor.local_endpoint(ec).port();
+    return impl_->listener ? impl_->listener->port() : 0;
 }
 
 void EchoServer::run() {
@@ -461,9 +411,8 @@ void EchoServer::start_background() {
 
 void EchoServer::stop() {
     if (impl_->stopping.exchange(true)) return;
+    if (impl_->listener) impl_->listener->close();
     asio::post(impl_->io, [impl = impl_.get()] {
-        boost::system::error_code ignored;
-        impl->acceptor.close(ignored);
         std::vector<std::shared_ptr<EchoConnection>> live;
         {
             std::lock_guard lock(impl->connections_mutex);
@@ -480,7 +429,7 @@ void EchoServer::stop() {
     });
     asio::post(impl_->io, [impl = impl_.get()] {
         // Nothing else to wait for: stop now rather than at the timer.
-        if (impl->live == 0) impl->io.stop();
+        if (!impl->listener || impl->listener->live() == 0) impl->io.stop();
     });
 }
 

@@ -1,10 +1,10 @@
 #include "harness/fuzzing_server.h"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <charconv>
@@ -14,6 +14,8 @@
 
 #include "harness/case_session.h"
 #include "harness/http_case.h"
+#include "harness/transport/linger.h"
+#include "harness/transport/listener.h"
 #include "protocol/close.h"
 #include "protocol/frame.h"
 #include "protocol/handshake.h"
@@ -23,7 +25,7 @@
 namespace wsconform::harness {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
+using transport::StreamPtr;
 
 namespace {
 
@@ -74,35 +76,13 @@ Target split_target(std::string_view target) {
 }
 
 std::string frame_bytes(std::uint8_t opcode, std::string_view payload) {
-    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
-    std::array<std::byte, protocol::kMaxHeaderSize> head;
-    const auto n = protocol::encode_header(h, head);
-    std::string out(reinterpret_cast<const char*>(head.data()), n);
-    out.append(payload);
-    return out;
+    return protocol::encode_frame({.fin = true, .opcode = opcode}, payload);
 }
 
-std::string json_escape(std::string_view s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out.push_back(static_cast<char>(c));
-                }
-        }
-    }
-    out += '"';
-    return out;
+// A JSON string, for the small bodies of /getCaseInfo and /getCaseStatus.
+std::string json_string(std::string_view s) {
+    return nlohmann::json(std::string(s)).dump(-1, ' ', false,
+                                                nlohmann::json::error_handler_t::replace);
 }
 
 std::string http_error(int status, std::string_view reason, std::string_view body) {
@@ -119,9 +99,7 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     std::vector<const Case*> cases;
     FuzzingServerHooks hooks;
     asio::io_context io{1};
-    tcp::acceptor acceptor{io};
-    std::atomic<std::size_t> live{0};
-    std::atomic<std::size_t> seen{0};
+    std::shared_ptr<transport::Listener> listener;
     std::atomic<std::size_t> finished{0};
     std::atomic<bool> stopping{false};
     std::set<std::string> updated_agents;  // io thread only
@@ -139,64 +117,33 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
         if (hooks.on_log) hooks.on_log(line);
     }
 
-    void accept() {
-        acceptor.async_accept([self = shared_from_this()](const boost::system::error_code& ec,
-                                                          tcp::socket socket) {
-            if (self->stopping) return;
-            if (!ec) self->on_accept(std::move(socket));
-            self->accept();
-        });
-    }
-
-    void on_accept(tcp::socket socket);
-    void on_request(std::shared_ptr<tcp::socket> socket, std::string head, std::size_t consumed);
-    void reject(std::shared_ptr<tcp::socket> socket, std::string response);
-    void upgrade_and_send(std::shared_ptr<tcp::socket> socket, const std::string& key,
+    void on_accept(StreamPtr stream);
+    void on_request(StreamPtr stream, std::string head, std::size_t consumed);
+    void reject(StreamPtr stream, std::string response);
+    void upgrade_and_send(StreamPtr stream, const std::string& key,
                           std::vector<std::string> texts);
-    void linger(std::shared_ptr<tcp::socket> socket);
-    void run_case(std::shared_ptr<tcp::socket> socket, const protocol::HttpMessage& request,
+    void run_case(StreamPtr stream, const protocol::HttpMessage& request,
                   std::string head, std::size_t consumed, const std::string& key,
                   const Case& test, int number, const std::string& agent);
     std::function<void(CaseResult&&)> case_done(const std::string& agent, const std::string& id);
     const Case* client_handshake_case(const protocol::HttpMessage& request, std::string& agent,
                                       int& number);
     void shutdown();
-
-    // Counts a connection from accept until its last handler ends.
-    struct LiveToken {
-        std::atomic<std::size_t>* live;
-        explicit LiveToken(std::atomic<std::size_t>& l) : live(&l) { ++*live; }
-        ~LiveToken() { --*live; }
-    };
 };
 
-void FuzzingServer::Impl::on_accept(tcp::socket socket) {
-    ++seen;
-    if (live >= options.max_connections) {
-        static const std::string busy = http_error(503, "Service Unavailable", "too many connections");
-        boost::system::error_code ignored;
-        socket.non_blocking(true, ignored);
-        socket.write_some(asio::buffer(busy), ignored);
-        socket.close(ignored);
-        return;
-    }
-    auto sock = std::make_shared<tcp::socket>(std::move(socket));
-    auto token = std::make_shared<LiveToken>(live);
+void FuzzingServer::Impl::on_accept(StreamPtr stream) {
     auto buffer = std::make_shared<std::string>();
     auto chunk = std::make_shared<std::array<char, 4096>>();
     auto timer = std::make_shared<asio::steady_timer>(io);
     timer->expires_after(options.request_timeout);
-    timer->async_wait([sock, token](const boost::system::error_code& ec) {
-        if (!ec) {
-            boost::system::error_code ignored;
-            sock->close(ignored);
-        }
+    timer->async_wait([stream](const boost::system::error_code& ec) {
+        if (!ec) stream->close();
     });
     auto read = std::make_shared<std::function<void()>>();
-    *read = [self = shared_from_this(), sock, token, buffer, chunk, timer, read] {
-        sock->async_read_some(asio::buffer(*chunk), [self, sock, token, buffer, chunk, timer,
-                                                     read](const boost::system::error_code& ec,
-                                                           std::size_t n) {
+    *read = [self = shared_from_this(), stream, buffer, chunk, timer, read] {
+        stream->async_read_some(asio::buffer(*chunk), [self, stream, buffer, chunk, timer, read](
+                                                          const boost::system::error_code& ec,
+                                                          std::size_t n) {
             if (ec) {
                 timer->cancel();
                 *read = nullptr;
@@ -213,64 +160,35 @@ void FuzzingServer::Impl::on_accept(tcp::socket socket) {
             timer->cancel();
             *read = nullptr;  // break the self-reference
             if (parsed.status == protocol::HttpParse::Status::error) {
-                self->reject(sock, protocol::build_rejection(parsed.error));
+                self->reject(stream, protocol::build_rejection(parsed.error));
                 return;
             }
-            self->on_request(sock, std::move(*buffer), parsed.consumed);
+            self->on_request(stream, std::move(*buffer), parsed.consumed);
         });
     };
     (*read)();
 }
 
-void FuzzingServer::Impl::reject(std::shared_ptr<tcp::socket> socket, std::string response) {
+// The answer, then a half-close and a short wait for the peer's FIN, so the answer is not
+// lost to a reset.
+void FuzzingServer::Impl::reject(StreamPtr stream, std::string response) {
     auto data = std::make_shared<std::string>(std::move(response));
-    auto token = std::make_shared<LiveToken>(live);
-    asio::async_write(*socket, asio::buffer(*data),
-                      [self = shared_from_this(), socket, data, token](
-                          const boost::system::error_code&, std::size_t) { self->linger(socket); });
+    stream->async_write(asio::buffer(*data),
+                        [stream, data](const boost::system::error_code&, std::size_t) {
+                            transport::linger_then_close(stream, std::chrono::seconds(1));
+                        });
 }
 
-// Half-close, then read until the peer's FIN (or a second) so our last bytes are not lost to
-// a reset.
-void FuzzingServer::Impl::linger(std::shared_ptr<tcp::socket> socket) {
-    boost::system::error_code ignored;
-    socket->shutdown(tcp::socket::shutdown_send, ignored);
-    auto timer = std::make_shared<asio::steady_timer>(io);
-    timer->expires_after(std::chrono::seconds(1));
-    timer->async_wait([socket](const boost::system::error_code& ec) {
-        boost::system::error_code ignored;
-        socket->close(ignored);
-    });
-    auto sink = std::make_shared<std::array<char, 1024>>();
-    auto drain = std::make_shared<std::function<void()>>();
-    *drain = [socket, sink, drain, timer] {
-        socket->async_read_some(asio::buffer(*sink), [socket, sink, drain, timer](
-                                                         const boost::system::error_code& ec,
-                                                         std::size_t) {
-            if (ec) {
-                timer->cancel();
-                boost::system::error_code ignored;
-                socket->close(ignored);
-                *drain = nullptr;
-                return;
-            }
-            (*drain)();
-        });
-    };
-    (*drain)();
-}
-
-void FuzzingServer::Impl::upgrade_and_send(std::shared_ptr<tcp::socket> socket,
-                                           const std::string& key, std::vector<std::string> texts) {
+void FuzzingServer::Impl::upgrade_and_send(StreamPtr stream, const std::string& key,
+                                           std::vector<std::string> texts) {
     std::string out = protocol::build_upgrade_response(key);
     for (const auto& t : texts) out += frame_bytes(protocol::opcode::text, t);
     out += frame_bytes(protocol::opcode::close,
                        protocol::build_close_payload(protocol::close_code::normal));
-    reject(std::move(socket), std::move(out));
+    reject(std::move(stream), std::move(out));
 }
 
-void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::string head,
-                                     std::size_t consumed) {
+void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::size_t consumed) {
     protocol::HttpMessage request;
     protocol::parse_http_head(head, true, request, options.max_request_bytes);
     // Section 14 cases for clients judge the request themselves, valid or not: they get it
@@ -285,22 +203,22 @@ void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::s
                 case_done(agent, c->id));
             std::erase_if(http_cases, [](auto& w) { return w.expired(); });
             http_cases.push_back(http);
-            http->start_as_server(std::move(*socket), std::move(head), consumed, histories);
+            http->start_as_server(std::move(stream), std::move(head), consumed, histories);
             return;
         }
     }
     protocol::UpgradeRequest upgrade;
     if (auto ec = protocol::check_upgrade_request(request, upgrade)) {
         log("refused a request for " + request.target.substr(0, 200) + ": " + ec.message());
-        reject(socket, protocol::build_rejection(ec));
+        reject(stream, protocol::build_rejection(ec));
         return;
     }
     if (options.check_host_port) {
-        const auto want = ":" + std::to_string(acceptor.local_endpoint().port());
+        const auto want = ":" + std::to_string(stream->local_port());
         if (!upgrade.host.ends_with(want)) {
             log("refused a request with Host '" + upgrade.host.substr(0, 200) +
                 "': it must name port " + want.substr(1));
-            reject(socket, http_error(400, "Bad Request",
+            reject(stream, http_error(400, "Bad Request",
                                       "Host must name port " + want.substr(1) +
                                           " (the port this server listens on)"));
             return;
@@ -313,7 +231,7 @@ void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::s
     };
     auto bad = [&](const std::string& why) {
         log("refused " + target.path + ": " + why);
-        reject(socket, http_error(400, "Bad Request", why));
+        reject(stream, http_error(400, "Bad Request", why));
     };
     auto case_by_number = [&](const Case*& out, int& number) -> bool {
         const auto* n = param("case");
@@ -335,16 +253,16 @@ void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::s
     };
 
     if (target.path == "/getCaseCount") {
-        upgrade_and_send(socket, upgrade.key, {std::to_string(cases.size())});
+        upgrade_and_send(stream, upgrade.key, {std::to_string(cases.size())});
         return;
     }
     if (target.path == "/getCaseInfo") {
         const Case* c = nullptr;
         int number = 0;
         if (!case_by_number(c, number)) return bad("case must be a number from 1 to " + std::to_string(cases.size()));
-        upgrade_and_send(socket, upgrade.key,
-                         {"{\"id\": " + json_escape(c->id) + ", \"description\": " +
-                          json_escape(c->description) + "}"});
+        upgrade_and_send(stream, upgrade.key,
+                         {"{\"id\": " + json_string(c->id) + ", \"description\": " +
+                          json_string(c->description) + "}"});
         return;
     }
     if (target.path == "/runCase" || target.path == "/getCaseStatus") {
@@ -366,10 +284,10 @@ void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::s
         }
         if (target.path == "/getCaseStatus") {
             auto key = std::make_pair(agent, c->id);
-            auto reply = [self = shared_from_this(), socket, ws_key = upgrade.key](
+            auto reply = [self = shared_from_this(), stream, ws_key = upgrade.key](
                              const std::string& behavior) {
-                self->upgrade_and_send(socket, ws_key,
-                                       {"{\"behavior\": " + json_escape(behavior) + "}"});
+                self->upgrade_and_send(stream, ws_key,
+                                       {"{\"behavior\": " + json_string(behavior) + "}"});
             };
             if (auto it = statuses.find(key); it != statuses.end()) {
                 reply(it->second);
@@ -390,17 +308,17 @@ void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::s
         }
         if (hooks.is_excluded && hooks.is_excluded(agent, c->id)) {
             // As Autobahn does: open, then close right away, and record nothing.
-            upgrade_and_send(socket, upgrade.key, {});
+            upgrade_and_send(stream, upgrade.key, {});
             return;
         }
-        run_case(socket, request, std::move(head), consumed, upgrade.key, *c, number, agent);
+        run_case(stream, request, std::move(head), consumed, upgrade.key, *c, number, agent);
         return;
     }
     if (target.path == "/updateReports") {
         std::string agent;
         const auto* a = param("agent");
         if (a && !a->empty() && a->size() <= options.max_agent_chars) agent = *a;
-        upgrade_and_send(socket, upgrade.key, {});
+        upgrade_and_send(stream, upgrade.key, {});
         if (!agent.empty()) {
             updated_agents.insert(agent);
             if (hooks.on_update_reports) hooks.on_update_reports(agent);
@@ -418,7 +336,7 @@ void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::s
         return;
     }
     if (target.path == "/stopServer") {
-        upgrade_and_send(socket, upgrade.key, {});
+        upgrade_and_send(stream, upgrade.key, {});
         asio::post(io, [self = shared_from_this()] { self->shutdown(); });
         return;
     }
@@ -427,7 +345,7 @@ void FuzzingServer::Impl::on_request(std::shared_ptr<tcp::socket> socket, std::s
         "/stopServer)");
 }
 
-void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
+void FuzzingServer::Impl::run_case(StreamPtr stream,
                                    const protocol::HttpMessage& request, std::string head,
                                    std::size_t consumed, const std::string& key, const Case& test,
                                    int number, const std::string& agent) {
@@ -457,7 +375,7 @@ void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
     if (is_handshake_case(test)) {
         // Section 14: a case for servers has nothing to run here (cases for clients never get
         // this far: on_request hands them over first). Open and close, as for an exclusion.
-        upgrade_and_send(socket, key, {});
+        upgrade_and_send(stream, key, {});
         case_done(agent, test.id)(not_applicable_result(test, config, true));
         return;
     }
@@ -469,25 +387,25 @@ void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
     auto data = std::make_shared<std::string>(response);
     std::string leftover = head.substr(consumed);
     head.resize(consumed);
-    asio::async_write(*socket, asio::buffer(*data),
-                      [socket, data, session, head = std::move(head), response, deflate,
-                       leftover = std::move(leftover)](const boost::system::error_code& ec,
-                                                       std::size_t) mutable {
-                          if (ec) {
-                              session->abort("could not send the 101 response: " + ec.message());
-                              return;
-                          }
-                          session->start_as_server(std::move(*socket), std::move(head),
-                                                   std::move(response), std::move(leftover),
-                                                   deflate);
-                      });
+    stream->async_write(asio::buffer(*data),
+                        [stream, data, session, head = std::move(head), response, deflate,
+                         leftover = std::move(leftover)](const boost::system::error_code& ec,
+                                                         std::size_t) mutable {
+                            if (ec) {
+                                session->abort("could not send the 101 response: " +
+                                               ec.message());
+                                return;
+                            }
+                            session->start_as_server(std::move(stream), std::move(head),
+                                                     std::move(response), std::move(leftover),
+                                                     deflate);
+                        });
 }
 
 // What happens when a case ends: the result goes to the hooks, and /getCaseStatus learns it.
 std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::string& agent,
                                                                  const std::string& id) {
-    auto token = std::make_shared<LiveToken>(live);
-    return [self = shared_from_this(), token, agent, id](CaseResult&& result) {
+    return [self = shared_from_this(), agent, id](CaseResult&& result) {
         const std::string behavior(to_string(result.verdict.behavior));
         ++self->finished;
         if (self->hooks.on_result) self->hooks.on_result(std::move(result));
@@ -537,8 +455,7 @@ const Case* FuzzingServer::Impl::client_handshake_case(const protocol::HttpMessa
 
 void FuzzingServer::Impl::shutdown() {
     if (stopping.exchange(true)) return;
-    boost::system::error_code ignored;
-    acceptor.close(ignored);
+    if (listener) listener->close();
     for (auto& w : sessions)
         if (auto s = w.lock()) s->abort("server stopped");
     for (auto& w : http_cases)
@@ -564,30 +481,23 @@ FuzzingServer::FuzzingServer(FuzzingServerOptions options, std::vector<const Cas
 FuzzingServer::~FuzzingServer() = default;
 
 void FuzzingServer::listen() {
-    boost::system::error_code ec;
-    auto address = asio::ip::make_address(impl_->options.host, ec);
-    if (ec) {
-        tcp::resolver resolver(impl_->io);
-        auto results = resolver.resolve(impl_->options.host, "0", ec);
-        if (ec || results.empty())
-            throw std::system_error(ec, "cannot resolve listen host " + impl_->options.host);
-        address = results.begin()->endpoint().address();
-    }
-    tcp::endpoint endpoint(address, impl_->options.port);
-    auto& acceptor = impl_->acceptor;
-    acceptor.open(endpoint.protocol(), ec);
-    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
-        throw std::system_error(ec, "cannot listen on " + impl_->options.host + ":" +
-                                        std::to_string(impl_->options.port));
-    impl_->accept();
+    auto& impl = *impl_;
+    impl.listener = std::make_shared<transport::Listener>(
+        impl.io, transport::ListenerOptions{
+                     .host = impl.options.host,
+                     .port = impl.options.port,
+                     .max_connections = impl.options.max_connections,
+                     .busy_response = http_error(503, "Service Unavailable", "too many connections"),
+                     .strand_per_connection = false,
+                 });
+    impl.listener->listen();
+    impl.listener->start([self = impl_](StreamPtr stream) {
+        if (!self->stopping) self->on_accept(std::move(stream));
+    });
 }
 
 std::uint16_t FuzzingServer::port() const {
-    boost::system::error_code ec;
-    return impl_->acceptor.local_endpoint(ec).port();
+    return impl_->listener ? impl_->listener->port() : 0;
 }
 
 void FuzzingServer::run() { impl_->io.run(); }
@@ -596,7 +506,9 @@ void FuzzingServer::stop() {
     asio::post(impl_->io, [impl = impl_] { impl->shutdown(); });
 }
 
-std::size_t FuzzingServer::connections_seen() const { return impl_->seen; }
+std::size_t FuzzingServer::connections_seen() const {
+    return impl_->listener ? impl_->listener->accepted() : 0;
+}
 std::size_t FuzzingServer::cases_finished() const { return impl_->finished; }
 
 }  // namespace wsconform::harness

@@ -14,7 +14,6 @@
 namespace wsconform::harness {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 using std::chrono::milliseconds;
 
 namespace {
@@ -105,11 +104,9 @@ HttpCase::HttpCase(asio::io_context& io, const Case& test, SessionConfig config,
       config_(std::move(config)),
       done_(std::move(done)),
       timeouts_(timeouts_for(config_.timeouts)),
-      socket_(io),
       deadline_(io),
       phase_timer_(io),
       head_timer_(io),
-      pause_timer_(io),
       started_at_(std::chrono::steady_clock::now()),
       rng_(std::random_device{}()) {
     result_.test = &test_;
@@ -146,11 +143,10 @@ void HttpCase::arm_phase_timer(milliseconds after, std::function<void()> then) {
 
 // ---- testing a server
 
-void HttpCase::start_as_client(std::vector<tcp::endpoint> addresses, std::string host_header,
+void HttpCase::start_as_client(const transport::ConnectTarget& server, std::string host_header,
                                std::string target) {
     is_server_ = false;
     result_.is_server = false;
-    addresses_ = std::move(addresses);
     host_header_ = std::move(host_header);
     target_ = std::move(target);
 
@@ -173,33 +169,51 @@ void HttpCase::start_as_client(std::vector<tcp::endpoint> addresses, std::string
         sx_.error = connect_error_;
         end(HttpEnd::not_connected, connect_error_);
     });
-    connect_next(0);
+    const bool no_address = server.addresses.empty();
+    connecting_ = transport::async_connect(
+        io_, server,
+        [self = shared_from_this(), no_address](const transport::ErrorCode& ec,
+                                                transport::StreamPtr stream) {
+            self->connecting_.reset();
+            if (self->finished_) {
+                if (stream) stream->close();
+                return;
+            }
+            if (ec) {
+                self->sx_.error =
+                    no_address ? "no address to connect to" : "connect failed: " + ec.message();
+                self->harness_error_ = self->sx_.error;
+                self->end(HttpEnd::not_connected, self->sx_.error);
+                return;
+            }
+            self->attach(std::move(stream));
+            self->on_connected();
+        });
 }
 
-void HttpCase::connect_next(std::size_t index) {
-    if (index >= addresses_.size()) {
-        sx_.error = connect_error_.empty() ? "no address to connect to" : connect_error_;
-        harness_error_ = sx_.error;
-        end(HttpEnd::not_connected, sx_.error);
-        return;
-    }
-    socket_.async_connect(addresses_[index],
-                          [self = shared_from_this(), index](const boost::system::error_code& ec) {
-                              if (self->finished_) return;
-                              if (ec) {
-                                  self->connect_error_ = "connect failed: " + ec.message();
-                                  boost::system::error_code ignored;
-                                  self->socket_.close(ignored);
-                                  self->connect_next(index + 1);
-                                  return;
-                              }
-                              self->on_connected();
-                          });
+// Raw pieces go out one write each, in order; a chopped piece is followed by a short pause
+// so it leaves as its own segment.
+void HttpCase::attach(transport::StreamPtr stream) {
+    stream_ = std::move(stream);
+    std::weak_ptr<HttpCase> weak = shared_from_this();
+    writes_ = std::make_shared<transport::WriteQueue>(
+        stream_, weak,
+        transport::WriteQueueOptions{
+            .coalesce = false, .defer_start = false, .own_write_pause = kChopPause},
+        transport::WriteQueueHooks{
+            .on_write =
+                [weak](std::string_view bytes, bool pause_after) {
+                    if (auto self = weak.lock()) self->log_write(bytes, pause_after);
+                },
+            .on_error =
+                [weak](const transport::ErrorCode& ec) {
+                    if (auto self = weak.lock()) self->on_write_error(ec);
+                },
+            .on_drained = {},
+        });
 }
 
 void HttpCase::on_connected() {
-    boost::system::error_code ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);
     sx_.connected = true;
 
     std::array<std::uint8_t, 16> nonce;
@@ -319,14 +333,12 @@ void HttpCase::enter_refused(std::string leftover) {
 
 // ---- testing a client
 
-void HttpCase::start_as_server(tcp::socket socket, std::string received, std::size_t head_size,
-                               std::shared_ptr<ClientHistories> histories) {
+void HttpCase::start_as_server(transport::StreamPtr stream, std::string received,
+                               std::size_t head_size, std::shared_ptr<ClientHistories> histories) {
     is_server_ = true;
     result_.is_server = true;
-    socket_ = std::move(socket);
+    attach(std::move(stream));
     histories_ = std::move(histories);
-    boost::system::error_code ec;
-    socket_.set_option(tcp::no_delay(true), ec);
 
     auto& req = cx_.request;
     head_size = std::min(head_size, received.size());
@@ -340,8 +352,7 @@ void HttpCase::start_as_server(tcp::socket socket, std::string received, std::si
         req.extensions.clear();
         req.extensions_malformed = true;
     }
-    const auto local = socket_.local_endpoint(ec);
-    if (!ec) req.listen_port = local.port();
+    req.listen_port = stream_->local_port();
     result_.http_request = capped_text(req.raw, kMaxReportedRequest);
     if (histories_) history_before_ = histories_->snapshot(config_.agent);
 
@@ -426,7 +437,7 @@ void HttpCase::after_answer() {
 
 void HttpCase::read_some() {
     if (socket_closed_ || finished_) return;
-    socket_.async_read_some(
+    stream_->async_read_some(
         asio::buffer(read_buffer_),
         [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
             if (self->finished_) return;
@@ -662,13 +673,7 @@ std::string HttpCase::frame_bytes(std::uint8_t opcode, std::string_view payload)
         const auto r = rng_();
         for (int i = 0; i < 4; ++i) h.mask_key[i] = static_cast<std::uint8_t>(r >> (8 * i));
     }
-    std::array<std::byte, protocol::kMaxHeaderSize> head;
-    const auto n = protocol::encode_header(h, head);
-    std::string out(reinterpret_cast<const char*>(head.data()), n);
-    out.append(payload);
-    if (h.masked)
-        protocol::apply_mask(std::as_writable_bytes(std::span(out.data() + n, payload.size())),
-                             h.mask_key);
+    std::string out = protocol::encode_frame(h, payload);
 
     result_.wirelog.tx_frames[opcode]++;
     WireRow row;
@@ -686,51 +691,29 @@ std::string HttpCase::frame_bytes(std::uint8_t opcode, std::string_view payload)
 }
 
 void HttpCase::write(std::vector<std::string> pieces, std::function<void()> then) {
+    if (socket_closed_ || finished_ || !writes_) return;
     for (std::size_t i = 0; i < pieces.size(); ++i) {
         const bool last = i + 1 == pieces.size();
-        writes_.push_back(Write{std::move(pieces[i]), !last, last ? std::move(then) : nullptr});
+        writes_->push(std::move(pieces[i]), !last, last ? std::move(then) : nullptr);
     }
-    write_next();
 }
 
-void HttpCase::write_next() {
-    if (writing_ || writes_.empty() || socket_closed_ || finished_) return;
-    writing_ = true;
-    auto& w = writes_.front();
-    result_.wirelog.tx_octets[w.bytes.size()]++;
+void HttpCase::log_write(std::string_view bytes, bool pause_after) {
+    result_.wirelog.tx_octets[bytes.size()]++;
     WireRow row;
     row.kind = "TO";
     row.t_us = now_us();
-    row.length = w.bytes.size();
-    row.excerpt.assign(w.bytes.substr(0, WireLog::kExcerptBytes));
-    row.sync = w.pause_after;
+    row.length = bytes.size();
+    row.excerpt.assign(bytes.substr(0, WireLog::kExcerptBytes));
+    row.sync = pause_after;
     result_.wirelog.add(std::move(row));
-    asio::async_write(
-        socket_, asio::buffer(w.bytes),
-        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-            self->writing_ = false;
-            if (self->finished_ || self->writes_.empty()) return;
-            Write done = std::move(self->writes_.front());
-            self->writes_.pop_front();
-            if (ec) {
-                self->writes_.clear();
-                if (ec == asio::error::operation_aborted) return;
-                const std::string why = "write: " + ec.message();
-                if (!self->is_server_ && self->sx_.error.empty()) self->sx_.error = why;
-                self->note(why + " (we keep reading what the peer sent)");
-                return;
-            }
-            if (done.then) done.then();
-            if (self->finished_) return;
-            if (done.pause_after) {
-                self->pause_timer_.expires_after(kChopPause);
-                self->pause_timer_.async_wait([self](const boost::system::error_code& pec) {
-                    if (!pec) self->write_next();
-                });
-            } else {
-                self->write_next();
-            }
-        });
+}
+
+void HttpCase::on_write_error(const transport::ErrorCode& ec) {
+    if (finished_ || ec == asio::error::operation_aborted) return;
+    const std::string why = "write: " + ec.message();
+    if (!is_server_ && sx_.error.empty()) sx_.error = why;
+    note(why + " (we keep reading what the peer sent)");
 }
 
 void HttpCase::end(HttpEnd how, std::string why) {
@@ -758,14 +741,12 @@ void HttpCase::finish() {
     deadline_.cancel();
     phase_timer_.cancel();
     head_timer_.cancel();
-    pause_timer_.cancel();
     if (!socket_closed_) {
         socket_closed_ = true;
-        boost::system::error_code ignored;
-        socket_.shutdown(tcp::socket::shutdown_both, ignored);
-        socket_.close(ignored);
+        if (connecting_) connecting_->cancel();
+        if (stream_) stream_->close();
     }
-    writes_.clear();
+    if (writes_) writes_->clear();
 
     auto& o = result_.observation;
     o.is_server = is_server_;

@@ -10,12 +10,10 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <array>
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,6 +27,9 @@
 #include "harness/case_session.h"
 #include "harness/model/http_script.h"
 #include "harness/model/result.h"
+#include "harness/transport/connector.h"
+#include "harness/transport/stream.h"
+#include "harness/transport/write_queue.h"
 #include "protocol/frame_parser.h"
 #include "protocol/permessage_deflate.h"
 
@@ -59,12 +60,12 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     HttpCase(const HttpCase&) = delete;
     HttpCase& operator=(const HttpCase&) = delete;
 
-    // Testing a server: connect to one of `addresses` and run test.http_server_probe.
-    void start_as_client(std::vector<boost::asio::ip::tcp::endpoint> addresses,
-                         std::string host_header, std::string target);
+    // Testing a server: connect to `server` and run test.http_server_probe.
+    void start_as_client(const transport::ConnectTarget& server, std::string host_header,
+                         std::string target);
     // Testing a client: `received` holds its request head (the first `head_size` octets) and
     // whatever followed it; run test.http_client_probe.
-    void start_as_server(boost::asio::ip::tcp::socket socket, std::string received,
+    void start_as_server(transport::StreamPtr stream, std::string received,
                          std::size_t head_size, std::shared_ptr<ClientHistories> histories);
     // Ends the case now (run stopped): drop TCP, judge what was seen.
     void abort(std::string why);
@@ -88,7 +89,7 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     std::int64_t now_ms() const { return now_us() / 1000; }
     void note(std::string text);
     void arm_phase_timer(std::chrono::milliseconds after, std::function<void()> then);
-    void connect_next(std::size_t index);
+    void attach(transport::StreamPtr stream);
     void on_connected();
     void read_some();
     void on_read(std::size_t n);
@@ -106,7 +107,8 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     void send_close(std::uint16_t code);
     std::string frame_bytes(std::uint8_t opcode, std::string_view payload);
     void write(std::vector<std::string> pieces, std::function<void()> then = {});
-    void write_next();
+    void log_write(std::string_view bytes, bool pause_after);
+    void on_write_error(const transport::ErrorCode& ec);
     void end(HttpEnd how, std::string why);
     void finish();
 
@@ -115,11 +117,12 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     SessionConfig config_;
     Done done_;
     HttpTimeouts timeouts_;
-    boost::asio::ip::tcp::socket socket_;
+    transport::StreamPtr stream_;
+    std::shared_ptr<transport::PendingConnect> connecting_;
+    std::shared_ptr<transport::WriteQueue> writes_;
     boost::asio::steady_timer deadline_;
     boost::asio::steady_timer phase_timer_;
     boost::asio::steady_timer head_timer_;
-    boost::asio::steady_timer pause_timer_;
     std::chrono::steady_clock::time_point started_at_;
     std::mt19937_64 rng_;
 
@@ -129,7 +132,6 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     bool socket_closed_ = false;
     std::uint64_t phase_generation_ = 0;  // a phase timer from an earlier phase is stale
 
-    std::vector<boost::asio::ip::tcp::endpoint> addresses_;
     std::string host_header_, target_;
     std::string connect_error_;
 
@@ -143,13 +145,6 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     std::unique_ptr<protocol::Inflater> inflater_;
     std::string control_payload_;
 
-    struct Write {
-        std::string bytes;
-        bool pause_after = false;  // a chopped piece: a short pause so it is its own segment
-        std::function<void()> then;
-    };
-    std::deque<Write> writes_;
-    bool writing_ = false;
 
     ServerExchange sx_;
     ClientExchange cx_;

@@ -1,14 +1,10 @@
 #include "harness/runner.h"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -19,13 +15,16 @@
 
 #include "harness/case_session.h"
 #include "harness/http_case.h"
+#include "harness/transport/blocking_client.h"
+#include "harness/transport/connector.h"
+#include "protocol/close.h"
+#include "protocol/frame.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 
 namespace wsconform::harness {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 
 unsigned default_jobs() { return 16; }
 
@@ -46,100 +45,76 @@ Runner::Runner(RunOptions options) : impl_(std::make_unique<Impl>()) {
 
 Runner::~Runner() = default;
 
-namespace {
-
-std::vector<tcp::endpoint> resolve(const Endpoint& target, std::string& error) {
-    asio::io_context io;
-    tcp::resolver resolver(io);
-    boost::system::error_code ec;
-    auto results = resolver.resolve(target.host, std::to_string(target.port), ec);
-    std::vector<tcp::endpoint> out;
-    if (ec) {
-        error = "cannot resolve " + target.host + ": " + ec.message();
-        return out;
-    }
-    for (const auto& r : results) out.push_back(r.endpoint());
-    return out;
-}
-
-}  // namespace
-
 ProbeResult probe(const Endpoint& target, const RunOptions& options) {
     ProbeResult result;
-    auto addresses = resolve(target, result.error);
-    if (addresses.empty()) return result;
+    const auto server = transport::resolve(target.host, target.port, result.error);
+    if (server.addresses.empty()) return result;
 
-    asio::io_context io;
-    tcp::socket socket(io);
-    std::string request, buffer;
-    std::array<char, 4096> chunk;
+    using std::chrono::milliseconds;
+    using std::chrono::steady_clock;
+    const auto until = steady_clock::now() + options.timeouts.open_handshake;
+    auto left = [&until] {
+        return std::max(milliseconds(0),
+                        std::chrono::duration_cast<milliseconds>(until - steady_clock::now()));
+    };
+    auto no_answer = [&](const transport::ErrorCode& ec) {
+        return transport::is_timeout(ec)
+                   ? "no WebSocket answer from " + target.url + " within " +
+                         std::to_string(options.timeouts.open_handshake.count()) + " ms"
+                   : "no WebSocket answer from " + target.url + ": " + ec.message();
+    };
+
     std::array<std::uint8_t, 16> nonce;
     std::random_device rd;
     for (auto& b : nonce) b = static_cast<std::uint8_t>(rd());
     const auto key = protocol::make_key(nonce);
     std::vector<std::string> headers{"User-Agent: wsconform/" WSCONFORM_VERSION_STRING};
     headers.insert(headers.end(), options.extra_headers.begin(), options.extra_headers.end());
-    request = protocol::build_upgrade_request(target.host_header, target.target, key, headers);
+    const auto request =
+        protocol::build_upgrade_request(target.host_header, target.target, key, headers);
 
-    std::function<void()> read_step;
-    read_step = [&] {
-        socket.async_read_some(asio::buffer(chunk), [&](const boost::system::error_code& ec,
-                                                        std::size_t n) {
-            if (ec) {
-                result.error = "no WebSocket answer from " + target.url + ": " + ec.message();
-                return;
-            }
-            buffer.append(chunk.data(), n);
-            protocol::HttpMessage response;
-            auto parsed = protocol::parse_http_head(buffer, false, response);
-            if (parsed.status == protocol::HttpParse::Status::need_more) {
-                read_step();
-                return;
-            }
-            if (parsed.status == protocol::HttpParse::Status::error) {
-                result.error = "no WebSocket answer from " + target.url + ": " +
-                               parsed.error.message();
-                return;
-            }
-            protocol::UpgradeResponse info;
-            if (auto err = protocol::check_upgrade_response(response, key, {}, {}, info)) {
-                result.error = "WebSocket handshake with " + target.url + " failed: " +
-                               err.message() + " (status " + std::to_string(response.status) + ")";
-                return;
-            }
-            result.reachable = true;
-            if (auto server = response.header("Server")) result.server_header = *server;
-            // Leave politely: a close frame (masked, code 1000), then drop.
-            static const unsigned char close_frame[] = {0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8};
-            boost::system::error_code ignored;
-            asio::write(socket, asio::buffer(close_frame), ignored);
-        });
-    };
-    asio::async_connect(socket, addresses,
-                        [&](const boost::system::error_code& ec, const tcp::endpoint&) {
-                            if (ec) {
-                                result.error = "cannot connect to " + target.url + ": " +
-                                               ec.message();
-                                return;
-                            }
-                            asio::async_write(socket, asio::buffer(request),
-                                              [&](const boost::system::error_code& wec,
-                                                  std::size_t) {
-                                                  if (wec) {
-                                                      result.error = "cannot send to " +
-                                                                     target.url + ": " +
-                                                                     wec.message();
-                                                      return;
-                                                  }
-                                                  read_step();
-                                              });
-                        });
-    io.run_for(options.timeouts.open_handshake);
-    if (!result.reachable && result.error.empty())
-        result.error = "no WebSocket answer from " + target.url + " within " +
-                       std::to_string(options.timeouts.open_handshake.count()) + " ms";
-    boost::system::error_code ignored;
-    socket.close(ignored);
+    transport::BlockingClient client;
+    if (auto ec = client.connect(server, left())) {
+        result.error = transport::is_timeout(ec)
+                           ? no_answer(ec)
+                           : "cannot connect to " + target.url + ": " + ec.message();
+        return result;
+    }
+    if (auto ec = client.write(request, left())) {
+        result.error = transport::is_timeout(ec) ? no_answer(ec)
+                                                 : "cannot send to " + target.url + ": " +
+                                                       ec.message();
+        return result;
+    }
+    std::string buffer;
+    protocol::HttpMessage response;
+    for (;;) {
+        if (auto ec = client.read_some(buffer, 4096, left())) {
+            result.error = no_answer(ec);
+            return result;
+        }
+        const auto parsed = protocol::parse_http_head(buffer, false, response);
+        if (parsed.status == protocol::HttpParse::Status::need_more) continue;
+        if (parsed.status == protocol::HttpParse::Status::error) {
+            result.error =
+                "no WebSocket answer from " + target.url + ": " + parsed.error.message();
+            return result;
+        }
+        break;
+    }
+    protocol::UpgradeResponse info;
+    if (auto err = protocol::check_upgrade_response(response, key, {}, {}, info)) {
+        result.error = "WebSocket handshake with " + target.url + " failed: " + err.message() +
+                       " (status " + std::to_string(response.status) + ")";
+        return result;
+    }
+    result.reachable = true;
+    if (auto server_header = response.header("Server")) result.server_header = *server_header;
+    // Leave politely: a masked close frame with code 1000, then drop.
+    const protocol::FrameHeader close{
+        .fin = true, .opcode = protocol::opcode::close, .masked = true, .mask_key = {}};
+    client.write(protocol::encode_frame(close, protocol::build_close_payload(1000)),
+                 std::max(left(), milliseconds(100)));
     return result;
 }
 
@@ -148,7 +123,7 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
     RunSummary summary;
     auto& impl = *impl_;
     std::string error;
-    const auto addresses = resolve(target, error);
+    const auto server = transport::resolve(target.host, target.port, error);
 
     const unsigned threads =
         std::max(1u, std::min(impl.options.jobs, std::max(1u, std::thread::hardware_concurrency())));
@@ -229,16 +204,16 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 }
                 auto http = std::make_shared<HttpCase>(io, *cases[index], std::move(config), on_done);
                 impl.running_http[index] = http;
-                asio::post(io, [http, &addresses, &target] {
-                    http->start_as_client(addresses, target.host_header, target.target);
+                asio::post(io, [http, &server, &target] {
+                    http->start_as_client(server, target.host_header, target.target);
                 });
                 continue;
             }
             auto session =
                 std::make_shared<CaseSession>(io, *cases[index], std::move(config), on_done);
             impl.running[index] = session;
-            asio::post(io, [session, &addresses, &target] {
-                session->start_as_client(addresses, target.host_header, target.target);
+            asio::post(io, [session, &server, &target] {
+                session->start_as_client(server, target.host_header, target.target);
             });
         }
     };

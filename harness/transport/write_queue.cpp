@@ -6,8 +6,10 @@ namespace wsconform::harness::transport {
 
 namespace asio = boost::asio;
 
-WriteQueue::WriteQueue(StreamPtr stream, WriteQueueOptions options, WriteQueueHooks hooks)
+WriteQueue::WriteQueue(StreamPtr stream, std::weak_ptr<void> owner, WriteQueueOptions options,
+                       WriteQueueHooks hooks)
     : stream_(std::move(stream)),
+      owner_(std::move(owner)),
       options_(options),
       hooks_(std::move(hooks)),
       pause_(stream_->get_executor()) {}
@@ -64,8 +66,8 @@ void WriteQueue::pump() {
     }
     if (hooks_.on_write) hooks_.on_write(buffer_, own_write);
     stream_->async_write(asio::buffer(buffer_),
-                         [self = shared_from_this(), own_write, then = std::move(then)](
-                             const ErrorCode& ec, std::size_t) mutable {
+                         [self = shared_from_this(), owner = owner_.lock(), own_write,
+                          then = std::move(then)](const ErrorCode& ec, std::size_t) mutable {
                              self->on_written(ec, own_write, std::move(then));
                          });
 }
@@ -90,7 +92,9 @@ void WriteQueue::on_written(const ErrorCode& ec, bool own_write, std::function<v
     }
     if (own_write && options_.own_write_pause.count() > 0) {
         pause_.expires_after(options_.own_write_pause);
-        pause_.async_wait([self = shared_from_this()](const ErrorCode&) { self->pump(); });
+        pause_.async_wait([self = shared_from_this(), owner = owner_.lock()](const ErrorCode&) {
+            self->pump();
+        });
     } else {
         pump();
     }

@@ -7,8 +7,9 @@
 // `defer_start`, the first write waits for the current handler to return, so everything a script
 // queues in one turn can coalesce.
 //
-// The queue keeps itself alive while a write is in flight; its hooks should hold their owner
-// weakly. clear() drops what is queued and the hooks.
+// While a write is in flight the queue keeps itself and its owner alive (as a handler capturing
+// the owner would), so a connection waiting only on its writes is not destroyed under them; the
+// hooks should hold the owner weakly. clear() drops what is queued and the hooks.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -41,7 +42,8 @@ struct WriteQueueHooks {
 
 class WriteQueue : public std::enable_shared_from_this<WriteQueue> {
   public:
-    WriteQueue(StreamPtr stream, WriteQueueOptions options, WriteQueueHooks hooks);
+    WriteQueue(StreamPtr stream, std::weak_ptr<void> owner, WriteQueueOptions options,
+               WriteQueueHooks hooks);
 
     // `then` runs once this piece has been written.
     void push(std::string bytes, bool own_write = false, std::function<void()> then = {});
@@ -63,6 +65,7 @@ class WriteQueue : public std::enable_shared_from_this<WriteQueue> {
     void on_written(const ErrorCode& ec, bool own_write, std::function<void()> then);
 
     StreamPtr stream_;
+    std::weak_ptr<void> owner_;
     WriteQueueOptions options_;
     WriteQueueHooks hooks_;
     boost::asio::steady_timer pause_;
