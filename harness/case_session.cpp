@@ -164,25 +164,9 @@ void CaseSession::start_as_client(const transport::ConnectTarget& server,
 // Autobahn|Python's 10 us pause (_QUEUED_WRITE_DELAY) so they leave as separate segments.
 void CaseSession::attach(transport::StreamPtr stream) {
     stream_ = std::move(stream);
-    std::weak_ptr<CaseSession> weak = shared_from_this();
-    writes_ = std::make_shared<transport::WriteQueue>(
-        stream_, weak,
-        transport::WriteQueueOptions{
-            .coalesce = true, .defer_start = true, .own_write_pause = kOwnWritePause},
-        transport::WriteQueueHooks{
-            .on_write =
-                [weak](std::string_view bytes, bool own_write) {
-                    if (auto self = weak.lock()) self->log_write(bytes, own_write);
-                },
-            .on_error =
-                [weak](const transport::ErrorCode& ec) {
-                    if (auto self = weak.lock()) self->on_write_error(ec);
-                },
-            .on_drained =
-                [weak] {
-                    if (auto self = weak.lock()) self->on_writes_drained();
-                },
-        });
+    writes_ = transport::make_write_queue(
+        stream_, shared_from_this(),
+        {.coalesce = true, .defer_start = true, .own_write_pause = kOwnWritePause});
 }
 
 void CaseSession::on_connected() {
@@ -746,7 +730,7 @@ void CaseSession::queue_bytes(std::string bytes, std::optional<std::size_t> chop
         writes_->push(std::move(bytes), sync);
 }
 
-void CaseSession::log_write(std::string_view bytes, bool own_write) {
+void CaseSession::on_write(std::string_view bytes, bool own_write) {
     auto& log = result_.wirelog;
     log.tx_octets[bytes.size()]++;
     if (state_ != State::connecting) traffic_.outgoing.octets_wire += bytes.size();
@@ -866,10 +850,12 @@ void CaseSession::send_close(std::optional<std::uint16_t> code, std::optional<st
 
 // ---------------------------------------------------------------- timers
 
-void CaseSession::continue_later(Duration delay, std::function<void(Session&)> then,
-                                 std::string tag) {
+// Autobahn's timer rows: `kind` when the timer is set (with its delay), `kind` + "E" when it
+// fires; a timer that fires after the connection closed does nothing.
+void CaseSession::start_script_timer(const char* kind, Duration delay, std::string tag,
+                                     std::function<void()> on_fire) {
     WireRow row;
-    row.kind = "CT";
+    row.kind = kind;
     row.t_us = now_us();
     row.delay_s = delay.count() / 1000.0;
     row.text = tag;
@@ -877,54 +863,33 @@ void CaseSession::continue_later(Duration delay, std::function<void(Session&)> t
     arm_deadline(delay);
     auto& timer = new_timer();
     timer.expires_after(delay);
-    timer.async_wait([self = shared_from_this(), then = std::move(then),
-                      tag = std::move(tag)](const boost::system::error_code& ec) {
+    timer.async_wait([self = shared_from_this(), fired = std::string(kind) + "E",
+                      tag = std::move(tag),
+                      on_fire = std::move(on_fire)](const boost::system::error_code& ec) {
         if (ec || self->finished_ || self->state_ == State::closed) return;
         WireRow row;
-        row.kind = "CTE";
+        row.kind = fired;
         row.t_us = self->now_us();
         row.text = tag;
         self->result_.wirelog.add(std::move(row));
-        then(*self);
+        on_fire();
     });
 }
 
+void CaseSession::continue_later(Duration delay, std::function<void(Session&)> then,
+                                 std::string tag) {
+    start_script_timer("CT", delay, std::move(tag), [this, then = std::move(then)] { then(*this); });
+}
+
 void CaseSession::kill_after(Duration delay) {
-    WireRow row;
-    row.kind = "KL";
-    row.t_us = now_us();
-    row.delay_s = delay.count() / 1000.0;
-    result_.wirelog.add(std::move(row));
-    arm_deadline(delay);
-    auto& timer = new_timer();
-    timer.expires_after(delay);
-    timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-        if (ec || self->finished_ || self->state_ == State::closed) return;
-        WireRow row;
-        row.kind = "KLE";
-        row.t_us = self->now_us();
-        self->result_.wirelog.add(std::move(row));
-        self->fail_connection(protocol::close_code::going_away, "Going Away");
+    start_script_timer("KL", delay, {}, [this] {
+        fail_connection(protocol::close_code::going_away, "Going Away");
     });
 }
 
 void CaseSession::close_after(Duration delay) {
-    WireRow row;
-    row.kind = "TI";
-    row.t_us = now_us();
-    row.delay_s = delay.count() / 1000.0;
-    result_.wirelog.add(std::move(row));
-    arm_deadline(delay);
-    auto& timer = new_timer();
-    timer.expires_after(delay);
-    timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-        if (ec || self->finished_ || self->state_ == State::closed) return;
-        WireRow row;
-        row.kind = "TIE";
-        row.t_us = self->now_us();
-        self->result_.wirelog.add(std::move(row));
-        self->send_close_frame(std::nullopt, std::nullopt, false);
-    });
+    start_script_timer("TI", delay, {},
+                       [this] { send_close_frame(std::nullopt, std::nullopt, false); });
 }
 
 // ---------------------------------------------------------------- expectations

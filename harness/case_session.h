@@ -75,6 +75,12 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
     void set_wirelog(bool enabled) override;
     std::uint64_t frames_sent(std::uint8_t opcode) const override;
 
+    // transport::WriteQueue's hooks: the wire log and octet counts of each write, a failed
+    // write, and the queue running empty (a close that waited for our last bytes).
+    void on_write(std::string_view bytes, bool own_write);
+    void on_write_error(const transport::ErrorCode& ec);
+    void on_writes_drained();
+
   private:
     enum class State { connecting, open, closing, closed };
 
@@ -98,9 +104,6 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
                      std::optional<std::uint64_t> repeat_length = std::nullopt,
                      bool key_given = false);
     void queue_bytes(std::string bytes, std::optional<std::size_t> chopsize, bool sync);
-    void log_write(std::string_view bytes, bool own_write);
-    void on_write_error(const transport::ErrorCode& ec);
-    void on_writes_drained();
     void send_close_frame(std::optional<std::uint16_t> code, std::optional<std::string> reason,
                           bool is_reply);
     void fail_connection(std::uint16_t code, std::string reason);
@@ -112,6 +115,8 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
     void note_lenient_deflate_response(const std::vector<std::string>& omitted);
     protocol::MaskKey random_mask();
     boost::asio::steady_timer& new_timer();
+    void start_script_timer(const char* kind, Duration delay, std::string tag,
+                            std::function<void()> on_fire);
 
     boost::asio::io_context& io_;
     const Case& test_;

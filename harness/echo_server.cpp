@@ -53,27 +53,20 @@ public:
                    .max_message_payload = options.max_message}) {}
 
     void start() {
-        std::weak_ptr<EchoConnection> weak = shared_from_this();
-        // Each echo is one write; after each, reading resumes if it stopped for back-pressure.
-        writes_ = std::make_shared<transport::WriteQueue>(
-            stream_, weak_from_this(), transport::WriteQueueOptions{.coalesce = false},
-            transport::WriteQueueHooks{
-                .on_write = {},
-                .on_error =
-                    [weak](const transport::ErrorCode&) {
-                        if (auto self = weak.lock()) self->close_now();
-                    },
-                .on_drained =
-                    [weak] {
-                        if (auto self = weak.lock(); self && self->state_ == State::lingering)
-                            self->start_linger();
-                    },
-            });
+        // Each echo is one write; after each, reading resumes if it paused for back-pressure.
+        writes_ = transport::make_write_queue(stream_, shared_from_this(), {.coalesce = false});
         timer_.expires_after(options_.handshake_timeout);
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec && self->state_ == State::handshake) self->close_now();
         });
         read();
+    }
+
+    // transport::WriteQueue's hooks.
+    void on_write(std::string_view, bool) {}
+    void on_write_error(const transport::ErrorCode&) { close_now(); }
+    void on_writes_drained() {
+        if (state_ == State::lingering) start_linger();
     }
 
     void stop() {

@@ -141,17 +141,8 @@ void HttpCase::arm_phase_timer(milliseconds after, std::function<void()> then) {
     });
 }
 
-// ---- testing a server
-
-void HttpCase::start_as_client(const transport::ConnectTarget& server, std::string host_header,
-                               std::string target) {
-    is_server_ = false;
-    result_.is_server = false;
-    host_header_ = std::move(host_header);
-    target_ = std::move(target);
-
-    auto budget = timeouts_.connect + timeouts_.head + timeouts_.echo + timeouts_.close +
-                  timeouts_.linger + milliseconds(2000);
+// The hard deadline of the whole case: past it the harness ends the case, whatever it waits for.
+void HttpCase::arm_case_deadline(milliseconds budget) {
     if (config_.timeouts.case_limit.count() > 0)
         budget = std::min(budget, config_.timeouts.case_limit);
     deadline_.expires_after(budget);
@@ -162,6 +153,19 @@ void HttpCase::start_as_client(const transport::ConnectTarget& server, std::stri
             self->sx_.head = self->head_buffer_.empty() ? HeadStatus::none : HeadStatus::partial;
         self->end(HttpEnd::deadline, self->harness_error_ + ": the harness ends the case");
     });
+}
+
+// ---- testing a server
+
+void HttpCase::start_as_client(const transport::ConnectTarget& server, std::string host_header,
+                               std::string target) {
+    is_server_ = false;
+    result_.is_server = false;
+    host_header_ = std::move(host_header);
+    target_ = std::move(target);
+
+    arm_case_deadline(timeouts_.connect + timeouts_.head + timeouts_.echo + timeouts_.close +
+                      timeouts_.linger + milliseconds(2000));
 
     phase_ = Phase::connecting;
     arm_phase_timer(timeouts_.connect, [this] {
@@ -195,22 +199,9 @@ void HttpCase::start_as_client(const transport::ConnectTarget& server, std::stri
 // so it leaves as its own segment.
 void HttpCase::attach(transport::StreamPtr stream) {
     stream_ = std::move(stream);
-    std::weak_ptr<HttpCase> weak = shared_from_this();
-    writes_ = std::make_shared<transport::WriteQueue>(
-        stream_, weak,
-        transport::WriteQueueOptions{
-            .coalesce = false, .defer_start = false, .own_write_pause = kChopPause},
-        transport::WriteQueueHooks{
-            .on_write =
-                [weak](std::string_view bytes, bool pause_after) {
-                    if (auto self = weak.lock()) self->log_write(bytes, pause_after);
-                },
-            .on_error =
-                [weak](const transport::ErrorCode& ec) {
-                    if (auto self = weak.lock()) self->on_write_error(ec);
-                },
-            .on_drained = {},
-        });
+    writes_ = transport::make_write_queue(
+        stream_, shared_from_this(),
+        {.coalesce = false, .defer_start = false, .own_write_pause = kChopPause});
 }
 
 void HttpCase::on_connected() {
@@ -365,16 +356,8 @@ void HttpCase::start_as_server(transport::StreamPtr stream, std::string received
     cx_.response = test_.http_client_probe->respond(req);
     result_.http_response = cx_.response.head;
 
-    auto budget = cx_.response.delay + timeouts_.echo + timeouts_.close + timeouts_.fail_wait +
-                  milliseconds(2000);
-    if (config_.timeouts.case_limit.count() > 0)
-        budget = std::min(budget, config_.timeouts.case_limit);
-    deadline_.expires_after(budget);
-    deadline_.async_wait([self = shared_from_this(), budget](const boost::system::error_code& ec) {
-        if (ec || self->finished_) return;
-        self->harness_error_ = "case deadline (" + ms_text(budget) + ") exceeded";
-        self->end(HttpEnd::deadline, self->harness_error_ + ": the harness ends the case");
-    });
+    arm_case_deadline(cx_.response.delay + timeouts_.echo + timeouts_.close +
+                      timeouts_.fail_wait + milliseconds(2000));
 
     phase_ = Phase::early;
     read_some();
@@ -698,7 +681,7 @@ void HttpCase::write(std::vector<std::string> pieces, std::function<void()> then
     }
 }
 
-void HttpCase::log_write(std::string_view bytes, bool pause_after) {
+void HttpCase::on_write(std::string_view bytes, bool pause_after) {
     result_.wirelog.tx_octets[bytes.size()]++;
     WireRow row;
     row.kind = "TO";

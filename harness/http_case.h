@@ -73,6 +73,11 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     // The waits this case uses (derived from the session's Timeouts).
     static HttpTimeouts timeouts_for(const Timeouts& t);
 
+    // transport::WriteQueue's hooks: the wire log of each write, and a failed write.
+    void on_write(std::string_view bytes, bool pause_after);
+    void on_write_error(const transport::ErrorCode& ec);
+    void on_writes_drained() {}
+
   private:
     enum class Phase {
         connecting,  // testing a server: TCP connect
@@ -89,6 +94,7 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     std::int64_t now_ms() const { return now_us() / 1000; }
     void note(std::string text);
     void arm_phase_timer(std::chrono::milliseconds after, std::function<void()> then);
+    void arm_case_deadline(std::chrono::milliseconds budget);
     void attach(transport::StreamPtr stream);
     void on_connected();
     void read_some();
@@ -107,8 +113,6 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     void send_close(std::uint16_t code);
     std::string frame_bytes(std::uint8_t opcode, std::string_view payload);
     void write(std::vector<std::string> pieces, std::function<void()> then = {});
-    void log_write(std::string_view bytes, bool pause_after);
-    void on_write_error(const transport::ErrorCode& ec);
     void end(HttpEnd how, std::string why);
     void finish();
 
