@@ -1,33 +1,23 @@
 // `wsconform report DIR`: render every view of a report folder (ours or Autobahn's) again
-// from its JSON files. `wsconform compare A B ...`: runs or implementations side by side.
-#include <unistd.h>
+// from its JSON files.
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #include "cli/commands.h"
-#include "util/atomic_file.h"
-#include "reports/baseline.h"
-#include "reports/html.h"
+#include "cli/exit_codes.h"
+#include "cli/options.h"
 #include "reports/views.h"
 
 namespace wsconform::cli {
 
 namespace {
 
-bool color_wanted(const std::string& mode) {
-    if (mode == "never") return false;
-    if (mode == "always") return true;
-    if (std::getenv("NO_COLOR") != nullptr) return false;
-    return isatty(STDOUT_FILENO) != 0;
-}
-
-int run_report(const std::filesystem::path& dir) {
+int run_report(const std::string& folder) {
+    const std::filesystem::path dir(folder);
     if (!std::filesystem::is_directory(dir))
         throw std::runtime_error("report: " + dir.string() + " is not a folder");
     if (!std::filesystem::exists(dir / "index.json"))
@@ -47,50 +37,18 @@ int run_report(const std::filesystem::path& dir) {
     return kExitOk;
 }
 
-int run_compare(const std::vector<std::string>& sources, bool all, const std::string& out_file,
-                const std::string& color) {
-    std::vector<std::filesystem::path> paths(sources.begin(), sources.end());
-    for (const auto& p : paths)
-        if (!std::filesystem::exists(p))
-            throw std::runtime_error("compare: " + p.string() + " does not exist");
-    const auto cmp = reports::compare_runs(paths);
-    reports::print_comparison(std::cout, cmp, all, color_wanted(color));
-    const std::filesystem::path out(out_file);
-    auto out_dir = out.parent_path().empty() ? std::filesystem::current_path()
-                                             : std::filesystem::absolute(out.parent_path());
-    util::atomic_write(out, reports::render_compare_page(cmp, out_dir, all));
-    std::cout << "Comparison: " << out.string() << "\n";
-    return kExitOk;
+CLI::App* report_subcommand(CLI::App& app, std::string& dir) {
+    auto* sub = app.add_subcommand("report",
+                                   "Render index.html, the per-case pages and junit.xml again "
+                                   "from a report folder's JSON files (ours or Autobahn's)");
+    sub->add_option("dir", dir, "report folder (holds index.json)")->required();
+    return sub;
 }
 
 }  // namespace
 
-ExtraCommand report_command(CLI::App& app) {
-    auto dir = std::make_shared<std::string>();
-    auto* sub = app.add_subcommand(
-        "report",
-        "Render index.html, the per-case pages and junit.xml again from a report "
-        "folder's JSON files (ours or Autobahn's)");
-    sub->add_option("dir", *dir, "report folder (holds index.json)")->required();
-    return {sub, [dir] { return run_report(*dir); }};
-}
-
-ExtraCommand compare_command(CLI::App& app) {
-    struct Options {
-        std::vector<std::string> sources;
-        bool all = false;
-        std::string out = "compare.html";
-        std::string color = "auto";
-    };
-    auto o = std::make_shared<Options>();
-    auto* sub = app.add_subcommand(
-        "compare", "Runs or implementations side by side: index.json files or report folders");
-    sub->add_option("runs", o->sources, "index.json files or report folders")->required();
-    sub->add_flag("--all", o->all, "show every case, not only those that differ");
-    sub->add_option("--out", o->out, "where to write the HTML comparison")->capture_default_str();
-    sub->add_option("--color", o->color, "auto, always or never")
-        ->check(CLI::IsMember({"auto", "always", "never"}));
-    return {sub, [o] { return run_compare(o->sources, o->all, o->out, o->color); }};
+Command report_command(CLI::App& app) {
+    return add_command<std::string>(app, report_subcommand, run_report);
 }
 
 }  // namespace wsconform::cli

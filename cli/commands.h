@@ -1,10 +1,9 @@
-// The `wsconform` command line. Exceptions stop here: every failure becomes one line on
-// stderr and an exit code (0 all passed, 1 some case failed, 2 usage or configuration error,
-// 3 the target could not be reached).
+// The `wsconform` command line: one file per subcommand (cmd_*.cpp), each adding its
+// CLI::App subcommand and returning what runs it. Exceptions stop at run(): every failure
+// becomes one line on stderr and an exit code (exit_codes.h).
 #pragma once
 
 #include <functional>
-#include <vector>
 
 namespace CLI {
 class App;
@@ -12,22 +11,25 @@ class App;
 
 namespace wsconform::cli {
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailures = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitUnreachable = 3;
-
 int run(int argc, char** argv);
 
-// Subcommands that live in their own files (cmd_*.cpp) register here: each adds its
-// CLI::App subcommand and returns what runs it when it was chosen on the command line.
-// The function may throw std::runtime_error: that becomes one line and exit code 2.
-struct ExtraCommand {
-    const void* subcommand = nullptr;  // the CLI::App* it added
+// A command as registered: whether the command line chose it, and what runs it. run() may
+// throw std::runtime_error (UsageError in options.h): that becomes one line and exit code 2.
+struct Command {
+    std::function<bool()> chosen;
     std::function<int()> run;
 };
-using CommandRegistrar = std::function<ExtraCommand(CLI::App& app)>;
+
 // The registrars, in the order their subcommands appear in --help.
-std::vector<CommandRegistrar> extra_commands();
+Command test_server_command(CLI::App& app);  // cmd_test_server.cpp
+Command serve_command(CLI::App& app);        // cmd_serve.cpp
+Command test_client_command(CLI::App& app);  // cmd_test_client.cpp
+Command list_command(CLI::App& app);         // cmd_list.cpp
+Command report_command(CLI::App& app);       // cmd_report.cpp
+Command compare_command(CLI::App& app);      // cmd_compare.cpp
+Command fuzz_command(CLI::App& app);         // cmd_fuzz.cpp
+Command replay_command(CLI::App& app);       // cmd_replay.cpp
+// Autobahn's own command line on the main app: -m fuzzingclient -s fuzzingclient.json.
+Command autobahn_mode(CLI::App& app);  // cmd_autobahn.cpp
 
 }  // namespace wsconform::cli

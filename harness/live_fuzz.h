@@ -24,6 +24,12 @@
 // Bounded: every socket operation has a deadline, reads stop after max_read bytes per input,
 // inputs stay under 64 KiB, at most max_findings files are written; the run stops at
 // --iterations or --duration, or at the first crash (the peer is gone).
+//
+// The parts, in harness/live_fuzz/: input.cpp generates the inputs; client.cpp runs one on one
+// connection (transport::BlockingClient), with shadow.h (the server's parser, shadowed) saying
+// when an answer is owed and peer_reader.h checking what comes back (both use
+// compressed_message.h); liveness.h tells a crashed server; finding_file.cpp reads and writes
+// the finding files; fuzz_run.cpp is the main loop and replay.cpp `wsconform replay`.
 #pragma once
 
 #include <chrono>

@@ -4,7 +4,7 @@
 // message into fragments, join fragments). Used in two places:
 //   - fuzz/frame_parser_structured_fuzz.cpp: LLVMFuzzerCustomMutator (payload bytes are
 //     mutated by LLVMFuzzerMutate);
-//   - harness/live_fuzz.cpp: the generator of `wsconform fuzz URL`, which has no coverage
+//   - harness/live_fuzz/input.cpp: the generator of `wsconform fuzz URL`, which has no coverage
 //     feedback and supplies its own byte mutator.
 // The corpus stays raw wire bytes: parse_frame_sequence() reads any bytes back into the model
 // (a header that announces more than follows keeps the announced length as a lie, and bytes

@@ -1,0 +1,91 @@
+// Autobahn|Testsuite's own command line, so that its scripts run unchanged:
+//   wsconform -m fuzzingclient [-s fuzzingclient.json] [-w ws://HOST:PORT]   (test-server)
+//   wsconform -m fuzzingserver [-s fuzzingserver.json]                        (test-client)
+// The spec files are read as they are (spec.h).
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/spec.h"
+#include "cli/test_client.h"
+#include "cli/test_server.h"
+
+namespace wsconform::cli {
+
+namespace {
+
+TestServerConfig config_from_spec(const std::string& spec_path, const std::string& wsuri) {
+    FuzzingClientSpec spec;
+    try {
+        spec = read_fuzzingclient_spec(spec_path);
+    } catch (const std::exception& e) {
+        throw UsageError(e.what());
+    }
+    TestServerConfig config;
+    config.report.outdir = spec.outdir;
+    config.selection = {spec.cases, spec.exclude_cases, spec.exclude_agent_cases};
+    for (const auto& s : spec.servers) {
+        ServerTarget target{parse_url(s.url), s.agent, {}};
+        if (!s.origin.empty()) target.extra_headers.push_back("Origin: " + s.origin);
+        if (!s.protocols.empty()) {
+            std::string list;
+            for (const auto& p : s.protocols) list += (list.empty() ? "" : ", ") + p;
+            target.extra_headers.push_back("Sec-WebSocket-Protocol: " + list);
+        }
+        config.targets.push_back(std::move(target));
+    }
+    if (config.targets.empty() && !wsuri.empty()) {
+        config.targets.push_back({parse_url(wsuri), "", {}});
+    }
+    if (config.targets.empty()) {
+        throw UsageError(spec_path + ": \"servers\" is empty and no --wsuri was given");
+    }
+    return config;
+}
+
+TestClientConfig config_from_server_spec(const std::string& spec_path) {
+    FuzzingServerSpec spec;
+    try {
+        spec = read_fuzzingserver_spec(spec_path);
+    } catch (const std::exception& e) {
+        throw UsageError(e.what());
+    }
+    std::string error;
+    const auto endpoint = harness::parse_ws_url(spec.url, error);
+    if (!endpoint) throw UsageError(spec_path + ": \"url\": " + error);
+    TestClientConfig config;
+    config.listen = endpoint->host_header;
+    config.report.outdir = spec.outdir;
+    config.selection = {spec.cases, spec.exclude_cases, spec.exclude_agent_cases};
+    return config;
+}
+
+}  // namespace
+
+Command autobahn_mode(CLI::App& app) {
+    struct Options {
+        std::string mode, spec_path, wsuri;
+    };
+    auto o = std::make_shared<Options>();
+    app.add_option("-m,--mode", o->mode, "Autobahn mode: fuzzingclient")
+        ->check(CLI::IsMember({"fuzzingclient", "fuzzingserver"}));
+    app.add_option("-s,--spec", o->spec_path, "Autobahn spec file (with -m)");
+    app.add_option("-w,--wsuri", o->wsuri, "server URL when the spec lists none (with -m)");
+    return {[o] { return !o->mode.empty() || !o->spec_path.empty() || !o->wsuri.empty(); },
+            [o] {
+                if (o->mode.empty()) {
+                    throw UsageError("--spec and --wsuri need --mode fuzzingclient");
+                }
+                const std::string spec =
+                    o->spec_path.empty() ? "./" + o->mode + ".json" : o->spec_path;
+                if (o->mode == "fuzzingserver")
+                    return run_test_client(config_from_server_spec(spec));
+                return run_test_server(config_from_spec(spec, o->wsuri));
+            }};
+}
+
+}  // namespace wsconform::cli

@@ -1,0 +1,85 @@
+// `wsconform serve --listen ADDR`: the built-in strict reference echo server.
+#include <CLI/CLI.hpp>
+
+#include <cstddef>
+#include <iostream>
+#include <string>
+#include <system_error>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/options.h"
+#include "harness/echo_server.h"
+
+namespace wsconform::cli {
+
+namespace {
+
+struct ServeOptions {
+    std::string listen = "127.0.0.1:9001";
+    std::size_t max_message = 64u << 20;
+    unsigned threads = 2;
+    // permessage-deflate
+    bool no_deflate = false;
+    bool server_no_context_takeover = false;
+    bool client_no_context_takeover = false;
+    int client_max_window_bits = 0;
+    bool recompress = false;
+    int level = 1;
+};
+
+int run_serve(const ServeOptions& o) {
+    harness::EchoServerOptions options;
+    options.deflate = !o.no_deflate;
+    options.deflate_policy.request_server_no_context_takeover = o.server_no_context_takeover;
+    options.deflate_policy.request_client_no_context_takeover = o.client_no_context_takeover;
+    options.deflate_policy.request_client_max_window_bits = o.client_max_window_bits;
+    options.deflate_passthrough = !o.recompress;
+    options.deflate_level = o.level;
+    parse_listen(o.listen, options.host, options.port);
+    options.max_message = o.max_message;
+    options.threads = o.threads;
+    options.stop_on_signals = true;
+    harness::EchoServer server(options);
+    try {
+        server.listen();
+    } catch (const std::system_error& e) {
+        throw UsageError(e.what());
+    }
+    std::cout << "wsconform serve: listening on " << listening_url(options.host, server.port())
+              << "/" << std::endl;
+    server.run();
+    return kExitOk;
+}
+
+CLI::App* serve_subcommand(CLI::App& app, ServeOptions& o) {
+    auto* sub = app.add_subcommand("serve", "Run the built-in strict reference echo server");
+    sub->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: any free port)")
+        ->capture_default_str();
+    sub->add_option("--max-message", o.max_message, "largest message accepted, in bytes")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
+    sub->add_option("--threads", o.threads, "I/O threads")->check(CLI::Range(1u, 64u));
+    sub->add_flag("--no-deflate", o.no_deflate, "never accept permessage-deflate");
+    sub->add_flag("--deflate-server-no-context-takeover", o.server_no_context_takeover,
+                  "reset our compression context after every message");
+    sub->add_flag("--deflate-client-no-context-takeover", o.client_no_context_takeover,
+                  "ask clients to reset theirs (client_no_context_takeover)");
+    sub->add_option("--deflate-client-max-window-bits", o.client_max_window_bits,
+                    "ask clients that allow it for this window size (client_max_window_bits)")
+        ->check(CLI::Range(9, 15));
+    sub->add_flag("--deflate-recompress", o.recompress,
+                  "compress every echo ourselves, even where the client's own compressed "
+                  "bytes would do");
+    sub->add_option("--deflate-level", o.level, "zlib level of the echoes we compress")
+        ->check(CLI::Range(0, 9))
+        ->capture_default_str();
+    return sub;
+}
+
+}  // namespace
+
+Command serve_command(CLI::App& app) {
+    return add_command<ServeOptions>(app, serve_subcommand, run_serve);
+}
+
+}  // namespace wsconform::cli

@@ -1,0 +1,51 @@
+// `wsconform test-client --listen ADDR [--run COMMAND]`: its options (test_client.h runs it).
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/test_client.h"
+
+namespace wsconform::cli {
+
+namespace {
+
+struct TestClientOptions {
+    TestClientConfig config;
+    bool no_host_check = false;
+};
+
+CLI::App* test_client_subcommand(CLI::App& app, TestClientOptions& o) {
+    auto* sub = app.add_subcommand(
+        "test-client", "Test WebSocket clients (Autobahn's fuzzingserver and its URL protocol)");
+    auto& c = o.config;
+    sub->add_option("--listen", c.listen, "HOST:PORT to listen on (port 0: any free port)")
+        ->capture_default_str();
+    add_case_options(*sub, c.selection, "serve");
+    sub->add_option("--outdir", c.report.outdir, "report folder")->capture_default_str();
+    sub->add_option("--run", c.run_command,
+                    "start the client under test: a shell command where {url} and "
+                    "{agent} are replaced");
+    sub->add_option("--agent", c.agent, "what {agent} becomes in --run")->capture_default_str();
+    sub->add_option("--exit-after-agents", c.exit_after_agents,
+                    "stop after this many agents called /updateReports");
+    sub->add_option("--timeout", c.timeout_s, "stop after S seconds (with --run: default 3600)")
+        ->check(CLI::PositiveNumber);
+    sub->add_flag("--no-host-check", o.no_host_check,
+                  "accept any Host header (Autobahn insists on the listening port)");
+    add_verdict_options(*sub, c.report);
+    return sub;
+}
+
+int run_parsed(const TestClientOptions& o) {
+    TestClientConfig config = o.config;
+    config.host_check = !o.no_host_check;
+    return run_test_client(config);
+}
+
+}  // namespace
+
+Command test_client_command(CLI::App& app) {
+    return add_command<TestClientOptions>(app, test_client_subcommand, run_parsed);
+}
+
+}  // namespace wsconform::cli

@@ -1,0 +1,53 @@
+// `wsconform test-server URL... [--agent NAME...]`: its options (test_server.h runs it).
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/test_server.h"
+
+namespace wsconform::cli {
+
+namespace {
+
+struct TestServerOptions {
+    TestServerConfig config;
+    std::vector<std::string> urls, agents;
+};
+
+CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
+    auto* sub =
+        app.add_subcommand("test-server", "Test WebSocket servers (Autobahn's fuzzingclient)");
+    auto& c = o.config;
+    sub->add_option("url", o.urls, "ws:// URL of a server under test")->required();
+    add_case_options(*sub, c.selection, "run");
+    sub->add_option("--agent", o.agents, "agent name per URL (default: its Server header)");
+    sub->add_option("--jobs,-j", c.jobs, "cases run at once")->check(CLI::Range(1u, 1024u));
+    sub->add_option("--outdir", c.report.outdir, "report folder")->capture_default_str();
+    sub->add_option("--timeout", c.timeout_s, "stop the whole run after S seconds")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--case-timeout", c.case_timeout_s, "hard limit on any single case, in seconds")
+        ->check(CLI::PositiveNumber);
+    add_verdict_options(*sub, c.report);
+    return sub;
+}
+
+int run_parsed(const TestServerOptions& o) {
+    if (o.agents.size() > o.urls.size()) throw UsageError("more --agent names than URLs");
+    TestServerConfig config = o.config;
+    for (std::size_t i = 0; i < o.urls.size(); ++i) {
+        config.targets.push_back(
+            {parse_url(o.urls[i]), i < o.agents.size() ? o.agents[i] : "", {}});
+    }
+    return run_test_server(config);
+}
+
+}  // namespace
+
+Command test_server_command(CLI::App& app) {
+    return add_command<TestServerOptions>(app, test_server_subcommand, run_parsed);
+}
+
+}  // namespace wsconform::cli

@@ -1,0 +1,62 @@
+// What several subcommands parse alike: the one-line usage error, --color, case patterns,
+// the report options, ws:// URLs and listen addresses.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "cli/commands.h"
+#include "harness/endpoint.h"
+
+namespace wsconform::cli {
+
+struct CaseSelection;  // case_selection.h
+struct ReportOptions;  // run_report.h
+
+// A one-line usage or configuration error: printed by run() and turned into exit code 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// A subcommand's Command: chosen when it was parsed.
+Command subcommand(CLI::App* sub, std::function<int()> run);
+
+// A subcommand whose options are parsed into an `Options` value: `add(app, options)` adds the
+// subcommand with its options and returns it; `run(options)` runs the command when the
+// command line chose it.
+template <class Options, class Add, class Run>
+Command add_command(CLI::App& app, Add add, Run run) {
+    auto options = std::make_shared<Options>();
+    CLI::App* sub = add(app, *options);
+    return subcommand(sub, [options, run] { return run(*options); });
+}
+
+// --color auto|always|never, and what it means for stdout: auto is colour on a TTY, never
+// with NO_COLOR set.
+void add_color_option(CLI::App& sub, std::string& color);
+bool want_color(const std::string& mode);
+
+// --cases and --exclude; `verb` says what is done with the selected cases ("run", "serve").
+void add_case_options(CLI::App& sub, CaseSelection& selection, const std::string& verb);
+// --strict, --quiet, --baseline and --color, in that order.
+void add_verdict_options(CLI::App& sub, ReportOptions& report);
+
+// A ws:// URL (UsageError saying what is wrong).
+harness::Endpoint parse_url(const std::string& url);
+// The same for the live fuzzer (fuzz, replay), which speaks plain TCP only.
+harness::Endpoint parse_live_fuzz_url(const std::string& url);
+// --timeout S of fuzz and replay: how long an owed answer may take.
+void add_answer_timeout_option(CLI::App& sub, double& seconds, const std::string& help);
+// HOST:PORT for --listen (UsageError saying what is wrong).
+void parse_listen(const std::string& text, std::string& host, std::uint16_t& port);
+// Seconds as given on the command line, in whole milliseconds.
+std::chrono::milliseconds seconds_to_ms(double seconds);
+
+// The ws:// URL of what listens on host:port, for people: "ws://[::1]:9001".
+std::string listening_url(const std::string& host, std::uint16_t port);
+
+}  // namespace wsconform::cli

@@ -1,0 +1,120 @@
+#include "cli/test_server.h"
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <optional>
+
+#include "cli/exit_codes.h"
+#include "cli/options.h"
+#include "cli/signal_watcher.h"
+#include "harness/runner.h"
+
+namespace wsconform::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// The run options for the next target; nothing when --timeout is already spent.
+std::optional<harness::RunOptions> run_options(const TestServerConfig& config,
+                                               const ServerTarget& target,
+                                               Clock::time_point started) {
+    harness::RunOptions options;
+    options.jobs = config.jobs;
+    options.extra_headers = target.extra_headers;
+    if (config.case_timeout_s > 0)
+        options.timeouts.case_limit = seconds_to_ms(config.case_timeout_s);
+    if (config.timeout_s > 0) {
+        const auto left = seconds_to_ms(config.timeout_s) -
+                          std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+        if (left.count() <= 0) return std::nullopt;
+        options.run_timeout = left;
+    }
+    return options;
+}
+
+}  // namespace
+
+int run_test_server(const TestServerConfig& config) {
+    const auto selected = select_cases(config.selection, Tested::server);
+    RunReport report(config.report);
+    auto& progress = report.progress();
+    const bool quiet = config.report.quiet;
+
+    std::mutex runner_mutex;
+    harness::Runner* active = nullptr;
+    SignalWatcher signals([&] {
+        std::lock_guard lock(runner_mutex);
+        if (active) active->stop("interrupted by a signal");
+    });
+
+    const auto started = Clock::now();
+    bool unreachable = false;
+    std::size_t not_run = 0;
+    for (const auto& target : config.targets) {
+        if (signals.interrupted()) break;
+        auto options = run_options(config, target, started);
+        if (!options) break;
+        const auto probe = harness::probe(target.endpoint, *options);
+        if (!probe.reachable) {
+            std::cerr << "wsconform: " << probe.error << "\n";
+            unreachable = true;
+            continue;
+        }
+        std::string agent = target.agent;
+        if (agent.empty()) {
+            agent = probe.server_header.empty() ? "UnknownServer" : probe.server_header;
+        }
+        options->agent = agent;
+        harness::Runner runner(*options);
+
+        std::vector<const harness::Case*> cases;
+        for (const auto* c : selected) {
+            if (!excluded_for_agent(config.selection, agent, c->id)) cases.push_back(c);
+        }
+        if (!quiet) {
+            progress.print_above([&](std::ostream& out) {
+                out << "Testing " << target.endpoint.url << " as agent '" << agent
+                    << "': " << cases.size() << " cases, "
+                    << (options->jobs ? options->jobs : harness::default_jobs()) << " at a time\n";
+            });
+        }
+        progress.add_total(cases.size());
+        {
+            std::lock_guard lock(runner_mutex);
+            active = &runner;
+        }
+        if (signals.interrupted()) runner.stop("interrupted by a signal");
+        const auto summary = runner.run(target.endpoint, cases,
+                                        [&](harness::CaseResult&& result) { report.add(result); });
+        {
+            std::lock_guard lock(runner_mutex);
+            active = nullptr;
+        }
+        not_run += summary.not_run;
+        if (summary.stopped) {
+            progress.print_above([&](std::ostream&) {
+                std::cerr << "wsconform: run stopped (" << summary.stop_reason << "); "
+                          << summary.not_run << " cases of agent '" << agent
+                          << "' not run; the report holds the cases that finished\n";
+            });
+            if (signals.interrupted()) break;
+        }
+    }
+
+    report.finish();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    if (!quiet || !report.rows().empty()) {
+        report.print_summary(elapsed);
+        report.print_locations();
+    }
+    report.print_baseline();
+    if (signals.interrupted()) return kExitFailures;
+    if (unreachable) return kExitUnreachable;
+    return not_run > 0 || report.failed() ? kExitFailures : kExitOk;
+}
+
+}  // namespace wsconform::cli

@@ -1,0 +1,33 @@
+// `wsconform test-server URL...` (Autobahn's fuzzingclient): the selected cases against each
+// server in turn, results written as each case ends.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/case_selection.h"
+#include "cli/run_report.h"
+#include "harness/endpoint.h"
+
+namespace wsconform::cli {
+
+struct ServerTarget {
+    harness::Endpoint endpoint;
+    std::string agent;  // empty: from the Server header
+    std::vector<std::string> extra_headers;
+};
+
+struct TestServerConfig {
+    std::vector<ServerTarget> targets;
+    CaseSelection selection;
+    ReportOptions report{.outdir = "./reports/servers"};
+    unsigned jobs = 0;
+    double timeout_s = 0;
+    double case_timeout_s = 0;
+};
+
+// Exit code: 0 every case passed (or no regression against --baseline), 1 some did not or
+// the run was interrupted, 3 a server could not be reached. UsageError before anything runs.
+int run_test_server(const TestServerConfig& config);
+
+}  // namespace wsconform::cli
