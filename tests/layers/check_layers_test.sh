@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The layer check passes on the tree, and fails on a copy with one planted upward include
-# (protocol/ including the model) and on one with a cycle between top-level folders.
+# (protocol/ including the model), on one with a cycle between top-level folders, and on socket
+# code planted outside the transport.
 set -euo pipefail
 root=$1
 check="$root/scripts/check-layers"
@@ -35,3 +36,14 @@ sed -i '$d' "$work/tree/harness/runner.cpp"
 printf '#include "reports/terminal.h"\n' >>"$work/tree/cases/registry.cpp"
 printf '#include "cases/registry.h"\n' >>"$work/tree/reports/terminal.cpp"
 expect_failure "a cycle between cases/ and reports/" "include cycle between top-level folders: cases -> reports -> cases"
+sed -i '$d' "$work/tree/cases/registry.cpp"
+sed -i '$d' "$work/tree/reports/terminal.cpp"
+
+printf 'void f(boost::asio::ip::tcp::socket& s);\n' >>"$work/tree/harness/runner.cpp"
+expect_failure "a socket in the runner" "harness/runner.cpp:.*socket code outside harness/transport/"
+sed -i '$d' "$work/tree/harness/runner.cpp"
+
+printf 'void g() { acceptor_.async_accept(h); }\n' >>"$work/tree/harness/transport/connector.cpp"
+expect_failure "an accept outside the listener" "connector.cpp:.*accepts a connection outside"
+sed -i '$d' "$work/tree/harness/transport/connector.cpp"
+"$check" --root "$work/tree" >/dev/null
