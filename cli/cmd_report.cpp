@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/sections.h"
 #include "cli/commands.h"
 #include "util/atomic_file.h"
 #include "reports/baseline.h"
@@ -32,7 +33,7 @@ int run_report(const std::filesystem::path& dir) {
         throw std::runtime_error("report: " + dir.string() + " is not a folder");
     if (!std::filesystem::exists(dir / "index.json"))
         throw std::runtime_error("report: " + dir.string() + " holds no index.json");
-    reports::write_views(dir);
+    reports::write_views(dir, cases::section_titles());
     const auto model = reports::load_report(dir, false);
     std::size_t results = 0, failed = 0;
     for (const auto& [agent, entries] : model.cases)
@@ -58,7 +59,8 @@ int run_compare(const std::vector<std::string>& sources, bool all, const std::st
     const std::filesystem::path out(out_file);
     auto out_dir = out.parent_path().empty() ? std::filesystem::current_path()
                                              : std::filesystem::absolute(out.parent_path());
-    util::atomic_write(out, reports::render_compare_page(cmp, out_dir, all));
+    util::atomic_write(out,
+                       reports::render_compare_page(cmp, out_dir, all, cases::section_titles()));
     std::cout << "Comparison: " << out.string() << "\n";
     return kExitOk;
 }

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "cases/registry.h"
+#include "cases/sections.h"
 #include "cli/spec.h"
 #include "harness/echo_server.h"
 #include "harness/endpoint.h"
@@ -231,7 +232,8 @@ int run_test_server(const TestServerConfig& config) {
     progress.finish();
     bool views_failed = false;
     try {
-        reports::write_views(report->dir());  // also after an interruption: what finished
+        // Also after an interruption: what finished.
+        reports::write_views(report->dir(), cases::section_titles());
     } catch (const std::exception& e) {
         std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what() << "\n";
         views_failed = true;
@@ -489,7 +491,7 @@ int run_test_client(const TestClientConfig& config) {
     // that waits for that close finds the reports complete.
     hooks.on_update_reports = [&](const std::string& agent) {
         try {
-            reports::write_views(report->dir());
+            reports::write_views(report->dir(), cases::section_titles());
         } catch (const std::exception& e) {
             std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what() << "\n";
         }
@@ -559,7 +561,8 @@ int run_test_client(const TestClientConfig& config) {
     progress.finish();
     bool views_failed = false;
     try {
-        reports::write_views(report->dir());  // also after an interruption: what finished
+        // Also after an interruption: what finished.
+        reports::write_views(report->dir(), cases::section_titles());
     } catch (const std::exception& e) {
         std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what() << "\n";
         views_failed = true;

@@ -481,7 +481,7 @@ std::string html_escape(std::string_view text) {
     return esc(text);
 }
 
-std::string render_index_page(const ReportModel& model) {
+std::string render_index_page(const ReportModel& model, const harness::SectionTitles& titles) {
     std::string out(kHead);
     out += "<title>wsconform report</title>\n";
     out += kStyle;
@@ -569,7 +569,7 @@ std::string render_index_page(const ReportModel& model) {
         if (sections.empty() || sections.back().first != s) {
             const bool seen = std::any_of(sections.begin(), sections.end(),
                                           [&](const auto& p) { return p.first == s; });
-            if (!seen) sections.emplace_back(s, section_title(s));
+            if (!seen) sections.emplace_back(s, titles.section(s));
         }
     }
     out += filters_html(sections, false);
@@ -611,7 +611,7 @@ std::string render_index_page(const ReportModel& model) {
                             for (const auto& agent : model.agents)
                                 sub_counts[agent].add(model.find(agent, sid));
                     out += "<tr class=\"sub\" data-subhead=\"" + esc(sub) +
-                           "\"><th colspan=\"2\">" + esc(subsection_title(sub)) + "</th>";
+                           "\"><th colspan=\"2\">" + esc(titles.subsection(sub)) + "</th>";
                     for (const auto& agent : model.agents)
                         out += "<th>" + pass_count_html(agent, sub_counts[agent], false) + "</th>";
                     out += "</tr>\n";
@@ -1019,7 +1019,7 @@ std::string stats_html(const json* doc) {
 
 }  // namespace
 
-std::string render_case_page(const ReportModel& model, const CaseRecord& r) {
+std::string render_case_page(const CaseRecord& r, const harness::SectionTitles& titles) {
     const json* doc = r.detail.get();
     std::string out(kHead);
     out += "<title>" + esc(r.id) + " " + esc(r.title) + " — " + esc(r.agent) +
@@ -1045,9 +1045,9 @@ std::string render_case_page(const ReportModel& model, const CaseRecord& r) {
         if (value_html.empty()) return;
         out += "<dt>" + esc(name) + "</dt><dd>" + value_html + "</dd>\n";
     };
-    std::string section = section_title(section_of(r.id));
+    std::string section = titles.section(section_of(r.id));
     if (const std::string sub = subsection_of(r.id); !sub.empty())
-        section += " / " + subsection_title(sub);
+        section += " / " + titles.subsection(sub);
     fact("Section", esc(section));
     fact("Requirement", esc(text_of(field(doc, "requirement"))));
     if (const json* rfc = field(doc, "rfc"); rfc && rfc->is_array()) {
@@ -1092,14 +1092,13 @@ std::string render_case_page(const ReportModel& model, const CaseRecord& r) {
     out += "</main>\n";
     out += kFooter;
     out += "</body>\n</html>\n";
-    (void)model;
     return out;
 }
 
 // ---------------------------------------------------------------- compare.html
 
 std::string render_compare_page(const Comparison& cmp, const std::filesystem::path& out_dir,
-                                bool all) {
+                                bool all, const harness::SectionTitles& titles) {
     std::string out(kHead);
     out += "<title>wsconform comparison</title>\n";
     out += kStyle;
@@ -1120,7 +1119,7 @@ std::string render_compare_page(const Comparison& cmp, const std::filesystem::pa
         const std::string s = section_of(row.id);
         if (std::none_of(sections.begin(), sections.end(),
                          [&](const auto& p) { return p.first == s; }))
-            sections.emplace_back(s, section_title(s));
+            sections.emplace_back(s, titles.section(s));
     }
     out += filters_html(sections, true);
     out += "</header>\n<main>\n<table class=\"matrix\"><thead><tr><th>Case</th><th>Title</th>";

@@ -14,12 +14,13 @@
 
 namespace wsconform::reports {
 
-std::string render_index_page(const ReportModel& model);
-std::string render_case_page(const ReportModel& model, const CaseRecord& record);
+// Section and subsection headings come from `titles` (the catalogue's).
+std::string render_index_page(const ReportModel& model, const harness::SectionTitles& titles);
+std::string render_case_page(const CaseRecord& record, const harness::SectionTitles& titles);
 // Links to the per-case pages of each run, relative to `out_dir` (where compare.html goes),
 // for the pages that exist.
 std::string render_compare_page(const Comparison& cmp, const std::filesystem::path& out_dir,
-                                bool all);
+                                bool all, const harness::SectionTitles& titles);
 
 // Text as HTML: valid UTF-8 (bad bytes become U+FFFD), & < > " ' escaped, control and
 // bidirectional-override characters shown as \xNN / \uNNNN (except tab, LF and CR).

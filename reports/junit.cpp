@@ -31,11 +31,11 @@ std::string text_field(const json* doc, const char* key) {
 
 // Java-ish classname: "<agent with . as _>.<section title>", so tools that split on the last
 // dot see the agent as the package and the section as the class.
-std::string class_name(const std::string& agent, const std::string& section) {
+std::string class_name(const std::string& agent, const std::string& section_title) {
     std::string a = agent;
     for (char& c : a)
         if (c == '.') c = '_';
-    return a + "." + section_title(section);
+    return a + "." + section_title;
 }
 
 // The body of a <failure> or <error>: what a person needs without opening the HTML.
@@ -124,7 +124,7 @@ std::string xml_escape(std::string_view raw, bool attribute) {
     return out;
 }
 
-std::string render_junit(const ReportModel& model) {
+std::string render_junit(const ReportModel& model, const harness::SectionTitles& titles) {
     // agent × section, in agent order and natural case order.
     std::vector<Suite> suites;
     for (const auto& agent : model.agents) {
@@ -132,7 +132,7 @@ std::string render_junit(const ReportModel& model) {
         for (const auto& id : model.case_ids) {
             const std::string section = section_of(id);
             auto [it, fresh] = index_of.emplace(section, suites.size());
-            if (fresh) suites.push_back(Suite{class_name(agent, section)});
+            if (fresh) suites.push_back(Suite{class_name(agent, titles.section(section))});
             Suite& suite = suites[it->second];
             const CaseRecord* r = model.find(agent, id);
             std::string title;

@@ -15,6 +15,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "harness/model/events.h"
+#include "harness/model/section.h"
 
 namespace wsconform::reports {
 
@@ -57,10 +58,11 @@ struct ReportModel {
 ReportModel load_report(const std::filesystem::path& path, bool details = true);
 
 // Reads index.json and the case files in `dir` and (re)writes index.html, one page per case
-// (`<agent>_case_<id>.html`) and junit.xml, each atomically. The same files in give the same
-// bytes out. Without an index.json (a run in which no case finished) the views are empty.
+// (`<agent>_case_<id>.html`) and junit.xml, each atomically, with the section and subsection
+// headings of `titles` (the catalogue's: cases::section_titles()). The same files in give the
+// same bytes out. Without an index.json (a run in which no case finished) the views are empty.
 // Throws std::system_error when a file cannot be written, and what load_report() throws.
-void write_views(const std::filesystem::path& dir);
+void write_views(const std::filesystem::path& dir, const harness::SectionTitles& titles);
 
 // ---- Sections, from the case ID.
 
@@ -68,11 +70,6 @@ void write_views(const std::filesystem::path& dir);
 std::string section_of(std::string_view id);
 // "6.4.1" -> "6.4"; "" when the ID has fewer than three parts ("2.5": section 2 has none).
 std::string subsection_of(std::string_view id);
-// "6" -> "6 UTF-8 Handling" (Autobahn's headings, and ours past them); "Section N" when
-// unknown.
-std::string section_title(std::string_view section);
-// "6.4" -> "6.4 Fail-fast on invalid UTF-8"; the bare key when unknown.
-std::string subsection_title(std::string_view subsection);
 
 // ---- Outcomes.
 

@@ -23,6 +23,7 @@
 #include "reports/html.h"
 #include "reports/report_dir.h"
 #include "reports/views.h"
+#include "tests/support/report_fixtures.h"
 #include "tests/support/temp_dir.h"
 
 namespace wsconform::reports {
@@ -33,6 +34,7 @@ using harness::Behavior;
 using harness::Outcome;
 
 using test_support::TempDir;
+const harness::SectionTitles& titles() { return test_support::report_titles(); }
 
 using test_support::read_text;
 
@@ -148,16 +150,33 @@ void expect_self_contained(const std::string& html, const std::string& what) {
     EXPECT_TRUE(html.ends_with("</html>\n")) << what;
 }
 
-TEST(Sections, TitlesFromTheId) {
+TEST(Sections, FromTheId) {
     EXPECT_EQ(section_of("6.4.1"), "6");
     EXPECT_EQ(subsection_of("6.4.1"), "6.4");
     EXPECT_EQ(subsection_of("2.5"), "");
-    EXPECT_EQ(section_title("6"), "6 UTF-8 Handling");
-    EXPECT_EQ(section_title("14"), "14 Opening Handshake (beyond Autobahn)");
-    EXPECT_EQ(section_title("99"), "Section 99");
-    EXPECT_EQ(subsection_title("6.4"), "6.4 Fail-fast on invalid UTF-8");
-    EXPECT_EQ(subsection_title("1.2"), "1.2 Binary Messages");
-    EXPECT_EQ(subsection_title("99.1"), "99.1");
+}
+
+// reports/ holds no heading: every view takes the ones it is given.
+TEST(Sections, HeadingsAreTheOnesGiven) {
+    const harness::SectionTitles given({{"2", "Pings"}, {"6.4", "Fail fast"}});
+    EXPECT_EQ(given.section("2"), "2 Pings");
+    EXPECT_EQ(given.section("99"), "Section 99");
+    EXPECT_EQ(given.subsection("6.4"), "6.4 Fail fast");
+    EXPECT_EQ(given.subsection("99.1"), "99.1");
+
+    Fixture f;
+    write_views(f.dir(), given);
+    const std::string html = read_text(f.dir() / "index.html");
+    EXPECT_NE(html.find("<span class=\"sname\">2 Pings</span>"), std::string::npos);
+    EXPECT_NE(html.find("<span class=\"sname\">Section 1</span>"), std::string::npos);
+    EXPECT_NE(html.find("<th colspan=\"2\">6.4 Fail fast</th>"), std::string::npos);
+    EXPECT_NE(html.find("<option value=\"6\">Section 6</option>"), std::string::npos);
+    const std::string page = read_text(f.dir() / "good_case_6_4_1.html");
+    EXPECT_NE(page.find("<dt>Section</dt><dd>Section 6 / 6.4 Fail fast</dd>"), std::string::npos);
+    const std::string xml = read_text(f.dir() / "junit.xml");
+    EXPECT_NE(xml.find("<testsuite name=\"Good.2 Pings\""), std::string::npos);
+    for (const auto& [name, text] : folder_contents(f.dir()))
+        EXPECT_EQ(text.find("Pings/Pongs"), std::string::npos) << name;
 }
 
 TEST(Escape, HostileText) {
@@ -174,7 +193,7 @@ TEST(Escape, HostileText) {
 
 TEST(IndexPage, MatrixRowsCountsSymbolsCodesAndLinks) {
     Fixture f;
-    write_views(f.dir());
+    write_views(f.dir(), titles());
     const std::string html = read_text(f.dir() / "index.html");
     expect_self_contained(html, "index.html");
 
@@ -210,7 +229,7 @@ TEST(IndexPage, MatrixRowsCountsSymbolsCodesAndLinks) {
 
 TEST(IndexPage, EscapesHostileAgentAndTitle) {
     Fixture f;
-    write_views(f.dir());
+    write_views(f.dir(), titles());
     const std::string html = read_text(f.dir() / "index.html");
     EXPECT_EQ(html.find("alert(1)</script>"), std::string::npos);
     EXPECT_NE(html.find("Bad&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
@@ -221,7 +240,7 @@ TEST(IndexPage, EscapesHostileAgentAndTitle) {
 
 TEST(CasePage, ExpectedActualCloseHandshakeAndWireLog) {
     Fixture f;
-    write_views(f.dir());
+    write_views(f.dir(), titles());
     const std::string page = read_text(f.dir() / case_report_file(kHostileAgent, "2.5", "html"));
     expect_self_contained(page, "case page");
     EXPECT_EQ(count_of(page, "<script"), 0u);
@@ -253,9 +272,9 @@ TEST(CasePage, ExpectedActualCloseHandshakeAndWireLog) {
 
 TEST(WriteViews, TwiceGivesTheSameBytes) {
     Fixture f;
-    write_views(f.dir());
+    write_views(f.dir(), titles());
     const auto first = folder_contents(f.dir());
-    write_views(f.dir());
+    write_views(f.dir(), titles());
     const auto second = folder_contents(f.dir());
     EXPECT_EQ(first, second);
     EXPECT_TRUE(first.count("index.html"));
@@ -270,7 +289,7 @@ TEST(WriteViews, MissingOrBrokenCaseFileStillRenders) {
     Fixture f;
     fs::remove(f.dir() / case_report_file("Good", "1.1.1", "json"));
     write_text(f.dir() / case_report_file("Good", "2.5", "json"), "{not json");
-    ASSERT_NO_THROW(write_views(f.dir()));
+    ASSERT_NO_THROW(write_views(f.dir(), titles()));
     const std::string page = read_text(f.dir() / "good_case_1_1_1.html");
     EXPECT_NE(page.find("The case file could not be read"), std::string::npos);
     const std::string broken = read_text(f.dir() / "good_case_2_5.html");
@@ -304,7 +323,7 @@ TEST(WriteViews, AutobahnsOwnSchema) {
     ASSERT_GE(files, 6u);
     write_text(tmp.path() / "index.json", index.dump(3));
 
-    ASSERT_NO_THROW(write_views(tmp.path()));
+    ASSERT_NO_THROW(write_views(tmp.path(), titles()));
     const std::string html = read_text(tmp.path() / "index.html");
     expect_self_contained(html, "index.html (Autobahn)");
     for (const char* id : {"2.5", "6.4.1", "7.9.1", "9.1.1", "12.2.1"})
@@ -334,7 +353,7 @@ TEST(ComparePage, OnlyDifferingRowsByDefault) {
         dir.add(make_result(a.cases[0], "Good", Outcome::pass));
         dir.add(make_result(a.cases[1], "Good", Outcome::fail, 1002));
     }
-    write_views(a.dir());
+    write_views(a.dir(), titles());
     const auto cmp = compare_runs({a.dir(), b.path()});
     ASSERT_EQ(cmp.columns.size(), 3u);  // hostile (a), Good (a), Good (b)
     EXPECT_EQ(cmp.columns[0].label, kHostileAgent);
@@ -349,7 +368,7 @@ TEST(ComparePage, OnlyDifferingRowsByDefault) {
     print_comparison(every, cmp, true, false);
     EXPECT_NE(every.str().find("1.1.1"), std::string::npos);
 
-    const std::string html = render_compare_page(cmp, a.dir(), false);
+    const std::string html = render_compare_page(cmp, a.dir(), false, titles());
     expect_self_contained(html, "compare.html");
     EXPECT_NE(html.find("<tr id=\"c-2.5\" data-s=\"2\" data-v=\"pass fail\" data-diff=\"1\">"),
               std::string::npos);

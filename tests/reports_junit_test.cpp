@@ -31,6 +31,7 @@
 #include "reports/junit.h"
 #include "reports/report_dir.h"
 #include "reports/views.h"
+#include "tests/support/report_fixtures.h"
 #include "tests/support/temp_dir.h"
 
 namespace wsconform::reports {
@@ -41,6 +42,7 @@ using harness::Behavior;
 using harness::Outcome;
 
 using test_support::TempDir;
+const harness::SectionTitles& titles() { return test_support::report_titles(); }
 
 using test_support::read_text;
 
@@ -250,7 +252,7 @@ TEST(XmlEscape, ForbiddenCharactersAreDropped) {
 
 TEST(JUnit, OneSuitePerAgentAndSection) {
     JUnitFixture f;
-    const std::string xml = render_junit(load_report(f.dir()));
+    const std::string xml = render_junit(load_report(f.dir()), titles());
     EXPECT_TRUE(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
     EXPECT_NE(xml.find("<testsuite name=\"Alpha 1_0.1 Framing\""), std::string::npos) << xml;
     EXPECT_NE(xml.find("<testsuite name=\"beta_2.12 WebSocket Compression (different payloads)\""),
@@ -270,13 +272,13 @@ TEST(JUnit, OneSuitePerAgentAndSection) {
     EXPECT_NE(xml.find("Expected: "), std::string::npos);
     EXPECT_NE(xml.find("Received: "), std::string::npos);
     EXPECT_EQ(xml.find("</failure><x>"), std::string::npos);
-    EXPECT_EQ(render_junit(load_report(f.dir())), xml);  // stable
+    EXPECT_EQ(render_junit(load_report(f.dir()), titles()), xml);  // stable
 }
 
 TEST(JUnit, CountsEqualTheJsonAndValidate) {
     if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed (Debian libxml2-utils)";
     JUnitFixture f;
-    write_views(f.dir());
+    write_views(f.dir(), titles());
     const fs::path junit = f.dir() / "junit.xml";
 
     // What the JSON says.
