@@ -13,6 +13,7 @@
 #include "harness/model/wire_log.h"
 #include "reports/autobahn_json.h"
 #include "protocol/hex.h"
+#include "reports/assets/assets.h"
 
 namespace wsconform::reports {
 
@@ -33,154 +34,13 @@ constexpr std::string_view kHead = R"(<!DOCTYPE html>
 <meta name="generator" content="wsconform">
 )";
 
-constexpr std::string_view kStyle = R"(<style>
-:root {
-  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --head: #f6f8fa; --link: #0550ae;
-  --pass: #116329; --pass-bg: #d2f4d9; --ns: #7d4e00; --ns-bg: #fff1b8;
-  --info: #0550ae; --info-bg: #dbeeff; --un: #424a53; --un-bg: #e6e9ed;
-  --fail: #a40e26; --fail-bg: #ffd8d3; --miss: #59636e; --miss-bg: #f6f8fa;
+std::string style_html() {
+    return "<style>\n" + std::string(assets::report_css()) + "</style>\n";
 }
-* { box-sizing: border-box; }
-body { margin: 0; color: var(--fg); background: #fff;
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
-header, main, footer { padding: 0 24px; }
-header { border-bottom: 1px solid var(--line); padding-bottom: 12px; }
-h1 { font-size: 22px; margin: 16px 0 8px; }
-h2 { font-size: 17px; margin: 24px 0 8px; border-bottom: 1px solid var(--line); }
-a { color: var(--link); }
-code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
-  font-size: 12.5px; }
-pre { background: var(--head); border: 1px solid var(--line); padding: 8px; overflow: auto;
-  white-space: pre-wrap; word-break: break-all; margin: 4px 0; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid var(--line); padding: 3px 7px; text-align: left; vertical-align: top; }
-thead th { background: var(--head); position: sticky; top: 0; z-index: 1; }
-.muted { color: var(--muted); }
-.verdict { display: inline-block; font-size: 18px; font-weight: 600; padding: 4px 12px;
-  border-radius: 6px; margin: 4px 0 8px; }
-.o-pass { background: var(--pass-bg); color: var(--pass); }
-.o-non-strict { background: var(--ns-bg); color: var(--ns); }
-.o-informational { background: var(--info-bg); color: var(--info); }
-.o-unimplemented { background: var(--un-bg); color: var(--un); }
-.o-fail { background: var(--fail-bg); color: var(--fail); font-weight: 600; }
-.o-missing { background: var(--miss-bg); color: var(--miss); }
-.legend span { display: inline-block; padding: 1px 8px; margin: 2px 4px 2px 0; border-radius: 4px; }
-.filters { margin: 10px 0 0; display: flex; gap: 16px; align-items: center; flex-wrap: wrap; }
-.filters label { font-weight: 600; }
-.filters select { margin-left: 4px; font: inherit; }
-details.section { margin: 12px 0; border: 1px solid var(--line); border-radius: 6px; }
-details.section > summary { cursor: pointer; padding: 8px 12px; background: var(--head);
-  border-radius: 6px; list-style-position: inside; }
-details.section[open] > summary { border-bottom: 1px solid var(--line);
-  border-radius: 6px 6px 0 0; }
-details.section > .scroll { overflow-x: auto; padding: 8px; }
-.sname { font-weight: 600; font-size: 15px; margin-right: 12px; }
-.pc { display: inline-block; margin: 2px 6px 2px 0; padding: 0 6px; border-radius: 4px;
-  font-variant-numeric: tabular-nums; }
-.r100 { background: #aceebb; } .r95 { background: #d2f4d9; } .r80 { background: #fff1b8; }
-.r50 { background: #ffd8b5; } .r0 { background: #ffc1ba; } .rnone { background: var(--miss-bg); }
-table.matrix td.id { white-space: nowrap; font-variant-numeric: tabular-nums; }
-table.matrix td.title { min-width: 240px; max-width: 560px; }
-table.matrix tr.sub th { background: #fbfcfd; font-weight: 600; color: var(--muted); }
-td.cell { padding: 0; text-align: center; white-space: nowrap; min-width: 84px; }
-td.cell a, td.cell span { display: block; padding: 3px 7px; color: inherit; text-decoration: none;
-  font-variant-numeric: tabular-nums; }
-td.cell a:hover { text-decoration: underline; }
-table.agents td.n { text-align: right; font-variant-numeric: tabular-nums; }
-ul.failures { margin: 4px 0; padding-left: 20px; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0; }
-dl.facts dt { font-weight: 600; color: var(--muted); }
-dl.facts dd { margin: 0; white-space: pre-wrap; }
-table.evo { width: 100%; } table.evo td { width: 45%; }
-table.wire td { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
-  font-size: 12.5px; white-space: pre-wrap; word-break: break-all; }
-table.wire td.t, table.wire td.k { white-space: nowrap; }
-tr.rx td { background: #f4f8ff; } tr.note td { color: var(--muted); }
-footer { margin: 24px 0; color: var(--muted); font-size: 12.5px; }
-[hidden] { display: none !important; }
-</style>
-)";
 
-// Filters: verdict, section (and, in compare.html, "diff"), read from the query string or the
-// fragment (the fragment wins), written to the fragment, and applied by hiding rows.
-constexpr std::string_view kFilterScript = R"JS(<script>
-(function () {
-  "use strict";
-  var KEYS = ["verdict", "section", "diff"];
-  var DEFAULTS = { verdict: "all", section: "all", diff: document.body.dataset.diffDefault || "0" };
-  function read() {
-    var q = new URLSearchParams(location.search.replace(/^\?/, ""));
-    var h = new URLSearchParams(location.hash.replace(/^#/, ""));
-    var f = {}, given = false;
-    KEYS.forEach(function (k) {
-      var v = h.has(k) ? h.get(k) : q.get(k);
-      if (v !== null && v !== "") { given = true; f[k] = v; } else { f[k] = DEFAULTS[k]; }
-    });
-    f.given = given;
-    return f;
-  }
-  function matches(row, f) {
-    if (f.section !== "all" && row.getAttribute("data-s") !== f.section) return false;
-    if (f.diff === "1" && row.getAttribute("data-diff") !== "1") return false;
-    if (f.verdict === "all") return true;
-    var set = (row.getAttribute("data-v") || "").split(" ");
-    if (f.verdict === "not-pass") return set.some(function (v) { return v && v !== "pass"; });
-    return set.indexOf(f.verdict) >= 0;
-  }
-  function apply(f) {
-    KEYS.forEach(function (k) {  // a value no control offers falls back to the default
-      var el = document.getElementById("f-" + k);
-      if (!el || el.tagName !== "SELECT") return;
-      el.value = f[k];
-      if (el.value !== f[k]) { f[k] = DEFAULTS[k]; el.value = f[k]; }
-    });
-    var rows = document.querySelectorAll("tr[data-v]"), shown = 0;
-    rows.forEach(function (r) { var ok = matches(r, f); r.hidden = !ok; if (ok) shown++; });
-    document.querySelectorAll("tr[data-subhead]").forEach(function (h) {
-      var any = false;
-      for (var n = h.nextElementSibling; n && !n.hasAttribute("data-subhead"); n = n.nextElementSibling)
-        if (!n.hidden) { any = true; break; }
-      h.hidden = !any;
-    });
-    var narrowed = f.verdict !== "all" || f.section !== "all" || f.diff === "1";
-    document.querySelectorAll("details[data-section]").forEach(function (d) {
-      var any = d.querySelector("tr[data-v]:not([hidden])") !== null;
-      d.hidden = !any;
-      if (narrowed && any) d.open = true;
-    });
-    KEYS.forEach(function (k) {
-      var el = document.getElementById("f-" + k);
-      if (!el) return;
-      if (el.type === "checkbox") el.checked = f[k] === "1";
-    });
-    var c = document.getElementById("f-count");
-    if (c) c.textContent = shown + " of " + rows.length + " cases shown";
-    document.body.setAttribute("data-filter", "verdict=" + f.verdict + " section=" + f.section + " diff=" + f.diff);
-  }
-  function write(f) {
-    var p = new URLSearchParams();
-    KEYS.forEach(function (k) { p.set(k, f[k]); });
-    var url = "#" + p.toString();
-    try { history.replaceState(null, "", url); } catch (e) { location.replace(url); }
-  }
-  function fromControls() {
-    var f = read();
-    KEYS.forEach(function (k) {
-      var el = document.getElementById("f-" + k);
-      if (!el) return;
-      f[k] = el.type === "checkbox" ? (el.checked ? "1" : "0") : el.value;
-    });
-    return f;
-  }
-  KEYS.forEach(function (k) {
-    var el = document.getElementById("f-" + k);
-    if (el) el.addEventListener("change", function () { var f = fromControls(); write(f); apply(f); });
-  });
-  window.addEventListener("hashchange", function () { var f = read(); if (f.given) apply(f); });
-  apply(read());
-})();
-</script>
-)JS";
+std::string filter_script_html() {
+    return "<script>\n" + std::string(assets::filters_js()) + "</script>\n";
+}
 
 // The agent's pages link back here; the index links to them.
 constexpr std::string_view kFooter =
@@ -484,7 +344,7 @@ std::string html_escape(std::string_view text) {
 std::string render_index_page(const ReportModel& model, const harness::SectionTitles& titles) {
     std::string out(kHead);
     out += "<title>wsconform report</title>\n";
-    out += kStyle;
+    out += style_html();
     out += "</head>\n<body>\n<header>\n<h1>wsconform report</h1>\n";
 
     // Per-agent counts over every case of the folder.
@@ -630,7 +490,7 @@ std::string render_index_page(const ReportModel& model, const harness::SectionTi
     }
     out += "</main>\n";
     out += kFooter;
-    out += kFilterScript;
+    out += filter_script_html();
     out += "</body>\n</html>\n";
     return out;
 }
@@ -1024,7 +884,7 @@ std::string render_case_page(const CaseRecord& r, const harness::SectionTitles& 
     std::string out(kHead);
     out += "<title>" + esc(r.id) + " " + esc(r.title) + " — " + esc(r.agent) +
            " — wsconform</title>\n";
-    out += kStyle;
+    out += style_html();
     out += "</head>\n<body>\n<header>\n<p><a href=\"index.html#c-" + esc(r.id) +
            "\">← All results</a></p>\n";
     out += "<h1>" + esc(r.id) + " " + esc(r.title) + "</h1>\n";
@@ -1101,7 +961,7 @@ std::string render_compare_page(const Comparison& cmp, const std::filesystem::pa
                                 bool all, const harness::SectionTitles& titles) {
     std::string out(kHead);
     out += "<title>wsconform comparison</title>\n";
-    out += kStyle;
+    out += style_html();
     out += "</head>\n<body data-diff-default=\"" + std::string(all ? "0" : "1") +
            "\">\n<header>\n<h1>wsconform comparison</h1>\n<ul>\n";
     for (std::size_t i = 0; i < cmp.sources.size(); ++i)
@@ -1154,7 +1014,7 @@ std::string render_compare_page(const Comparison& cmp, const std::filesystem::pa
     out +=
         "<footer>Rendered by <code>wsconform compare</code> from the runs' index.json and "
         "case files. Nothing on this page is fetched from the network.</footer>\n";
-    out += kFilterScript;
+    out += filter_script_html();
     out += "</body>\n</html>\n";
     return out;
 }

@@ -18,6 +18,7 @@
 
 #include "harness/model/case.h"
 #include "harness/model/result.h"
+#include "reports/assets/assets.h"
 #include "reports/autobahn_json.h"
 #include "reports/baseline.h"
 #include "reports/html.h"
@@ -189,6 +190,21 @@ TEST(Escape, HostileText) {
     EXPECT_EQ(html_escape("\xff"), "\xEF\xBF\xBD");         // not UTF-8: U+FFFD
     EXPECT_EQ(html_escape("x\xE2\x80\xAEy"), "x\\u202ey");  // RIGHT-TO-LEFT OVERRIDE
     EXPECT_EQ(html_escape("tab\tnl\n"), "tab\tnl\n");
+}
+
+// The CSS and JS are files of their own, compiled in as they are and inlined in the pages.
+TEST(Assets, EmbeddedAsTheFilesAreAndInlined) {
+    const fs::path assets = fs::path(WSCONFORM_SOURCE_DIR) / "reports" / "assets";
+    EXPECT_EQ(assets::report_css(), read_text(assets / "report.css"));
+    EXPECT_EQ(assets::filters_js(), read_text(assets / "filters.js"));
+    EXPECT_GT(assets::report_css().size(), 1000u);
+    Fixture f;
+    write_views(f.dir(), titles());
+    const std::string html = read_text(f.dir() / "index.html");
+    EXPECT_NE(html.find("<style>\n" + std::string(assets::report_css()) + "</style>\n"),
+              std::string::npos);
+    EXPECT_NE(html.find("<script>\n" + std::string(assets::filters_js()) + "</script>\n"),
+              std::string::npos);
 }
 
 TEST(IndexPage, MatrixRowsCountsSymbolsCodesAndLinks) {
