@@ -117,14 +117,13 @@ json wire_row_json(const harness::WireRow& row) {
 }
 
 std::string_view level_name(harness::Level level) {
-    switch (level) {
-        case harness::Level::must:
-            return "must";
-        case harness::Level::should:
-            return "should";
-        case harness::Level::informational:
-            return "informational";
-    }
+    constexpr std::pair<harness::Level, std::string_view> kNames[] = {
+        {harness::Level::must, "must"},
+        {harness::Level::should, "should"},
+        {harness::Level::informational, "informational"},
+    };
+    for (const auto& [l, name] : kNames)
+        if (l == level) return name;
     return "must";
 }
 

@@ -24,31 +24,6 @@ constexpr std::string_view kReset = "\x1b[0m";
 constexpr std::string_view kDim = "\x1b[2m";
 constexpr std::string_view kBold = "\x1b[1m";
 
-std::string_view outcome_color(harness::Outcome o) noexcept {
-    switch (o) {
-        case harness::Outcome::pass:
-            return "\x1b[32m";  // green
-        case harness::Outcome::non_strict:
-            return "\x1b[33m";  // yellow
-        case harness::Outcome::informational:
-            return "\x1b[36m";  // cyan
-        case harness::Outcome::unimplemented:
-            return "\x1b[90m";  // grey
-        case harness::Outcome::fail:
-            return "\x1b[31m";  // red
-    }
-    return "";
-}
-
-// Wraps `text` in an ANSI style when colour is on.
-std::string paint(std::string_view style, std::string_view text, bool color) {
-    if (!color) return std::string(text);
-    std::string out(style);
-    out += text;
-    out += kReset;
-    return out;
-}
-
 // Text for a terminal: valid UTF-8 is kept except control characters (C0, DEL, C1) and the
 // bidirectional overrides, which are escaped, as are bytes that are not UTF-8; so a peer
 // cannot move the cursor, recolour or reorder what we print.
@@ -228,19 +203,12 @@ SummaryRow summary_row(const harness::CaseResult& r) {
     return row;
 }
 
-std::string_view outcome_symbol(harness::Outcome o) noexcept {
-    switch (o) {
-        case harness::Outcome::pass:
-            return "✔";
-        case harness::Outcome::non_strict:
-        case harness::Outcome::informational:
-            return "~";
-        case harness::Outcome::unimplemented:
-            return "∅";
-        case harness::Outcome::fail:
-            return "✘";
-    }
-    return "✘";
+std::string paint(std::string_view style, std::string_view text, bool color) {
+    if (!color || style.empty()) return std::string(text);
+    std::string out(style);
+    out += text;
+    out += kReset;
+    return out;
 }
 
 void print_case_line(std::ostream& out, const harness::CaseResult& r, bool color) {

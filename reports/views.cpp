@@ -112,51 +112,6 @@ std::string subsection_of(std::string_view id) {
     return std::string(id.substr(0, second));
 }
 
-// ---- Outcomes.
-
-std::optional<harness::Outcome> outcome_from_string(std::string_view s) noexcept {
-    using harness::Outcome;
-    for (const Outcome o : {Outcome::pass, Outcome::non_strict, Outcome::informational,
-                            Outcome::unimplemented, Outcome::fail})
-        if (harness::to_string(o) == s) return o;
-    return std::nullopt;
-}
-
-std::string_view outcome_label(harness::Outcome o) noexcept {
-    switch (o) {
-        case harness::Outcome::pass:
-            return "Pass";
-        case harness::Outcome::non_strict:
-            return "Non-strict";
-        case harness::Outcome::informational:
-            return "Informational";
-        case harness::Outcome::unimplemented:
-            return "Unimplemented";
-        case harness::Outcome::fail:
-            return "Fail";
-    }
-    return "Fail";
-}
-
-std::string_view outcome_glyph(harness::Outcome o) noexcept {
-    return o == harness::Outcome::informational ? std::string_view("ℹ") : outcome_symbol(o);
-}
-
-int outcome_severity(harness::Outcome o) noexcept {
-    switch (o) {
-        case harness::Outcome::pass:
-        case harness::Outcome::informational:
-            return 0;
-        case harness::Outcome::non_strict:
-            return 1;
-        case harness::Outcome::unimplemented:
-            return 2;
-        case harness::Outcome::fail:
-            return 3;
-    }
-    return 3;
-}
-
 // ---- The model.
 
 const CaseRecord* ReportModel::find(std::string_view agent, std::string_view id) const {

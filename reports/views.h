@@ -16,6 +16,7 @@
 
 #include "harness/model/events.h"
 #include "harness/model/section.h"
+#include "reports/outcomes.h"
 
 namespace wsconform::reports {
 
@@ -70,17 +71,5 @@ void write_views(const std::filesystem::path& dir, const harness::SectionTitles&
 std::string section_of(std::string_view id);
 // "6.4.1" -> "6.4"; "" when the ID has fewer than three parts ("2.5": section 2 has none).
 std::string subsection_of(std::string_view id);
-
-// ---- Outcomes.
-
-std::optional<harness::Outcome> outcome_from_string(std::string_view s) noexcept;
-// "Pass", "Non-strict", "Informational", "Unimplemented", "Fail".
-std::string_view outcome_label(harness::Outcome o) noexcept;
-// For the HTML views: ✔ pass, ~ non-strict, ℹ informational, ∅ unimplemented, ✘ fail (the
-// terminal uses ~ for informational too; a page needs them apart without colour).
-std::string_view outcome_glyph(harness::Outcome o) noexcept;
-// How bad an outcome is, for baselines: pass and informational 0, non-strict 1,
-// unimplemented 2, fail 3.
-int outcome_severity(harness::Outcome o) noexcept;
 
 }  // namespace wsconform::reports
