@@ -136,8 +136,9 @@ void print_baseline(std::ostream& out, const BaselineComparison& cmp, bool color
         plural(cmp.improvements.size(), "improvement", "improvements") + ", " +
         plural(cmp.new_cases, "new case", "new cases") + " (" + std::to_string(cmp.unchanged) +
         " unchanged)";
-    out << paint(cmp.has_regressions() ? outcome_color(Outcome::fail) : outcome_color(Outcome::pass), line,
-                 color)
+    out << paint(
+               cmp.has_regressions() ? outcome_color(Outcome::fail) : outcome_color(Outcome::pass),
+               line, color)
         << '\n';
     if (!cmp.regressions.empty()) {
         out << "Regressions:\n";

@@ -1,8 +1,9 @@
 // The HTML views of a report folder: index.html (cases × agents, sections that fold with pass
-// counts, filters kept in the URL), one page per case (expected vs observed, close handshake,
-// opening handshake, wire log) and compare.html. Each page is one self-contained file: inline
-// CSS and JS, no network. Every string from a report is escaped: case text and peer data are
-// untrusted.
+// counts, filters kept in the URL: html_index.cpp), one page per case (expected vs observed,
+// close handshake, opening handshake, wire log: html_case.cpp) and compare.html
+// (html_compare.cpp). Each page is one self-contained file: inline CSS and JS (reports/assets/),
+// no network. Every string from a report goes through html_escape(): case text and peer data
+// are untrusted.
 #pragma once
 
 #include <filesystem>

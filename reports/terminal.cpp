@@ -10,6 +10,7 @@
 #include "harness/model/case.h"
 #include "harness/model/result.h"
 #include "reports/autobahn_json.h"
+#include "reports/text.h"
 #include "protocol/hex.h"
 
 namespace wsconform::reports {
@@ -40,14 +41,9 @@ std::string printable(std::string_view s) {
             ++i;
             continue;
         }
-        std::uint32_t cp = n == 4 ? 0x10000 : b;  // only C0/C1/bidi matter below
-        if (n == 2) cp = ((b & 0x1fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3fu);
-        if (n == 3)
-            cp = ((b & 0x0fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3fu) << 6) |
-                 (static_cast<unsigned char>(s[i + 2]) & 0x3fu);
+        const std::uint32_t cp = detail::code_point(s, i, n);
         const bool control = cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
-        const bool bidi = (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-                          cp == 0x200e || cp == 0x200f || cp == 0x061c;
+        const bool bidi = detail::is_bidi_format(cp);
         if (cp == '\n') {
             out += "\\n";
         } else if (cp == '\r') {

@@ -11,6 +11,7 @@
 #include "harness/model/judge.h"
 #include "util/atomic_file.h"
 #include "reports/autobahn_json.h"
+#include "reports/case_detail.h"
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/terminal.h"
@@ -90,6 +91,10 @@ void fill_from_detail(CaseRecord& r, const json& doc) {
                 r.outcome_reason = detail::valid_utf8(why->get<std::string>());
         }
     }
+    r.started = json_text(&doc, "started");
+    if (const auto t = doc.find("reportTime"); t != doc.end() && t->is_boolean())
+        r.report_time = t->get<bool>();
+    r.close_frames_received = close_frames_received(doc);
     const auto err = doc.find("harnessError");
     const bool harness_error = err != doc.end() && err->is_string() && !err->empty();
     r.harness_fault = harness_error && empty_or_missing_object(doc, "txFrameStats") &&

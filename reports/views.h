@@ -39,6 +39,12 @@ struct CaseRecord {
     // The case file's JSON object; null when it is missing or unreadable (see detail_error).
     std::shared_ptr<const nlohmann::json> detail;
     std::string detail_error;
+    // From the case file, for the matrices: when the case started, whether its duration is
+    // worth showing (Autobahn's reportTime), and how many close frames the peer sent (nullopt:
+    // the file has no frame statistics).
+    std::string started;
+    bool report_time = false;
+    std::optional<long long> close_frames_received;
     // The harness gave up (harnessError set) before the WebSocket opened (no frame either
     // way): a fault of ours or of the setup, not a verdict on the peer.
     bool harness_fault = false;
