@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cases/sections.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
@@ -22,7 +23,7 @@ int run_report(const std::string& folder) {
         throw std::runtime_error("report: " + dir.string() + " is not a folder");
     if (!std::filesystem::exists(dir / "index.json"))
         throw std::runtime_error("report: " + dir.string() + " holds no index.json");
-    reports::write_views(dir);
+    reports::write_views(dir, cases::section_titles());
     const auto model = reports::load_report(dir, false);
     std::size_t results = 0, failed = 0;
     for (const auto& [agent, entries] : model.cases)

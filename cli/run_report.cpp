@@ -5,6 +5,7 @@
 #include <exception>
 #include <iostream>
 
+#include "cases/sections.h"
 #include "cli/options.h"
 #include "harness/model/result.h"
 #include "reports/views.h"
@@ -40,7 +41,7 @@ void RunReport::add(const harness::CaseResult& result) {
 
 bool RunReport::write_views() {
     try {
-        reports::write_views(dir_->dir());
+        reports::write_views(dir_->dir(), cases::section_titles());
         return true;
     } catch (const std::exception& e) {
         std::cerr << "wsconform: cannot write index.html and junit.xml: " << e.what() << "\n";

@@ -14,6 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "harness/model/events.h"
+#include "reports/text.h"
 
 namespace wsconform::harness {
 struct CaseResult;
@@ -90,15 +91,5 @@ std::string dump_index_json(const Index& index);
 // not Autobahn's schema (including an unknown behavior string).
 Index read_index_json(const std::filesystem::path& path);
 Index parse_index_json(std::string_view text);
-
-// ---- UTF-8 helpers shared by the writers.
-namespace detail {
-// Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most
-// U+10FFFF) starting at s[i], or 0 when none starts there.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
-bool is_valid_utf8(std::string_view s) noexcept;
-// `s` with every byte that does not belong to a well-formed sequence replaced by U+FFFD.
-std::string valid_utf8(std::string_view s);
-}  // namespace detail
 
 }  // namespace wsconform::reports

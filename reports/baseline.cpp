@@ -14,29 +14,6 @@ using harness::Outcome;
 
 namespace {
 
-constexpr std::string_view kReset = "\x1b[0m";
-
-std::string_view color_of(Outcome o) {
-    switch (o) {
-        case Outcome::pass:
-            return "\x1b[32m";
-        case Outcome::non_strict:
-            return "\x1b[33m";
-        case Outcome::informational:
-            return "\x1b[36m";
-        case Outcome::unimplemented:
-            return "\x1b[90m";
-        case Outcome::fail:
-            return "\x1b[31m";
-    }
-    return "";
-}
-
-std::string paint(std::string_view style, const std::string& text, bool color) {
-    if (!color || style.empty()) return text;
-    return std::string(style) + text + std::string(kReset);
-}
-
 // Text from a report for a terminal: control characters and bytes that are not UTF-8 become
 // '?', so a report cannot move the cursor or recolour the screen.
 std::string term_safe(std::string_view raw) {
@@ -101,11 +78,11 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 void print_change(std::ostream& out, const BaselineChange& c, bool color) {
     const std::string before =
         c.before ? std::string(harness::to_string(*c.before)) : std::string("new");
-    out << "  " << paint(color_of(c.after), std::string(outcome_glyph(c.after)), color) << ' '
+    out << "  " << paint(outcome_color(c.after), std::string(outcome_glyph(c.after)), color) << ' '
         << term_safe(c.id);
     if (!c.title.empty()) out << "  " << term_safe(c.title);
     out << "  [" << term_safe(c.agent) << "] " << before << " → "
-        << paint(color_of(c.after), std::string(harness::to_string(c.after)), color);
+        << paint(outcome_color(c.after), std::string(harness::to_string(c.after)), color);
     if (!c.reason.empty()) out << " — " << term_safe(c.reason);
     out << '\n';
 }
@@ -159,8 +136,9 @@ void print_baseline(std::ostream& out, const BaselineComparison& cmp, bool color
         plural(cmp.improvements.size(), "improvement", "improvements") + ", " +
         plural(cmp.new_cases, "new case", "new cases") + " (" + std::to_string(cmp.unchanged) +
         " unchanged)";
-    out << paint(cmp.has_regressions() ? color_of(Outcome::fail) : color_of(Outcome::pass), line,
-                 color)
+    out << paint(
+               cmp.has_regressions() ? outcome_color(Outcome::fail) : outcome_color(Outcome::pass),
+               line, color)
         << '\n';
     if (!cmp.regressions.empty()) {
         out << "Regressions:\n";
@@ -257,7 +235,7 @@ void print_comparison(std::ostream& out, const Comparison& cmp, bool all, bool c
         for (std::size_t c = 0; c < row.cells.size(); ++c) {
             const CaseRecord* r = row.cells[c];
             const std::string text = pad(cell_text(r), widths[c]);
-            out << " | " << (r ? paint(color_of(r->outcome), text, color) : text);
+            out << " | " << (r ? paint(outcome_color(r->outcome), text, color) : text);
         }
         out << '\n';
     }

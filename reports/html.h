@@ -1,8 +1,9 @@
 // The HTML views of a report folder: index.html (cases × agents, sections that fold with pass
-// counts, filters kept in the URL), one page per case (expected vs observed, close handshake,
-// opening handshake, wire log) and compare.html. Each page is one self-contained file: inline
-// CSS and JS, no network. Every string from a report is escaped: case text and peer data are
-// untrusted.
+// counts, filters kept in the URL: html_index.cpp), one page per case (expected vs observed,
+// close handshake, opening handshake, wire log: html_case.cpp) and compare.html
+// (html_compare.cpp). Each page is one self-contained file: inline CSS and JS (reports/assets/),
+// no network. Every string from a report goes through html_escape(): case text and peer data
+// are untrusted.
 #pragma once
 
 #include <filesystem>
@@ -14,12 +15,13 @@
 
 namespace wsconform::reports {
 
-std::string render_index_page(const ReportModel& model);
-std::string render_case_page(const ReportModel& model, const CaseRecord& record);
+// Section and subsection headings come from `titles` (the catalogue's).
+std::string render_index_page(const ReportModel& model, const harness::SectionTitles& titles);
+std::string render_case_page(const CaseRecord& record, const harness::SectionTitles& titles);
 // Links to the per-case pages of each run, relative to `out_dir` (where compare.html goes),
 // for the pages that exist.
 std::string render_compare_page(const Comparison& cmp, const std::filesystem::path& out_dir,
-                                bool all);
+                                bool all, const harness::SectionTitles& titles);
 
 // Text as HTML: valid UTF-8 (bad bytes become U+FFFD), & < > " ' escaped, control and
 // bidirectional-override characters shown as \xNN / \uNNNN (except tab, LF and CR).

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/autobahn_json.h"
+#include "reports/case_detail.h"
+#include "reports/text.h"
 
 namespace wsconform::reports {
 
@@ -21,21 +23,13 @@ std::string seconds(std::int64_t ms) {
     return std::to_string(ms / 1000) + "." + std::string(3 - frac.size(), '0') + frac;
 }
 
-std::string text_field(const json* doc, const char* key) {
-    if (!doc || !doc->is_object()) return {};
-    const auto it = doc->find(key);
-    if (it == doc->end() || it->is_null()) return {};
-    if (it->is_string()) return it->get<std::string>();
-    return it->dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // Java-ish classname: "<agent with . as _>.<section title>", so tools that split on the last
 // dot see the agent as the package and the section as the class.
-std::string class_name(const std::string& agent, const std::string& section) {
+std::string class_name(const std::string& agent, const std::string& section_title) {
     std::string a = agent;
     for (char& c : a)
         if (c == '.') c = '_';
-    return a + "." + section_title(section);
+    return a + "." + section_title;
 }
 
 // The body of a <failure> or <error>: what a person needs without opening the HTML.
@@ -45,22 +39,22 @@ std::string failure_body(const CaseRecord& r) {
     auto line = [&](std::string_view name, const std::string& value) {
         if (!value.empty()) out += std::string(name) + ": " + value + "\n";
     };
-    line("Requirement", text_field(doc, "requirement"));
-    line("RFC", text_field(doc, "rfc"));
+    line("Requirement", json_text(doc, "requirement"));
+    line("RFC", json_text(doc, "rfc"));
     line("Outcome", std::string(harness::to_string(r.outcome)) + " — " + r.outcome_reason);
     line("behavior",
-         std::string(harness::to_string(r.behavior)) + " — " + text_field(doc, "result"));
-    line("behaviorClose", std::string(harness::to_string(r.behavior_close)) + " — " +
-                              text_field(doc, "resultClose"));
-    line("Expected", text_field(doc, "expected"));
-    line("Expected close", text_field(doc, "expectedClose"));
-    line("Received", text_field(doc, "received"));
+         std::string(harness::to_string(r.behavior)) + " — " + json_text(doc, "result"));
+    line("behaviorClose",
+         std::string(harness::to_string(r.behavior_close)) + " — " + json_text(doc, "resultClose"));
+    line("Expected", json_text(doc, "expected"));
+    line("Expected close", json_text(doc, "expectedClose"));
+    line("Received", json_text(doc, "received"));
     line("Peer's close code",
          r.remote_close_code ? std::to_string(*r.remote_close_code) : std::string("none"));
-    line("Peer's close reason", text_field(doc, "remoteCloseReason"));
-    line("Clean", text_field(doc, "wasClean"));
-    line("Why not clean", text_field(doc, "wasNotCleanReason"));
-    line("Harness error", text_field(doc, "harnessError"));
+    line("Peer's close reason", json_text(doc, "remoteCloseReason"));
+    line("Clean", json_text(doc, "wasClean"));
+    line("Why not clean", json_text(doc, "wasNotCleanReason"));
+    line("Harness error", json_text(doc, "harnessError"));
     line("Case file unreadable", r.detail_error);
     line("Details", r.html_file);
     return out;
@@ -76,55 +70,20 @@ struct Suite {
 }  // namespace
 
 std::string xml_escape(std::string_view raw, bool attribute) {
-    const std::string s = detail::valid_utf8(raw);
-    std::string out;
-    out.reserve(s.size() + 8);
-    for (std::size_t i = 0; i < s.size();) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        const std::size_t n = detail::utf8_sequence_length(s, i);
-        if (n == 1) {
-            switch (b) {
-                case '&':
-                    out += "&amp;";
-                    break;
-                case '<':
-                    out += "&lt;";
-                    break;
-                case '>':
-                    out += "&gt;";
-                    break;
-                case '"':
-                    out += "&quot;";
-                    break;
-                case '\'':
-                    out += "&apos;";
-                    break;
-                case '\t':
-                    out += attribute ? "&#9;" : "\t";
-                    break;
-                case '\n':
-                    out += attribute ? "&#10;" : "\n";
-                    break;
-                case '\r':
-                    out += "&#13;";
-                    break;
-                default:
-                    if (b >= 0x20) out.push_back(static_cast<char>(b));  // else forbidden
-            }
-            ++i;
-            continue;
-        }
-        // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters; surrogates never
-        // reach here (valid_utf8 replaced them).
-        const bool nonchar = n == 3 && b == 0xef && static_cast<unsigned char>(s[i + 1]) == 0xbf &&
-                             static_cast<unsigned char>(s[i + 2]) >= 0xbe;
-        if (!nonchar) out.append(s, i, n);
-        i += n;
-    }
-    return out;
+    return detail::escape_markup(
+        raw, "&apos;", [attribute](std::string& out, std::uint32_t cp, std::string_view sequence) {
+            if (cp == '\t')
+                out += attribute ? "&#9;" : "\t";
+            else if (cp == '\n')
+                out += attribute ? "&#10;" : "\n";
+            else if (cp == '\r')
+                out += "&#13;";
+            else if (cp >= 0x20 && cp != 0xfffe && cp != 0xffff)  // else not an XML 1.0 character
+                out += sequence;
+        });
 }
 
-std::string render_junit(const ReportModel& model) {
+std::string render_junit(const ReportModel& model, const harness::SectionTitles& titles) {
     // agent × section, in agent order and natural case order.
     std::vector<Suite> suites;
     for (const auto& agent : model.agents) {
@@ -132,7 +91,7 @@ std::string render_junit(const ReportModel& model) {
         for (const auto& id : model.case_ids) {
             const std::string section = section_of(id);
             auto [it, fresh] = index_of.emplace(section, suites.size());
-            if (fresh) suites.push_back(Suite{class_name(agent, section)});
+            if (fresh) suites.push_back(Suite{class_name(agent, titles.section(section))});
             Suite& suite = suites[it->second];
             const CaseRecord* r = model.find(agent, id);
             std::string title;
@@ -186,7 +145,7 @@ std::string render_junit(const ReportModel& model) {
                     std::string message = r->outcome_reason;
                     if (r->harness_fault) {
                         const json* doc = r->detail.get();
-                        message = "harness: " + text_field(doc, "harnessError");
+                        message = "harness: " + json_text(doc, "harnessError");
                     }
                     const std::string type =
                         r->harness_fault

@@ -11,7 +11,8 @@
 
 namespace wsconform::reports {
 
-std::string render_junit(const ReportModel& model);
+// Suite names carry the section headings of `titles` (the catalogue's).
+std::string render_junit(const ReportModel& model, const harness::SectionTitles& titles);
 
 // Text for XML 1.0 (content and attribute values): valid UTF-8 (bad bytes become U+FFFD),
 // & < > " ' escaped, tab / newline / CR kept as character references in attributes, and the

@@ -10,6 +10,7 @@
 #include "harness/model/case.h"
 #include "harness/model/result.h"
 #include "reports/autobahn_json.h"
+#include "reports/text.h"
 #include "protocol/hex.h"
 
 namespace wsconform::reports {
@@ -23,31 +24,6 @@ constexpr std::size_t kMaxRecapRows = 50;
 constexpr std::string_view kReset = "\x1b[0m";
 constexpr std::string_view kDim = "\x1b[2m";
 constexpr std::string_view kBold = "\x1b[1m";
-
-std::string_view outcome_color(harness::Outcome o) noexcept {
-    switch (o) {
-        case harness::Outcome::pass:
-            return "\x1b[32m";  // green
-        case harness::Outcome::non_strict:
-            return "\x1b[33m";  // yellow
-        case harness::Outcome::informational:
-            return "\x1b[36m";  // cyan
-        case harness::Outcome::unimplemented:
-            return "\x1b[90m";  // grey
-        case harness::Outcome::fail:
-            return "\x1b[31m";  // red
-    }
-    return "";
-}
-
-// Wraps `text` in an ANSI style when colour is on.
-std::string paint(std::string_view style, std::string_view text, bool color) {
-    if (!color) return std::string(text);
-    std::string out(style);
-    out += text;
-    out += kReset;
-    return out;
-}
 
 // Text for a terminal: valid UTF-8 is kept except control characters (C0, DEL, C1) and the
 // bidirectional overrides, which are escaped, as are bytes that are not UTF-8; so a peer
@@ -65,14 +41,9 @@ std::string printable(std::string_view s) {
             ++i;
             continue;
         }
-        std::uint32_t cp = n == 4 ? 0x10000 : b;  // only C0/C1/bidi matter below
-        if (n == 2) cp = ((b & 0x1fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3fu);
-        if (n == 3)
-            cp = ((b & 0x0fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3fu) << 6) |
-                 (static_cast<unsigned char>(s[i + 2]) & 0x3fu);
+        const std::uint32_t cp = detail::code_point(s, i, n);
         const bool control = cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
-        const bool bidi = (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-                          cp == 0x200e || cp == 0x200f || cp == 0x061c;
+        const bool bidi = detail::is_bidi_format(cp);
         if (cp == '\n') {
             out += "\\n";
         } else if (cp == '\r') {
@@ -228,19 +199,12 @@ SummaryRow summary_row(const harness::CaseResult& r) {
     return row;
 }
 
-std::string_view outcome_symbol(harness::Outcome o) noexcept {
-    switch (o) {
-        case harness::Outcome::pass:
-            return "✔";
-        case harness::Outcome::non_strict:
-        case harness::Outcome::informational:
-            return "~";
-        case harness::Outcome::unimplemented:
-            return "∅";
-        case harness::Outcome::fail:
-            return "✘";
-    }
-    return "✘";
+std::string paint(std::string_view style, std::string_view text, bool color) {
+    if (!color || style.empty()) return std::string(text);
+    std::string out(style);
+    out += text;
+    out += kReset;
+    return out;
 }
 
 void print_case_line(std::ostream& out, const harness::CaseResult& r, bool color) {

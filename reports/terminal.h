@@ -10,6 +10,7 @@
 
 #include "harness/model/case_id.h"
 #include "harness/model/events.h"
+#include "reports/outcomes.h"
 
 namespace wsconform::harness {
 struct CaseResult;
@@ -29,8 +30,8 @@ struct SummaryRow {
 
 SummaryRow summary_row(const harness::CaseResult& result);
 
-// ✔ pass, ~ non-strict or informational, ∅ unimplemented, ✘ fail.
-std::string_view outcome_symbol(harness::Outcome outcome) noexcept;
+// `text` in an ANSI style (ending with a reset) when `color`, else as it is.
+std::string paint(std::string_view style, std::string_view text, bool color);
 
 // One line: symbol, ID, title, outcome reason, [agent]. When the case failed, also the
 // requirement, "Expected:" (the accepted alternatives and the expected close) and "Actual:"

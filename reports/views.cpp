@@ -11,6 +11,7 @@
 #include "harness/model/judge.h"
 #include "util/atomic_file.h"
 #include "reports/autobahn_json.h"
+#include "reports/case_detail.h"
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/terminal.h"
@@ -20,102 +21,6 @@ namespace wsconform::reports {
 using nlohmann::json;
 
 namespace {
-
-// Autobahn's section headings (AB:case/__init__.py), then ours.
-constexpr std::pair<std::string_view, std::string_view> kSections[] = {
-    {"1", "Framing"},
-    {"2", "Pings/Pongs"},
-    {"3", "Reserved Bits"},
-    {"4", "Opcodes"},
-    {"5", "Fragmentation"},
-    {"6", "UTF-8 Handling"},
-    {"7", "Close Handling"},
-    {"9", "Limits/Performance"},
-    {"10", "Misc"},
-    {"12", "WebSocket Compression (different payloads)"},
-    {"13", "WebSocket Compression (different parameters)"},
-    {"14", "Opening Handshake (beyond Autobahn)"},
-};
-
-// Autobahn's subsection headings (reference/autobahn-cases.tsv, column 2).
-constexpr std::pair<std::string_view, std::string_view> kSubsections[] = {
-    {"1.1", "Text Messages"},
-    {"1.2", "Binary Messages"},
-    {"4.1", "Non-control Opcodes"},
-    {"4.2", "Control Opcodes"},
-    {"6.1", "Valid UTF-8 with zero payload fragments"},
-    {"6.2", "Valid UTF-8 unfragmented, fragmented on code-points and within code-points"},
-    {"6.3", "Invalid UTF-8 differently fragmented"},
-    {"6.4", "Fail-fast on invalid UTF-8"},
-    {"6.5", "Some valid UTF-8 sequences"},
-    {"6.6", "All prefixes of a valid UTF-8 string that contains multi-byte code points"},
-    {"6.7", "First possible sequence of a certain length"},
-    {"6.8", "First possible sequence length 5/6 (invalid codepoints)"},
-    {"6.9", "Last possible sequence of a certain length"},
-    {"6.10", "Last possible sequence length 4/5/6 (invalid codepoints)"},
-    {"6.11", "Other boundary conditions"},
-    {"6.12", "Unexpected continuation bytes"},
-    {"6.13", "Lonely start characters"},
-    {"6.14", "Sequences with last continuation byte missing"},
-    {"6.15", "Concatenation of incomplete sequences"},
-    {"6.16", "Impossible bytes"},
-    {"6.17", "Examples of an overlong ASCII character"},
-    {"6.18", "Maximum overlong sequences"},
-    {"6.19", "Overlong representation of the NUL character"},
-    {"6.20", "Single UTF-16 surrogates"},
-    {"6.21", "Paired UTF-16 surrogates"},
-    {"6.22", "Non-character code points (valid UTF-8)"},
-    {"6.23", "Unicode specials (i.e. replacement char)"},
-    {"7.1", "Basic close behavior (fuzzer initiated)"},
-    {"7.3", "Close frame structure: payload length (fuzzer initiated)"},
-    {"7.5", "Close frame structure: payload value (fuzzer initiated)"},
-    {"7.7", "Close frame structure: valid close codes (fuzzer initiated)"},
-    {"7.9", "Close frame structure: invalid close codes (fuzzer initiated)"},
-    {"7.13", "Informational close information (fuzzer initiated)"},
-    {"9.1", "Text Message (increasing size)"},
-    {"9.2", "Binary Message (increasing size)"},
-    {"9.3", "Fragmented Text Message (fixed size, increasing fragment size)"},
-    {"9.4", "Fragmented Binary Message (fixed size, increasing fragment size)"},
-    {"9.5", "Text Message (fixed size, increasing chop size)"},
-    {"9.6", "Binary Text Message (fixed size, increasing chop size)"},
-    {"9.7", "Text Message Roundtrip Time (fixed number, increasing size)"},
-    {"9.8", "Binary Message Roundtrip Time (fixed number, increasing size)"},
-    {"10.1", "Auto-Fragmentation"},
-    {"12.1", "Large JSON data file (utf8, 194056 bytes)"},
-    {"12.2", "Lena Picture, Bitmap 512x512 bw (binary, 263222 bytes)"},
-    {"12.3", "Human readable text, Goethe's Faust I (German) (binary, 222218 bytes)"},
-    {"12.4", "Large HTML file (utf8, 263647 bytes)"},
-    {"12.5", "A larger PDF (binary, 1042328 bytes)"},
-    {"13.1",
-     "Large JSON data file (utf8, 194056 bytes) - client offers (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(False, 0)] / server accept (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(False, 0)]"},
-    {"13.2",
-     "Large JSON data file (utf8, 194056 bytes) - client offers (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(True, 0)] / server accept (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(True, 0)]"},
-    {"13.3",
-     "Large JSON data file (utf8, 194056 bytes) - client offers (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(False, 9)] / server accept (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(False, 9)]"},
-    {"13.4",
-     "Large JSON data file (utf8, 194056 bytes) - client offers (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(False, 15)] / server accept (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(False, 15)]"},
-    {"13.5",
-     "Large JSON data file (utf8, 194056 bytes) - client offers (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(True, 9)] / server accept (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(True, 9)]"},
-    {"13.6",
-     "Large JSON data file (utf8, 194056 bytes) - client offers (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(True, 15)] / server accept (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(True, 15)]"},
-    {"13.7",
-     "Large JSON data file (utf8, 194056 bytes) - client offers (requestNoContextTakeover, "
-     "requestMaxWindowBits): [(True, 9), (True, 0), (False, 0)] / server accept "
-     "(requestNoContextTakeover, requestMaxWindowBits): [(True, 9), (True, 0), (False, "
-     "0)]"},
-};
 
 std::string read_file(const std::filesystem::path& p, std::string& error) {
     std::ifstream in(p, std::ios::binary);
@@ -186,6 +91,10 @@ void fill_from_detail(CaseRecord& r, const json& doc) {
                 r.outcome_reason = detail::valid_utf8(why->get<std::string>());
         }
     }
+    r.started = json_text(&doc, "started");
+    if (const auto t = doc.find("reportTime"); t != doc.end() && t->is_boolean())
+        r.report_time = t->get<bool>();
+    r.close_frames_received = close_frames_received(doc);
     const auto err = doc.find("harnessError");
     const bool harness_error = err != doc.end() && err->is_string() && !err->empty();
     r.harness_fault = harness_error && empty_or_missing_object(doc, "txFrameStats") &&
@@ -206,64 +115,6 @@ std::string subsection_of(std::string_view id) {
     const auto second = id.find('.', first + 1);
     if (second == std::string_view::npos) return {};
     return std::string(id.substr(0, second));
-}
-
-std::string section_title(std::string_view section) {
-    for (const auto& [key, name] : kSections)
-        if (key == section) return std::string(key) + ' ' + std::string(name);
-    return "Section " + std::string(section);
-}
-
-std::string subsection_title(std::string_view subsection) {
-    if (subsection.empty()) return {};
-    for (const auto& [key, name] : kSubsections)
-        if (key == subsection) return std::string(key) + ' ' + std::string(name);
-    return std::string(subsection);
-}
-
-// ---- Outcomes.
-
-std::optional<harness::Outcome> outcome_from_string(std::string_view s) noexcept {
-    using harness::Outcome;
-    for (const Outcome o : {Outcome::pass, Outcome::non_strict, Outcome::informational,
-                            Outcome::unimplemented, Outcome::fail})
-        if (harness::to_string(o) == s) return o;
-    return std::nullopt;
-}
-
-std::string_view outcome_label(harness::Outcome o) noexcept {
-    switch (o) {
-        case harness::Outcome::pass:
-            return "Pass";
-        case harness::Outcome::non_strict:
-            return "Non-strict";
-        case harness::Outcome::informational:
-            return "Informational";
-        case harness::Outcome::unimplemented:
-            return "Unimplemented";
-        case harness::Outcome::fail:
-            return "Fail";
-    }
-    return "Fail";
-}
-
-std::string_view outcome_glyph(harness::Outcome o) noexcept {
-    return o == harness::Outcome::informational ? std::string_view("ℹ") : outcome_symbol(o);
-}
-
-int outcome_severity(harness::Outcome o) noexcept {
-    switch (o) {
-        case harness::Outcome::pass:
-        case harness::Outcome::informational:
-            return 0;
-        case harness::Outcome::non_strict:
-            return 1;
-        case harness::Outcome::unimplemented:
-            return 2;
-        case harness::Outcome::fail:
-            return 3;
-    }
-    return 3;
 }
 
 // ---- The model.
@@ -339,17 +190,17 @@ ReportModel load_report(const std::filesystem::path& path, bool details) {
     return model;
 }
 
-void write_views(const std::filesystem::path& dir) {
+void write_views(const std::filesystem::path& dir, const harness::SectionTitles& titles) {
     // A run in which no case finished has no index.json yet: its views say so.
     ReportModel model;
     model.dir = dir;
     if (std::filesystem::exists(dir / "index.json")) model = load_report(dir, true);
     for (const auto& [agent, entries] : model.cases)
         for (const auto& [id, record] : entries)
-            util::atomic_write(model.dir / record.html_file, render_case_page(model, record));
-    util::atomic_write(model.dir / "junit.xml", render_junit(model));
+            util::atomic_write(model.dir / record.html_file, render_case_page(record, titles));
+    util::atomic_write(model.dir / "junit.xml", render_junit(model, titles));
     // The index last: once it is there, every page it links to is too.
-    util::atomic_write(model.dir / "index.html", render_index_page(model));
+    util::atomic_write(model.dir / "index.html", render_index_page(model, titles));
 }
 
 }  // namespace wsconform::reports

@@ -15,6 +15,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "harness/model/events.h"
+#include "harness/model/section.h"
+#include "reports/outcomes.h"
 
 namespace wsconform::reports {
 
@@ -37,6 +39,12 @@ struct CaseRecord {
     // The case file's JSON object; null when it is missing or unreadable (see detail_error).
     std::shared_ptr<const nlohmann::json> detail;
     std::string detail_error;
+    // From the case file, for the matrices: when the case started, whether its duration is
+    // worth showing (Autobahn's reportTime), and how many close frames the peer sent (nullopt:
+    // the file has no frame statistics).
+    std::string started;
+    bool report_time = false;
+    std::optional<long long> close_frames_received;
     // The harness gave up (harnessError set) before the WebSocket opened (no frame either
     // way): a fault of ours or of the setup, not a verdict on the peer.
     bool harness_fault = false;
@@ -57,10 +65,11 @@ struct ReportModel {
 ReportModel load_report(const std::filesystem::path& path, bool details = true);
 
 // Reads index.json and the case files in `dir` and (re)writes index.html, one page per case
-// (`<agent>_case_<id>.html`) and junit.xml, each atomically. The same files in give the same
-// bytes out. Without an index.json (a run in which no case finished) the views are empty.
+// (`<agent>_case_<id>.html`) and junit.xml, each atomically, with the section and subsection
+// headings of `titles` (the catalogue's: cases::section_titles()). The same files in give the
+// same bytes out. Without an index.json (a run in which no case finished) the views are empty.
 // Throws std::system_error when a file cannot be written, and what load_report() throws.
-void write_views(const std::filesystem::path& dir);
+void write_views(const std::filesystem::path& dir, const harness::SectionTitles& titles);
 
 // ---- Sections, from the case ID.
 
@@ -68,22 +77,5 @@ void write_views(const std::filesystem::path& dir);
 std::string section_of(std::string_view id);
 // "6.4.1" -> "6.4"; "" when the ID has fewer than three parts ("2.5": section 2 has none).
 std::string subsection_of(std::string_view id);
-// "6" -> "6 UTF-8 Handling" (Autobahn's headings, and ours past them); "Section N" when
-// unknown.
-std::string section_title(std::string_view section);
-// "6.4" -> "6.4 Fail-fast on invalid UTF-8"; the bare key when unknown.
-std::string subsection_title(std::string_view subsection);
-
-// ---- Outcomes.
-
-std::optional<harness::Outcome> outcome_from_string(std::string_view s) noexcept;
-// "Pass", "Non-strict", "Informational", "Unimplemented", "Fail".
-std::string_view outcome_label(harness::Outcome o) noexcept;
-// For the HTML views: ✔ pass, ~ non-strict, ℹ informational, ∅ unimplemented, ✘ fail (the
-// terminal uses ~ for informational too; a page needs them apart without colour).
-std::string_view outcome_glyph(harness::Outcome o) noexcept;
-// How bad an outcome is, for baselines: pass and informational 0, non-strict 1,
-// unimplemented 2, fail 3.
-int outcome_severity(harness::Outcome o) noexcept;
 
 }  // namespace wsconform::reports

@@ -22,37 +22,15 @@
 #include "reports/report_dir.h"
 #include "reports/views.h"
 #include "tests/support/buggy_server.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/report_fixtures.h"
 
 namespace wsconform::reports {
 namespace {
 
-namespace fs = std::filesystem;
-using harness::Behavior;
-using harness::Outcome;
-using test_support::Bug;
-using test_support::BuggyServer;
-
-using test_support::TempDir;
+using namespace test_support;  // fs, Behavior, Outcome, TempDir, the fixtures
 
 harness::Case make_case(std::string id) {
-    harness::Case c;
-    c.id = std::move(id);
-    c.title = "Case " + c.id;
-    return c;
-}
-
-harness::CaseResult make_result(const harness::Case& c, const std::string& agent, Outcome o) {
-    harness::CaseResult r;
-    r.test = &c;
-    r.agent = agent;
-    r.observation.tx_frames = {{8, 1}};
-    r.verdict.outcome = o;
-    r.verdict.behavior = o == Outcome::fail         ? Behavior::failed
-                         : o == Outcome::non_strict ? Behavior::non_strict
-                                                    : Behavior::ok;
-    r.verdict.behavior_close = Behavior::ok;
-    return r;
+    return report_case(id, "Case " + id);
 }
 
 SummaryRow row(std::string id, std::string agent, Outcome o) {
@@ -71,10 +49,10 @@ struct BaselineFolder {
                                      make_case("6.4.1")};
     BaselineFolder() {
         ReportDir dir(tmp.path());
-        dir.add(make_result(cases[0], "Srv", Outcome::pass));
-        dir.add(make_result(cases[1], "Srv", Outcome::pass));
-        dir.add(make_result(cases[2], "Srv", Outcome::fail));
-        dir.add(make_result(cases[3], "Srv", Outcome::non_strict));
+        dir.add(report_result(cases[0], "Srv", Outcome::pass));
+        dir.add(report_result(cases[1], "Srv", Outcome::pass));
+        dir.add(report_result(cases[2], "Srv", Outcome::fail));
+        dir.add(report_result(cases[3], "Srv", Outcome::non_strict));
     }
 };
 
@@ -154,16 +132,6 @@ TEST(Baseline, LoneBaselineAgentStandsInForARenamedOne) {
 
 // ---- Real runs.
 
-int run(const std::string& command, std::string& output) {
-    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-    if (!p) return -1;
-    char buf[4096];
-    output.clear();
-    while (const std::size_t n = std::fread(buf, 1, sizeof buf, p)) output.append(buf, n);
-    const int status = ::pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 std::string test_server(const BuggyServer& server, const fs::path& outdir,
                         const std::string& extra) {
     return std::string(WSCONFORM_BINARY) +
@@ -194,12 +162,12 @@ TEST(BaselineRun, OneInjectedRegressionFailsAndIsNamed) {
     std::string out;
     {
         BuggyServer good(Bug::none);
-        ASSERT_EQ(run(test_server(good, tmp.path() / "clean", ""), out), 0) << out;
+        ASSERT_EQ(run_command(test_server(good, tmp.path() / "clean", ""), &out), 0) << out;
     }
     BuggyServer no_pong(Bug::no_pong);  // 2.1 expects a pong: the only case it changes
-    const int rc = run(test_server(no_pong, tmp.path() / "broken",
-                                   "--baseline '" + (tmp.path() / "clean").string() + "'"),
-                       out);
+    const int rc = run_command(test_server(no_pong, tmp.path() / "broken",
+                                           "--baseline '" + (tmp.path() / "clean").string() + "'"),
+                               &out);
     EXPECT_EQ(rc, 1) << out;
     const auto lines = regression_lines(out);
     ASSERT_EQ(lines.size(), 1u) << out;
@@ -210,10 +178,10 @@ TEST(BaselineRun, OneInjectedRegressionFailsAndIsNamed) {
         << out;
 
     // The same run against itself: the failure is known, nothing regressed.
-    const int again =
-        run(test_server(no_pong, tmp.path() / "again",
-                        "--baseline '" + (tmp.path() / "broken" / "index.json").string() + "'"),
-            out);
+    const int again = run_command(
+        test_server(no_pong, tmp.path() / "again",
+                    "--baseline '" + (tmp.path() / "broken" / "index.json").string() + "'"),
+        &out);
     EXPECT_EQ(again, 0) << out;
     EXPECT_TRUE(regression_lines(out).empty()) << out;
     EXPECT_NE(out.find("Baseline: 0 regressions, 0 improvements, 0 new cases (4 unchanged)"),
@@ -226,12 +194,12 @@ TEST(BaselineRun, ImprovementIsReportedAndPasses) {
     std::string out;
     {
         BuggyServer no_pong(Bug::no_pong);
-        ASSERT_EQ(run(test_server(no_pong, tmp.path() / "before", ""), out), 1) << out;
+        ASSERT_EQ(run_command(test_server(no_pong, tmp.path() / "before", ""), &out), 1) << out;
     }
     BuggyServer good(Bug::none);
-    const int rc = run(test_server(good, tmp.path() / "after",
-                                   "--baseline '" + (tmp.path() / "before").string() + "'"),
-                       out);
+    const int rc = run_command(test_server(good, tmp.path() / "after",
+                                           "--baseline '" + (tmp.path() / "before").string() + "'"),
+                               &out);
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("Improvements:\n  ✔ 2.1  "), std::string::npos) << out;
 }
@@ -240,9 +208,9 @@ TEST(BaselineRun, UnreadableBaselineIsAUsageError) {
     TempDir tmp;
     BuggyServer good(Bug::none);
     std::string out;
-    EXPECT_EQ(run(test_server(good, tmp.path() / "x",
-                              "--baseline '" + (tmp.path() / "missing").string() + "'"),
-                  out),
+    EXPECT_EQ(run_command(test_server(good, tmp.path() / "x",
+                                      "--baseline '" + (tmp.path() / "missing").string() + "'"),
+                          &out),
               2)
         << out;
     EXPECT_NE(out.find("baseline"), std::string::npos) << out;

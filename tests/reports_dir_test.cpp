@@ -20,20 +20,12 @@
 #include "reports/autobahn_json.h"
 #include "reports/report_dir.h"
 #include "reports/terminal.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/report_fixtures.h"
 
 namespace wsconform::reports {
 namespace {
 
-namespace fs = std::filesystem;
-using harness::Behavior;
-using harness::Outcome;
-
-using test_support::TempDir;
-
-using test_support::read_text;
-
-using test_support::write_text;
+using namespace test_support;  // fs, Behavior, Outcome, TempDir, the fixtures
 
 // Files whose name starts with '.', i.e. temporary files left behind.
 int leftover_temp_files(const fs::path& dir) {
@@ -43,38 +35,20 @@ int leftover_temp_files(const fs::path& dir) {
     return n;
 }
 
-harness::Case make_case(std::string id, std::string title, std::string requirement = {}) {
-    harness::Case c;
-    c.id = std::move(id);
-    c.title = std::move(title);
-    c.requirement = std::move(requirement);
-    return c;
-}
-
 // A catalogue of cases to report on: "1.1.1" ... "1.1.N".
 std::vector<harness::Case> make_cases(int n) {
     std::vector<harness::Case> cases;
     for (int i = 1; i <= n; ++i)
-        cases.push_back(make_case("1.1." + std::to_string(i),
-                                  "Text message of " + std::to_string(i) + " bytes"));
+        cases.push_back(report_case("1.1." + std::to_string(i),
+                                    "Text message of " + std::to_string(i) + " bytes"));
     return cases;
 }
 
 harness::CaseResult make_result(const harness::Case& c, std::string agent, Outcome outcome) {
-    harness::CaseResult r;
-    r.test = &c;
-    r.agent = std::move(agent);
-    r.started = "2026-01-01T00:00:00.000Z";
-    r.duration_ms = 7;
-    r.observation.was_open = true;
-    r.observation.remote_close_code = 1000;
+    harness::CaseResult r = report_result(c, std::move(agent), outcome);
     r.observation.expected = {{Behavior::ok, {harness::text_message("*")}}};
     r.observation.received = {harness::text_message("*")};
-    const bool pass = outcome == Outcome::pass;
-    r.verdict.behavior = pass ? Behavior::ok : Behavior::failed;
-    r.verdict.behavior_close = Behavior::ok;
-    r.verdict.outcome = outcome;
-    r.verdict.outcome_reason = pass ? "" : "behavior FAILED";
+    if (outcome == Outcome::fail) r.verdict.outcome_reason = "behavior FAILED";
     return r;
 }
 
@@ -237,8 +211,8 @@ TEST(AtomicWrite, FailsWithTheStepAndThePath) {
 // ---- Terminal.
 
 TEST(Terminal, FailedCaseShowsRequirementExpectedAndActual) {
-    const harness::Case c = make_case("2.5", "Ping with a 126-byte payload",
-                                      "Control frames carry at most 125 payload bytes.");
+    const harness::Case c = report_case("2.5", "Ping with a 126-byte payload",
+                                        "Control frames carry at most 125 payload bytes.");
     auto r = make_result(c, "ws@8.18.3", Outcome::fail);
     r.verdict.outcome_reason = "close: peer did not fail the connection";
     r.observation.expected = {{Behavior::ok, {}}};
@@ -260,7 +234,7 @@ TEST(Terminal, FailedCaseShowsRequirementExpectedAndActual) {
 }
 
 TEST(Terminal, OtherOutcomesTakeOneLine) {
-    const harness::Case c = make_case("6.4.1", "Fail fast on invalid UTF-8");
+    const harness::Case c = report_case("6.4.1", "Fail fast on invalid UTF-8");
     auto r = make_result(c, "ws", Outcome::non_strict);
     r.verdict.outcome_reason = "behavior NON-STRICT";
     std::ostringstream out;
@@ -273,7 +247,7 @@ TEST(Terminal, OtherOutcomesTakeOneLine) {
 }
 
 TEST(Terminal, ColourOnlyWhenAskedAndPeerTextIsEscaped) {
-    const harness::Case c = make_case("1.1.1", "Text");
+    const harness::Case c = report_case("1.1.1", "Text");
     auto r = make_result(c, "evil\x1b[2J", Outcome::fail);
     r.observation.received = {harness::text_message("\x1b]0;pwned\x07")};
     r.observation.remote_close_reason = "bye\r\n";

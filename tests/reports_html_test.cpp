@@ -1,42 +1,33 @@
 // The HTML views: index.html (matrix, sections with pass counts, symbols + close codes,
-// links, filters), the per-case pages, escaping of hostile text, no network references,
-// byte-identical output, Autobahn's own schema, and compare.html.
+// links, filters), the per-case pages and the typed record they render from, escaping of
+// hostile text, no network references, byte-identical output, Autobahn's own schema, and
+// compare.html.
 #include <gtest/gtest.h>
 
-#include <stdlib.h>
-
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "harness/model/case.h"
+#include "harness/model/judge.h"
 #include "harness/model/result.h"
+#include "reports/assets/assets.h"
 #include "reports/autobahn_json.h"
 #include "reports/baseline.h"
+#include "reports/case_detail.h"
 #include "reports/html.h"
 #include "reports/report_dir.h"
 #include "reports/views.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/report_fixtures.h"
 
 namespace wsconform::reports {
 namespace {
 
-namespace fs = std::filesystem;
-using harness::Behavior;
-using harness::Outcome;
-
-using test_support::TempDir;
-
-using test_support::read_text;
-
-using test_support::write_text;
+using namespace test_support;  // fs, Behavior, Outcome, TempDir, the fixtures
 
 std::size_t count_of(const std::string& haystack, const std::string& needle) {
     std::size_t n = 0;
@@ -50,41 +41,29 @@ constexpr const char* kHostileAgent = "Bad<script>alert(1)</script>";
 constexpr const char* kHostilePayload = "<script>evil()</script>&\"'";
 
 harness::Case make_case(std::string id, std::string title, std::string requirement = {}) {
-    harness::Case c;
-    c.id = std::move(id);
-    c.title = std::move(title);
-    c.requirement = std::move(requirement);
+    harness::Case c = report_case(std::move(id), std::move(title), std::move(requirement));
     c.description = "Sends something.";
     c.expectation = "The peer answers.";
     c.rfc = {"RFC 6455 5.5"};
     return c;
 }
 
+// A ping answered by a pong, then a close; a failure received a hostile pong instead.
 harness::CaseResult make_result(const harness::Case& c, std::string agent, Outcome outcome,
                                 std::uint16_t close_code = 1000) {
-    harness::CaseResult r;
-    r.test = &c;
-    r.agent = std::move(agent);
-    r.started = "2026-01-01T00:00:00.000Z";
-    r.duration_ms = 7;
+    harness::CaseResult r = report_result(c, std::move(agent), outcome);
     r.http_request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:9001\r\n\r\n";
     r.http_response = "HTTP/1.1 101 Switching Protocols\r\n\r\n";
-    r.observation.was_open = true;
     r.observation.remote_close_code = close_code;
-    r.observation.was_clean = true;
     r.observation.expected = {{Behavior::ok, {harness::pong("ping!")}}};
     r.observation.received = {harness::pong("ping!")};
     r.observation.tx_frames = {{9, 1}, {8, 1}};
     r.observation.rx_frames = {{10, 1}, {8, 1}};
-    r.verdict.behavior = Behavior::ok;
-    r.verdict.behavior_close = Behavior::ok;
     r.verdict.result = "Actual events match at least one expected.";
     r.verdict.result_close = "Connection was properly closed";
-    r.verdict.outcome = outcome;
     r.verdict.outcome_reason = "both columns OK";
     if (outcome == Outcome::fail) {
         r.observation.received = {harness::pong(kHostilePayload)};
-        r.verdict.behavior = Behavior::failed;
         r.verdict.result = "Actual events differ from any expected.";
         r.verdict.outcome_reason = "behavior FAILED";
     }
@@ -126,6 +105,12 @@ struct Fixture {
         // 7.13.1 missing for the hostile agent.
     }
     const fs::path& dir() const { return tmp.path(); }
+    // Writes the views with `titles` and reads back one of them.
+    std::string render(const std::string& file,
+                       const harness::SectionTitles& titles = report_titles()) const {
+        write_views(dir(), titles);
+        return read_text(dir() / file);
+    }
 };
 
 std::map<std::string, std::string> folder_contents(const fs::path& dir) {
@@ -137,130 +122,259 @@ std::map<std::string, std::string> folder_contents(const fs::path& dir) {
 
 // No network and no external asset: nothing that loads.
 void expect_self_contained(const std::string& html, const std::string& what) {
-    EXPECT_EQ(html.find("http://"), std::string::npos) << what;
-    EXPECT_EQ(html.find("https://"), std::string::npos) << what;
-    EXPECT_EQ(html.find("src="), std::string::npos) << what;
-    EXPECT_EQ(html.find("url("), std::string::npos) << what;
-    EXPECT_EQ(html.find("@import"), std::string::npos) << what;
-    EXPECT_EQ(html.find("<link"), std::string::npos) << what;
-    EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos) << what;
+    expect_lacks(html, {"http://", "https://", "src=", "url(", "@import", "<link"}, what);
+    expect_contains(html, {"Content-Security-Policy"}, what);
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>")) << what;
     EXPECT_TRUE(html.ends_with("</html>\n")) << what;
 }
 
-TEST(Sections, TitlesFromTheId) {
+TEST(Sections, FromTheId) {
     EXPECT_EQ(section_of("6.4.1"), "6");
     EXPECT_EQ(subsection_of("6.4.1"), "6.4");
     EXPECT_EQ(subsection_of("2.5"), "");
-    EXPECT_EQ(section_title("6"), "6 UTF-8 Handling");
-    EXPECT_EQ(section_title("14"), "14 Opening Handshake (beyond Autobahn)");
-    EXPECT_EQ(section_title("99"), "Section 99");
-    EXPECT_EQ(subsection_title("6.4"), "6.4 Fail-fast on invalid UTF-8");
-    EXPECT_EQ(subsection_title("1.2"), "1.2 Binary Messages");
-    EXPECT_EQ(subsection_title("99.1"), "99.1");
+}
+
+// reports/ holds no heading: every view takes the ones it is given.
+TEST(Sections, HeadingsAreTheOnesGiven) {
+    const harness::SectionTitles given({{"2", "Pings"}, {"6.4", "Fail fast"}});
+    EXPECT_EQ(given.section("2"), "2 Pings");
+    EXPECT_EQ(given.section("99"), "Section 99");
+    EXPECT_EQ(given.subsection("6.4"), "6.4 Fail fast");
+    EXPECT_EQ(given.subsection("99.1"), "99.1");
+
+    Fixture f;
+    expect_contains(
+        f.render("index.html", given),
+        {"<span class=\"sname\">2 Pings</span>", "<span class=\"sname\">Section 1</span>",
+         "<th colspan=\"2\">6.4 Fail fast</th>", "<option value=\"6\">Section 6</option>"});
+    expect_contains(read_text(f.dir() / "good_case_6_4_1.html"),
+                    {"<dt>Section</dt><dd>Section 6 / 6.4 Fail fast</dd>"});
+    expect_contains(read_text(f.dir() / "junit.xml"), {"<testsuite name=\"Good.2 Pings\""});
+    for (const auto& [name, text] : folder_contents(f.dir()))
+        expect_lacks(text, {"Pings/Pongs"}, name);
 }
 
 TEST(Escape, HostileText) {
-    EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"),
-              "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-    EXPECT_EQ(html_escape(std::string("a\x01"
-                                      "b\x7f",
-                                      4)),
-              "a\\x01b\\x7f");
-    EXPECT_EQ(html_escape("\xff"), "\xEF\xBF\xBD");         // not UTF-8: U+FFFD
-    EXPECT_EQ(html_escape("x\xE2\x80\xAEy"), "x\\u202ey");  // RIGHT-TO-LEFT OVERRIDE
-    EXPECT_EQ(html_escape("tab\tnl\n"), "tab\tnl\n");
+    const std::pair<std::string, std::string> rows[] = {
+        {"<a href=\"x\">'&'</a>", "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"},
+        {std::string("a\x01"
+                     "b\x7f",
+                     4),
+         "a\\x01b\\x7f"},
+        {"\xff", "\xEF\xBF\xBD"},         // not UTF-8: U+FFFD
+        {"x\xE2\x80\xAEy", "x\\u202ey"},  // RIGHT-TO-LEFT OVERRIDE
+        {"x\xC2\x85y", "x\\u0085y"},      // a C1 control (NEXT LINE)
+        {"tab\tnl\n", "tab\tnl\n"},
+        {"é€😀\xEF\xBF\xBE", "é€😀\xEF\xBF\xBE"},  // kept as they are
+    };
+    for (const auto& [raw, html] : rows) EXPECT_EQ(html_escape(raw), html) << raw;
+}
+
+// The CSS and JS are files of their own, compiled in as they are and inlined in the pages.
+TEST(Assets, EmbeddedAsTheFilesAreAndInlined) {
+    const fs::path assets = fs::path(WSCONFORM_SOURCE_DIR) / "reports" / "assets";
+    EXPECT_EQ(assets::report_css(), read_text(assets / "report.css"));
+    EXPECT_EQ(assets::filters_js(), read_text(assets / "filters.js"));
+    EXPECT_GT(assets::report_css().size(), 1000u);
+    Fixture f;
+    const std::string style = "<style>\n" + std::string(assets::report_css()) + "</style>\n";
+    const std::string script = "<script>\n" + std::string(assets::filters_js()) + "</script>\n";
+    expect_contains(f.render("index.html"), {style, script});
 }
 
 TEST(IndexPage, MatrixRowsCountsSymbolsCodesAndLinks) {
     Fixture f;
-    write_views(f.dir());
-    const std::string html = read_text(f.dir() / "index.html");
+    const std::string html = f.render("index.html");
     expect_self_contained(html, "index.html");
 
     // One row per case, linked by ID.
     for (const char* id : {"1.1.1", "2.5", "6.4.1", "7.13.1"})
-        EXPECT_NE(html.find("<tr id=\"c-" + std::string(id) + "\""), std::string::npos) << id;
+        expect_contains(html, {"<tr id=\"c-" + std::string(id) + "\""});
     EXPECT_EQ(count_of(html, "<tr id=\"c-"), 4u);
-    // Sections fold, with their headings.
-    EXPECT_NE(html.find("<details class=\"section\" id=\"s-2\""), std::string::npos);
-    EXPECT_NE(html.find("2 Pings/Pongs"), std::string::npos);
-    EXPECT_NE(html.find("6.4 Fail-fast on invalid UTF-8"), std::string::npos);
-    // Pass counts per agent in the section summary: the hostile agent failed 2.5.
-    EXPECT_NE(html.find("Good ✔ 1/1</span>"), std::string::npos);
-    EXPECT_NE(html.find("✘ 0/1 (1 failed)</span>"), std::string::npos);
-    // A symbol and the close code in each cell, linked to the case page.
     const std::string bad_page = case_report_file(kHostileAgent, "2.5", "html");
     EXPECT_EQ(bad_page, "bad_script_alert_1___script_case_2_5.html");
-    EXPECT_NE(html.find("<a href=\"" + bad_page + "\""), std::string::npos);
-    EXPECT_NE(html.find(">✘ 1002</a>"), std::string::npos);
-    EXPECT_NE(html.find(">✔ 1002</a>"), std::string::npos);
-    EXPECT_NE(html.find(">~ 1000</a>"), std::string::npos);
-    EXPECT_NE(html.find(">ℹ 1000</a>"), std::string::npos);
-    EXPECT_NE(html.find("– not run"), std::string::npos);  // 7.13.1 for the hostile agent
-    // The overall verdict.
-    EXPECT_NE(html.find("✘ Fail: 1 of 7 results failed"), std::string::npos);
-    // Filter data: the failing row carries "fail", the all-pass row only "pass".
-    EXPECT_NE(html.find("<tr id=\"c-2.5\" data-s=\"2\" data-v=\"pass fail\""), std::string::npos);
-    EXPECT_NE(html.find("<tr id=\"c-1.1.1\" data-s=\"1\" data-v=\"pass\""), std::string::npos);
-    EXPECT_NE(html.find("data-v=\"informational missing\""), std::string::npos);
-    EXPECT_NE(html.find("<select id=\"f-verdict\">"), std::string::npos);
-    EXPECT_NE(html.find("<option value=\"6\">6 UTF-8 Handling</option>"), std::string::npos);
+    expect_contains(html, {
+                              // Sections fold, with their headings.
+                              "<details class=\"section\" id=\"s-2\"",
+                              "2 Pings/Pongs",
+                              "6.4 Fail-fast on invalid UTF-8",
+                              // Pass counts per agent in the section summary: the hostile
+                              // agent failed 2.5.
+                              "Good ✔ 1/1</span>",
+                              "✘ 0/1 (1 failed)</span>",
+                              // A symbol and the close code in each cell, linked to the page.
+                              "<a href=\"" + bad_page + "\"",
+                              ">✘ 1002</a>",
+                              ">✔ 1002</a>",
+                              ">~ 1000</a>",
+                              ">ℹ 1000</a>",
+                              "– not run",  // 7.13.1 for the hostile agent
+                                            // The overall verdict.
+                              "✘ Fail: 1 of 7 results failed",
+                              // Filter data: the failing row carries "fail", the all-pass row
+                              // only "pass".
+                              "<tr id=\"c-2.5\" data-s=\"2\" data-v=\"pass fail\"",
+                              "<tr id=\"c-1.1.1\" data-s=\"1\" data-v=\"pass\"",
+                              "data-v=\"informational missing\"",
+                              "<select id=\"f-verdict\">",
+                              "<option value=\"6\">6 UTF-8 Handling</option>",
+                          });
 }
 
 TEST(IndexPage, EscapesHostileAgentAndTitle) {
     Fixture f;
-    write_views(f.dir());
-    const std::string html = read_text(f.dir() / "index.html");
-    EXPECT_EQ(html.find("alert(1)</script>"), std::string::npos);
-    EXPECT_NE(html.find("Bad&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
-    EXPECT_EQ(html.find("<b>bold</b>"), std::string::npos);
-    EXPECT_NE(html.find("&lt;b&gt;bold&lt;/b&gt;"), std::string::npos);
+    const std::string html = f.render("index.html");
+    expect_lacks(html, {"alert(1)</script>", "<b>bold</b>"});
+    expect_contains(html, {"Bad&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;b&gt;bold&lt;/b&gt;"});
     EXPECT_EQ(count_of(html, "<script"), 1u);  // ours, the filter script
 }
 
 TEST(CasePage, ExpectedActualCloseHandshakeAndWireLog) {
     Fixture f;
-    write_views(f.dir());
-    const std::string page = read_text(f.dir() / case_report_file(kHostileAgent, "2.5", "html"));
+    const std::string page = f.render(case_report_file(kHostileAgent, "2.5", "html"));
     expect_self_contained(page, "case page");
     EXPECT_EQ(count_of(page, "<script"), 0u);
-    EXPECT_EQ(page.find("<script>evil()"), std::string::npos);
-    EXPECT_NE(page.find("&lt;script&gt;evil()&lt;/script&gt;&amp;&quot;&#39;"), std::string::npos);
-
-    EXPECT_NE(page.find("✘ Fail"), std::string::npos);
-    EXPECT_NE(page.find("behavior FAILED"), std::string::npos);
-    EXPECT_NE(page.find("Control frames carry at most 125 payload octets."), std::string::npos);
-    EXPECT_NE(page.find("RFC 6455 5.5"), std::string::npos);
-    EXPECT_NE(page.find("2 Pings/Pongs"), std::string::npos);
-    // Expected vs observed.
-    EXPECT_NE(page.find("Expected vs observed"), std::string::npos);
-    EXPECT_NE(page.find("<strong>OK</strong>: <ol><li>pong <code>ping!</code>"), std::string::npos);
-    EXPECT_NE(page.find("Actual events differ from any expected."), std::string::npos);
-    // The close handshake and the opening handshake.
-    EXPECT_NE(page.find("<tr><th>Peer&#39;s close code</th><td>1002</td></tr>"), std::string::npos);
-    EXPECT_NE(page.find("<tr><th>Clean</th><td>yes</td></tr>"), std::string::npos);
-    EXPECT_NE(page.find("GET / HTTP/1.1\r\nHost: 127.0.0.1:9001"), std::string::npos);
-    EXPECT_NE(page.find("HTTP/1.1 101 Switching Protocols"), std::string::npos);
-    // The wire log: times from wirelogTimesUs, a hex dump, a decoded close frame.
-    EXPECT_NE(page.find("<td class=\"t\">1.400</td>"), std::string::npos);
-    EXPECT_NE(page.find("<td class=\"t\">1.500</td>"), std::string::npos);
-    EXPECT_NE(page.find("0000  88 02 03 ea"), std::string::npos);
-    EXPECT_NE(page.find("frame received: close FIN, 2 B, unmasked; code 1002"), std::string::npos);
-    // Back to the matrix.
-    EXPECT_NE(page.find("<a href=\"index.html#c-2.5\">"), std::string::npos);
+    expect_lacks(page, {"<script>evil()"});
+    expect_contains(page, {
+                              "&lt;script&gt;evil()&lt;/script&gt;&amp;&quot;&#39;",
+                              "✘ Fail",
+                              "behavior FAILED",
+                              "Control frames carry at most 125 payload octets.",
+                              "RFC 6455 5.5",
+                              "2 Pings/Pongs",
+                              // Expected vs observed.
+                              "Expected vs observed",
+                              "<strong>OK</strong>: <ol><li>pong <code>ping!</code>",
+                              "Actual events differ from any expected.",
+                              // The close handshake and the opening handshake.
+                              "<tr><th>Peer&#39;s close code</th><td>1002</td></tr>",
+                              "<tr><th>Clean</th><td>yes</td></tr>",
+                              "GET / HTTP/1.1\r\nHost: 127.0.0.1:9001",
+                              "HTTP/1.1 101 Switching Protocols",
+                              // The wire log: times from wirelogTimesUs, a hex dump, a decoded
+                              // close frame.
+                              "<td class=\"t\">1.400</td>",
+                              "<td class=\"t\">1.500</td>",
+                              "0000  88 02 03 ea",
+                              "frame received: close FIN, 2 B, unmasked; code 1002",
+                              // Back to the matrix.
+                              "<a href=\"index.html#c-2.5\">",
+                          });
 }
+
+// ---- The typed record a case page renders from.
+
+TEST(CaseDetail, EveryFieldThePageShows) {
+    const auto doc = nlohmann::json::parse(R"({
+        "isServer": false, "requirement": "R", "rfc": ["6455 5.5", "6455 7.4"], "level": "must",
+        "started": "2026-01-01T00:00:00.000Z", "harnessError": null,
+        "expected": {"NON-STRICT": [], "OK": [["message", "hi", true], ["pong", "p"]]},
+        "received": [["timeout", "t"], 42],
+        "expectedClose": {"closeCode": [1000, 1002], "closedByMe": true, "requireClean": false},
+        "closedByMe": true, "wasClean": false, "wasNotCleanReason": "peer dropped",
+        "localCloseCode": 1000, "remoteCloseCode": null, "remoteCloseReason": null,
+        "rxFrameStats": {"10": 1, "8": 2, "1": 3},
+        "trafficStats": {"incomingOctetsWireLevel": 7},
+        "wirelog": [["TF", [5, "Hello"], 1, true, 0, "0a0b0c0d", null, null, false],
+                    ["RO", [2, "8800"]], ["CT", 1, "t"], ["KL", 0.5], ["WLM", false],
+                    ["NOTE", "n"], 7],
+        "wirelogTimesUs": [1, 2, 3, 4, 5, 6, 7], "wirelogDroppedRows": 3
+    })");
+    const CaseDetail d = read_case_detail(&doc);
+    EXPECT_TRUE(d.recorded);
+    EXPECT_EQ(d.is_server, false);
+    EXPECT_EQ(d.rfc, (std::vector<std::string>{"6455 5.5", "6455 7.4"}));
+    EXPECT_EQ(d.harness_error, "");
+    // Autobahn's order: OK before NON-STRICT.
+    ASSERT_TRUE(d.expected);
+    ASSERT_EQ(d.expected->size(), 2u);
+    EXPECT_EQ((*d.expected)[0].first, "OK");
+    ASSERT_TRUE((*d.expected)[0].second);
+    const auto& ok = *(*d.expected)[0].second;
+    ASSERT_EQ(ok.size(), 2u);
+    EXPECT_EQ(ok[0].kind, "message");
+    EXPECT_TRUE(ok[0].binary);
+    EXPECT_EQ(ok[1].text, "p");
+    ASSERT_TRUE(d.received);
+    EXPECT_EQ((*d.received)[1].kind, std::nullopt);  // not [kind, ...]: its JSON
+    EXPECT_EQ((*d.received)[1].text, "42");
+    ASSERT_TRUE(d.expected_close);
+    EXPECT_EQ(d.expected_close->codes, (std::vector<std::string>{"1000", "1002"}));
+    EXPECT_TRUE(d.expected_close->closed_by_me);
+    EXPECT_EQ(d.closed_by_me, true);
+    EXPECT_EQ(d.failed_by_me, std::nullopt);  // not in the file: "?" on the page
+    EXPECT_EQ(d.was_clean, false);
+    EXPECT_EQ(d.local_close_code, "1000");
+    EXPECT_EQ(d.remote_close_code, std::nullopt);
+    EXPECT_EQ(d.close_frames_received, 2);
+    // Statistics in numeric key order, opcodes named.
+    ASSERT_EQ(d.stats.size(), 1u);
+    ASSERT_EQ(d.stats[0].rows.size(), 3u);
+    EXPECT_EQ(d.stats[0].rows[0].key, "1");
+    EXPECT_EQ(d.stats[0].rows[2].opcode, 10);
+    ASSERT_TRUE(d.traffic);
+    EXPECT_EQ(d.traffic->front().second, "7");
+    // The wire log, row by row.
+    ASSERT_EQ(d.wirelog.size(), 7u);
+    EXPECT_TRUE(d.wirelog_timed);
+    EXPECT_EQ(d.wirelog_dropped_rows, "3");
+    const WireEntry& tf = d.wirelog[0];
+    EXPECT_EQ(tf.kind, "TF");
+    EXPECT_EQ(tf.length, "5");
+    EXPECT_EQ(tf.data, "Hello");
+    EXPECT_EQ(tf.opcode, 1);
+    EXPECT_TRUE(tf.fin);
+    EXPECT_EQ(tf.mask, "0a0b0c0d");
+    EXPECT_EQ(tf.time_us, 1);
+    EXPECT_EQ(d.wirelog[1].data, "8800");
+    EXPECT_EQ(d.wirelog[2].delay, "1");
+    EXPECT_EQ(d.wirelog[2].tag, "t");
+    EXPECT_EQ(d.wirelog[3].delay, "0.5");
+    EXPECT_FALSE(d.wirelog[4].enabled);
+    EXPECT_EQ(d.wirelog[5].data, "n");
+    EXPECT_EQ(d.wirelog[6].kind, std::nullopt);
+    EXPECT_EQ(d.wirelog[6].raw, "7");
+}
+
+TEST(CaseDetail, StandInsWhenThereIsNoFileOrAFieldIsOdd) {
+    const CaseDetail none = read_case_detail(nullptr);
+    EXPECT_FALSE(none.recorded);
+    EXPECT_FALSE(none.expected);
+    EXPECT_FALSE(none.received);
+    EXPECT_FALSE(none.close_frames_received);
+    EXPECT_TRUE(none.wirelog.empty());
+
+    const auto doc = nlohmann::json::parse(R"({
+        "isServer": "yes", "expected": [], "received": {}, "closedByMe": 1, "rfc": "6455",
+        "localCloseCode": "x", "rxFrameStats": {}, "wirelog": [["RF", [1], "8"]],
+        "wirelogTimesUs": [1, 2]
+    })");
+    const CaseDetail d = read_case_detail(&doc);
+    EXPECT_EQ(d.is_server, std::nullopt);
+    EXPECT_FALSE(d.expected);
+    EXPECT_FALSE(d.received);
+    EXPECT_EQ(d.closed_by_me, std::nullopt);
+    EXPECT_TRUE(d.rfc.empty());
+    EXPECT_EQ(d.local_close_code, "x");
+    EXPECT_EQ(d.close_frames_received, 0);  // statistics, and no close frame among them
+    EXPECT_TRUE(d.stats.empty());
+    ASSERT_EQ(d.wirelog.size(), 1u);
+    EXPECT_FALSE(d.wirelog_timed);  // a time for some rows only
+    EXPECT_EQ(d.wirelog[0].length, "");
+    EXPECT_EQ(d.wirelog[0].opcode, std::nullopt);
+    EXPECT_EQ(d.wirelog[0].opcode_text, "8");
+}
+
+// ---- The folder's views.
 
 TEST(WriteViews, TwiceGivesTheSameBytes) {
     Fixture f;
-    write_views(f.dir());
+    f.render("index.html");
     const auto first = folder_contents(f.dir());
-    write_views(f.dir());
-    const auto second = folder_contents(f.dir());
-    EXPECT_EQ(first, second);
-    EXPECT_TRUE(first.count("index.html"));
-    EXPECT_TRUE(first.count("junit.xml"));
-    EXPECT_TRUE(first.count("good_case_7_13_1.html"));
+    f.render("index.html");
+    EXPECT_EQ(first, folder_contents(f.dir()));
+    for (const char* file : {"index.html", "junit.xml", "good_case_7_13_1.html"})
+        EXPECT_TRUE(first.count(file)) << file;
     std::size_t pages = 0;
     for (const auto& [name, text] : first) pages += name.ends_with(".html") ? 1 : 0;
     EXPECT_EQ(pages, 8u);  // index + 7 results
@@ -270,14 +384,13 @@ TEST(WriteViews, MissingOrBrokenCaseFileStillRenders) {
     Fixture f;
     fs::remove(f.dir() / case_report_file("Good", "1.1.1", "json"));
     write_text(f.dir() / case_report_file("Good", "2.5", "json"), "{not json");
-    ASSERT_NO_THROW(write_views(f.dir()));
-    const std::string page = read_text(f.dir() / "good_case_1_1_1.html");
-    EXPECT_NE(page.find("The case file could not be read"), std::string::npos);
-    const std::string broken = read_text(f.dir() / "good_case_2_5.html");
-    EXPECT_NE(broken.find("is not JSON"), std::string::npos);
+    std::string html;
+    ASSERT_NO_THROW(html = f.render("index.html"));
     // The index still shows both, from index.json.
-    const std::string html = read_text(f.dir() / "index.html");
-    EXPECT_NE(html.find("<tr id=\"c-1.1.1\""), std::string::npos);
+    expect_contains(html, {"<tr id=\"c-1.1.1\""});
+    expect_contains(read_text(f.dir() / "good_case_1_1_1.html"),
+                    {"The case file could not be read"});
+    expect_contains(read_text(f.dir() / "good_case_2_5.html"), {"is not JSON"});
 }
 
 // Autobahn's own report files (no outcome, title, rfc, requirement, wirelogTimesUs…): the
@@ -304,13 +417,13 @@ TEST(WriteViews, AutobahnsOwnSchema) {
     ASSERT_GE(files, 6u);
     write_text(tmp.path() / "index.json", index.dump(3));
 
-    ASSERT_NO_THROW(write_views(tmp.path()));
+    ASSERT_NO_THROW(write_views(tmp.path(), report_titles()));
     const std::string html = read_text(tmp.path() / "index.html");
     expect_self_contained(html, "index.html (Autobahn)");
     for (const char* id : {"2.5", "6.4.1", "7.9.1", "9.1.1", "12.2.1"})
-        EXPECT_NE(html.find("<tr id=\"c-" + std::string(id) + "\""), std::string::npos) << id;
-    EXPECT_NE(html.find("12 WebSocket Compression (different payloads)"), std::string::npos);
-    EXPECT_NE(html.find("9.1 Text Message (increasing size)"), std::string::npos);
+        expect_contains(html, {"<tr id=\"c-" + std::string(id) + "\""});
+    expect_contains(html, {"12 WebSocket Compression (different payloads)",
+                           "9.1 Text Message (increasing size)"});
 
     const ReportModel model = load_report(tmp.path());
     for (const auto& [agent, entries] : model.cases)
@@ -321,8 +434,7 @@ TEST(WriteViews, AutobahnsOwnSchema) {
             EXPECT_EQ(r.title.find('<'), std::string::npos) << r.title;
             const std::string page = read_text(tmp.path() / r.html_file);
             expect_self_contained(page, r.html_file);
-            EXPECT_NE(page.find("id=\"wirelog\""), std::string::npos) << r.html_file;
-            EXPECT_NE(page.find("No timestamps"), std::string::npos) << r.html_file;
+            expect_contains(page, {"id=\"wirelog\"", "No timestamps"}, r.html_file);
         }
 }
 
@@ -334,7 +446,7 @@ TEST(ComparePage, OnlyDifferingRowsByDefault) {
         dir.add(make_result(a.cases[0], "Good", Outcome::pass));
         dir.add(make_result(a.cases[1], "Good", Outcome::fail, 1002));
     }
-    write_views(a.dir());
+    a.render("index.html");
     const auto cmp = compare_runs({a.dir(), b.path()});
     ASSERT_EQ(cmp.columns.size(), 3u);  // hostile (a), Good (a), Good (b)
     EXPECT_EQ(cmp.columns[0].label, kHostileAgent);
@@ -349,13 +461,15 @@ TEST(ComparePage, OnlyDifferingRowsByDefault) {
     print_comparison(every, cmp, true, false);
     EXPECT_NE(every.str().find("1.1.1"), std::string::npos);
 
-    const std::string html = render_compare_page(cmp, a.dir(), false);
+    const std::string html = render_compare_page(cmp, a.dir(), false, report_titles());
     expect_self_contained(html, "compare.html");
-    EXPECT_NE(html.find("<tr id=\"c-2.5\" data-s=\"2\" data-v=\"pass fail\" data-diff=\"1\">"),
-              std::string::npos);
-    EXPECT_NE(html.find("data-diff-default=\"1\""), std::string::npos);
-    // Pages of run a exist and are linked relative to the output folder.
-    EXPECT_NE(html.find("href=\"good_case_2_5.html\""), std::string::npos);
+    expect_contains(html, {
+                              "<tr id=\"c-2.5\" data-s=\"2\" data-v=\"pass fail\" data-diff=\"1\">",
+                              "data-diff-default=\"1\"",
+                              // Pages of run a exist and are linked relative to the output
+                              // folder.
+                              "href=\"good_case_2_5.html\"",
+                          });
 }
 
 }  // namespace

@@ -21,13 +21,6 @@ using harness::Event;
 using harness::WireRow;
 using nlohmann::json;
 
-std::string unhex(std::string_view hex) {
-    std::string out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-    return out;
-}
-
 WireRow octets(std::string kind, std::string bytes, bool sync = false) {
     WireRow row;
     row.kind = std::move(kind);
@@ -111,8 +104,9 @@ harness::CaseResult sample_2_5() {
     r.verdict.outcome_reason = "both columns OK";
 
     const std::string ping(126, '\xfe');
-    std::string masked_ping = unhex("89fe007ee0101669");  // FIN=1 op=ping MASK len=126, key
-    for (int i = 0; i < 126 / 4 + 1; ++i) masked_ping += unhex("1eeee897");
+    // FIN=1 op=ping MASK len=126, key
+    std::string masked_ping = *protocol::hex_decode("89fe007ee0101669");
+    for (int i = 0; i < 126 / 4 + 1; ++i) masked_ping += *protocol::hex_decode("1eeee897");
     masked_ping.resize(134);
 
     auto& log = r.wirelog;
@@ -126,10 +120,11 @@ harness::CaseResult sample_2_5() {
     add(frame("TF", ping, 9, "e0101669"));
     add(octets("TO", masked_ping));
     add(timer("KL", 1));
-    add(octets("RO", unhex("880203ea")));  // FIN=1 op=close len=2, code 1002
-    add(frame("RF", unhex("03ea"), 8, std::nullopt));
-    add(frame("TF", unhex("03e8"), 8, "c240397a"));
-    add(octets("TO", unhex("8882c240397ac1a8")));  // FIN=1 op=close MASK len=2, 1000 masked
+    add(octets("RO", *protocol::hex_decode("880203ea")));  // FIN=1 op=close len=2, code 1002
+    add(frame("RF", *protocol::hex_decode("03ea"), 8, std::nullopt));
+    add(frame("TF", *protocol::hex_decode("03e8"), 8, "c240397a"));
+    // FIN=1 op=close MASK len=2, 1000 masked
+    add(octets("TO", *protocol::hex_decode("8882c240397ac1a8")));
     log.rx_frames = {{8, 1}};
     log.rx_octets = {{4, 1}, {129, 1}};
     log.tx_frames = {{8, 1}, {9, 1}};

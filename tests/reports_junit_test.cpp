@@ -1,9 +1,7 @@
 // junit.xml: counts equal the JSON's, XML 1.0 escaping, and validation by a real consumer:
-// libxml2's xmllint, against an XSD written from the facts of Jenkins' JUnit schema (the
-// xunit plugin's junit-10.xsd: <testsuites> with name/time/tests/failures/errors, <testsuite>
-// requiring name/tests/failures/errors, <testcase> requiring name, then any of skipped /
-// error / failure / system-out / system-err). Then a real run stopped by SIGINT: every view
-// agrees with index.json on the cases that finished.
+// libxml2's xmllint, against an XSD written from the facts of Jenkins' JUnit schema
+// (tests/support/junit.xsd). Then a real run stopped by SIGINT: every view agrees with
+// index.json on the cases that finished.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -31,94 +29,12 @@
 #include "reports/junit.h"
 #include "reports/report_dir.h"
 #include "reports/views.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/report_fixtures.h"
 
 namespace wsconform::reports {
 namespace {
 
-namespace fs = std::filesystem;
-using harness::Behavior;
-using harness::Outcome;
-
-using test_support::TempDir;
-
-using test_support::read_text;
-
-using test_support::write_text;
-
-// Our own schema, from the facts of Jenkins' junit-10.xsd, with counts as integers and times
-// as non-negative decimals (stricter than Jenkins' strings).
-constexpr const char* kJUnitXsd = R"XSD(<?xml version="1.0" encoding="UTF-8"?>
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
-  <xs:simpleType name="Seconds">
-    <xs:restriction base="xs:decimal"><xs:minInclusive value="0"/></xs:restriction>
-  </xs:simpleType>
-  <xs:complexType name="Problem" mixed="true">
-    <xs:attribute name="message" type="xs:string"/>
-    <xs:attribute name="type" type="xs:string"/>
-  </xs:complexType>
-  <xs:element name="failure" type="Problem"/>
-  <xs:element name="error" type="Problem"/>
-  <xs:element name="skipped" type="Problem"/>
-  <xs:element name="system-out" type="xs:string"/>
-  <xs:element name="system-err" type="xs:string"/>
-  <xs:element name="property">
-    <xs:complexType>
-      <xs:attribute name="name" type="xs:string" use="required"/>
-      <xs:attribute name="value" type="xs:string" use="required"/>
-    </xs:complexType>
-  </xs:element>
-  <xs:element name="properties">
-    <xs:complexType>
-      <xs:sequence><xs:element ref="property" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
-    </xs:complexType>
-  </xs:element>
-  <xs:element name="testcase">
-    <xs:complexType>
-      <xs:choice minOccurs="0" maxOccurs="unbounded">
-        <xs:element ref="skipped"/>
-        <xs:element ref="error"/>
-        <xs:element ref="failure"/>
-        <xs:element ref="system-out"/>
-        <xs:element ref="system-err"/>
-      </xs:choice>
-      <xs:attribute name="name" type="xs:string" use="required"/>
-      <xs:attribute name="classname" type="xs:string"/>
-      <xs:attribute name="time" type="Seconds"/>
-    </xs:complexType>
-  </xs:element>
-  <xs:element name="testsuite">
-    <xs:complexType>
-      <xs:choice minOccurs="0" maxOccurs="unbounded">
-        <xs:element ref="properties"/>
-        <xs:element ref="testcase"/>
-        <xs:element ref="system-out"/>
-        <xs:element ref="system-err"/>
-      </xs:choice>
-      <xs:attribute name="name" type="xs:string" use="required"/>
-      <xs:attribute name="tests" type="xs:nonNegativeInteger" use="required"/>
-      <xs:attribute name="failures" type="xs:nonNegativeInteger" use="required"/>
-      <xs:attribute name="errors" type="xs:nonNegativeInteger" use="required"/>
-      <xs:attribute name="skipped" type="xs:nonNegativeInteger"/>
-      <xs:attribute name="time" type="Seconds"/>
-      <xs:attribute name="timestamp" type="xs:string"/>
-      <xs:attribute name="hostname" type="xs:string"/>
-      <xs:attribute name="id" type="xs:string"/>
-      <xs:attribute name="package" type="xs:string"/>
-    </xs:complexType>
-  </xs:element>
-  <xs:element name="testsuites">
-    <xs:complexType>
-      <xs:sequence><xs:element ref="testsuite" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
-      <xs:attribute name="name" type="xs:string"/>
-      <xs:attribute name="time" type="Seconds"/>
-      <xs:attribute name="tests" type="xs:nonNegativeInteger"/>
-      <xs:attribute name="failures" type="xs:nonNegativeInteger"/>
-      <xs:attribute name="errors" type="xs:nonNegativeInteger"/>
-    </xs:complexType>
-  </xs:element>
-</xs:schema>
-)XSD";
+using namespace test_support;  // fs, Behavior, Outcome, TempDir, the fixtures
 
 constexpr const char* kXmllint = "/usr/bin/xmllint";
 
@@ -126,21 +42,9 @@ bool have_xmllint() {
     return ::access(kXmllint, X_OK) == 0;
 }
 
-// Runs a command, returns its exit status and stdout (+ stderr).
-int run(const std::string& command, std::string* output = nullptr) {
-    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-    if (!p) return -1;
-    std::string out;
-    char buf[4096];
-    while (const std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    const int status = ::pclose(p);
-    if (output) *output = out;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 std::string xpath(const fs::path& file, const std::string& expr) {
     std::string out;
-    run(std::string(kXmllint) + " --xpath '" + expr + "' '" + file.string() + "'", &out);
+    run_command(std::string(kXmllint) + " --xpath '" + expr + "' '" + file.string() + "'", &out);
     while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
     return out;
 }
@@ -149,59 +53,43 @@ double xpath_number(const fs::path& file, const std::string& expr) {
     return std::stod(xpath(file, expr));
 }
 
-// Validates against kJUnitXsd; "" when valid, else xmllint's complaint.
+// Validates against tests/support/junit.xsd; "" when valid, else xmllint's complaint.
 std::string schema_errors(const fs::path& junit) {
-    const fs::path xsd = junit.parent_path() / ".junit-test.xsd";
-    write_text(xsd, kJUnitXsd);
+    const fs::path xsd = fs::path(WSCONFORM_SOURCE_DIR) / "tests" / "support" / "junit.xsd";
     std::string out;
-    const int rc = run(
+    const int rc = run_command(
         std::string(kXmllint) + " --noout --schema '" + xsd.string() + "' '" + junit.string() + "'",
         &out);
-    fs::remove(xsd);
     return rc == 0 ? std::string() : out;
 }
 
 harness::Case make_case(std::string id, std::string title) {
-    harness::Case c;
-    c.id = std::move(id);
-    c.title = std::move(title);
-    c.requirement = "The peer does the right thing.";
-    return c;
+    return report_case(std::move(id), std::move(title), "The peer does the right thing.");
 }
 
 harness::CaseResult make_result(const harness::Case& c, std::string agent, Outcome outcome) {
-    harness::CaseResult r;
-    r.test = &c;
-    r.agent = std::move(agent);
+    harness::CaseResult r = report_result(c, std::move(agent), outcome);
     r.duration_ms = 21;
-    r.observation.was_open = true;
-    r.observation.remote_close_code = 1000;
     r.observation.tx_frames = {{1, 1}, {8, 1}};
     r.observation.rx_frames = {{1, 1}, {8, 1}};
-    r.verdict.outcome = outcome;
-    r.verdict.behavior = Behavior::ok;
-    r.verdict.behavior_close = Behavior::ok;
     switch (outcome) {
-        case Outcome::pass:
-            break;
         case Outcome::non_strict:
-            r.verdict.behavior = Behavior::non_strict;
             r.verdict.outcome_reason = "behavior NON-STRICT";
             break;
         case Outcome::informational:
-            r.verdict.behavior = r.verdict.behavior_close = Behavior::informational;
+            r.verdict.behavior_close = Behavior::informational;
             break;
         case Outcome::unimplemented:
-            r.verdict.behavior = Behavior::unimplemented;
             r.verdict.outcome_reason = "no permessage-deflate";
             break;
         case Outcome::fail:
-            r.verdict.behavior = Behavior::failed;
             // Hostile: control characters XML 1.0 forbids, markup, a non-character.
             r.verdict.outcome_reason =
                 "behavior FAILED \x01\x1b[31m <tag> & \"q\" \xEF\xBF\xBE end";
             r.verdict.result = "Actual events differ from any expected.";
             r.observation.received = {harness::text_message("</failure><x>\x0b")};
+            break;
+        case Outcome::pass:
             break;
     }
     return r;
@@ -235,22 +123,29 @@ struct JUnitFixture {
 };
 
 TEST(XmlEscape, ForbiddenCharactersAreDropped) {
-    EXPECT_EQ(xml_escape(std::string("a\x01"
-                                     "b\x0b\tc\xEF\xBF\xBE"
-                                     "d\xEF\xBF\xBF",
-                                     13),
-                         true),
-              "ab&#9;cd");
-    EXPECT_EQ(xml_escape("x\ny\r", false), "x\ny&#13;");
-    EXPECT_EQ(xml_escape("x\ny", true), "x&#10;y");
-    EXPECT_EQ(xml_escape("<&>\"'", true), "&lt;&amp;&gt;&quot;&apos;");
-    EXPECT_EQ(xml_escape("\xff", false), "\xEF\xBF\xBD");
-    EXPECT_EQ(xml_escape("é€😀", false), "é€😀");
+    struct Row {
+        std::string raw;
+        bool attribute;
+        std::string xml;
+    };
+    const Row rows[] = {
+        {std::string("a\x01"
+                     "b\x0b\tc\xEF\xBF\xBE"
+                     "d\xEF\xBF\xBF",
+                     13),
+         true, "ab&#9;cd"},
+        {"x\ny\r", false, "x\ny&#13;"},
+        {"x\ny", true, "x&#10;y"},
+        {"<&>\"'", true, "&lt;&amp;&gt;&quot;&apos;"},
+        {"\xff", false, "\xEF\xBF\xBD"},
+        {"é€😀\x7f\xC2\x85", false, "é€😀\x7f\xC2\x85"},  // DEL and C1 are XML characters
+    };
+    for (const auto& row : rows) EXPECT_EQ(xml_escape(row.raw, row.attribute), row.xml) << row.raw;
 }
 
 TEST(JUnit, OneSuitePerAgentAndSection) {
     JUnitFixture f;
-    const std::string xml = render_junit(load_report(f.dir()));
+    const std::string xml = render_junit(load_report(f.dir()), report_titles());
     EXPECT_TRUE(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
     EXPECT_NE(xml.find("<testsuite name=\"Alpha 1_0.1 Framing\""), std::string::npos) << xml;
     EXPECT_NE(xml.find("<testsuite name=\"beta_2.12 WebSocket Compression (different payloads)\""),
@@ -270,13 +165,13 @@ TEST(JUnit, OneSuitePerAgentAndSection) {
     EXPECT_NE(xml.find("Expected: "), std::string::npos);
     EXPECT_NE(xml.find("Received: "), std::string::npos);
     EXPECT_EQ(xml.find("</failure><x>"), std::string::npos);
-    EXPECT_EQ(render_junit(load_report(f.dir())), xml);  // stable
+    EXPECT_EQ(render_junit(load_report(f.dir()), report_titles()), xml);  // stable
 }
 
 TEST(JUnit, CountsEqualTheJsonAndValidate) {
     if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed (Debian libxml2-utils)";
     JUnitFixture f;
-    write_views(f.dir());
+    write_views(f.dir(), report_titles());
     const fs::path junit = f.dir() / "junit.xml";
 
     // What the JSON says.
