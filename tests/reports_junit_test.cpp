@@ -122,8 +122,11 @@ constexpr const char* kJUnitXsd = R"XSD(<?xml version="1.0" encoding="UTF-8"?>
 
 constexpr const char* kXmllint = "/usr/bin/xmllint";
 
-bool have_xmllint() {
-    return ::access(kXmllint, X_OK) == 0;
+// xmllint is not optional: scripts/install-deps installs it, so a missing one fails the test.
+::testing::AssertionResult have_xmllint() {
+    if (::access(kXmllint, X_OK) == 0) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "no " << kXmllint << ": install Debian's libxml2-utils (scripts/install-deps does)";
 }
 
 // Runs a command, returns its exit status and stdout (+ stderr).
@@ -274,7 +277,7 @@ TEST(JUnit, OneSuitePerAgentAndSection) {
 }
 
 TEST(JUnit, CountsEqualTheJsonAndValidate) {
-    if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed (Debian libxml2-utils)";
+    ASSERT_TRUE(have_xmllint());
     JUnitFixture f;
     write_views(f.dir());
     const fs::path junit = f.dir() / "junit.xml";
@@ -449,10 +452,9 @@ TEST(Interrupted, EveryViewAgreesOnTheFinishedCases) {
     // junit.xml: well-formed, one test case per finished case.
     const std::string xml = read_text(out / "junit.xml");
     EXPECT_EQ(matches(xml, "<testcase classname=\"[^\"]*\" name=\"([^ \"]+)"), ids);
-    if (have_xmllint()) {
-        EXPECT_EQ(schema_errors(out / "junit.xml"), "");
-        EXPECT_EQ(xpath_number(out / "junit.xml", "count(//testcase)"), ids.size());
-    }
+    ASSERT_TRUE(have_xmllint());
+    EXPECT_EQ(schema_errors(out / "junit.xml"), "");
+    EXPECT_EQ(xpath_number(out / "junit.xml", "count(//testcase)"), ids.size());
 }
 
 }  // namespace
