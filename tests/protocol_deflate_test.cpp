@@ -55,6 +55,15 @@ std::string compress(Deflater& d, std::string_view message) {
     return out;
 }
 
+// A table row names itself by its `why` when a test fails.
+template <class Row>
+requires requires(const Row& row) {
+    row.why;
+}
+void PrintTo(const Row& row, std::ostream* os) {
+    *os << row.why;
+}
+
 // One message through `inf`, fed as one frame.
 std::error_code inflate_message(Inflater& inf, std::string_view payload, std::string& out) {
     if (auto ec = inf.feed(as_span(payload), out)) return ec;
@@ -70,10 +79,6 @@ struct ParseRow {
     DeflateParams params;  // when no error
     std::string_view why;
 };
-
-void PrintTo(const ParseRow& row, std::ostream* os) {
-    *os << row.why;
-}
 
 class ParseDeflateParams : public ::testing::TestWithParam<ParseRow> {};
 
@@ -290,10 +295,6 @@ struct ServerRow {
     std::string_view why;
 };
 
-void PrintTo(const ServerRow& row, std::ostream* os) {
-    *os << row.why;
-}
-
 class NegotiateAsServer : public ::testing::TestWithParam<ServerRow> {};
 
 TEST_P(NegotiateAsServer, Answers) {
@@ -395,23 +396,27 @@ struct ResponseRow {
     std::string_view why;
 };
 
-void PrintTo(const ResponseRow& row, std::ostream* os) {
-    *os << row.why;
+// `check(response element, offer, agreed)` on a row (a ResponseRow or a LenientRow): the
+// row's error, and when accepted its agreement.
+template <class Row, class Check>
+void expect_judged(const Row& row, Check check) {
+    const auto offered = offer(row.offer);
+    const auto ext = extensions(row.response);
+    ASSERT_EQ(ext.size(), 1u);
+    DeflateParams agreed;
+    const std::error_code ec = check(ext[0], offered, agreed);
+    EXPECT_EQ(ec, row.error) << row.why << ": got " << ec.message();
+    if (!row.error) {
+        EXPECT_EQ(format_deflate_params(agreed), row.agreed) << row.why;
+    }
 }
 
 class CheckDeflateResponse : public ::testing::TestWithParam<ResponseRow> {};
 
 TEST_P(CheckDeflateResponse, Judges) {
-    const auto& row = GetParam();
-    const auto offered = offer(row.offer);
-    const auto ext = extensions(row.response);
-    ASSERT_EQ(ext.size(), 1u);
-    DeflateParams agreed;
-    const auto ec = check_deflate_response(ext[0], offered, agreed);
-    EXPECT_EQ(ec, row.error) << row.why << ": got " << ec.message();
-    if (!row.error) {
-        EXPECT_EQ(format_deflate_params(agreed), row.agreed) << row.why;
-    }
+    expect_judged(GetParam(), [](const Extension& ext, const auto& offered, DeflateParams& agreed) {
+        return check_deflate_response(ext, offered, agreed);
+    });
 }
 
 constexpr std::string_view kAutobahn132 =
@@ -524,24 +529,14 @@ struct LenientRow {
     std::string_view why;
 };
 
-void PrintTo(const LenientRow& row, std::ostream* os) {
-    *os << row.why;
-}
-
 class CheckDeflateResponseLenient : public ::testing::TestWithParam<LenientRow> {};
 
 TEST_P(CheckDeflateResponseLenient, Judges) {
     const auto& row = GetParam();
-    const auto offered = offer(row.offer);
-    const auto ext = extensions(row.response);
-    ASSERT_EQ(ext.size(), 1u);
-    DeflateParams agreed;
     std::vector<std::string> omitted{"stale"};
-    const auto ec = check_deflate_response_lenient(ext[0], offered, agreed, omitted);
-    EXPECT_EQ(ec, row.error) << row.why << ": got " << ec.message();
-    if (!row.error) {
-        EXPECT_EQ(format_deflate_params(agreed), row.agreed) << row.why;
-    }
+    expect_judged(row, [&](const Extension& ext, const auto& offered, DeflateParams& agreed) {
+        return check_deflate_response_lenient(ext, offered, agreed, omitted);
+    });
     std::string joined;
     for (const auto& name : omitted) joined += (joined.empty() ? "" : ", ") + name;
     EXPECT_EQ(joined, row.error ? "" : row.omitted) << row.why;
@@ -651,10 +646,6 @@ struct ExampleRow {
     std::string_view why;
 };
 
-void PrintTo(const ExampleRow& row, std::ostream* os) {
-    *os << row.why;
-}
-
 class Rfc7692Inflate : public ::testing::TestWithParam<ExampleRow> {};
 
 TEST_P(Rfc7692Inflate, Inflates) {
@@ -704,10 +695,6 @@ struct CorruptRow {
     bool no_context_takeover;
     std::string_view why;
 };
-
-void PrintTo(const CorruptRow& row, std::ostream* os) {
-    *os << row.why;
-}
 
 class InflateCorrupt : public ::testing::TestWithParam<CorruptRow> {};
 

@@ -198,65 +198,82 @@ const ParserOptions kClient{.role = Role::client};
 
 // ---- RFC 6455 §5.7 examples, parsed ---------------------------------------------------------
 
-TEST(FrameParserRfcExamples, SingleFrameUnmaskedText) {
-    // 81 05: FIN=1 op=text len=5 unmasked "Hello" (a server's frame: we are the client)
-    const Trace t = run_every_way(hex_bytes("81 05 48 65 6c 6c 6f"), kClient);
-    EXPECT_EQ(t.events, (std::vector<std::string>{
-                            header_line(true, 0, opcode::text, false, 5), payload_line(5),
-                            data_end_line(opcode::text, true, opcode::text)}));
-    EXPECT_EQ(t.payload, bytes_of("Hello"));
-    EXPECT_FALSE(t.error);
+struct ExampleRow {
+    const char* name;
+    Bytes wire;
+    ParserOptions options;
+    std::vector<std::string> events;
+    Bytes payload;  // of the data frames (control payloads are in their frame_end line)
+};
+
+void PrintTo(const ExampleRow& row, std::ostream* os) {
+    *os << row.name;
 }
 
-TEST(FrameParserRfcExamples, SingleFrameMaskedText) {
-    // 81 85 37fa213d: FIN=1 op=text masked len=5, "Hello" masked (a client's frame)
-    const Trace t = run_every_way(hex_bytes("81 85 37 fa 21 3d 7f 9f 4d 51 58"), kServer);
-    EXPECT_EQ(t.events, (std::vector<std::string>{
-                            header_line(true, 0, opcode::text, true, 5), payload_line(5),
-                            data_end_line(opcode::text, true, opcode::text)}));
-    EXPECT_EQ(t.payload, bytes_of("Hello"));
-    EXPECT_FALSE(t.error);
-}
-
-TEST(FrameParserRfcExamples, FragmentedUnmaskedText) {
-    // 01 03: FIN=0 op=text len=3 "Hel" | 80 02: FIN=1 op=continuation len=2 "lo"
-    const Trace t = run_every_way(hex_bytes("01 03 48 65 6c | 80 02 6c 6f"), kClient);
-    EXPECT_EQ(t.events, (std::vector<std::string>{
-                            header_line(false, 0, opcode::text, false, 3), payload_line(3),
-                            data_end_line(opcode::text, false, opcode::text),
-                            header_line(true, 0, opcode::continuation, false, 2), payload_line(2),
-                            data_end_line(opcode::continuation, true, opcode::text)}));
-    EXPECT_EQ(t.payload, bytes_of("Hello"));
-    EXPECT_FALSE(t.error);
-}
-
-TEST(FrameParserRfcExamples, UnmaskedPing) {
-    // 89 05: FIN=1 op=ping len=5 unmasked "Hello"
-    const Trace t = run_every_way(hex_bytes("89 05 48 65 6c 6c 6f"), kClient);
-    EXPECT_EQ(t.events, (std::vector<std::string>{header_line(true, 0, opcode::ping, false, 5),
-                                                  control_end_line(opcode::ping, "48656c6c6f")}));
-    EXPECT_TRUE(t.payload.empty()) << "control payloads are not payload events";
-    EXPECT_FALSE(t.error);
-}
-
-TEST(FrameParserRfcExamples, MaskedPong) {
-    // 8a 85 37fa213d: FIN=1 op=pong masked len=5, "Hello" masked
-    const Trace t = run_every_way(hex_bytes("8a 85 37 fa 21 3d 7f 9f 4d 51 58"), kServer);
-    EXPECT_EQ(t.events, (std::vector<std::string>{header_line(true, 0, opcode::pong, true, 5),
-                                                  control_end_line(opcode::pong, "48656c6c6f")}));
-    EXPECT_FALSE(t.error);
-}
-
-TEST(FrameParserRfcExamples, Binary256BytesWith16BitLength) {
-    // 82 7E 0100: FIN=1 op=binary len=256 (16-bit) unmasked
+// Bytes 00 01 02 ... ff, 256 of them.
+Bytes counting_256() {
     Bytes body(256);
     for (std::size_t i = 0; i < body.size(); ++i) body[i] = std::byte(i);
-    const Trace t = run_every_way(concat({hex_bytes("82 7e 01 00"), body}), kClient);
-    EXPECT_EQ(t.events, (std::vector<std::string>{
-                            header_line(true, 0, opcode::binary, false, 256), payload_line(256),
-                            data_end_line(opcode::binary, true, opcode::binary)}));
-    EXPECT_EQ(t.payload, body);
+    return body;
 }
+
+const ExampleRow kExamples[] = {
+    // 81 05: FIN=1 op=text len=5 unmasked "Hello" (a server's frame: we are the client)
+    {"SingleFrameUnmaskedText",
+     hex_bytes("81 05 48 65 6c 6c 6f"),
+     kClient,
+     {header_line(true, 0, opcode::text, false, 5), payload_line(5),
+      data_end_line(opcode::text, true, opcode::text)},
+     bytes_of("Hello")},
+    // 81 85 37fa213d: FIN=1 op=text masked len=5, "Hello" masked (a client's frame)
+    {"SingleFrameMaskedText",
+     hex_bytes("81 85 37 fa 21 3d 7f 9f 4d 51 58"),
+     kServer,
+     {header_line(true, 0, opcode::text, true, 5), payload_line(5),
+      data_end_line(opcode::text, true, opcode::text)},
+     bytes_of("Hello")},
+    // 01 03: FIN=0 op=text len=3 "Hel" | 80 02: FIN=1 op=continuation len=2 "lo"
+    {"FragmentedUnmaskedText",
+     hex_bytes("01 03 48 65 6c | 80 02 6c 6f"),
+     kClient,
+     {header_line(false, 0, opcode::text, false, 3), payload_line(3),
+      data_end_line(opcode::text, false, opcode::text),
+      header_line(true, 0, opcode::continuation, false, 2), payload_line(2),
+      data_end_line(opcode::continuation, true, opcode::text)},
+     bytes_of("Hello")},
+    // 89 05: FIN=1 op=ping len=5 unmasked "Hello"
+    {"UnmaskedPing",
+     hex_bytes("89 05 48 65 6c 6c 6f"),
+     kClient,
+     {header_line(true, 0, opcode::ping, false, 5), control_end_line(opcode::ping, "48656c6c6f")},
+     {}},
+    // 8a 85 37fa213d: FIN=1 op=pong masked len=5, "Hello" masked
+    {"MaskedPong",
+     hex_bytes("8a 85 37 fa 21 3d 7f 9f 4d 51 58"),
+     kServer,
+     {header_line(true, 0, opcode::pong, true, 5), control_end_line(opcode::pong, "48656c6c6f")},
+     {}},
+    // 82 7E 0100: FIN=1 op=binary len=256 (16-bit) unmasked
+    {"Binary256BytesWith16BitLength",
+     concat({hex_bytes("82 7e 01 00"), counting_256()}),
+     kClient,
+     {header_line(true, 0, opcode::binary, false, 256), payload_line(256),
+      data_end_line(opcode::binary, true, opcode::binary)},
+     counting_256()},
+};
+
+class FrameParserRfcExample : public testing::TestWithParam<ExampleRow> {};
+
+TEST_P(FrameParserRfcExample, ParsesTheSameInEveryChunking) {
+    const ExampleRow& row = GetParam();
+    const Trace t = run_every_way(row.wire, row.options);
+    EXPECT_EQ(t.events, row.events);
+    EXPECT_EQ(t.payload, row.payload);
+    EXPECT_FALSE(t.error);
+}
+
+INSTANTIATE_TEST_SUITE_P(Rfc6455, FrameParserRfcExample, testing::ValuesIn(kExamples),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(FrameParserRfcExamples, Binary64KiBWith64BitLength) {
     // 82 7F 0000000000010000: FIN=1 op=binary len=65536 (64-bit) unmasked
