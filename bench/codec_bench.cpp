@@ -280,17 +280,23 @@ void deflate_ours(benchmark::State& state) {
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
 
+// Beast's zlib stream parameters over all of `in` and `out`.
+bzlib::z_params z_params_over(const std::string& in, std::string& out) {
+    bzlib::z_params zs;
+    zs.next_in = in.data();
+    zs.avail_in = in.size();
+    zs.next_out = out.data();
+    zs.avail_out = out.size();
+    return zs;
+}
+
 void deflate_beast(benchmark::State& state) {
     const auto text = deflate_sample_text(kDeflateMessage);
     bzlib::deflate_stream ds;
     ds.reset(6, 15, 8, bzlib::Strategy::normal);
     std::string out(ds.upper_bound(text.size()) + 16, '\0');
     for (auto _ : state) {
-        bzlib::z_params zs;
-        zs.next_in = text.data();
-        zs.avail_in = text.size();
-        zs.next_out = out.data();
-        zs.avail_out = out.size();
+        auto zs = z_params_over(text, out);
         boost::system::error_code ec;
         ds.write(zs, bzlib::Flush::sync, ec);
         benchmark::DoNotOptimize(zs.total_out);
@@ -333,11 +339,7 @@ void inflate_beast(benchmark::State& state) {
     std::string out(kDeflateMessage + 1024, '\0');
     for (auto _ : state) {
         is.reset();  // no context takeover, memory kept
-        bzlib::z_params zs;
-        zs.next_in = payload.data();
-        zs.avail_in = payload.size();
-        zs.next_out = out.data();
-        zs.avail_out = out.size();
+        auto zs = z_params_over(payload, out);
         boost::system::error_code ec;
         is.write(zs, bzlib::Flush::sync, ec);
         if ((ec && ec != bzlib::error::need_buffers) || zs.total_out != kDeflateMessage) {

@@ -54,24 +54,24 @@ class PoisonWindow {
     }
 
   private:
-    void poison(std::size_t lo, std::size_t hi) noexcept {
+    void poison(std::size_t lo, std::size_t hi) noexcept { mark(lo, hi, true); }
+    void unpoison(std::size_t lo, std::size_t hi) noexcept { mark(lo, hi, false); }
+    void mark(std::size_t lo, std::size_t hi, bool poisoned) noexcept {
 #if defined(WSCONFORM_FUZZ_ASAN)
-        if (hi > lo) ASAN_POISON_MEMORY_REGION(base_ + lo, hi - lo);
+        if (hi <= lo) return;
+        if (poisoned) {
+            ASAN_POISON_MEMORY_REGION(base_ + lo, hi - lo);
+        } else {
+            ASAN_UNPOISON_MEMORY_REGION(base_ + lo, hi - lo);
+        }
 #else
         (void)lo;
         (void)hi;
-#endif
-    }
-    void unpoison(std::size_t lo, std::size_t hi) noexcept {
-#if defined(WSCONFORM_FUZZ_ASAN)
-        if (hi > lo) ASAN_UNPOISON_MEMORY_REGION(base_ + lo, hi - lo);
-#else
-        (void)lo;
-        (void)hi;
+        (void)poisoned;
 #endif
     }
 
-    const char* base_;
+    [[maybe_unused]] const char* base_;  // read only under ASan
     std::size_t size_;
     std::size_t lo_ = 0;
     std::size_t hi_ = 0;

@@ -1,8 +1,12 @@
-// The protocol error category: one terse, greppable line per violation, and the close code
-// (RFC 6455 §7.4.1) an endpoint answers each one with.
+// protocol/'s error categories, one per error enum (Error, HandshakeError, DeflateError), in
+// one place so that their messages read alike: one terse, greppable line per violation. And
+// the close code (RFC 6455 §7.4.1) an endpoint answers each Error with.
 #include "protocol/error.h"
 
 #include <string>
+
+#include "protocol/handshake.h"
+#include "protocol/permessage_deflate.h"
 
 namespace wsconform::protocol {
 namespace {
@@ -51,19 +55,114 @@ const char* describe(Error e) noexcept {
     return nullptr;
 }
 
-class ProtocolCategory final : public std::error_category {
-  public:
-    const char* name() const noexcept override { return "wsconform.protocol"; }
-    std::string message(int value) const override {
-        const char* text = describe(static_cast<Error>(value));
-        return text != nullptr ? text : "protocol: unknown error " + std::to_string(value);
+const char* describe(HandshakeError e) noexcept {
+    switch (e) {
+        case HandshakeError::malformed_http:
+            return "not an HTTP/1.x message head (RFC 9112 2.1)";
+        case HandshakeError::header_too_large:
+            return "no end of the header block within the size cap";
+        case HandshakeError::method_not_get:
+            return "request method is not GET (RFC 6455 4.1)";
+        case HandshakeError::http_version_too_old:
+            return "request HTTP version is below 1.1 (RFC 6455 4.1)";
+        case HandshakeError::missing_host:
+            return "request has no Host header (RFC 6455 4.1)";
+        case HandshakeError::duplicate_host:
+            return "request has more than one Host header (RFC 9112 3.2)";
+        case HandshakeError::missing_upgrade:
+            return "request has no Upgrade header (RFC 6455 4.1)";
+        case HandshakeError::upgrade_not_websocket:
+            return "Upgrade header lacks the websocket token (RFC 6455 4.1)";
+        case HandshakeError::connection_without_upgrade:
+            return "Connection header lacks the Upgrade token (RFC 6455 4.1)";
+        case HandshakeError::missing_key:
+            return "request has no Sec-WebSocket-Key header (RFC 6455 4.1)";
+        case HandshakeError::duplicate_key:
+            return "request has more than one Sec-WebSocket-Key header (RFC 6455 11.3.1)";
+        case HandshakeError::key_not_16_bytes:
+            return "Sec-WebSocket-Key is not base64 of 16 bytes (RFC 6455 4.1)";
+        case HandshakeError::missing_version:
+            return "request has no Sec-WebSocket-Version header (RFC 6455 4.1)";
+        case HandshakeError::unsupported_version:
+            return "Sec-WebSocket-Version is not 13 (RFC 6455 4.2.2)";
+        case HandshakeError::malformed_extensions:
+            return "Sec-WebSocket-Extensions breaks the extension-list grammar (RFC 6455 9.1)";
+        case HandshakeError::malformed_protocols:
+            return "Sec-WebSocket-Protocol is not a list of unique tokens (RFC 6455 4.1)";
+        case HandshakeError::status_not_101:
+            return "response status is not 101 Switching Protocols (RFC 6455 4.1)";
+        case HandshakeError::response_missing_upgrade:
+            return "response has no Upgrade header (RFC 6455 4.1)";
+        case HandshakeError::response_upgrade_not_websocket:
+            return "response Upgrade header is not websocket (RFC 6455 4.1)";
+        case HandshakeError::response_connection_without_upgrade:
+            return "response Connection header lacks the Upgrade token (RFC 6455 4.1)";
+        case HandshakeError::missing_accept:
+            return "response has no Sec-WebSocket-Accept header (RFC 6455 4.1)";
+        case HandshakeError::accept_mismatch:
+            return "Sec-WebSocket-Accept does not match the key sent (RFC 6455 4.1)";
+        case HandshakeError::protocol_not_offered:
+            return "response selects a subprotocol the client did not offer (RFC 6455 4.1)";
+        case HandshakeError::extension_not_offered:
+            return "response selects an extension the client did not offer (RFC 6455 4.1)";
     }
+    return nullptr;
+}
+
+const char* describe(DeflateError e) noexcept {
+    switch (e) {
+        case DeflateError::not_permessage_deflate:
+            return "permessage-deflate: extension is not permessage-deflate";
+        case DeflateError::unknown_parameter:
+            return "permessage-deflate: unknown parameter";
+        case DeflateError::duplicate_parameter:
+            return "permessage-deflate: parameter given more than once";
+        case DeflateError::invalid_value:
+            return "permessage-deflate: parameter value missing, unexpected or out of range";
+        case DeflateError::response_parameter_not_offered:
+            return "permessage-deflate: response has client_max_window_bits the offer lacked";
+        case DeflateError::response_window_too_large:
+            return "permessage-deflate: response window bits above the offered value";
+        case DeflateError::no_acceptable_offer:
+            return "permessage-deflate: no acceptable offer";
+        case DeflateError::response_parameter_missing:
+            return "permessage-deflate: response lacks a server parameter the offer asked for";
+    }
+    return nullptr;
+}
+
+// The category of the enum E: describe(E) gives each value's message; a value it does not know
+// reads "<prefix>: unknown error N".
+template <class E>
+class Category final : public std::error_category {
+  public:
+    Category(const char* name, const char* prefix) noexcept : name_(name), prefix_(prefix) {}
+    const char* name() const noexcept override { return name_; }
+    std::string message(int value) const override {
+        const char* text = describe(static_cast<E>(value));
+        return text != nullptr ? text
+                               : std::string(prefix_) + ": unknown error " + std::to_string(value);
+    }
+
+  private:
+    const char* name_;
+    const char* prefix_;
 };
 
 }  // namespace
 
 const std::error_category& protocol_category() noexcept {
-    static const ProtocolCategory category;
+    static const Category<Error> category("wsconform.protocol", "protocol");
+    return category;
+}
+
+const std::error_category& handshake_category() noexcept {
+    static const Category<HandshakeError> category("wsconform.handshake", "handshake");
+    return category;
+}
+
+const std::error_category& deflate_category() noexcept {
+    static const Category<DeflateError> category("wsconform.deflate", "permessage-deflate");
     return category;
 }
 

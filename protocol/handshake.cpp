@@ -11,64 +11,6 @@
 namespace wsconform::protocol {
 namespace {
 
-class HandshakeCategory final : public std::error_category {
-  public:
-    const char* name() const noexcept override { return "wsconform.handshake"; }
-    std::string message(int ev) const override {
-        switch (static_cast<HandshakeError>(ev)) {
-            case HandshakeError::malformed_http:
-                return "not an HTTP/1.x message head (RFC 9112 2.1)";
-            case HandshakeError::header_too_large:
-                return "no end of the header block within the size cap";
-            case HandshakeError::method_not_get:
-                return "request method is not GET (RFC 6455 4.1)";
-            case HandshakeError::http_version_too_old:
-                return "request HTTP version is below 1.1 (RFC 6455 4.1)";
-            case HandshakeError::missing_host:
-                return "request has no Host header (RFC 6455 4.1)";
-            case HandshakeError::duplicate_host:
-                return "request has more than one Host header (RFC 9112 3.2)";
-            case HandshakeError::missing_upgrade:
-                return "request has no Upgrade header (RFC 6455 4.1)";
-            case HandshakeError::upgrade_not_websocket:
-                return "Upgrade header lacks the websocket token (RFC 6455 4.1)";
-            case HandshakeError::connection_without_upgrade:
-                return "Connection header lacks the Upgrade token (RFC 6455 4.1)";
-            case HandshakeError::missing_key:
-                return "request has no Sec-WebSocket-Key header (RFC 6455 4.1)";
-            case HandshakeError::duplicate_key:
-                return "request has more than one Sec-WebSocket-Key header (RFC 6455 11.3.1)";
-            case HandshakeError::key_not_16_bytes:
-                return "Sec-WebSocket-Key is not base64 of 16 bytes (RFC 6455 4.1)";
-            case HandshakeError::missing_version:
-                return "request has no Sec-WebSocket-Version header (RFC 6455 4.1)";
-            case HandshakeError::unsupported_version:
-                return "Sec-WebSocket-Version is not 13 (RFC 6455 4.2.2)";
-            case HandshakeError::malformed_extensions:
-                return "Sec-WebSocket-Extensions breaks the extension-list grammar (RFC 6455 9.1)";
-            case HandshakeError::malformed_protocols:
-                return "Sec-WebSocket-Protocol is not a list of unique tokens (RFC 6455 4.1)";
-            case HandshakeError::status_not_101:
-                return "response status is not 101 Switching Protocols (RFC 6455 4.1)";
-            case HandshakeError::response_missing_upgrade:
-                return "response has no Upgrade header (RFC 6455 4.1)";
-            case HandshakeError::response_upgrade_not_websocket:
-                return "response Upgrade header is not websocket (RFC 6455 4.1)";
-            case HandshakeError::response_connection_without_upgrade:
-                return "response Connection header lacks the Upgrade token (RFC 6455 4.1)";
-            case HandshakeError::missing_accept:
-                return "response has no Sec-WebSocket-Accept header (RFC 6455 4.1)";
-            case HandshakeError::accept_mismatch:
-                return "Sec-WebSocket-Accept does not match the key sent (RFC 6455 4.1)";
-            case HandshakeError::protocol_not_offered:
-                return "response selects a subprotocol the client did not offer (RFC 6455 4.1)";
-            case HandshakeError::extension_not_offered:
-                return "response selects an extension the client did not offer (RFC 6455 4.1)";
-        }
-        return "unknown handshake error " + std::to_string(ev);
-    }
-};
-
 constexpr bool is_ows(char c) noexcept {
     return c == ' ' || c == '\t';
 }
@@ -176,11 +118,6 @@ bool contains(std::span<const std::string> list, std::string_view s) {
 }
 
 }  // namespace
-
-const std::error_category& handshake_category() noexcept {
-    static const HandshakeCategory category;
-    return category;
-}
 
 std::string compute_accept(std::string_view key) {
     std::string input;

@@ -43,6 +43,7 @@ enum class HandshakeError {
     extension_not_offered,    // §4.1: an extension the client did not offer
 };
 
+// Its messages are in protocol/error.cpp, with those of the other categories.
 const std::error_category& handshake_category() noexcept;
 inline std::error_code make_error_code(HandshakeError e) noexcept {
     return {static_cast<int>(e), handshake_category()};

@@ -17,40 +17,6 @@
 namespace wsconform::protocol {
 namespace {
 
-// ---- error category -------------------------------------------------------------------------
-
-const char* describe(DeflateError e) noexcept {
-    switch (e) {
-        case DeflateError::not_permessage_deflate:
-            return "permessage-deflate: extension is not permessage-deflate";
-        case DeflateError::unknown_parameter:
-            return "permessage-deflate: unknown parameter";
-        case DeflateError::duplicate_parameter:
-            return "permessage-deflate: parameter given more than once";
-        case DeflateError::invalid_value:
-            return "permessage-deflate: parameter value missing, unexpected or out of range";
-        case DeflateError::response_parameter_not_offered:
-            return "permessage-deflate: response has client_max_window_bits the offer lacked";
-        case DeflateError::response_window_too_large:
-            return "permessage-deflate: response window bits above the offered value";
-        case DeflateError::no_acceptable_offer:
-            return "permessage-deflate: no acceptable offer";
-        case DeflateError::response_parameter_missing:
-            return "permessage-deflate: response lacks a server parameter the offer asked for";
-    }
-    return nullptr;
-}
-
-class DeflateCategory final : public std::error_category {
-  public:
-    const char* name() const noexcept override { return "wsconform.deflate"; }
-    std::string message(int value) const override {
-        const char* text = describe(static_cast<DeflateError>(value));
-        return text != nullptr ? text
-                               : "permessage-deflate: unknown error " + std::to_string(value);
-    }
-};
-
 // ---- negotiation helpers --------------------------------------------------------------------
 
 // §7.1.2.1/§7.1.2.2: a decimal integer 8..15 with no leading zeros; 0 when it is anything else.
@@ -117,11 +83,6 @@ void grow_within(std::string& out, std::size_t needed, std::size_t bound) {
 }
 
 }  // namespace
-
-const std::error_category& deflate_category() noexcept {
-    static const DeflateCategory category;
-    return category;
-}
 
 // ---- negotiation ------------------------------------------------------------------------------
 

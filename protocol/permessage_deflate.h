@@ -45,6 +45,7 @@ enum class DeflateError {
                                      // server_no_context_takeover or server_max_window_bits and
                                      // the response accepting it does not carry the parameter
 };
+// Its messages are in protocol/error.cpp, with those of the other categories.
 const std::error_category& deflate_category() noexcept;
 inline std::error_code make_error_code(DeflateError e) noexcept {
     return {static_cast<int>(e), deflate_category()};

@@ -26,6 +26,8 @@
 
 #include "reports/autobahn_json.h"
 #include "tests/support/buggy_client.h"
+#include "tests/support/child_process.h"
+#include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
 
 namespace wsconform {
@@ -38,13 +40,11 @@ using test_support::BuggyClient;
 using test_support::ChildProcess;
 using test_support::ClientBug;
 
-using test_support::TempDir;
-
 constexpr long kMemoryBoundKb = 200 * 1024;
 
 // A server of its own per test: `wsconform test-client` on an ephemeral port, its reports in
 // <tmp>/parent/reports, its output in <tmp>.
-class Hostile : public ::testing::Test {
+class Hostile : public test_support::ScratchTest {
   protected:
     void SetUp() override {
         ASSERT_FALSE(dir_.path().empty());
@@ -56,12 +56,6 @@ class Hostile : public ::testing::Test {
             dir_.path(), "server");
         port_ = server_->wait_for_port(10s);
         ASSERT_NE(port_, 0) << server_->err();
-    }
-    void TearDown() override {
-        if (HasFailure()) {
-            dir_.keep();
-            std::cout << "  kept " << dir_.path() << "\n";
-        }
     }
 
     fs::path parent() const { return dir_.path() / "parent"; }
@@ -95,9 +89,8 @@ class Hostile : public ::testing::Test {
         }
     }
 
-    json index() const { return json::parse(test_support::slurp(outdir() / "index.json")); }
+    json index() const { return json::parse(test_support::read_text(outdir() / "index.json")); }
 
-    TempDir dir_;
     std::unique_ptr<ChildProcess> server_;
     std::uint16_t port_ = 0;
 };

@@ -2,14 +2,11 @@
 // process (the real command line) serves four clients at once, each as its own agent: a
 // correct client (the control) and three with one planted bug each. Every client runs all 247
 // cases, half addressed by number and half by casetuple; every case must end exactly as
-// RFC 6455 and Autobahn's judging (reference/autobahn.md §2) say it should for that bug, with
-// us as the server: no FAILED BY CLIENT, and we drop TCP right after the closing handshake.
-// Then the URL protocol, the report files, --run (client exits non-zero, crashes, hangs, never
-// connects) and -m fuzzingserver.
-#include <netinet/in.h>
+// RFC 6455 and Autobahn's judging (reference/autobahn.md §2) say it should for that bug
+// (tests/support/verdict_table.cpp), with us as the server: no FAILED BY CLIENT, and we drop TCP
+// right after the closing handshake. Then the URL protocol, the report files, --run (client exits
+// non-zero, crashes, hangs, never connects) and -m fuzzingserver.
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -20,6 +17,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -27,11 +25,13 @@
 #include <thread>
 #include <vector>
 
-#include "cases/registry.h"
 #include "harness/model/events.h"
 #include "reports/autobahn_json.h"
 #include "tests/support/buggy_client.h"
+#include "tests/support/child_process.h"
+#include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/verdict_table.h"
 
 namespace wsconform {
 namespace {
@@ -44,154 +44,11 @@ using test_support::BuggyClient;
 using test_support::ChildProcess;
 using test_support::ClientBug;
 using test_support::Exchange;
-
 using test_support::TempDir;
+using namespace test_support::verdicts;
 
-// Sections 1-7 and 10 (Autobahn's quick run, autobahn.md §0): the cases this file is about.
-// ("1.*" does not select 10.1.1: the dot is literal.)
-const std::vector<std::string> kSections = {"1.*", "2.*", "3.*", "4.*",
-                                            "5.*", "6.*", "7.*", "10.*"};
-
-std::vector<const harness::Case*> all_247() {
-    return cases::select(kSections, {});
-}
-
-// ---- expectations -------------------------------------------------------------------------------
-
-// As in detection_test: the cases a pattern (anchored at both ends) selects end with
-// `outcome` and the columns "behavior / behaviorClose" ("*" for any). First match wins; a
-// case no row matches must pass with "OK / OK".
-struct Expect {
-    std::string pattern;
-    Outcome outcome;
-    std::string columns;
-    std::string why;
-};
-
-const std::vector<Expect> kInformational = {
-    {"7.1.6", Outcome::informational, "INFORMATIONAL / INFORMATIONAL", "informational by design"},
-    {"7.13.*", Outcome::informational, "INFORMATIONAL / INFORMATIONAL", "informational by design"},
-};
-
-// Text with invalid UTF-8: the client must fail the connection with 1007 (RFC 6455 8.1).
-// Autobahn's list (checked against autobahn-cases.tsv in detection_test).
-const std::vector<std::string> kInvalidUtf8 = {
-    "6.3.*",  "6.4.*",  "6.6.1",  "6.6.3",  "6.6.4",  "6.6.6",  "6.6.8",
-    "6.6.10", "6.8.*",  "6.10.*", "6.11.5", "6.12.*", "6.13.*", "6.14.*",
-    "6.15.1", "6.16.*", "6.17.*", "6.18.*", "6.19.*", "6.20.*", "6.21.*",
-};
-
-// Frames the client must refuse with 1002 (RFC 6455 5.2, 5.4, 5.5).
-const std::vector<std::string> kProtocolErrors = {
-    "2.5",  "3.*",  "4.*",  "5.1",  "5.2",  "5.9",  "5.10", "5.11",
-    "5.12", "5.13", "5.14", "5.15", "5.16", "5.17", "5.18",
-};
-
-// Of those, the ones that first send a valid message: an echo is OK, none is NON-STRICT.
-const std::vector<std::string> kEchoBeforeTheBadFrame = {
-    "3.2", "3.3", "3.4", "4.1.3", "4.1.4", "4.1.5", "4.2.3", "4.2.4", "4.2.5", "5.15",
-};
-
-// We close first and the peer must answer (closedByMe, requireClean): the echo cases
-// (autobahn.md §2.2 "echo then fuzzer closes") and 7.x Closes it must simply answer.
-// Listed after kInvalidUtf8 wherever both apply, so that "6.*" means the valid UTF-8 cases.
-const std::vector<std::string> kWeCloseCleanly = {
-    "1.*",   "2.1",   "2.2",   "2.3",   "2.4",   "2.6",   "2.7",    "2.8",
-    "2.9",   "2.10",  "2.11",  "5.3",   "5.4",   "5.5",   "5.6",    "5.7",
-    "5.8",   "5.19",  "5.20",  "6.*",   "7.1.1", "7.1.2", "7.1.3",  "7.1.4",
-    "7.1.5", "7.3.1", "7.3.3", "7.3.4", "7.3.5", "7.7.*", "10.1.1",
-};
-
-// Cases in which nothing but a Close is expected back: 2.7 and 2.8 (unsolicited Pongs: no
-// answer), and the 7.x cases in which we send a Close first.
-const std::vector<std::string> kCloseOnly = {
-    "2.7", "2.8", "7.1.2", "7.1.3", "7.1.4", "7.1.5", "7.3.1", "7.3.3", "7.3.4", "7.3.5", "7.7.*",
-};
-
-std::vector<Expect> rows(const std::vector<std::string>& patterns, Outcome outcome,
-                         const std::string& columns, const std::string& why) {
-    std::vector<Expect> out;
-    for (const auto& p : patterns) out.push_back({p, outcome, columns, why});
-    return out;
-}
-
-std::vector<Expect> concat(std::initializer_list<std::vector<Expect>> parts) {
-    std::vector<Expect> out;
-    for (const auto& part : parts) out.insert(out.end(), part.begin(), part.end());
-    return out;
-}
-
-std::vector<Expect> expectations(ClientBug bug) {
-    switch (bug) {
-        case ClientBug::none:
-            return kInformational;
-
-        case ClientBug::unmasked:
-            // RFC 6455 5.1: we fail the connection (1002) on the first unmasked frame, and
-            // (like Autobahn|Python, which fails again on the unmasked Close that answers
-            // ours) the closing handshake never completes cleanly.
-            return concat({
-                kInformational,
-                rows(kInvalidUtf8, Outcome::fail, "FAILED / FAILED",
-                     "the client's 1007 Close is unmasked, so we fail the connection first: "
-                     "the wrong endpoint closed, fatal in UTF-8 cases"),
-                rows(kEchoBeforeTheBadFrame, Outcome::fail, "NON-STRICT / FAILED",
-                     "the echo of the valid message is unmasked: we fail the connection, so "
-                     "nothing is recorded (the NON-STRICT list) and we closed first"),
-                rows(kProtocolErrors, Outcome::fail, "OK / FAILED",
-                     "the client's 1002 Close is unmasked: we fail the connection first, so the "
-                     "wrong endpoint closed"),
-                rows({"7.3.2", "7.3.6", "7.9.*", "7.5.1"}, Outcome::pass, "OK / OK",
-                     "we closed first with a malformed Close; the client's unmasked 1002/1007 "
-                     "answer makes us drop TCP, and these cases do not require a clean close"),
-                rows(kCloseOnly, Outcome::fail, "OK / UNCLEAN",
-                     "nothing to echo, but the client's answer to our Close is unmasked: we "
-                     "drop TCP instead of completing the closing handshake"),
-                {{"*", Outcome::fail, "FAILED / UNCLEAN",
-                  "the echo (or Pong) is unmasked: we fail the connection with 1002 and its "
-                  "unmasked answer to our Close is not a clean close"}},
-            });
-
-        case ClientBug::skip_utf8_validation:
-            return concat({
-                kInformational,
-                rows(kInvalidUtf8, Outcome::fail, "FAILED / FAILED",
-                     "the invalid text is echoed: we fail the connection (1007) ourselves, and "
-                     "the wrong endpoint closing is fatal in UTF-8 cases"),
-                {{"7.5.1", Outcome::fail, "FAILED / WRONG CODE",
-                  "a Close reason that is not UTF-8 is accepted and answered with 1000, not "
-                  "1002/1007; WRONG CODE fails behavior in 7.x"}},
-            });
-
-        case ClientBug::no_close_reply:
-            // Where the client must fail the connection it sends the first Close itself, and
-            // cases that do not require a clean close (7.3.2, 7.3.6, 7.5.1, 7.9.*) see it fail
-            // on the malformed Close: those pass.
-            return concat({
-                kInformational,
-                rows(kInvalidUtf8, Outcome::pass, "OK / OK",
-                     "the client fails the connection itself: nothing for it to answer"),
-                rows(kWeCloseCleanly, Outcome::fail, "OK / UNCLEAN",
-                     "our Close is never answered: the closing handshake times out"),
-            });
-    }
-    return {};
-}
-
-bool columns_match(const std::string& columns, const std::string& behavior,
-                   const std::string& behavior_close) {
-    const auto slash = columns.find(" / ");
-    if (slash == std::string::npos) return false;
-    const auto b = columns.substr(0, slash);
-    const auto c = columns.substr(slash + 3);
-    return (b == "*" || b == behavior) && (c == "*" || c == behavior_close);
-}
-
-const Expect* expectation_for(const std::vector<Expect>& table, const std::string& id) {
-    for (const auto& row : table)
-        if (cases::pattern_matches_fully(row.pattern, id)) return &row;
-    return nullptr;
-}
+// ---- expectations (tests/support/verdict_table.cpp)
+// -----------------------------------------------
 
 // Enough of a per-case report to decide whether the harness or the expectation is wrong.
 std::string explain(const json& r) {
@@ -236,20 +93,16 @@ class ClientMode : public ::testing::Test {
         if (dir_->path().empty()) return;
         std::vector<std::string> args{"test-client",     "--listen", "127.0.0.1:0", "--outdir",
                                       outdir().string(), "--color",  "never",       "--cases"};
-        args.insert(args.end(), kSections.begin(), kSections.end());
+        args.insert(args.end(), kSections247.begin(), kSections247.end());
         server_ = new ChildProcess(WSCONFORM_BINARY, args, dir_->path(), "server");
         port_ = server_->wait_for_port(10s);
         if (port_ == 0) return;
 
         std::set<ClientBug> bugs;
-        const auto* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
-        for (int i = 0; suite && i < suite->total_test_count(); ++i) {
-            const auto* info = suite->GetTestInfo(i);
-            if (!info->should_run()) continue;
-            if (const auto it = kTestBug.find(info->name()); it != kTestBug.end())
-                bugs.insert(it->second);
-            else
-                bugs.insert(ClientBug::none);  // the other tests look at the control's results
+        for (const auto& name : tests_to_run()) {
+            const auto it = kTestBug.find(name);
+            // The other tests look at the control's results.
+            bugs.insert(it != kTestBug.end() ? it->second : ClientBug::none);
         }
         // In three rounds, so that the cases expected to pass do not share the server with
         // too much load: the generated 6.x cases give the whole exchange 0.5 s (Autobahn's
@@ -315,7 +168,7 @@ class ClientMode : public ::testing::Test {
 
     static fs::path outdir() { return dir_->path() / "reports"; }
 
-    static json index() { return json::parse(test_support::slurp(outdir() / "index.json")); }
+    static json index() { return json::parse(test_support::read_text(outdir() / "index.json")); }
 
     static void check(ClientBug bug) {
         ASSERT_NE(port_, 0) << "the server did not start: " << server_->err();
@@ -336,45 +189,25 @@ class ClientMode : public ::testing::Test {
         ASSERT_TRUE(idx.contains(agent)) << idx.dump().substr(0, 500);
         const auto& entries = idx.at(agent);
         EXPECT_EQ(entries.size(), cases.size());
-        const auto table = expectations(bug);
-        std::map<std::string, int> tally;
-        for (const auto* c : cases) {
-            const auto* row = expectation_for(table, c->id);
-            const Outcome expected = row ? row->outcome : Outcome::pass;
-            const std::string columns = row ? row->columns : "OK / OK";
-            if (!entries.contains(c->id)) {
-                ADD_FAILURE() << c->id << ": not in index.json";
-                continue;
-            }
-            const auto& entry = entries.at(c->id);
-            const auto report = json::parse(
-                test_support::slurp(outdir() / entry.at("reportfile").get<std::string>()));
-            const auto behavior = entry.at("behavior").get<std::string>();
-            const auto behavior_close = entry.at("behaviorClose").get<std::string>();
-            const auto outcome = report.at("outcome").get<std::string>();
-            ++tally[outcome];
-            EXPECT_EQ(report.at("behavior"), behavior) << c->id;
-            EXPECT_EQ(report.at("behaviorClose"), behavior_close) << c->id;
-            EXPECT_TRUE(outcome == harness::to_string(expected) &&
-                        columns_match(columns, behavior, behavior_close))
-                << c->id << " (" << c->title << ") against " << test_support::to_string(bug)
-                << "\n    expected " << harness::to_string(expected) << ", " << columns << ": "
-                << (row ? row->why : "unaffected by this bug") << "\n    actual " << outcome << ": "
-                << explain(report);
-            // As the server we never prefer the peer to drop TCP, and we drop it ourselves.
-            EXPECT_NE(behavior_close, "FAILED BY CLIENT") << c->id;
-            EXPECT_TRUE(report.at("isServer").get<bool>()) << c->id;
-        }
-        for (const auto& row : table) {
-            const bool selects = std::any_of(cases.begin(), cases.end(), [&](const auto* c) {
-                return cases::pattern_matches_fully(row.pattern, c->id);
+        const auto tally = expect_verdicts(
+            expectations(bug), test_support::to_string(bug),
+            [&](const harness::Case& c) -> std::optional<CaseEnd> {
+                if (!entries.contains(c.id)) return std::nullopt;
+                const auto& entry = entries.at(c.id);
+                const auto report = json::parse(
+                    test_support::read_text(outdir() / entry.at("reportfile").get<std::string>()));
+                const auto behavior = entry.at("behavior").get<std::string>();
+                const auto behavior_close = entry.at("behaviorClose").get<std::string>();
+                EXPECT_EQ(report.at("behavior"), behavior) << c.id;
+                EXPECT_EQ(report.at("behaviorClose"), behavior_close) << c.id;
+                // As the server we never prefer the peer to drop TCP, and we drop it ourselves.
+                EXPECT_NE(behavior_close, "FAILED BY CLIENT") << c.id;
+                EXPECT_TRUE(report.at("isServer").get<bool>()) << c.id;
+                return CaseEnd{report.at("outcome").get<std::string>(), behavior, behavior_close,
+                               explain(report)};
             });
-            EXPECT_TRUE(selects) << "pattern " << row.pattern << " selects no case";
-        }
-        std::ostringstream line;
-        for (const auto& [outcome, n] : tally) line << " " << outcome << "=" << n;
-        std::cout << "  " << test_support::to_string(bug) << ":" << line.str() << " in "
-                  << run.seconds << " s (all rounds: " << seconds_ << " s)\n";
+        std::cout << "  " << test_support::to_string(bug) << ":" << tally << " in " << run.seconds
+                  << " s (all rounds: " << seconds_ << " s)\n";
     }
 
     static TempDir* dir_;
@@ -529,7 +362,7 @@ TEST_F(ClientMode, ReportFiles) {
     // Case 1 ran by number, case 2 by casetuple: both carry their position.
     for (const auto& [id, number] : {std::pair{"1.1.1", 1}, std::pair{"1.1.2", 2},
                                      std::pair{"5.6", 50}, std::pair{"10.1.1", 247}}) {
-        const auto r = json::parse(test_support::slurp(
+        const auto r = json::parse(test_support::read_text(
             outdir() / idx.at(agent).at(id).at("reportfile").get<std::string>()));
         EXPECT_EQ(r.at("id"), id);
         EXPECT_EQ(r.at("case"), number) << id;
@@ -579,7 +412,7 @@ TEST_F(ClientMode, ReportFiles) {
             EXPECT_TRUE(r.contains(key)) << key;
     }
     // We send unmasked frames, and the client's frames arrive masked.
-    const auto r = json::parse(test_support::slurp(
+    const auto r = json::parse(test_support::read_text(
         outdir() / idx.at(agent).at("1.1.1").at("reportfile").get<std::string>()));
     int tx = 0, rx = 0;
     for (const auto& row : r.at("wirelog")) {
@@ -619,38 +452,20 @@ std::size_t count_of(const std::string& text, const std::string& what) {
     return n;
 }
 
-class RunCommand : public ::testing::Test {
+class RunCommand : public test_support::ScratchTest {
   protected:
-    void TearDown() override {
-        if (HasFailure()) {
-            dir_.keep();
-            std::cout << "  kept " << dir_.path() << "\n";
-        }
-    }
     fs::path outdir() const { return dir_.path() / "reports"; }
 
     // Runs `wsconform test-client --listen 127.0.0.1:0 --outdir ... <args>` to its end.
-    struct Run {
-        int code = -1;
-        std::string out, err;
-        double seconds = 0;
-    };
-    Run test_client(std::vector<std::string> args, std::chrono::milliseconds safety = 30s) {
+    test_support::ProgramRun test_client(std::vector<std::string> args,
+                                         std::chrono::milliseconds safety = 30s) {
         std::vector<std::string> all{"test-client",     "--listen", "127.0.0.1:0", "--outdir",
                                      outdir().string(), "--color",  "never"};
         all.insert(all.end(), args.begin(), args.end());
-        ChildProcess cli(WSCONFORM_BINARY, all, dir_.path());
-        Run r;
-        r.code = cli.wait(safety);
-        r.seconds = cli.seconds();
-        r.out = cli.out();
-        r.err = cli.err();
-        return r;
+        return test_support::run_to_end(WSCONFORM_BINARY, all, dir_.path(), safety);
     }
 
-    json index() const { return json::parse(test_support::slurp(outdir() / "index.json")); }
-
-    TempDir dir_;
+    json index() const { return json::parse(test_support::read_text(outdir() / "index.json")); }
 };
 
 TEST_F(RunCommand, DriverRunsEverySelectedCase) {
@@ -733,17 +548,17 @@ TEST_F(RunCommand, HangingClientIsKilledAtTheTimeout) {
               std::string::npos)
         << r.err;
     // Everything the command started is gone (dead, or a zombie waiting for init to reap it).
-    const auto pid_text = test_support::slurp(pidfile);
+    const auto pid_text = test_support::read_text(pidfile);
     ASSERT_FALSE(pid_text.empty());
     const auto stat = fs::path("/proc") / std::to_string(std::stoi(pid_text)) / "stat";
     auto gone = [&] {
-        const auto text = test_support::slurp(stat);  // "pid (comm) S ..."
+        const auto text = test_support::read_text(stat);  // "pid (comm) S ..."
         const auto paren = text.rfind(')');
         return text.empty() || paren == std::string::npos || paren + 2 >= text.size() ||
                text[paren + 2] == 'Z' || text[paren + 2] == 'X';
     };
     for (int i = 0; i < 200 && !gone(); ++i) std::this_thread::sleep_for(10ms);
-    EXPECT_TRUE(gone()) << "the background sleep survived: " << test_support::slurp(stat);
+    EXPECT_TRUE(gone()) << "the background sleep survived: " << test_support::read_text(stat);
 }
 
 // A --run command that never connects: the documented "no client connected" exit 3, whether
@@ -801,23 +616,10 @@ TEST_F(RunCommand, NoHostCheck) {
     EXPECT_EQ(cli.wait(5s), 0) << cli.err();
 }
 
-// A port on 127.0.0.1 where nothing listens right now.
-std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
 // Autobahn's own command line and spec file, with case selection and exclude-agent-cases.
 TEST_F(RunCommand, AutobahnFuzzingServerSpec) {
     ASSERT_FALSE(dir_.path().empty());
-    const auto port = free_port();
+    const auto port = test_support::closed_port();
     const auto spec = dir_.path() / "fuzzingserver.json";
     std::ofstream(spec) << json{{"url", "ws://127.0.0.1:" + std::to_string(port)},
                                 {"outdir", outdir().string()},

@@ -17,39 +17,15 @@
 #include "protocol/error.h"
 #include "protocol/handshake.h"
 #include "protocol/permessage_deflate.h"
+#include "tests/support/hex.h"
 
 namespace wsconform::protocol {
 namespace {
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-// "f2 48 cd" -> the three bytes.
-std::string unhex(std::string_view hex) {
-    std::string out;
-    int nibbles = 0;
-    unsigned value = 0;
-    for (char c : hex) {
-        if (c == ' ') continue;
-        value = value * 16 + static_cast<unsigned>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-        if (++nibbles == 2) {
-            out.push_back(static_cast<char>(value));
-            nibbles = 0;
-            value = 0;
-        }
-    }
-    return out;
-}
-
-std::string hex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        if (!out.empty()) out += ' ';
-        out += kDigits[b >> 4];
-        out += kDigits[b & 15];
-    }
-    return out;
-}
+using test_support::hex;
+using test_support::unhex;
 
 std::span<const std::byte> as_span(std::string_view s) {
     return std::as_bytes(std::span(s.data(), s.size()));
@@ -79,6 +55,15 @@ std::string compress(Deflater& d, std::string_view message) {
     return out;
 }
 
+// A table row names itself by its `why` when a test fails.
+template <class Row>
+requires requires(const Row& row) {
+    row.why;
+}
+void PrintTo(const Row& row, std::ostream* os) {
+    *os << row.why;
+}
+
 // One message through `inf`, fed as one frame.
 std::error_code inflate_message(Inflater& inf, std::string_view payload, std::string& out) {
     if (auto ec = inf.feed(as_span(payload), out)) return ec;
@@ -94,10 +79,6 @@ struct ParseRow {
     DeflateParams params;  // when no error
     std::string_view why;
 };
-
-void PrintTo(const ParseRow& row, std::ostream* os) {
-    *os << row.why;
-}
 
 class ParseDeflateParams : public ::testing::TestWithParam<ParseRow> {};
 
@@ -314,10 +295,6 @@ struct ServerRow {
     std::string_view why;
 };
 
-void PrintTo(const ServerRow& row, std::ostream* os) {
-    *os << row.why;
-}
-
 class NegotiateAsServer : public ::testing::TestWithParam<ServerRow> {};
 
 TEST_P(NegotiateAsServer, Answers) {
@@ -419,23 +396,27 @@ struct ResponseRow {
     std::string_view why;
 };
 
-void PrintTo(const ResponseRow& row, std::ostream* os) {
-    *os << row.why;
+// `check(response element, offer, agreed)` on a row (a ResponseRow or a LenientRow): the
+// row's error, and when accepted its agreement.
+template <class Row, class Check>
+void expect_judged(const Row& row, Check check) {
+    const auto offered = offer(row.offer);
+    const auto ext = extensions(row.response);
+    ASSERT_EQ(ext.size(), 1u);
+    DeflateParams agreed;
+    const std::error_code ec = check(ext[0], offered, agreed);
+    EXPECT_EQ(ec, row.error) << row.why << ": got " << ec.message();
+    if (!row.error) {
+        EXPECT_EQ(format_deflate_params(agreed), row.agreed) << row.why;
+    }
 }
 
 class CheckDeflateResponse : public ::testing::TestWithParam<ResponseRow> {};
 
 TEST_P(CheckDeflateResponse, Judges) {
-    const auto& row = GetParam();
-    const auto offered = offer(row.offer);
-    const auto ext = extensions(row.response);
-    ASSERT_EQ(ext.size(), 1u);
-    DeflateParams agreed;
-    const auto ec = check_deflate_response(ext[0], offered, agreed);
-    EXPECT_EQ(ec, row.error) << row.why << ": got " << ec.message();
-    if (!row.error) {
-        EXPECT_EQ(format_deflate_params(agreed), row.agreed) << row.why;
-    }
+    expect_judged(GetParam(), [](const Extension& ext, const auto& offered, DeflateParams& agreed) {
+        return check_deflate_response(ext, offered, agreed);
+    });
 }
 
 constexpr std::string_view kAutobahn132 =
@@ -548,24 +529,14 @@ struct LenientRow {
     std::string_view why;
 };
 
-void PrintTo(const LenientRow& row, std::ostream* os) {
-    *os << row.why;
-}
-
 class CheckDeflateResponseLenient : public ::testing::TestWithParam<LenientRow> {};
 
 TEST_P(CheckDeflateResponseLenient, Judges) {
     const auto& row = GetParam();
-    const auto offered = offer(row.offer);
-    const auto ext = extensions(row.response);
-    ASSERT_EQ(ext.size(), 1u);
-    DeflateParams agreed;
     std::vector<std::string> omitted{"stale"};
-    const auto ec = check_deflate_response_lenient(ext[0], offered, agreed, omitted);
-    EXPECT_EQ(ec, row.error) << row.why << ": got " << ec.message();
-    if (!row.error) {
-        EXPECT_EQ(format_deflate_params(agreed), row.agreed) << row.why;
-    }
+    expect_judged(row, [&](const Extension& ext, const auto& offered, DeflateParams& agreed) {
+        return check_deflate_response_lenient(ext, offered, agreed, omitted);
+    });
     std::string joined;
     for (const auto& name : omitted) joined += (joined.empty() ? "" : ", ") + name;
     EXPECT_EQ(joined, row.error ? "" : row.omitted) << row.why;
@@ -650,23 +621,23 @@ constexpr std::string_view kHelloAgain = "f2 00 11 00 00";
 TEST(Rfc7692Examples, DeflaterMatchesHelloBytes) {
     // zlib at the default level 6 produces the RFC's bytes exactly.
     Deflater d(15, false);
-    EXPECT_EQ(hex(compress(d, "Hello")), kHello);
-    EXPECT_EQ(hex(compress(d, "Hello")), kHelloAgain) << "§7.2.3.2: context takeover";
+    EXPECT_EQ(compress(d, "Hello"), unhex(kHello));
+    EXPECT_EQ(compress(d, "Hello"), unhex(kHelloAgain)) << "§7.2.3.2: context takeover";
 }
 
 TEST(Rfc7692Examples, NoContextTakeoverRepeatsTheFirstForm) {
     Deflater d(15, true);
-    EXPECT_EQ(hex(compress(d, "Hello")), kHello);
-    EXPECT_EQ(hex(compress(d, "Hello")), kHello);
+    EXPECT_EQ(compress(d, "Hello"), unhex(kHello));
+    EXPECT_EQ(compress(d, "Hello"), unhex(kHello));
 }
 
 TEST(Rfc7692Examples, EmptyMessageIsOneZeroByte) {
     // §7.2.3.6: an empty DEFLATE block with no compression, its LEN/NLEN removed: 0x00.
     Deflater d(15, false);
     EXPECT_EQ(hex(compress(d, "")), "00");
-    EXPECT_EQ(hex(compress(d, "Hello")), kHello) << "the empty message left the context alone";
+    EXPECT_EQ(compress(d, "Hello"), unhex(kHello)) << "the empty message left the context alone";
     EXPECT_EQ(hex(compress(d, "")), "00");
-    EXPECT_EQ(hex(compress(d, "Hello")), kHelloAgain);
+    EXPECT_EQ(compress(d, "Hello"), unhex(kHelloAgain));
 }
 
 struct ExampleRow {
@@ -674,10 +645,6 @@ struct ExampleRow {
     std::vector<std::string_view> expected;  // what each inflates to
     std::string_view why;
 };
-
-void PrintTo(const ExampleRow& row, std::ostream* os) {
-    *os << row.why;
-}
 
 class Rfc7692Inflate : public ::testing::TestWithParam<ExampleRow> {};
 
@@ -728,10 +695,6 @@ struct CorruptRow {
     bool no_context_takeover;
     std::string_view why;
 };
-
-void PrintTo(const CorruptRow& row, std::ostream* os) {
-    *os << row.why;
-}
 
 class InflateCorrupt : public ::testing::TestWithParam<CorruptRow> {};
 
@@ -891,7 +854,7 @@ std::string zero_bomb(std::size_t total) {
         } while (strm.avail_out == 0);
     }
     deflateEnd(&strm);
-    EXPECT_EQ(hex(out.substr(out.size() - 4)), "00 00 ff ff");
+    EXPECT_EQ(hex(out.substr(out.size() - 4)), "0000ffff");
     out.resize(out.size() - 4);
     return out;
 }

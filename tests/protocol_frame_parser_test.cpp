@@ -11,45 +11,16 @@
 
 #include "protocol/error.h"
 #include "protocol/mask.h"
+#include "tests/support/hex.h"
 
 namespace wsconform::protocol {
 namespace {
 
-using Bytes = std::vector<std::byte>;
+using test_support::Bytes;
+using test_support::bytes_of;
+using test_support::hex;
+using test_support::hex_bytes;
 using Status = FrameParser::Status;
-
-Bytes hex(std::string_view text) {
-    Bytes out;
-    int nibbles = 0;
-    unsigned value = 0;
-    for (char c : text) {
-        if (c == ' ' || c == '|') continue;
-        value = value * 16 + static_cast<unsigned>(std::stoi(std::string(1, c), nullptr, 16));
-        if (++nibbles == 2) {
-            out.push_back(std::byte(value));
-            nibbles = 0;
-            value = 0;
-        }
-    }
-    EXPECT_EQ(nibbles, 0) << "odd hex: " << text;
-    return out;
-}
-
-Bytes bytes_of(std::string_view s) {
-    Bytes out;
-    for (char c : s) out.push_back(std::byte(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string to_hex(std::span<const std::byte> b) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string s;
-    for (std::byte x : b) {
-        s += kDigits[std::to_integer<unsigned>(x) >> 4];
-        s += kDigits[std::to_integer<unsigned>(x) & 0xF];
-    }
-    return s;
-}
 
 // One whole frame: header, then the payload masked with `key` when there is one.
 Bytes frame(std::uint8_t op, bool fin, const Bytes& payload, std::optional<MaskKey> key = {},
@@ -88,7 +59,7 @@ struct Trace {
 
 std::ostream& operator<<(std::ostream& os, const Trace& t) {
     for (const auto& e : t.events) os << "\n  " << e;
-    os << "\n  payload " << to_hex(t.payload);
+    os << "\n  payload " << hex(t.payload);
     os << "\n  error: " << (t.error ? t.error.message() : "none");
     return os;
 }
@@ -183,7 +154,7 @@ Trace run(const Bytes& wire, const ParserOptions& options, const Plan& plan) {
                 case Status::frame_end:
                     flush_payload();
                     if (is_control(ev.header.opcode)) {
-                        t.events.push_back(control_end_line(ev.header.opcode, to_hex(ev.payload)));
+                        t.events.push_back(control_end_line(ev.header.opcode, hex(ev.payload)));
                     } else {
                         EXPECT_TRUE(ev.payload.empty());
                         t.events.push_back(data_end_line(ev.header.opcode, ev.message_end,
@@ -195,7 +166,7 @@ Trace run(const Bytes& wire, const ParserOptions& options, const Plan& plan) {
                     t.error = ev.error;
                     EXPECT_TRUE(ev.error);
                     // Sticky until reset(), whatever comes next.
-                    Bytes more = hex("81 00");
+                    Bytes more = hex_bytes("81 00");
                     std::span<std::byte> more_span(more);
                     const auto again = parser.next(more_span);
                     EXPECT_EQ(again.status, Status::error);
@@ -227,71 +198,88 @@ const ParserOptions kClient{.role = Role::client};
 
 // ---- RFC 6455 §5.7 examples, parsed ---------------------------------------------------------
 
-TEST(FrameParserRfcExamples, SingleFrameUnmaskedText) {
-    // 81 05: FIN=1 op=text len=5 unmasked "Hello" (a server's frame: we are the client)
-    const Trace t = run_every_way(hex("81 05 48 65 6c 6c 6f"), kClient);
-    EXPECT_EQ(t.events, (std::vector<std::string>{
-                            header_line(true, 0, opcode::text, false, 5), payload_line(5),
-                            data_end_line(opcode::text, true, opcode::text)}));
-    EXPECT_EQ(t.payload, bytes_of("Hello"));
-    EXPECT_FALSE(t.error);
+struct ExampleRow {
+    const char* name;
+    Bytes wire;
+    ParserOptions options;
+    std::vector<std::string> events;
+    Bytes payload;  // of the data frames (control payloads are in their frame_end line)
+};
+
+void PrintTo(const ExampleRow& row, std::ostream* os) {
+    *os << row.name;
 }
 
-TEST(FrameParserRfcExamples, SingleFrameMaskedText) {
-    // 81 85 37fa213d: FIN=1 op=text masked len=5, "Hello" masked (a client's frame)
-    const Trace t = run_every_way(hex("81 85 37 fa 21 3d 7f 9f 4d 51 58"), kServer);
-    EXPECT_EQ(t.events, (std::vector<std::string>{
-                            header_line(true, 0, opcode::text, true, 5), payload_line(5),
-                            data_end_line(opcode::text, true, opcode::text)}));
-    EXPECT_EQ(t.payload, bytes_of("Hello"));
-    EXPECT_FALSE(t.error);
-}
-
-TEST(FrameParserRfcExamples, FragmentedUnmaskedText) {
-    // 01 03: FIN=0 op=text len=3 "Hel" | 80 02: FIN=1 op=continuation len=2 "lo"
-    const Trace t = run_every_way(hex("01 03 48 65 6c | 80 02 6c 6f"), kClient);
-    EXPECT_EQ(t.events, (std::vector<std::string>{
-                            header_line(false, 0, opcode::text, false, 3), payload_line(3),
-                            data_end_line(opcode::text, false, opcode::text),
-                            header_line(true, 0, opcode::continuation, false, 2), payload_line(2),
-                            data_end_line(opcode::continuation, true, opcode::text)}));
-    EXPECT_EQ(t.payload, bytes_of("Hello"));
-    EXPECT_FALSE(t.error);
-}
-
-TEST(FrameParserRfcExamples, UnmaskedPing) {
-    // 89 05: FIN=1 op=ping len=5 unmasked "Hello"
-    const Trace t = run_every_way(hex("89 05 48 65 6c 6c 6f"), kClient);
-    EXPECT_EQ(t.events, (std::vector<std::string>{header_line(true, 0, opcode::ping, false, 5),
-                                                  control_end_line(opcode::ping, "48656c6c6f")}));
-    EXPECT_TRUE(t.payload.empty()) << "control payloads are not payload events";
-    EXPECT_FALSE(t.error);
-}
-
-TEST(FrameParserRfcExamples, MaskedPong) {
-    // 8a 85 37fa213d: FIN=1 op=pong masked len=5, "Hello" masked
-    const Trace t = run_every_way(hex("8a 85 37 fa 21 3d 7f 9f 4d 51 58"), kServer);
-    EXPECT_EQ(t.events, (std::vector<std::string>{header_line(true, 0, opcode::pong, true, 5),
-                                                  control_end_line(opcode::pong, "48656c6c6f")}));
-    EXPECT_FALSE(t.error);
-}
-
-TEST(FrameParserRfcExamples, Binary256BytesWith16BitLength) {
-    // 82 7E 0100: FIN=1 op=binary len=256 (16-bit) unmasked
+// Bytes 00 01 02 ... ff, 256 of them.
+Bytes counting_256() {
     Bytes body(256);
     for (std::size_t i = 0; i < body.size(); ++i) body[i] = std::byte(i);
-    const Trace t = run_every_way(concat({hex("82 7e 01 00"), body}), kClient);
-    EXPECT_EQ(t.events, (std::vector<std::string>{
-                            header_line(true, 0, opcode::binary, false, 256), payload_line(256),
-                            data_end_line(opcode::binary, true, opcode::binary)}));
-    EXPECT_EQ(t.payload, body);
+    return body;
 }
+
+const ExampleRow kExamples[] = {
+    // 81 05: FIN=1 op=text len=5 unmasked "Hello" (a server's frame: we are the client)
+    {"SingleFrameUnmaskedText",
+     hex_bytes("81 05 48 65 6c 6c 6f"),
+     kClient,
+     {header_line(true, 0, opcode::text, false, 5), payload_line(5),
+      data_end_line(opcode::text, true, opcode::text)},
+     bytes_of("Hello")},
+    // 81 85 37fa213d: FIN=1 op=text masked len=5, "Hello" masked (a client's frame)
+    {"SingleFrameMaskedText",
+     hex_bytes("81 85 37 fa 21 3d 7f 9f 4d 51 58"),
+     kServer,
+     {header_line(true, 0, opcode::text, true, 5), payload_line(5),
+      data_end_line(opcode::text, true, opcode::text)},
+     bytes_of("Hello")},
+    // 01 03: FIN=0 op=text len=3 "Hel" | 80 02: FIN=1 op=continuation len=2 "lo"
+    {"FragmentedUnmaskedText",
+     hex_bytes("01 03 48 65 6c | 80 02 6c 6f"),
+     kClient,
+     {header_line(false, 0, opcode::text, false, 3), payload_line(3),
+      data_end_line(opcode::text, false, opcode::text),
+      header_line(true, 0, opcode::continuation, false, 2), payload_line(2),
+      data_end_line(opcode::continuation, true, opcode::text)},
+     bytes_of("Hello")},
+    // 89 05: FIN=1 op=ping len=5 unmasked "Hello"
+    {"UnmaskedPing",
+     hex_bytes("89 05 48 65 6c 6c 6f"),
+     kClient,
+     {header_line(true, 0, opcode::ping, false, 5), control_end_line(opcode::ping, "48656c6c6f")},
+     {}},
+    // 8a 85 37fa213d: FIN=1 op=pong masked len=5, "Hello" masked
+    {"MaskedPong",
+     hex_bytes("8a 85 37 fa 21 3d 7f 9f 4d 51 58"),
+     kServer,
+     {header_line(true, 0, opcode::pong, true, 5), control_end_line(opcode::pong, "48656c6c6f")},
+     {}},
+    // 82 7E 0100: FIN=1 op=binary len=256 (16-bit) unmasked
+    {"Binary256BytesWith16BitLength",
+     concat({hex_bytes("82 7e 01 00"), counting_256()}),
+     kClient,
+     {header_line(true, 0, opcode::binary, false, 256), payload_line(256),
+      data_end_line(opcode::binary, true, opcode::binary)},
+     counting_256()},
+};
+
+class FrameParserRfcExample : public testing::TestWithParam<ExampleRow> {};
+
+TEST_P(FrameParserRfcExample, ParsesTheSameInEveryChunking) {
+    const ExampleRow& row = GetParam();
+    const Trace t = run_every_way(row.wire, row.options);
+    EXPECT_EQ(t.events, row.events);
+    EXPECT_EQ(t.payload, row.payload);
+    EXPECT_FALSE(t.error);
+}
+
+INSTANTIATE_TEST_SUITE_P(Rfc6455, FrameParserRfcExample, testing::ValuesIn(kExamples),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(FrameParserRfcExamples, Binary64KiBWith64BitLength) {
     // 82 7F 0000000000010000: FIN=1 op=binary len=65536 (64-bit) unmasked
     Bytes body(65536);
     for (std::size_t i = 0; i < body.size(); ++i) body[i] = std::byte(i * 7);
-    const Bytes wire = concat({hex("82 7f 00 00 00 00 00 01 00 00"), body});
+    const Bytes wire = concat({hex_bytes("82 7f 00 00 00 00 00 01 00 00"), body});
     const Trace t = run(wire, kClient, whole(wire.size()));
     EXPECT_EQ(t.events, (std::vector<std::string>{
                             header_line(true, 0, opcode::binary, false, 65536), payload_line(65536),
@@ -646,7 +634,7 @@ TEST_P(FrameParserRule, GivesTheExactErrorInEveryChunking) {
     const Row& row = GetParam();
     ParserOptions options = row.options;
     options.role = row.role;
-    const Trace t = run_every_way(hex(row.hex), options);
+    const Trace t = run_every_way(hex_bytes(row.hex), options);
     EXPECT_EQ(t.error, row.error) << row.why << "\nactual: " << t;
 }
 
@@ -674,7 +662,7 @@ TEST(FrameParserRuleTable, CoversEveryFramingError) {
 
 TEST(FrameParser, DeliversTheValidUtf8PrefixThenFails) {
     // FIN=1 op=text len=5 "ab" ff "cd"
-    const Trace t = run_every_way(hex("81 05 6162ff6364"), kClient);
+    const Trace t = run_every_way(hex_bytes("81 05 6162ff6364"), kClient);
     EXPECT_EQ(t.events, (std::vector<std::string>{header_line(true, 0, opcode::text, false, 5),
                                                   payload_line(2)}));
     EXPECT_EQ(t.payload, bytes_of("ab"));
@@ -682,7 +670,8 @@ TEST(FrameParser, DeliversTheValidUtf8PrefixThenFails) {
 }
 
 TEST(FrameParser, ARejectedCloseFrameComesWithItsHeaderAndPayload) {
-    Bytes wire = hex("88 82 37fa213d 3417");  // masked close, code 1005: not allowed on the wire
+    // FIN=1 op=close masked len=2 code=1005: not allowed on the wire
+    Bytes wire = hex_bytes("88 82 37fa213d 3417");
     FrameParser p(kServer);
     std::span<std::byte> in(wire);
     ASSERT_EQ(p.next(in).status, Status::header);
@@ -690,11 +679,11 @@ TEST(FrameParser, ARejectedCloseFrameComesWithItsHeaderAndPayload) {
     ASSERT_EQ(ev.status, Status::error);
     EXPECT_EQ(ev.error, Error::close_code_invalid);
     EXPECT_EQ(ev.header.opcode, opcode::close);
-    EXPECT_EQ(Bytes(ev.payload.begin(), ev.payload.end()), hex("03ed"));
+    EXPECT_EQ(Bytes(ev.payload.begin(), ev.payload.end()), hex_bytes("03ed"));
 }
 
 TEST(FrameParser, ZeroLengthFrameGivesHeaderThenFrameEnd) {
-    Bytes wire = hex("81 00");  // FIN=1 op=text len=0
+    Bytes wire = hex_bytes("81 00");  // FIN=1 op=text len=0
     FrameParser p(kClient);
     std::span<std::byte> in(wire);
     auto ev = p.next(in);
@@ -708,7 +697,7 @@ TEST(FrameParser, ZeroLengthFrameGivesHeaderThenFrameEnd) {
 }
 
 TEST(FrameParser, UnmasksPayloadInPlaceWithoutCopying) {
-    Bytes wire = hex("81 85 37 fa 21 3d 7f 9f 4d 51 58");  // FIN=1 op=text masked len=5
+    Bytes wire = hex_bytes("81 85 37 fa 21 3d 7f 9f 4d 51 58");  // FIN=1 op=text masked len=5
     FrameParser p(kServer);
     std::span<std::byte> in(wire);
     ASSERT_EQ(p.next(in).status, Status::header);
@@ -720,7 +709,7 @@ TEST(FrameParser, UnmasksPayloadInPlaceWithoutCopying) {
 
 TEST(FrameParser, ControlFrameInsideMessageKeepsMessageState) {
     // FIN=0 op=text len=1 "a" | FIN=1 op=ping len=1 "p" | FIN=1 op=cont len=1 "b"
-    Bytes wire = hex("01 01 61 89 01 70 80 01 62");
+    Bytes wire = hex_bytes("01 01 61 89 01 70 80 01 62");
     FrameParser p(kClient);
     std::span<std::byte> in(wire);
     std::vector<Status> seen;
@@ -733,7 +722,7 @@ TEST(FrameParser, ControlFrameInsideMessageKeepsMessageState) {
         if (ev.status == Status::frame_end && ev.header.opcode == opcode::ping) {
             saw_ping_end = true;
             EXPECT_FALSE(ev.message_end);
-            EXPECT_EQ(to_hex(ev.payload), "70");
+            EXPECT_EQ(hex(ev.payload), "70");
             EXPECT_TRUE(p.in_message());
         }
         if (ev.status == Status::frame_end && ev.header.opcode == opcode::continuation) {
@@ -748,20 +737,20 @@ TEST(FrameParser, ControlFrameInsideMessageKeepsMessageState) {
 
 TEST(FrameParser, ReportsCompressionOnEveryFrameOfTheMessage) {
     // FIN=0 RSV1=1 op=binary len=1 | FIN=1 op=cont len=1 (deflate on)
-    const Trace t =
-        run_every_way(hex("42 01 aa 80 01 bb"), {.role = Role::client, .permessage_deflate = true});
+    const Trace t = run_every_way(hex_bytes("42 01 aa 80 01 bb"),
+                                  {.role = Role::client, .permessage_deflate = true});
     ASSERT_FALSE(t.error) << t;
     EXPECT_EQ(t.events.back(), data_end_line(opcode::continuation, true, opcode::binary, true));
 }
 
 TEST(FrameParser, ErrorIsStickyUntilReset) {
-    Bytes bad = hex("83 00");  // FIN=1 op=3 len=0
+    Bytes bad = hex_bytes("83 00");  // FIN=1 op=3 len=0
     FrameParser p(kClient);
     std::span<std::byte> in(bad);
     auto ev = p.next(in);
     ASSERT_EQ(ev.status, Status::error);
     EXPECT_EQ(ev.error, Error::reserved_opcode);
-    Bytes good = hex("81 01 61");
+    Bytes good = hex_bytes("81 01 61");
     std::span<std::byte> in2(good);
     ev = p.next(in2);
     EXPECT_EQ(ev.status, Status::error);
@@ -773,7 +762,7 @@ TEST(FrameParser, ErrorIsStickyUntilReset) {
 }
 
 TEST(FrameParser, ResetForgetsTheMessageInProgress) {
-    Bytes wire = hex("01 01 61");  // FIN=0 op=text len=1 "a"
+    Bytes wire = hex_bytes("01 01 61");  // FIN=0 op=text len=1 "a"
     FrameParser p(kClient);
     std::span<std::byte> in(wire);
     while (p.next(in).status != Status::need_more) {
@@ -781,13 +770,13 @@ TEST(FrameParser, ResetForgetsTheMessageInProgress) {
     EXPECT_TRUE(p.in_message());
     p.reset();
     EXPECT_FALSE(p.in_message());
-    Bytes cont = hex("80 00");  // FIN=1 op=cont len=0
+    Bytes cont = hex_bytes("80 00");  // FIN=1 op=cont len=0
     std::span<std::byte> in2(cont);
     EXPECT_EQ(p.next(in2).error, Error::continuation_without_message);
 }
 
 TEST(FrameParser, PermessageDeflateCanBeSwitchedOnAfterTheHandshake) {
-    Bytes wire = hex("c1 01 ff");  // FIN=1 RSV1=1 op=text len=1
+    Bytes wire = hex_bytes("c1 01 ff");  // FIN=1 RSV1=1 op=text len=1
     FrameParser p(kClient);
     EXPECT_FALSE(p.options().permessage_deflate);
     p.set_permessage_deflate(true);
@@ -817,7 +806,7 @@ TEST(FrameParser, FailsFastOnTheChunkCarryingTheBadByte) {
     for (const auto& steps : scenarios) {
         FrameParser p(kClient);
         for (const Step& step : steps) {
-            Bytes chunk = hex(step.hex);
+            Bytes chunk = hex_bytes(step.hex);
             std::span<std::byte> in(chunk);
             FrameParser::Event ev;
             do {
@@ -888,7 +877,7 @@ Bytes random_stream(std::mt19937& rng, bool masked) {
             }
         }
     }
-    const auto close = frame(opcode::close, true, hex("03e8 627965"), key());  // 1000 "bye"
+    const auto close = frame(opcode::close, true, hex_bytes("03e8 627965"), key());  // 1000 "bye"
     out.insert(out.end(), close.begin(), close.end());
     return out;
 }

@@ -8,33 +8,14 @@
 #include <vector>
 
 #include "protocol/mask.h"
+#include "tests/support/hex.h"
 
 namespace wsconform::protocol {
 namespace {
 
-using Bytes = std::vector<std::byte>;
-
-Bytes hex(std::string_view text) {
-    Bytes out;
-    int nibbles = 0;
-    unsigned value = 0;
-    for (char c : text) {
-        if (c == ' ') continue;
-        value = value * 16 + static_cast<unsigned>(std::stoi(std::string(1, c), nullptr, 16));
-        if (++nibbles == 2) {
-            out.push_back(std::byte(value));
-            nibbles = 0;
-            value = 0;
-        }
-    }
-    return out;
-}
-
-Bytes bytes_of(std::string_view s) {
-    Bytes out;
-    for (char c : s) out.push_back(std::byte(static_cast<unsigned char>(c)));
-    return out;
-}
+using test_support::Bytes;
+using test_support::bytes_of;
+using test_support::hex_bytes;
 
 Bytes encode(const FrameHeader& h, LengthForm form = LengthForm::minimal) {
     std::array<std::byte, kMaxHeaderSize> buf{};
@@ -60,7 +41,7 @@ TEST(FrameRfcExamples, SingleFrameUnmaskedText) {
     // 81 05: FIN=1 op=text len=5 unmasked, "Hello"
     EXPECT_EQ(
         encode_frame({.fin = true, .opcode = opcode::text, .payload_length = 5}, bytes_of("Hello")),
-        hex("81 05 48 65 6c 6c 6f"));
+        hex_bytes("81 05 48 65 6c 6c 6f"));
 }
 
 TEST(FrameRfcExamples, SingleFrameMaskedText) {
@@ -71,40 +52,40 @@ TEST(FrameRfcExamples, SingleFrameMaskedText) {
                             .mask_key = kRfcKey,
                             .payload_length = 5},
                            bytes_of("Hello")),
-              hex("81 85 37 fa 21 3d 7f 9f 4d 51 58"));
+              hex_bytes("81 85 37 fa 21 3d 7f 9f 4d 51 58"));
 }
 
 TEST(FrameRfcExamples, FragmentedUnmaskedText) {
     // 01 03: FIN=0 op=text len=3 "Hel"; 80 02: FIN=1 op=continuation len=2 "lo"
     EXPECT_EQ(
         encode_frame({.fin = false, .opcode = opcode::text, .payload_length = 3}, bytes_of("Hel")),
-        hex("01 03 48 65 6c"));
+        hex_bytes("01 03 48 65 6c"));
     EXPECT_EQ(encode_frame({.fin = true, .opcode = opcode::continuation, .payload_length = 2},
                            bytes_of("lo")),
-              hex("80 02 6c 6f"));
+              hex_bytes("80 02 6c 6f"));
 }
 
 TEST(FrameRfcExamples, UnmaskedPingAndMaskedPong) {
     // 89 05: FIN=1 op=ping len=5 unmasked "Hello"
     EXPECT_EQ(encode_frame({.opcode = opcode::ping, .payload_length = 5}, bytes_of("Hello")),
-              hex("89 05 48 65 6c 6c 6f"));
+              hex_bytes("89 05 48 65 6c 6c 6f"));
     // 8a 85 37fa213d: FIN=1 op=pong masked len=5, "Hello" masked
     EXPECT_EQ(
         encode_frame(
             {.opcode = opcode::pong, .masked = true, .mask_key = kRfcKey, .payload_length = 5},
             bytes_of("Hello")),
-        hex("8a 85 37 fa 21 3d 7f 9f 4d 51 58"));
+        hex_bytes("8a 85 37 fa 21 3d 7f 9f 4d 51 58"));
 }
 
 TEST(FrameRfcExamples, BinaryWith256BytesUses16BitLength) {
     // 82 7E 0100: FIN=1 op=binary len=126 → 16-bit length 256, unmasked
-    EXPECT_EQ(encode({.opcode = opcode::binary, .payload_length = 256}), hex("82 7e 01 00"));
+    EXPECT_EQ(encode({.opcode = opcode::binary, .payload_length = 256}), hex_bytes("82 7e 01 00"));
 }
 
 TEST(FrameRfcExamples, BinaryWith64KiBUses64BitLength) {
     // 82 7F 0000000000010000: FIN=1 op=binary len=127 → 64-bit length 65536, unmasked
     EXPECT_EQ(encode({.opcode = opcode::binary, .payload_length = 65536}),
-              hex("82 7f 00 00 00 00 00 01 00 00"));
+              hex_bytes("82 7f 00 00 00 00 00 01 00 00"));
 }
 
 // ---- encode: every length form -------------------------------------------------------------
@@ -217,7 +198,7 @@ class EncodeHeader : public testing::TestWithParam<EncodeRow> {};
 TEST_P(EncodeHeader, WritesTheExpectedBytesAndDecodesBack) {
     const EncodeRow& row = GetParam();
     const Bytes encoded = encode(row.header, row.form);
-    EXPECT_EQ(encoded, hex(row.hex)) << row.why;
+    EXPECT_EQ(encoded, hex_bytes(row.hex)) << row.why;
 
     const HeaderDecode d = decode_header(encoded);
     ASSERT_EQ(d.status, HeaderDecode::Status::ok) << row.why;
@@ -240,12 +221,12 @@ INSTANTIATE_TEST_SUITE_P(Forms, EncodeHeader, testing::ValuesIn(kEncodeRows),
 // ---- decode ---------------------------------------------------------------------------------
 
 TEST(DecodeHeader, EveryTruncatedPrefixNeedsMore) {
-    const Bytes full = hex("82 ff 00 00 00 01 23 45 67 89 01 02 03 04");  // masked 64-bit
+    const Bytes full = hex_bytes("82 ff 00 00 00 01 23 45 67 89 01 02 03 04");  // masked 64-bit
     for (std::size_t n = 0; n < full.size(); ++n) {
         EXPECT_EQ(decode_header(std::span(full).first(n)).status, HeaderDecode::Status::need_more)
             << n;
     }
-    const Bytes with_payload = hex("81 05 48 65 6c 6c 6f");
+    const Bytes with_payload = hex_bytes("81 05 48 65 6c 6c 6f");
     const HeaderDecode d = decode_header(with_payload);
     ASSERT_EQ(d.status, HeaderDecode::Status::ok);
     EXPECT_EQ(d.header_size, 2u);  // payload bytes are not the header's business
@@ -265,7 +246,7 @@ class DecodeLengthMinimal : public testing::TestWithParam<MinimalRow> {};
 
 TEST_P(DecodeLengthMinimal, FlagsNonMinimalForms) {
     const MinimalRow& row = GetParam();
-    const HeaderDecode d = decode_header(hex(row.hex));
+    const HeaderDecode d = decode_header(hex_bytes(row.hex));
     ASSERT_EQ(d.status, HeaderDecode::Status::ok);
     EXPECT_EQ(d.length_minimal, row.minimal) << row.why;
 }

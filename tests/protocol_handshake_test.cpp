@@ -218,16 +218,20 @@ struct RequestRow {
 
 constexpr HandshakeError kAccepted{};
 
-// A valid request with `line` inserted after the request line and header lines naming any of
-// `drop` removed (exact prefix match on "Name:").
-std::string request_with(std::string_view request_line, std::vector<std::string_view> drop,
-                         std::string_view extra = "") {
-    const std::vector<std::string_view> base = {
-        "Host: server.example.com",  "Upgrade: websocket",
-        "Connection: Upgrade",       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-        "Sec-WebSocket-Version: 13",
-    };
-    std::string out(request_line);
+// The verdict a table row expects: accepted, or exactly `expected`.
+void expect_verdict(std::error_code ec, HandshakeError expected, std::string_view why) {
+    if (expected == kAccepted) {
+        EXPECT_FALSE(ec) << why << ": " << ec.message();
+    } else {
+        EXPECT_EQ(ec, expected) << why << ": got \"" << ec.message() << "\"";
+    }
+}
+
+// A head: `first_line`, the `base` header lines but those naming any of `drop` (exact prefix
+// match on "Name:"), then `extra` (whole lines) and the blank line.
+std::string head_with(std::string_view first_line, const std::vector<std::string_view>& base,
+                      const std::vector<std::string_view>& drop, std::string_view extra) {
+    std::string out(first_line);
     out += "\r\n";
     for (auto line : base) {
         bool dropped = false;
@@ -239,17 +243,21 @@ std::string request_with(std::string_view request_line, std::vector<std::string_
     return out;
 }
 
+// RFC 6455 1.2's example request, changed as head_with() says.
+std::string request_with(std::string_view request_line, std::vector<std::string_view> drop,
+                         std::string_view extra = "") {
+    return head_with(request_line,
+                     {"Host: server.example.com", "Upgrade: websocket", "Connection: Upgrade",
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"},
+                     drop, extra);
+}
+
 class CheckUpgradeRequest : public ::testing::TestWithParam<RequestRow> {};
 
 TEST_P(CheckUpgradeRequest, Judges) {
     const auto& row = GetParam();
     UpgradeRequest out;
-    const auto ec = check_request_text(row.raw, out);
-    if (row.expected == kAccepted) {
-        EXPECT_FALSE(ec) << row.why << ": " << ec.message();
-    } else {
-        EXPECT_EQ(ec, row.expected) << row.why << ": got \"" << ec.message() << "\"";
-    }
+    expect_verdict(check_request_text(row.raw, out), row.expected, row.why);
 }
 
 const std::string kGet = "GET /chat HTTP/1.1";
@@ -421,23 +429,13 @@ struct ResponseRow {
     std::string_view why;
 };
 
+// RFC 6455 1.2's example response, changed as head_with() says.
 std::string response_with(std::string_view status_line, std::vector<std::string_view> drop,
                           std::string_view extra = "") {
-    const std::vector<std::string_view> base = {
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
-    };
-    std::string out(status_line);
-    out += "\r\n";
-    for (auto line : base) {
-        bool dropped = false;
-        for (auto d : drop) dropped = dropped || line.substr(0, d.size()) == d;
-        if (!dropped) out.append(line).append("\r\n");
-    }
-    out += extra;
-    out += "\r\n";
-    return out;
+    return head_with(status_line,
+                     {"Upgrade: websocket", "Connection: Upgrade",
+                      "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="},
+                     drop, extra);
 }
 
 class CheckUpgradeResponse : public ::testing::TestWithParam<ResponseRow> {};
@@ -448,13 +446,9 @@ TEST_P(CheckUpgradeResponse, Judges) {
     const auto r = parse_http_head(row.raw, false, m);
     ASSERT_EQ(r.status, HttpParse::Status::ok) << row.why << ": " << r.error.message();
     UpgradeResponse out;
-    const auto ec =
-        check_upgrade_response(m, kSampleKey, row.offered_protocols, row.offered_extensions, out);
-    if (row.expected == kAccepted) {
-        EXPECT_FALSE(ec) << row.why << ": " << ec.message();
-    } else {
-        EXPECT_EQ(ec, row.expected) << row.why << ": got \"" << ec.message() << "\"";
-    }
+    expect_verdict(
+        check_upgrade_response(m, kSampleKey, row.offered_protocols, row.offered_extensions, out),
+        row.expected, row.why);
 }
 
 const std::string k101 = "HTTP/1.1 101 Switching Protocols";

@@ -14,10 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/hex.h"
+
 namespace wsconform::protocol {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
+using test_support::hex;
+using test_support::unhex;
 
 // ---- reference -------------------------------------------------------------------------------
 //
@@ -126,25 +130,6 @@ Outcome validate_bytewise(const Bytes& b) {
     return validate_in_pieces(b, cuts);
 }
 
-Bytes from_hex(std::string_view hex) {
-    Bytes out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        out.push_back(
-            static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
-}
-
-std::string to_hex(const Bytes& b) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string s;
-    for (auto c : b) {
-        s += kDigits[c >> 4];
-        s += kDigits[c & 0xF];
-    }
-    return s;
-}
-
 // ---- the reference checks itself against RFC 3629's examples ---------------------------------
 
 struct KnownRow {
@@ -190,7 +175,7 @@ class Utf8Known : public testing::TestWithParam<KnownRow> {};
 
 TEST_P(Utf8Known, ReferenceAndValidatorGiveTheDocumentedOffset) {
     const KnownRow& row = GetParam();
-    const Bytes b = from_hex(row.hex);
+    const Bytes b = unhex<Bytes>(row.hex);
     ASSERT_EQ(reference_first_bad(b), row.first_bad) << row.why;
     const Outcome expected{
         !row.first_bad.has_value(),
@@ -206,9 +191,9 @@ INSTANTIATE_TEST_SUITE_P(Rfc3629, Utf8Known, testing::ValuesIn(kKnown));
 TEST(Utf8Validator, FailsAtTheFeedThatCarriesTheBadByte) {
     // Autobahn 6.4.2: the message turns invalid at the lone 0x90 after F4.
     Utf8Validator v;
-    EXPECT_TRUE(v.feed(as_span(from_hex("cebae1bdb9cf83cebcceb5f4").data(), 12)));
+    EXPECT_TRUE(v.feed(as_span(unhex<Bytes>("cebae1bdb9cf83cebcceb5f4").data(), 12)));
     EXPECT_FALSE(v.at_boundary());
-    const Bytes bad = from_hex("90");
+    const Bytes bad = unhex<Bytes>("90");
     EXPECT_FALSE(v.feed(as_span(bad.data(), bad.size())));
     EXPECT_TRUE(v.failed());
     EXPECT_EQ(v.first_bad_offset(), 12u);
@@ -251,7 +236,7 @@ std::vector<Bytes> autobahn_section6_payloads() {
         for (std::string col; std::getline(ss, col, '\t');) cols.push_back(col);
         if (cols.size() < 5) continue;
         for (std::sregex_iterator it(cols[4].begin(), cols[4].end(), token), end; it != end; ++it) {
-            out.push_back(from_hex((*it)[1].str()));
+            out.push_back(unhex<Bytes>((*it)[1].str()));
         }
     }
     std::sort(out.begin(), out.end());
@@ -271,10 +256,10 @@ TEST(Utf8Validator, AgreesWithReferenceOnAutobahnSection6SplitAnywhere) {
             b.insert(b.end(), original.begin(), original.end());
             const Outcome expected = expected_for(b);
             if (prefix == 0 && !expected.valid) ++invalid;
-            ASSERT_EQ(validate_whole(b), expected) << to_hex(b);
-            ASSERT_EQ(validate_bytewise(b), expected) << to_hex(b);
+            ASSERT_EQ(validate_whole(b), expected) << hex(b);
+            ASSERT_EQ(validate_bytewise(b), expected) << hex(b);
             for (std::size_t cut = 0; cut <= b.size(); ++cut) {
-                ASSERT_EQ(validate_in_pieces(b, {cut}), expected) << to_hex(b) << " cut " << cut;
+                ASSERT_EQ(validate_in_pieces(b, {cut}), expected) << hex(b) << " cut " << cut;
             }
         }
     }
@@ -294,7 +279,7 @@ TEST(Utf8Validator, AgreesWithReferenceOnEveryOneTwoAndThreeByteInput) {
         const bool ok = v.finish();
         if (ok != (want < 0) || bad_or_minus_one(v.first_bad_offset()) != want) {
             if (++mismatches <= 10) {
-                ADD_FAILURE() << "mismatch on " << to_hex(Bytes(buf, buf + n)) << " cut " << cut;
+                ADD_FAILURE() << "mismatch on " << hex(Bytes(buf, buf + n)) << " cut " << cut;
             }
         }
     };
@@ -347,7 +332,7 @@ TEST(Utf8Validator, AgreesWithReferenceOnTwoMillionRandomFourByteInputs) {
         v.feed(as_span(buf + cut, 4 - cut));
         const bool ok = v.finish();
         if (ok != (want < 0) || bad_or_minus_one(v.first_bad_offset()) != want) {
-            FAIL() << "mismatch on " << to_hex(Bytes(buf, buf + 4)) << " cut " << cut;
+            FAIL() << "mismatch on " << hex(Bytes(buf, buf + 4)) << " cut " << cut;
         }
     }
     EXPECT_GT(valid, 10'000u);  // the sample reaches valid 4-byte forms, not only early rejects
@@ -406,8 +391,8 @@ TEST(Utf8Validator, AgreesWithReferenceOnLongMixedTextCorruptedAndChunked) {
         for (std::size_t pos = rng() % 40; pos < b.size(); pos += 1 + rng() % 40)
             cuts.push_back(pos);
         const Outcome expected = expected_for(b);
-        ASSERT_EQ(validate_whole(b), expected) << to_hex(b);
-        ASSERT_EQ(validate_in_pieces(b, cuts), expected) << to_hex(b);
+        ASSERT_EQ(validate_whole(b), expected) << hex(b);
+        ASSERT_EQ(validate_in_pieces(b, cuts), expected) << hex(b);
     }
 }
 

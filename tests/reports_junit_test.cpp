@@ -38,8 +38,11 @@ using namespace test_support;  // fs, Behavior, Outcome, TempDir, the fixtures
 
 constexpr const char* kXmllint = "/usr/bin/xmllint";
 
-bool have_xmllint() {
-    return ::access(kXmllint, X_OK) == 0;
+// xmllint is not optional: scripts/install-deps installs it, so a missing one fails the test.
+::testing::AssertionResult have_xmllint() {
+    if (::access(kXmllint, X_OK) == 0) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "no " << kXmllint << ": install Debian's libxml2-utils (scripts/install-deps does)";
 }
 
 std::string xpath(const fs::path& file, const std::string& expr) {
@@ -169,7 +172,7 @@ TEST(JUnit, OneSuitePerAgentAndSection) {
 }
 
 TEST(JUnit, CountsEqualTheJsonAndValidate) {
-    if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed (Debian libxml2-utils)";
+    ASSERT_TRUE(have_xmllint());
     JUnitFixture f;
     write_views(f.dir(), report_titles());
     const fs::path junit = f.dir() / "junit.xml";
@@ -344,10 +347,9 @@ TEST(Interrupted, EveryViewAgreesOnTheFinishedCases) {
     // junit.xml: well-formed, one test case per finished case.
     const std::string xml = read_text(out / "junit.xml");
     EXPECT_EQ(matches(xml, "<testcase classname=\"[^\"]*\" name=\"([^ \"]+)"), ids);
-    if (have_xmllint()) {
-        EXPECT_EQ(schema_errors(out / "junit.xml"), "");
-        EXPECT_EQ(xpath_number(out / "junit.xml", "count(//testcase)"), ids.size());
-    }
+    ASSERT_TRUE(have_xmllint());
+    EXPECT_EQ(schema_errors(out / "junit.xml"), "");
+    EXPECT_EQ(xpath_number(out / "junit.xml", "count(//testcase)"), ids.size());
 }
 
 }  // namespace

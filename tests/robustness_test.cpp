@@ -3,14 +3,6 @@
 // an address where nothing listens, and malformed specs, patterns, URLs and flags. Every run
 // must end within its deadlines, with a real exit code (1 failures, 2 usage, 3 unreachable)
 // and verdicts or one stderr line that say why. The binary is spawned, so exit codes are real.
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -18,14 +10,13 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <initializer_list>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "harness/model/timeouts.h"
 #include "tests/support/buggy_server.h"
+#include "tests/support/child_process.h"
+#include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
 
 namespace wsconform {
@@ -36,90 +27,17 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 using test_support::Bug;
 using test_support::BuggyServer;
-
-// ---- a scratch folder and a child process
-// ---------------------------------------------------------
-
 using test_support::TempDir;
 
-struct Exit {
-    int code = -1;  // -1: killed at the safety deadline
-    std::string out;
-    std::string err;
-    double seconds = 0;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// Runs the wsconform binary with `args`; stdout and stderr go to files in `dir`. A child
-// still running after `safety` is killed (the test then fails on the exit code).
-Exit run_wsconform(const std::vector<std::string>& args, const fs::path& dir,
-                   std::chrono::milliseconds safety = 60s) {
-    std::vector<std::string> argv_strings{WSCONFORM_BINARY};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_strings) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const auto out_path = (dir / "stdout.txt").string();
-    const auto err_path = (dir / "stderr.txt").string();
-
-    Exit result;
-    const auto started = std::chrono::steady_clock::now();
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        // Child: only async-signal-safe calls until exec.
-        const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int in = ::open("/dev/null", O_RDONLY);
-        if (out < 0 || err < 0 || in < 0) ::_exit(127);
-        ::dup2(in, 0);
-        ::dup2(out, 1);
-        ::dup2(err, 2);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    if (pid < 0) return result;
-    int status = 0;
-    for (;;) {
-        const pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid) {
-            if (WIFEXITED(status)) result.code = WEXITSTATUS(status);
-            break;
-        }
-        if (std::chrono::steady_clock::now() - started > safety) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            break;
-        }
-        std::this_thread::sleep_for(5ms);
-    }
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    result.out = slurp(out_path);
-    result.err = slurp(err_path);
-    return result;
+// Runs the wsconform binary with `args` to its end; stdout and stderr go to files in `dir`. A
+// child still running after `safety` is killed (the test then fails on the exit code).
+test_support::ProgramRun run_wsconform(const std::vector<std::string>& args, const fs::path& dir,
+                                       std::chrono::milliseconds safety = 60s) {
+    return test_support::run_to_end(WSCONFORM_BINARY, args, dir, safety);
 }
 
 std::string url_of(std::uint16_t port) {
     return "ws://127.0.0.1:" + std::to_string(port) + "/";
-}
-
-// A port on 127.0.0.1 where nothing listens: bound once to get it, then closed.
-std::uint16_t closed_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
 }
 
 std::size_t line_count(const std::string& text) {
@@ -128,9 +46,9 @@ std::size_t line_count(const std::string& text) {
 
 // The per-case report of `id` for `agent`, located through index.json.
 json case_report(const fs::path& outdir, const std::string& agent, const std::string& id) {
-    const auto index = json::parse(slurp(outdir / "index.json"));
+    const auto index = json::parse(test_support::read_text(outdir / "index.json"));
     const auto file = index.at(agent).at(id).at("reportfile").get<std::string>();
-    return json::parse(slurp(outdir / file));
+    return json::parse(test_support::read_text(outdir / file));
 }
 
 bool contains(const json& value, const std::string& text) {
@@ -146,17 +64,9 @@ std::string wirelog_notes(const json& report) {
     return notes;
 }
 
-class Robustness : public ::testing::Test {
+class Robustness : public test_support::ScratchTest {
   protected:
-    void TearDown() override {
-        if (HasFailure()) {
-            dir_.keep();
-            std::cout << "  kept " << dir_.path() << " (reports, stdout.txt, stderr.txt)\n";
-        }
-    }
     fs::path outdir() const { return dir_.path() / "reports"; }
-
-    TempDir dir_;
 };
 
 // ---- peers that misbehave -----------------------------------------------------------------------
@@ -238,9 +148,9 @@ TEST_F(Robustness, ResetMidCaseIsReportedAsADroppedConnection) {
 
 TEST_F(Robustness, NothingListeningExitsThreeAtOnce) {
     ASSERT_FALSE(dir_.path().empty());
-    const auto r = run_wsconform(
-        {"test-server", url_of(closed_port()), "--outdir", outdir().string(), "--quiet"},
-        dir_.path());
+    const auto r = run_wsconform({"test-server", url_of(test_support::closed_port()), "--outdir",
+                                  outdir().string(), "--quiet"},
+                                 dir_.path());
     EXPECT_EQ(r.code, 3);
     EXPECT_LT(r.seconds, 1.0);
     EXPECT_EQ(line_count(r.err), 1u) << r.err;

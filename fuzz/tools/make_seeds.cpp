@@ -18,7 +18,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -31,11 +30,12 @@
 #include <string_view>
 #include <vector>
 
-#include "mutation/frame_mutator.h"
 #include "fuzz/frame_options.h"
+#include "mutation/frame_mutator.h"
 #include "protocol/close.h"
 #include "protocol/frame.h"
 #include "protocol/handshake.h"
+#include "protocol/hex.h"
 
 namespace {
 
@@ -50,13 +50,7 @@ std::string sha256_hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(data.data(), data.size(), digest, &n, EVP_sha256(), nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < n; ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 15];
-    }
-    return out;
+    return protocol::hex_encode(std::string_view(reinterpret_cast<const char*>(digest), n));
 }
 
 class SeedWriter {
@@ -88,15 +82,13 @@ constexpr protocol::MaskKey kKey = {0x37, 0xfa, 0x21, 0x3d};
 
 ModelFrame frame(std::uint8_t opcode, std::string payload, bool masked, bool fin = true,
                  std::uint8_t rsv = 0, protocol::LengthForm form = protocol::LengthForm::minimal) {
-    ModelFrame f;
-    f.opcode = opcode;
-    f.fin = fin;
-    f.rsv = rsv;
-    f.masked = masked;
-    f.key = kKey;
-    f.form = form;
-    f.payload = std::move(payload);
-    return f;
+    return ModelFrame{.fin = fin,
+                      .rsv = rsv,
+                      .opcode = opcode,
+                      .masked = masked,
+                      .key = kKey,
+                      .form = form,
+                      .payload = std::move(payload)};
 }
 
 std::string wire(const std::vector<ModelFrame>& frames) {
@@ -463,17 +455,10 @@ void inflate_seeds(SeedWriter& w) {
 
 // ---- wire logs of a test-server run -------------------------------------------------------
 
+// The octets of a wire-log row's hex, up to the ellipsis of a cut row.
 std::string unhex(std::string_view h) {
-    std::string out;
-    for (std::size_t i = 0; i + 1 < h.size(); i += 2) {
-        const auto v = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-        if (!std::isxdigit(static_cast<unsigned char>(h[i])) ||
-            !std::isxdigit(static_cast<unsigned char>(h[i + 1]))) {
-            break;  // the ellipsis of a cut row
-        }
-        out += static_cast<char>(v(h[i]) << 4 | v(h[i + 1]));
-    }
-    return out;
+    const std::size_t digits = std::min(h.find_first_not_of("0123456789abcdefABCDEF"), h.size());
+    return protocol::hex_decode(h.substr(0, digits - digits % 2)).value_or("");
 }
 
 void report_seeds(SeedWriter& w, const fs::path& dir) {

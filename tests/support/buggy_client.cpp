@@ -1,25 +1,11 @@
 #include "tests/support/buggy_client.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fstream>
 #include <random>
 #include <span>
-#include <sstream>
 #include <thread>
 
 #include "protocol/close.h"
@@ -29,6 +15,7 @@
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 #include "protocol/mask.h"
+#include "tests/support/socket.h"
 
 namespace wsconform::test_support {
 
@@ -55,141 +42,25 @@ std::optional<ClientBug> client_bug_from_string(std::string_view name) noexcept 
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kMaxHead = 16 * 1024;
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
 
-enum class Wait { ready, timeout, hangup };
-
-Wait wait_for(int fd, short events, Clock::time_point deadline) {
-    for (;;) {
-        const auto now = Clock::now();
-        if (now >= deadline) return Wait::timeout;
-        const auto ms = std::max<long>(
-            1,
-            std::min<long>(200, std::chrono::duration_cast<milliseconds>(deadline - now).count()));
-        pollfd p{fd, events, 0};
-        const int r = ::poll(&p, 1, static_cast<int>(ms));
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return Wait::hangup;
-        }
-        if (r == 0) continue;
-        if (p.revents & events) return Wait::ready;
-        if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) return Wait::hangup;
-    }
-}
-
-enum class ReadResult { data, eof, timeout };
-
-// Reads what is there (at least one byte), or tells why not. A reset counts as EOF.
-ReadResult read_some(int fd, std::string& into, Clock::time_point deadline) {
-    std::array<char, kReadChunk> chunk;
-    for (;;) {
-        const auto w = wait_for(fd, POLLIN, deadline);
-        if (w == Wait::timeout) return ReadResult::timeout;
-        const auto n = ::recv(fd, chunk.data(), chunk.size(), MSG_DONTWAIT);
-        if (n > 0) {
-            into.append(chunk.data(), static_cast<std::size_t>(n));
-            return ReadResult::data;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
-        return ReadResult::eof;
-    }
-}
-
-bool write_all(int fd, std::string_view bytes, Clock::time_point deadline) {
-    while (!bytes.empty()) {
-        if (wait_for(fd, POLLOUT, deadline) != Wait::ready) return false;
-        const auto n = ::send(fd, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
-            return false;
-        }
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
-class Fd {
-  public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
-
-// A non-blocking TCP connection to 127.0.0.1:port, or -1 with `error` set.
-int connect_loopback(std::uint16_t port, Clock::time_point deadline, std::string& error) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        error = std::string("socket: ") + std::strerror(errno);
-        return -1;
-    }
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 &&
-        errno != EINPROGRESS) {
-        error = std::string("connect: ") + std::strerror(errno);
-        ::close(fd);
-        return -1;
-    }
-    if (wait_for(fd, POLLOUT, deadline) == Wait::timeout) {
-        error = "connect: timed out";
-        ::close(fd);
-        return -1;
-    }
-    int so_error = 0;
-    socklen_t len = sizeof so_error;
-    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
-    if (so_error != 0) {
-        error = std::string("connect: ") + std::strerror(so_error);
-        ::close(fd);
-        return -1;
-    }
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
-
-// One frame with FIN set, masked with a fresh key unless `masked` is false.
-std::string frame_bytes(std::uint8_t opcode, std::string_view payload, bool masked,
-                        std::mt19937_64& rng) {
-    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
-    h.masked = masked;
-    if (masked) {
-        const auto r = rng();
-        for (int i = 0; i < 4; ++i) h.mask_key[i] = static_cast<std::uint8_t>(r >> (8 * i));
-    }
-    std::array<std::byte, protocol::kMaxHeaderSize> head;
-    const auto n = protocol::encode_header(h, head);
-    std::string out(reinterpret_cast<const char*>(head.data()), n);
-    const auto body_at = out.size();
-    out.append(payload);
-    if (masked && !payload.empty()) {
-        auto body = std::as_writable_bytes(std::span(out.data() + body_at, payload.size()));
-        protocol::apply_mask(body, h.mask_key, 0);
-    }
-    return out;
+// A fresh masking key for each frame a client sends (RFC 6455 5.3).
+protocol::MaskKey random_key(std::mt19937_64& rng) {
+    const auto r = rng();
+    protocol::MaskKey key;
+    for (int i = 0; i < 4; ++i) key[i] = static_cast<std::uint8_t>(r >> (8 * i));
+    return key;
 }
 
 // The WebSocket part of a connection, after the 101.
 class Conversation {
   public:
-    Conversation(int fd, ClientBug bug, const ClientOptions& options, Clock::time_point deadline,
-                 Exchange& out)
-        : fd_(fd),
+    Conversation(Socket& socket, ClientBug bug, const ClientOptions& options,
+                 Clock::time_point deadline, Exchange& out)
+        : socket_(socket),
           bug_(bug),
           options_(options),
           deadline_(deadline),
@@ -206,12 +77,12 @@ class Conversation {
             if (!pending.empty() && !done_reading_frames()) on_bytes(pending);
             pending.clear();
             const auto until = linger_until_ ? std::min(*linger_until_, deadline_) : deadline_;
-            const auto r = read_some(fd_, pending, until);
-            if (r == ReadResult::eof) {
+            const auto r = socket_.read_some(pending, until);
+            if (r == Socket::Read::eof) {
                 out_.server_dropped_tcp = true;
                 return;
             }
-            if (r == ReadResult::timeout) {
+            if (r == Socket::Read::timeout) {
                 if (!linger_until_) out_.error = "timed out";
                 return;  // the server did not drop TCP after the closing handshake: we do
             }
@@ -223,9 +94,9 @@ class Conversation {
 
     void send(std::uint8_t opcode, std::string_view payload) {
         if (write_failed_) return;
-        const bool masked = bug_ != ClientBug::unmasked;
-        if (!write_all(fd_, frame_bytes(opcode, payload, masked, rng_), deadline_))
-            write_failed_ = true;
+        std::optional<protocol::MaskKey> key;
+        if (bug_ != ClientBug::unmasked) key = random_key(rng_);
+        if (!socket_.write_all(frame_bytes(opcode, payload, key), deadline_)) write_failed_ = true;
     }
 
     void start_linger() { linger_until_ = Clock::now() + milliseconds(options_.linger_ms); }
@@ -302,7 +173,7 @@ class Conversation {
         message_.clear();
     }
 
-    int fd_;
+    Socket& socket_;
     ClientBug bug_;
     const ClientOptions& options_;
     Clock::time_point deadline_;
@@ -328,8 +199,9 @@ BuggyClient::BuggyClient(std::uint16_t port, ClientBug bug, ClientOptions option
 Exchange BuggyClient::open(const std::string& target) const {
     Exchange out;
     const auto deadline = Clock::now() + milliseconds(options_.timeout_ms);
-    Fd fd(connect_loopback(port_, deadline, out.error));
-    if (fd.get() < 0) return out;
+    const int fd = connect_loopback(port_, deadline, out.error);
+    if (fd < 0) return out;
+    Socket socket(fd);
 
     std::mt19937_64 rng(std::random_device{}());
     std::array<std::uint8_t, 16> nonce;
@@ -338,8 +210,7 @@ Exchange BuggyClient::open(const std::string& target) const {
     const std::string host =
         options_.host_header.empty() ? "127.0.0.1:" + std::to_string(port_) : options_.host_header;
     const std::vector<std::string> headers{"User-Agent: wsconform-test-client"};
-    if (!write_all(fd.get(), protocol::build_upgrade_request(host, target, key, headers),
-                   deadline)) {
+    if (!socket.write_all(protocol::build_upgrade_request(host, target, key, headers), deadline)) {
         out.error = "could not send the upgrade request";
         return out;
     }
@@ -348,13 +219,13 @@ Exchange BuggyClient::open(const std::string& target) const {
     protocol::HttpMessage response;
     protocol::HttpParse parsed;
     for (;;) {
-        const auto r = read_some(fd.get(), buffer, deadline);
+        const auto r = socket.read_some(buffer, deadline);
         parsed = protocol::parse_http_head(buffer, false, response, kMaxHead);
         if (parsed.status != protocol::HttpParse::Status::need_more) break;
-        if (r != ReadResult::data) {
+        if (r != Socket::Read::data) {
             out.http_response = buffer;
-            out.error = r == ReadResult::eof ? "connection closed before a response"
-                                             : "timed out waiting for a response";
+            out.error = r == Socket::Read::eof ? "connection closed before a response"
+                                               : "timed out waiting for a response";
             return out;
         }
     }
@@ -368,7 +239,7 @@ Exchange BuggyClient::open(const std::string& target) const {
         // The body, until the server closes (it always sends Connection: close).
         const auto body_deadline = std::min(deadline, Clock::now() + milliseconds(2000));
         while (buffer.size() < kMaxHead + kMaxErrorBody &&
-               read_some(fd.get(), buffer, body_deadline) == ReadResult::data) {
+               socket.read_some(buffer, body_deadline) == Socket::Read::data) {
         }
         out.http_response = std::move(buffer);
         out.server_dropped_tcp = true;
@@ -380,7 +251,7 @@ Exchange BuggyClient::open(const std::string& target) const {
         out.error = "bad 101 response: " + ec.message();
         return out;
     }
-    Conversation conversation(fd.get(), bug_, options_, deadline, out);
+    Conversation conversation(socket, bug_, options_, deadline, out);
     conversation.run(buffer.substr(parsed.consumed));
     return out;
 }
@@ -472,142 +343,21 @@ RawReply raw_exchange(std::uint16_t port, std::string_view bytes, unsigned timeo
     RawReply reply;
     const auto deadline = Clock::now() + milliseconds(timeout_ms);
     std::string error;
-    Fd fd(connect_loopback(port, deadline, error));
-    if (fd.get() < 0) return reply;
+    const int fd = connect_loopback(port, deadline, error);
+    if (fd < 0) return reply;
+    Socket socket(fd);
     reply.connected = true;
     // The server may answer (and close) before it has read everything: keep what it said.
-    write_all(fd.get(), bytes, deadline);
+    socket.write_all(bytes, deadline);
     for (;;) {
-        const auto r = read_some(fd.get(), reply.bytes, deadline);
-        if (r == ReadResult::eof) break;
-        if (r == ReadResult::timeout) {
+        const auto r = socket.read_some(reply.bytes, deadline);
+        if (r == Socket::Read::eof) break;
+        if (r == Socket::Read::timeout) {
             reply.timed_out = true;
             break;
         }
     }
     return reply;
-}
-
-// ---- ChildProcess ---------------------------------------------------------------------------
-
-std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args,
-                           const std::filesystem::path& dir, const std::string& name)
-    : started_(Clock::now()), out_path_(dir / (name + ".out")), err_path_(dir / (name + ".err")) {
-    std::vector<std::string> strings{program};
-    strings.insert(strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : strings) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const auto out_path = out_path_.string();
-    const auto err_path = err_path_.string();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-        // Only async-signal-safe calls until exec.
-        const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int in = ::open("/dev/null", O_RDONLY);
-        if (out < 0 || err < 0 || in < 0) ::_exit(127);
-        ::dup2(in, 0);
-        ::dup2(out, 1);
-        ::dup2(err, 2);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    if (pid_ < 0) ended_ = true;
-}
-
-ChildProcess::~ChildProcess() {
-    if (!ended_ && pid_ > 0) {
-        ::kill(pid_, SIGKILL);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-    }
-}
-
-bool ChildProcess::running() {
-    if (ended_) return false;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        ended_ = true;
-        ended_at_ = Clock::now();
-        code_ = WIFEXITED(status) ? WEXITSTATUS(status)
-                                  : (WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1);
-    }
-    return !ended_;
-}
-
-int ChildProcess::wait(std::chrono::milliseconds timeout) {
-    const auto until = Clock::now() + timeout;
-    while (running()) {
-        if (Clock::now() >= until) {
-            ::kill(pid_, SIGKILL);
-            int status = 0;
-            ::waitpid(pid_, &status, 0);
-            ended_ = true;
-            ended_at_ = Clock::now();
-            code_ = -1;
-            break;
-        }
-        std::this_thread::sleep_for(milliseconds(5));
-    }
-    return code_;
-}
-
-std::uint16_t ChildProcess::wait_for_port(std::chrono::milliseconds timeout) {
-    constexpr std::string_view kMarker = "listening on ws://127.0.0.1:";
-    const auto until = Clock::now() + timeout;
-    for (;;) {
-        const auto text = out();
-        if (const auto at = text.find(kMarker); at != std::string::npos) {
-            const auto digits = at + kMarker.size();
-            const auto slash = text.find('/', digits);
-            if (slash != std::string::npos) {
-                try {
-                    const long port = std::stol(text.substr(digits, slash - digits));
-                    if (port > 0 && port < 65536) return static_cast<std::uint16_t>(port);
-                } catch (const std::exception&) {
-                }
-                return 0;
-            }
-        }
-        if (!running() || Clock::now() >= until) return 0;
-        std::this_thread::sleep_for(milliseconds(10));
-    }
-}
-
-double ChildProcess::seconds() const {
-    return std::chrono::duration<double>((ended_ ? ended_at_ : Clock::now()) - started_).count();
-}
-
-std::string ChildProcess::out() const {
-    return slurp(out_path_);
-}
-
-std::string ChildProcess::err() const {
-    return slurp(err_path_);
-}
-
-long ChildProcess::status_kb(std::string_view key) const {
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.size() > key.size() && line.compare(0, key.size(), key) == 0 &&
-            line[key.size()] == ':') {
-            try {
-                return std::stol(line.substr(key.size() + 1));
-            } catch (const std::exception&) {
-                return 0;
-            }
-        }
-    }
-    return 0;
 }
 
 }  // namespace wsconform::test_support

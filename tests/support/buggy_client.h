@@ -6,14 +6,9 @@
 // RFC 6455 client built on the project's sans-I/O codec, with at most one planted bug.
 //
 // Blocking POSIX sockets to 127.0.0.1, every wait bounded. No Asio in this header.
-// Also here: ChildProcess, which runs the `wsconform` command line for these tests.
 #pragma once
 
-#include <sys/types.h>
-
-#include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,40 +89,5 @@ struct RawReply {
     bool timed_out = false;
 };
 RawReply raw_exchange(std::uint16_t port, std::string_view bytes, unsigned timeout_ms = 5000);
-
-// A program run with stdin from /dev/null and stdout, stderr into `<dir>/<name>.out` and
-// `<dir>/<name>.err`. The destructor kills it (SIGKILL) if it still runs.
-class ChildProcess {
-  public:
-    ChildProcess(const std::string& program, const std::vector<std::string>& args,
-                 const std::filesystem::path& dir, const std::string& name = "cli");
-    ~ChildProcess();
-    ChildProcess(const ChildProcess&) = delete;
-    ChildProcess& operator=(const ChildProcess&) = delete;
-
-    pid_t pid() const noexcept { return pid_; }
-    // Waits for "listening on ws://127.0.0.1:PORT/" on stdout: the port, or 0 when the
-    // program ended or `timeout` passed first.
-    std::uint16_t wait_for_port(std::chrono::milliseconds timeout);
-    // Waits for the end: the exit status, 128 + the signal when killed by one, or -1 when it
-    // still ran after `timeout` (it is then killed).
-    int wait(std::chrono::milliseconds timeout);
-    bool running();
-    // Seconds from start to the end seen by wait() (or to now).
-    double seconds() const;
-    std::string out() const;
-    std::string err() const;
-    // A "VmHWM"/"VmRSS"-style line of /proc/PID/status, in kB (0 when not available).
-    long status_kb(std::string_view key) const;
-
-  private:
-    pid_t pid_ = -1;
-    bool ended_ = false;
-    int code_ = -1;
-    std::chrono::steady_clock::time_point started_, ended_at_;
-    std::filesystem::path out_path_, err_path_;
-};
-
-std::string slurp(const std::filesystem::path& path);
 
 }  // namespace wsconform::test_support

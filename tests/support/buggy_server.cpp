@@ -1,8 +1,5 @@
 #include "tests/support/buggy_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,16 +7,13 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <list>
 #include <optional>
 #include <span>
 #include <string>
 #include <system_error>
 #include <thread>
-#include <vector>
 
 #include "protocol/close.h"
 #include "protocol/error.h"
@@ -27,6 +21,7 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "tests/support/socket.h"
 
 namespace wsconform::test_support {
 
@@ -54,22 +49,12 @@ std::string_view to_string(Bug bug) noexcept {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// Every blocking wait is cut into slices this long, so that a stop is seen promptly.
-constexpr milliseconds kPollSlice{50};
-constexpr std::size_t kReadChunk = 64 * 1024;
-
-// One unmasked frame with FIN set, as a server sends it (RFC 6455 5.1).
-std::string frame_bytes(std::uint8_t opcode, std::string_view payload) {
-    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
-    std::array<std::byte, protocol::kMaxHeaderSize> head;
-    const auto n = protocol::encode_header(h, head);
-    std::string out(reinterpret_cast<const char*>(head.data()), n);
-    out.append(payload);
-    return out;
-}
+// How often the acceptor looks at the stop flag.
+constexpr milliseconds kAcceptSlice{50};
+// A message buffer grown past this is given back once its message is echoed.
+constexpr std::size_t kLargeMessage = 64 * 1024;
 
 // Bug::ignore_rsv: clears RSV1-3 in the first byte of every frame header before the parser
 // sees it, so such frames are handled like any other. Tracks frame boundaries with the
@@ -104,27 +89,18 @@ class RsvScrubber {
     std::uint64_t remaining_ = 0;
 };
 
-enum class Wait { ready, timeout, stopped, hangup };
-
 class Connection {
   public:
     Connection(int fd, Bug bug, const BuggyServerLimits& limits, const std::atomic<bool>& stopping)
-        : fd_(fd), bug_(bug), limits_(limits), stopping_(stopping) {
-        int one = 1;
-        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        : socket_(fd, &stopping), bug_(bug), limits_(limits) {
         lifetime_end_ = Clock::now() + milliseconds(limits_.lifetime_ms);
     }
-    ~Connection() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
 
     void run() {
         if (!handshake()) return;
         if (bug_ == Bug::stall_after_handshake) {
             // Never read or write again: only notice (without reading) when the peer goes.
-            wait_for(POLLRDHUP, lifetime_end_);
+            socket_.wait(POLLRDHUP, lifetime_end_);
             return;
         }
         serve();
@@ -137,62 +113,17 @@ class Connection {
         return std::min(Clock::now() + from_now, lifetime_end_);
     }
 
-    // Waits until the socket has one of `events`, the deadline passes or the server stops.
-    Wait wait_for(short events, Clock::time_point deadline) {
-        for (;;) {
-            if (stopping_) return Wait::stopped;
-            const auto now = Clock::now();
-            if (now >= deadline) return Wait::timeout;
-            const auto slice = std::min<Clock::duration>(kPollSlice, deadline - now);
-            const int ms = std::max<int>(
-                1, static_cast<int>(std::chrono::duration_cast<milliseconds>(slice).count()));
-            pollfd p{fd_, events, 0};
-            const int r = ::poll(&p, 1, ms);
-            if (r < 0) {
-                if (errno == EINTR) continue;
-                return Wait::hangup;
-            }
-            if (r == 0) continue;
-            if (p.revents & events) return Wait::ready;
-            if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) return Wait::hangup;
-        }
-    }
-
-    // Bytes read (> 0), or 0 on EOF, error, timeout or stop.
-    std::size_t read_some(std::span<std::byte> into, Clock::time_point deadline) {
-        for (;;) {
-            if (wait_for(POLLIN, deadline) != Wait::ready) return 0;
-            const auto n = ::recv(fd_, into.data(), into.size(), MSG_DONTWAIT);
-            if (n > 0) return static_cast<std::size_t>(n);
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
-            return 0;
-        }
-    }
-
     // Writes everything within the idle timeout; false when the peer is gone or too slow.
     bool write_all(std::string_view bytes) {
-        const auto deadline = bounded(milliseconds(limits_.idle_timeout_ms));
-        while (!bytes.empty()) {
-            if (wait_for(POLLOUT, deadline) != Wait::ready) return false;
-            const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-            if (n < 0) {
-                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
-                return false;
-            }
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
-        return true;
+        return socket_.write_all(bytes, bounded(milliseconds(limits_.idle_timeout_ms)));
     }
 
     // RFC 6455 4.2: read the upgrade request, answer 101 (or 400/426 and stop).
     bool handshake() {
         const auto deadline = bounded(milliseconds(limits_.handshake_timeout_ms));
         std::string head;
-        std::vector<std::byte> chunk(4096);
         for (;;) {
-            const auto n = read_some(chunk, deadline);
-            if (n == 0) return false;
-            head.append(reinterpret_cast<const char*>(chunk.data()), n);
+            if (socket_.read_some(head, deadline) != Socket::Read::data) return false;
             protocol::HttpMessage request;
             const auto parsed =
                 protocol::parse_http_head(head, true, request, limits_.max_header_bytes);
@@ -223,13 +154,11 @@ class Connection {
                                          .close_code_policy = protocol::CloseCodePolicy::rfc,
                                          .max_frame_payload = limits_.max_message,
                                          .max_message_payload = limits_.max_message});
-        std::vector<std::byte> buffer(std::max(kReadChunk, leftover_.size()));
-        std::size_t n = leftover_.size();
-        std::memcpy(buffer.data(), leftover_.data(), n);
-        leftover_.clear();
+        std::string buffer = std::move(leftover_);
         for (;;) {
-            if (n > 0) {
-                std::span<std::byte> input(buffer.data(), n);
+            if (!buffer.empty()) {
+                std::span<std::byte> input(reinterpret_cast<std::byte*>(buffer.data()),
+                                           buffer.size());
                 if (bug_ == Bug::ignore_rsv) scrubber_.scrub(input);
                 const auto next = on_bytes(input);
                 if (next == Next::done) return;
@@ -238,9 +167,11 @@ class Connection {
                     return;
                 }
             }
-            n = read_some(std::span(buffer.data(), kReadChunk),
-                          bounded(milliseconds(limits_.idle_timeout_ms)));
-            if (n == 0) return;  // EOF, reset, idle or stop: just close
+            buffer.clear();
+            // EOF, reset, idle or stop: just close.
+            if (socket_.read_some(buffer, bounded(milliseconds(limits_.idle_timeout_ms))) !=
+                Socket::Read::data)
+                return;
         }
     }
 
@@ -253,7 +184,7 @@ class Connection {
                     return Next::more;
                 case protocol::FrameParser::Status::header:
                     if (bug_ == Bug::reset_mid_case && !protocol::is_control(ev.header.opcode)) {
-                        reset();
+                        socket_.reset();
                         return Next::done;
                     }
                     break;
@@ -300,7 +231,7 @@ class Connection {
         if (!ev.message_end) return Next::more;
         const bool sent = write_all(frame_bytes(ev.message_opcode, message_));
         message_.clear();
-        if (message_.capacity() > kReadChunk) message_.shrink_to_fit();
+        if (message_.capacity() > kLargeMessage) message_.shrink_to_fit();
         return sent ? Next::more : Next::done;
     }
 
@@ -315,27 +246,13 @@ class Connection {
     // RFC 6455 7.1.1: the server closes TCP first. Half-close, then read and discard until
     // the peer's FIN, so that closing does not turn into a reset that destroys our Close.
     void linger() {
-        ::shutdown(fd_, SHUT_WR);
-        const auto deadline = bounded(milliseconds(limits_.linger_ms));
-        std::array<std::byte, 4096> sink;
-        while (read_some(sink, deadline) > 0) {
-        }
+        socket_.shutdown_write();
+        socket_.drain(bounded(milliseconds(limits_.linger_ms)));
     }
 
-    // Bug::reset_mid_case: an abortive close sends RST instead of FIN.
-    void reset() {
-        struct ::linger lg {
-            1, 0
-        };
-        ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-        ::close(fd_);
-        fd_ = -1;
-    }
-
-    int fd_;
+    Socket socket_;
     const Bug bug_;
     const BuggyServerLimits& limits_;
-    const std::atomic<bool>& stopping_;
     Clock::time_point lifetime_end_;
     std::string leftover_;
     protocol::FrameParser parser_;
@@ -374,7 +291,7 @@ struct BuggyServer::Impl {
     void accept_loop() {
         while (!stopping) {
             pollfd p{listen_fd, POLLIN, 0};
-            const int r = ::poll(&p, 1, static_cast<int>(kPollSlice.count()));
+            const int r = ::poll(&p, 1, static_cast<int>(kAcceptSlice.count()));
             reap(false);
             if (r <= 0) continue;
             const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
@@ -411,24 +328,7 @@ struct BuggyServer::Impl {
 BuggyServer::BuggyServer(Bug bug, BuggyServerLimits limits) : impl_(std::make_unique<Impl>()) {
     impl_->bug = bug;
     impl_->limits = limits;
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::system_error(errno, std::generic_category(), "buggy server: socket");
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(fd, 1024) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        const int err = errno;
-        ::close(fd);
-        throw std::system_error(err, std::generic_category(), "buggy server: listen");
-    }
-    impl_->listen_fd = fd;
-    impl_->port = ntohs(addr.sin_port);
+    impl_->listen_fd = listen_loopback(1024, impl_->port);
     impl_->acceptor = std::thread([impl = impl_.get()] { impl->accept_loop(); });
 }
 

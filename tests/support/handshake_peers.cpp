@@ -1,25 +1,20 @@
 #include "tests/support/handshake_peers.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
-#include <cerrno>
+#include <atomic>
 #include <chrono>
-#include <cstring>
 #include <list>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "protocol/close.h"
 #include "protocol/error.h"
@@ -28,6 +23,7 @@
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 #include "protocol/mask.h"
+#include "tests/support/socket.h"
 
 namespace wsconform::test_support {
 
@@ -55,77 +51,11 @@ std::string_view to_string(ServerFlaw flaw) noexcept {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kPollSlice{50};
+constexpr milliseconds kAcceptSlice{50};  // how often the acceptor looks at the stop flag
 constexpr std::size_t kMaxHead = 64 * 1024;
 constexpr milliseconds kLifetime{20000};  // any connection, whatever it does
-
-// A socket with every wait bounded by a deadline and by `stop`.
-class Socket {
-  public:
-    Socket(int fd, const std::atomic<bool>& stop) : fd_(fd), stop_(stop) {
-        int one = 1;
-        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    }
-    ~Socket() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Socket(const Socket&) = delete;
-    Socket& operator=(const Socket&) = delete;
-
-    // True when `events` are ready before the deadline (and no stop, no hangup).
-    bool wait(short events, Clock::time_point deadline) {
-        for (;;) {
-            if (stop_) return false;
-            const auto now = Clock::now();
-            if (now >= deadline) return false;
-            const auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
-            pollfd p{fd_, events, 0};
-            const int r = ::poll(
-                &p, 1, static_cast<int>(std::max<long>(1, std::min(left, kPollSlice).count())));
-            if (r < 0 && errno == EINTR) continue;
-            if (r < 0) return false;
-            if (r == 0) continue;
-            if (p.revents & events) return true;
-            return false;
-        }
-    }
-    // Octets read (> 0), or 0 on EOF, error, timeout or stop.
-    std::size_t read(char* into, std::size_t size, Clock::time_point deadline) {
-        for (;;) {
-            if (!wait(POLLIN, deadline)) return 0;
-            const auto n = ::recv(fd_, into, size, MSG_DONTWAIT);
-            if (n > 0) return static_cast<std::size_t>(n);
-            if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-            return 0;
-        }
-    }
-    bool write(std::string_view bytes, Clock::time_point deadline) {
-        while (!bytes.empty()) {
-            if (!wait(POLLOUT, deadline)) return false;
-            const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-            if (n < 0) {
-                if (errno == EAGAIN || errno == EINTR) continue;
-                return false;
-            }
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
-        return true;
-    }
-    // Waits until the peer closes (or the deadline passes), discarding what it sends.
-    void drain(Clock::time_point deadline) {
-        char sink[4096];
-        while (read(sink, sizeof sink, deadline) > 0) {
-        }
-    }
-    void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
-
-  private:
-    int fd_;
-    const std::atomic<bool>& stop_;
-};
 
 // Reads an HTTP head (request or response); the head and whatever followed it, or nothing.
 std::optional<std::pair<std::string, std::size_t>> read_head(Socket& s, bool is_request,
@@ -133,11 +63,8 @@ std::optional<std::pair<std::string, std::size_t>> read_head(Socket& s, bool is_
                                                              protocol::HttpMessage& out,
                                                              std::error_code* error = nullptr) {
     std::string buffer;
-    char chunk[4096];
     for (;;) {
-        const auto n = s.read(chunk, sizeof chunk, deadline);
-        if (n == 0) return std::nullopt;
-        buffer.append(chunk, n);
+        if (s.read_some(buffer, deadline) != Socket::Read::data) return std::nullopt;
         const auto parsed = protocol::parse_http_head(buffer, is_request, out, kMaxHead);
         if (parsed.status == protocol::HttpParse::Status::need_more) continue;
         if (parsed.status == protocol::HttpParse::Status::error) {
@@ -146,23 +73,6 @@ std::optional<std::pair<std::string, std::size_t>> read_head(Socket& s, bool is_
         }
         return std::make_pair(std::move(buffer), parsed.consumed);
     }
-}
-
-std::string frame(std::uint8_t opcode, std::string_view payload,
-                  std::optional<protocol::MaskKey> mask) {
-    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
-    if (mask) {
-        h.masked = true;
-        h.mask_key = *mask;
-    }
-    std::array<std::byte, protocol::kMaxHeaderSize> head;
-    const auto n = protocol::encode_header(h, head);
-    std::string out(reinterpret_cast<const char*>(head.data()), n);
-    out.append(payload);
-    if (mask)
-        protocol::apply_mask(std::as_writable_bytes(std::span(out.data() + n, payload.size())),
-                             *mask);
-    return out;
 }
 
 // Echoes messages and completes the closing handshake over `s`, as an endpoint of `our_role`
@@ -181,20 +91,19 @@ void echo_loop(Socket& s, protocol::Role our_role, std::string leftover,
     };
     protocol::FrameParser parser({.role = our_role});
     std::string message;
-    std::vector<char> buffer(std::max<std::size_t>(leftover.size(), 64 * 1024));
-    std::size_t n = leftover.size();
-    std::memcpy(buffer.data(), leftover.data(), n);
+    std::string buffer = std::move(leftover);
     for (;;) {
-        std::span<std::byte> input(reinterpret_cast<std::byte*>(buffer.data()), n);
+        std::span<std::byte> input(reinterpret_cast<std::byte*>(buffer.data()), buffer.size());
         for (;;) {
             auto ev = parser.next(input);
             using S = protocol::FrameParser::Status;
             if (ev.status == S::need_more) break;
             if (ev.status == S::error) {
-                s.write(frame(protocol::opcode::close,
-                              protocol::build_close_payload(protocol::close_code_for(ev.error)),
-                              mask()),
-                        deadline);
+                s.write_all(
+                    frame_bytes(protocol::opcode::close,
+                                protocol::build_close_payload(protocol::close_code_for(ev.error)),
+                                mask()),
+                    deadline);
                 return;
             }
             if (ev.status == S::header && !protocol::is_control(ev.header.opcode) &&
@@ -207,23 +116,23 @@ void echo_loop(Socket& s, protocol::Role our_role, std::string leftover,
             std::string payload(reinterpret_cast<const char*>(ev.payload.data()),
                                 ev.payload.size());
             if (op == protocol::opcode::ping) {
-                s.write(frame(protocol::opcode::pong, payload, mask()), deadline);
+                s.write_all(frame_bytes(protocol::opcode::pong, payload, mask()), deadline);
             } else if (op == protocol::opcode::close) {
                 protocol::ClosePayload cp;
                 const auto err = protocol::parse_close_payload(ev.payload, cp);
-                s.write(
-                    frame(protocol::opcode::close,
-                          err || !cp.code ? std::string() : protocol::build_close_payload(*cp.code),
-                          mask()),
-                    deadline);
+                s.write_all(frame_bytes(protocol::opcode::close,
+                                        err || !cp.code ? std::string()
+                                                        : protocol::build_close_payload(*cp.code),
+                                        mask()),
+                            deadline);
                 if (we_are_client) s.drain(std::min(deadline, Clock::now() + milliseconds(2000)));
                 return;
             } else if (ev.message_end) {
-                s.write(frame(ev.message_opcode, message, mask()), deadline);
+                s.write_all(frame_bytes(ev.message_opcode, message, mask()), deadline);
             }
         }
-        n = s.read(buffer.data(), buffer.size(), deadline);
-        if (n == 0) return;
+        buffer.clear();
+        if (s.read_some(buffer, deadline) != Socket::Read::data) return;
     }
 }
 
@@ -242,10 +151,10 @@ struct HandshakeServer::Impl {
     std::list<std::thread> connections;
 
     void serve(int fd) {
-        Socket s(fd, stop);
+        Socket s(fd, &stop);
         const auto end = Clock::now() + kLifetime;
         auto write = [&](std::string_view bytes) {
-            const bool ok = s.write(bytes, end);
+            const bool ok = s.write_all(bytes, end);
             if (ok) written += bytes.size();
             return ok;
         };
@@ -303,25 +212,11 @@ struct HandshakeServer::Impl {
 
 HandshakeServer::HandshakeServer(ServerFlaw flaw) : impl_(std::make_unique<Impl>()) {
     impl_->flaw = flaw;
-    impl_->listen_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (impl_->listen_fd < 0)
-        throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
-    int one = 1;
-    ::setsockopt(impl_->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    if (::bind(impl_->listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(impl_->listen_fd, 128) != 0)
-        throw std::runtime_error("bind/listen: " + std::string(std::strerror(errno)));
-    socklen_t len = sizeof addr;
-    ::getsockname(impl_->listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    impl_->port = ntohs(addr.sin_port);
+    impl_->listen_fd = listen_loopback(128, impl_->port);
     impl_->acceptor = std::thread([impl = impl_.get()] {
         while (!impl->stop) {
             pollfd p{impl->listen_fd, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(kPollSlice.count())) <= 0) continue;
+            if (::poll(&p, 1, static_cast<int>(kAcceptSlice.count())) <= 0) continue;
             const int fd = ::accept(impl->listen_fd, nullptr, nullptr);
             if (fd < 0) continue;
             std::lock_guard lock(impl->mutex);
@@ -348,16 +243,11 @@ std::uint64_t HandshakeServer::bytes_written() const noexcept {
 // ---------------------------------------------------------------- a client of the driver protocol
 
 void run_client_case(std::uint16_t port, int number, const std::string& agent, ClientFlaw flaw) {
-    static const std::atomic<bool> kNeverStop{false};
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return;
-    Socket s(fd, kNeverStop);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return;
     const auto end = Clock::now() + milliseconds(15000);
+    std::string error;
+    const int fd = connect_loopback(port, end, error);
+    if (fd < 0) return;
+    Socket s(fd);
 
     std::random_device rd;
     std::array<std::uint8_t, 16> nonce;
@@ -365,7 +255,7 @@ void run_client_case(std::uint16_t port, int number, const std::string& agent, C
     const auto key = protocol::make_key(nonce);
     const std::string host = "127.0.0.1:" + std::to_string(port);
     const std::string target = "/runCase?case=" + std::to_string(number) + "&agent=" + agent;
-    if (!s.write(protocol::build_upgrade_request(host, target, key), end)) return;
+    if (!s.write_all(protocol::build_upgrade_request(host, target, key), end)) return;
 
     protocol::HttpMessage response;
     auto head = read_head(s, false, std::min(end, Clock::now() + milliseconds(5000)), response);

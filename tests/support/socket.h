@@ -1,0 +1,63 @@
+// Blocking TCP on 127.0.0.1 for the test peers (buggy_server, buggy_client, handshake_peers):
+// every wait is bounded by a deadline and, in a server, by its stop flag. And the one frame
+// writer they share. No Asio: these peers must not share code with the harness they test.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/mask.h"
+
+namespace wsconform::test_support {
+
+using Clock = std::chrono::steady_clock;
+
+// A connected socket, closed at the end of its scope.
+class Socket {
+  public:
+    // Takes `fd` and sets TCP_NODELAY; a set `stop` ends every wait early.
+    explicit Socket(int fd, const std::atomic<bool>* stop = nullptr);
+    ~Socket();
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+
+    int fd() const noexcept { return fd_; }
+
+    enum class Wait { ready, timeout, stopped, hangup };
+    // Waits for one of the poll(2) `events`.
+    Wait wait(short events, Clock::time_point deadline);
+
+    enum class Read { data, eof, timeout };
+    // Appends what is there (at least one octet) to `into`, or says why not: eof also stands
+    // for a reset, an error, a hangup or a stop.
+    Read read_some(std::string& into, Clock::time_point deadline);
+    // Writes all of `bytes`; false when the peer is gone or the deadline passes first.
+    bool write_all(std::string_view bytes, Clock::time_point deadline);
+    // Reads and discards until the peer closes or the deadline passes.
+    void drain(Clock::time_point deadline);
+    void shutdown_write();
+    // An abortive close: RST instead of FIN (SO_LINGER 0, then close).
+    void reset();
+
+  private:
+    int fd_;
+    const std::atomic<bool>* stop_;
+};
+
+// A listening socket on 127.0.0.1 and an ephemeral port (set in `port`); std::system_error
+// when there is none.
+int listen_loopback(int backlog, std::uint16_t& port);
+
+// A socket connected to 127.0.0.1:port, or -1 with `error` set.
+int connect_loopback(std::uint16_t port, Clock::time_point deadline, std::string& error);
+
+// One frame with FIN set, masked with `mask` when there is one (RFC 6455 5.2, 5.3).
+std::string frame_bytes(std::uint8_t opcode, std::string_view payload,
+                        std::optional<protocol::MaskKey> mask = std::nullopt);
+
+}  // namespace wsconform::test_support
