@@ -27,6 +27,7 @@ using harness::ExpectedClose;
 using harness::FrameSpec;
 using harness::Level;
 using harness::Session;
+using harness::WebSocketScript;
 
 // "00fffe" -> the three octets 0x00 0xff 0xfe. The digits are literals in our own sources,
 // so a bad digit is a bug in the catalogue: it aborts at start-up and the catalogue test

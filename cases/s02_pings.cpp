@@ -32,12 +32,16 @@ Case ping_case(std::string id, std::string title, std::string description, std::
         .rfc = {"RFC 6455 5.5.2", "RFC 6455 5.5.3"},
         .requirement = std::string(kPongRule),
         .level = Level::must,
-        .on_open =
-            [payload, chopsize, close_after](Session& s) {
-                s.expect(Behavior::ok, {pong(payload)});
-                s.expect_close(we_close_normally());
-                s.send_frame({.opcode = opcode::ping, .payload = payload, .chopsize = chopsize});
-                s.close_after(close_after);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [payload, chopsize, close_after](Session& s) {
+                        s.expect(Behavior::ok, {pong(payload)});
+                        s.expect_close(we_close_normally());
+                        s.send_frame(
+                            {.opcode = opcode::ping, .payload = payload, .chopsize = chopsize});
+                        s.close_after(close_after);
+                    },
             },
     };
 }
@@ -57,15 +61,20 @@ Case ten_pings_case(std::string id, std::string title, std::optional<std::size_t
         .rfc = {"RFC 6455 5.5.2", "RFC 6455 5.5.3"},
         .requirement = std::string(kPongRule),
         .level = Level::must,
-        .on_open =
-            [chopsize](Session& s) {
-                std::vector<harness::Event> pongs;
-                for (int i = 0; i < 10; ++i) pongs.push_back(pong("payload-" + std::to_string(i)));
-                s.expect(Behavior::ok, pongs);
-                for (const auto& p : pongs)
-                    s.send_frame({.opcode = opcode::ping, .payload = p.data, .chopsize = chopsize});
-                s.expect_close(we_close_normally());
-                s.close_after(3s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [chopsize](Session& s) {
+                        std::vector<harness::Event> pongs;
+                        for (int i = 0; i < 10; ++i)
+                            pongs.push_back(pong("payload-" + std::to_string(i)));
+                        s.expect(Behavior::ok, pongs);
+                        for (const auto& p : pongs)
+                            s.send_frame(
+                                {.opcode = opcode::ping, .payload = p.data, .chopsize = chopsize});
+                        s.expect_close(we_close_normally());
+                        s.close_after(3s);
+                    },
             },
     };
 }
@@ -96,12 +105,15 @@ std::vector<Case> section2_pings() {
         .requirement = "Control frames carry at most 125 payload octets; a longer one is a "
                        "protocol error, and the receiver fails the connection.",
         .level = Level::must,
-        .on_open =
-            [](Session& s) {
-                s.expect(Behavior::ok, {});
-                s.expect_close(peer_fails(1002));
-                s.send_frame({.opcode = opcode::ping, .payload = std::string(126, '\xfe')});
-                s.kill_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [](Session& s) {
+                        s.expect(Behavior::ok, {});
+                        s.expect_close(peer_fails(1002));
+                        s.send_frame({.opcode = opcode::ping, .payload = std::string(126, '\xfe')});
+                        s.kill_after(1s);
+                    },
             },
     });
 
@@ -133,13 +145,16 @@ std::vector<Case> section2_pings() {
             .rfc = {"RFC 6455 5.5.3"},
             .requirement = std::string(kUnsolicitedPongRule),
             .level = Level::must,
-            .on_open =
-                [payload](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(we_close_normally());
-                    s.send_frame({.opcode = opcode::pong, .payload = payload});
-                    s.send_close(1000);
-                    s.close_after(1s);
+            .script =
+                WebSocketScript{
+                    .on_open =
+                        [payload](Session& s) {
+                            s.expect(Behavior::ok, {});
+                            s.expect_close(we_close_normally());
+                            s.send_frame({.opcode = opcode::pong, .payload = payload});
+                            s.send_close(1000);
+                            s.close_after(1s);
+                        },
                 },
         });
     }
@@ -154,13 +169,17 @@ std::vector<Case> section2_pings() {
         .rfc = {"RFC 6455 5.5.2", "RFC 6455 5.5.3"},
         .requirement = std::string(kUnsolicitedPongRule) + " " + std::string(kPongRule),
         .level = Level::must,
-        .on_open =
-            [](Session& s) {
-                s.expect(Behavior::ok, {pong("ping payload")});
-                s.expect_close(we_close_normally());
-                s.send_frame({.opcode = opcode::pong, .payload = "unsolicited pong payload"});
-                s.send_frame({.opcode = opcode::ping, .payload = "ping payload"});
-                s.close_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [](Session& s) {
+                        s.expect(Behavior::ok, {pong("ping payload")});
+                        s.expect_close(we_close_normally());
+                        s.send_frame(
+                            {.opcode = opcode::pong, .payload = "unsolicited pong payload"});
+                        s.send_frame({.opcode = opcode::ping, .payload = "ping payload"});
+                        s.close_after(1s);
+                    },
             },
     });
 

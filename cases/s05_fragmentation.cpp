@@ -53,12 +53,15 @@ Case failing(std::string id, std::string title, std::string description, std::ve
         .rfc = std::move(rfc),
         .requirement = std::string(requirement),
         .level = Level::must,
-        .on_open =
-            [frames = std::move(frames), mode](Session& s) {
-                s.expect(Behavior::ok, {});
-                s.expect_close(peer_fails(1002));
-                send_all(s, frames, mode);
-                s.kill_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [frames = std::move(frames), mode](Session& s) {
+                        s.expect(Behavior::ok, {});
+                        s.expect_close(peer_fails(1002));
+                        send_all(s, frames, mode);
+                        s.kill_after(1s);
+                    },
             },
     };
 }
@@ -75,12 +78,15 @@ Case answered(std::string id, std::string title, std::string description, std::s
         .rfc = {"RFC 6455 5.4"},
         .requirement = std::string(requirement),
         .level = Level::must,
-        .on_open =
-            [frames = std::move(frames), mode, events = std::move(events)](Session& s) {
-                s.expect(Behavior::ok, events);
-                s.expect_close(we_close_normally());
-                send_all(s, frames, mode);
-                s.close_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [frames = std::move(frames), mode, events = std::move(events)](Session& s) {
+                        s.expect(Behavior::ok, events);
+                        s.expect_close(we_close_normally());
+                        send_all(s, frames, mode);
+                        s.close_after(1s);
+                    },
             },
     };
 }
@@ -176,18 +182,21 @@ std::vector<Case> section5_fragmentation() {
         .rfc = {"RFC 6455 5.4"},
         .requirement = std::string(kContinuationRule),
         .level = Level::must,
-        .on_open =
-            [](Session& s) {
-                s.expect(Behavior::ok, {text_message("fragment1fragment2")});
-                s.expect(Behavior::non_strict, {});
-                s.expect_close(peer_fails(1002));
-                send_all(s,
-                         {{kText, false, "fragment1"},
-                          {kCont, true, "fragment2"},
-                          {kCont, false, "fragment3"},
-                          {kText, true, "fragment4"}},
-                         WriteMode::plain);
-                s.kill_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [](Session& s) {
+                        s.expect(Behavior::ok, {text_message("fragment1fragment2")});
+                        s.expect(Behavior::non_strict, {});
+                        s.expect_close(peer_fails(1002));
+                        send_all(s,
+                                 {{kText, false, "fragment1"},
+                                  {kCont, true, "fragment2"},
+                                  {kCont, false, "fragment3"},
+                                  {kText, true, "fragment4"}},
+                                 WriteMode::plain);
+                        s.kill_after(1s);
+                    },
             },
     });
 
@@ -233,26 +242,30 @@ std::vector<Case> section5_fragmentation() {
             .rfc = {"RFC 6455 5.4", "RFC 6455 5.5.2"},
             .requirement = std::string(kInterleaveRule),
             .level = Level::must,
-            .on_open =
-                [mode](Session& s) {
-                    s.expect(Behavior::ok,
-                             {pong("pongme 1!"), pong("pongme 2!"),
-                              text_message("fragment1fragment2fragment3fragment4fragment5")});
-                    s.expect_close(we_close_normally());
-                    send_all(s,
-                             {{kText, false, "fragment1"},
-                              {kCont, false, "fragment2"},
-                              {opcode::ping, true, "pongme 1!"}},
-                             mode);
-                    s.continue_later(1s, [mode](Session& s) {
-                        send_all(s,
-                                 {{kCont, false, "fragment3"},
-                                  {kCont, false, "fragment4"},
-                                  {opcode::ping, true, "pongme 2!"},
-                                  {kCont, true, "fragment5"}},
-                                 mode);
-                        s.close_after(1s);
-                    });
+            .script =
+                WebSocketScript{
+                    .on_open =
+                        [mode](Session& s) {
+                            s.expect(
+                                Behavior::ok,
+                                {pong("pongme 1!"), pong("pongme 2!"),
+                                 text_message("fragment1fragment2fragment3fragment4fragment5")});
+                            s.expect_close(we_close_normally());
+                            send_all(s,
+                                     {{kText, false, "fragment1"},
+                                      {kCont, false, "fragment2"},
+                                      {opcode::ping, true, "pongme 1!"}},
+                                     mode);
+                            s.continue_later(1s, [mode](Session& s) {
+                                send_all(s,
+                                         {{kCont, false, "fragment3"},
+                                          {kCont, false, "fragment4"},
+                                          {opcode::ping, true, "pongme 2!"},
+                                          {kCont, true, "fragment5"}},
+                                         mode);
+                                s.close_after(1s);
+                            });
+                        },
                 },
         });
     }

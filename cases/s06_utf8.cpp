@@ -56,12 +56,15 @@ Case valid_message(std::string id, std::string title, std::string description, s
         .rfc = kValidRfc,
         .requirement = std::string(kValidTextRule),
         .level = Level::must,
-        .on_open =
-            [payload, fragment_size](Session& s) {
-                s.expect(Behavior::ok, {text_message(payload)});
-                s.expect_close(we_close_normally());
-                s.send_message(payload, false, fragment_size);
-                s.close_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [payload, fragment_size](Session& s) {
+                        s.expect(Behavior::ok, {text_message(payload)});
+                        s.expect_close(we_close_normally());
+                        s.send_message(payload, false, fragment_size);
+                        s.close_after(1s);
+                    },
             },
     };
 }
@@ -79,15 +82,18 @@ Case valid_frames(std::string id, std::string title, std::string description,
         .rfc = {"RFC 6455 5.4", "RFC 6455 5.6", "RFC 3629"},
         .requirement = std::string(kValidTextRule),
         .level = Level::must,
-        .on_open =
-            [fragments, whole](Session& s) {
-                s.expect(Behavior::ok, {text_message(whole)});
-                s.expect_close(we_close_normally());
-                for (std::size_t i = 0; i < fragments.size(); ++i)
-                    s.send_frame({.opcode = i == 0 ? opcode::text : opcode::continuation,
-                                  .payload = fragments[i],
-                                  .fin = i + 1 == fragments.size()});
-                s.close_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [fragments, whole](Session& s) {
+                        s.expect(Behavior::ok, {text_message(whole)});
+                        s.expect_close(we_close_normally());
+                        for (std::size_t i = 0; i < fragments.size(); ++i)
+                            s.send_frame({.opcode = i == 0 ? opcode::text : opcode::continuation,
+                                          .payload = fragments[i],
+                                          .fin = i + 1 == fragments.size()});
+                        s.close_after(1s);
+                    },
             },
     };
 }
@@ -114,40 +120,44 @@ Case fail_fast(std::string id, std::string title, std::string how_sent, bool one
         .rfc = {"RFC 6455 8.1", "RFC 3629"},
         .requirement = std::string(kFailFastRule),
         .level = Level::must,
-        .on_open =
-            [one_frame, part1, part2, part3](Session& s) {
-                s.expect(Behavior::ok, {harness::timeout("A")});
-                s.expect(Behavior::non_strict, {harness::timeout("A"), harness::timeout("B")});
-                s.expect_close(peer_fails_on_utf8());
-                auto send_part = [one_frame](Session& s, const std::string& part, bool first,
-                                             bool last) {
-                    if (one_frame)
-                        s.send_frame_data(part);
-                    else
-                        s.send_frame({.opcode = first ? opcode::text : opcode::continuation,
-                                      .payload = part,
-                                      .fin = last});
-                };
-                if (one_frame)
-                    s.begin_frame(opcode::text, part1.size() + part2.size() + part3.size());
-                send_part(s, part1, true, false);
-                s.continue_later(
-                    1s,
-                    [send_part, part2, part3](Session& s) {
-                        if (!s.is_open()) return;
-                        s.record(harness::timeout("A"));
-                        send_part(s, part2, false, false);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [one_frame, part1, part2, part3](Session& s) {
+                        s.expect(Behavior::ok, {harness::timeout("A")});
+                        s.expect(Behavior::non_strict,
+                                 {harness::timeout("A"), harness::timeout("B")});
+                        s.expect_close(peer_fails_on_utf8());
+                        auto send_part = [one_frame](Session& s, const std::string& part,
+                                                     bool first, bool last) {
+                            if (one_frame)
+                                s.send_frame_data(part);
+                            else
+                                s.send_frame({.opcode = first ? opcode::text : opcode::continuation,
+                                              .payload = part,
+                                              .fin = last});
+                        };
+                        if (one_frame)
+                            s.begin_frame(opcode::text, part1.size() + part2.size() + part3.size());
+                        send_part(s, part1, true, false);
                         s.continue_later(
                             1s,
-                            [send_part, part3](Session& s) {
+                            [send_part, part2, part3](Session& s) {
                                 if (!s.is_open()) return;
-                                s.record(harness::timeout("B"));
-                                send_part(s, part3, false, true);
-                                s.kill_after(1s);
+                                s.record(harness::timeout("A"));
+                                send_part(s, part2, false, false);
+                                s.continue_later(
+                                    1s,
+                                    [send_part, part3](Session& s) {
+                                        if (!s.is_open()) return;
+                                        s.record(harness::timeout("B"));
+                                        send_part(s, part3, false, true);
+                                        s.kill_after(1s);
+                                    },
+                                    "B");
                             },
-                            "B");
+                            "A");
                     },
-                    "A");
             },
     };
 }
@@ -209,12 +219,15 @@ std::vector<Case> section6_utf8() {
             .rfc = kInvalidRfc,
             .requirement = std::string(kInvalidTextRule),
             .level = Level::must,
-            .on_open =
-                [frag, payload = with_surrogate](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(peer_fails_on_utf8());
-                    s.send_message(payload, false, frag);
-                    s.kill_after(1s);
+            .script =
+                WebSocketScript{
+                    .on_open =
+                        [frag, payload = with_surrogate](Session& s) {
+                            s.expect(Behavior::ok, {});
+                            s.expect_close(peer_fails_on_utf8());
+                            s.send_message(payload, false, frag);
+                            s.kill_after(1s);
+                        },
                 },
         });
     }
@@ -259,17 +272,20 @@ std::vector<Case> section6_utf8() {
                                        "message, noncharacters and specials included."
                                      : std::string(kInvalidTextRule),
                 .level = Level::must,
-                .on_open =
-                    [payload, valid](Session& s) {
-                        if (valid) {
-                            s.expect(Behavior::ok, {text_message(payload)});
-                            s.expect_close(we_close_normally());
-                        } else {
-                            s.expect(Behavior::ok, {});
-                            s.expect_close(peer_fails_on_utf8());
-                        }
-                        s.send_message(payload, false);
-                        s.kill_after(500ms);
+                .script =
+                    WebSocketScript{
+                        .on_open =
+                            [payload, valid](Session& s) {
+                                if (valid) {
+                                    s.expect(Behavior::ok, {text_message(payload)});
+                                    s.expect_close(we_close_normally());
+                                } else {
+                                    s.expect(Behavior::ok, {});
+                                    s.expect_close(peer_fails_on_utf8());
+                                }
+                                s.send_message(payload, false);
+                                s.kill_after(500ms);
+                            },
                     },
             });
         }

@@ -51,9 +51,12 @@ Case closing(std::string id, std::string title, std::string description, std::st
         .rfc = std::move(rfc),
         .requirement = std::string(requirement),
         .level = Level::must,
-        .on_open = std::move(on_open),
-        .suppress_close = true,
-        .wrong_code_fails = true,
+        .script =
+            WebSocketScript{
+                .on_open = std::move(on_open),
+                .suppress_close = true,
+                .wrong_code_fails = true,
+            },
     };
 }
 
@@ -79,14 +82,17 @@ std::vector<Case> section7_close() {
         .requirement = "An endpoint that receives a Close it did not send first answers with a "
                        "Close and closes the TCP connection.",
         .level = Level::must,
-        .on_open =
-            [](Session& s) {
-                s.expect(Behavior::ok, {text_message("Hello World!")});
-                s.expect_close(we_close_normally());
-                s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
-                s.kill_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [](Session& s) {
+                        s.expect(Behavior::ok, {text_message("Hello World!")});
+                        s.expect_close(we_close_normally());
+                        s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
+                        s.kill_after(1s);
+                    },
+                .wrong_code_fails = true,
             },
-        .wrong_code_fails = true,
     });
     out.push_back(closing("7.1.2", "Two Close frames",
                           "Sends a Close with 1000, then a second Close with an empty body.",
@@ -148,33 +154,36 @@ std::vector<Case> section7_close() {
         .requirement = "RFC 6455 does not say whether data already received is processed "
                        "before a Close that follows it; this case records what the peer does.",
         .level = Level::informational,
-        .on_open =
-            [](Session& s) {
-                s.expect(Behavior::ok, {text_message("Hello World!")});
-                s.expect(Behavior::non_strict, {});
-                s.expect_close(we_close_normally());
-                s.send_frame({.opcode = opcode::text,
-                              .payload = "BAsd7&jh23",
-                              .payload_len = std::size_t{256} * 1024});
-                s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
-                s.send_close(1000);
-                s.send_frame({.opcode = opcode::ping});
-                s.kill_after(1s);
-            },
-        .suppress_close = true,
-        .informational = true,
-        .adjust =
-            [](const harness::Observation& o, harness::Verdict& v) {
-                // Say which of the two orders the peer chose (the judge already made both
-                // columns INFORMATIONAL).
-                for (const auto& [behavior, events] : o.expected) {
-                    if (events != o.received) continue;
-                    v.result = behavior == Behavior::ok
-                                   ? "The peer echoed the text message before handling the Close."
-                                   : "The peer handled the Close before echoing the text message.";
-                    break;
-                }
-            },
+        .script = WebSocketScript{
+            .on_open =
+                [](Session& s) {
+                    s.expect(Behavior::ok, {text_message("Hello World!")});
+                    s.expect(Behavior::non_strict, {});
+                    s.expect_close(we_close_normally());
+                    s.send_frame({.opcode = opcode::text,
+                                  .payload = "BAsd7&jh23",
+                                  .payload_len = std::size_t{256} * 1024});
+                    s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
+                    s.send_close(1000);
+                    s.send_frame({.opcode = opcode::ping});
+                    s.kill_after(1s);
+                },
+            .suppress_close = true,
+            .informational = true,
+            .adjust =
+                [](const harness::Observation& o, harness::Verdict& v) {
+                    // Say which of the two orders the peer chose (the judge already made both
+                    // columns INFORMATIONAL).
+                    for (const auto& [behavior, events] : o.expected) {
+                        if (events != o.received) continue;
+                        v.result =
+                            behavior == Behavior::ok
+                                ? "The peer echoed the text message before handling the Close."
+                                : "The peer handled the Close before echoing the text message.";
+                        break;
+                    }
+                },
+        },
     });
 
     // 7.3: the length of the Close body.
@@ -269,15 +278,19 @@ std::vector<Case> section7_close() {
             .requirement = "Codes 1000-1003, 1007-1011 and 3000-4999 may be sent in a Close; "
                            "the receiver accepts them and completes the closing handshake.",
             .level = Level::must,
-            .on_open =
-                [code](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(
-                        {.closed_by_me = true, .close_codes = {1000, code}, .require_clean = true});
-                    s.send_close(code);
-                    s.kill_after(1s);
+            .script =
+                WebSocketScript{
+                    .on_open =
+                        [code](Session& s) {
+                            s.expect(Behavior::ok, {});
+                            s.expect_close({.closed_by_me = true,
+                                            .close_codes = {1000, code},
+                                            .require_clean = true});
+                            s.send_close(code);
+                            s.kill_after(1s);
+                        },
+                    .wrong_code_fails = true,
                 },
-            .wrong_code_fails = true,
         });
     }
 
@@ -296,14 +309,17 @@ std::vector<Case> section7_close() {
                            "and the unassigned codes of 1016-2999 are not valid in a Close "
                            "frame; the receiver treats one as a protocol error.",
             .level = Level::must,
-            .on_open =
-                [code](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(protocol_error_after_our_close());
-                    s.send_close(code);
-                    s.kill_after(1s);
+            .script =
+                WebSocketScript{
+                    .on_open =
+                        [code](Session& s) {
+                            s.expect(Behavior::ok, {});
+                            s.expect_close(protocol_error_after_our_close());
+                            s.send_close(code);
+                            s.kill_after(1s);
+                        },
+                    .wrong_code_fails = true,
                 },
-            .wrong_code_fails = true,
         });
     }
 
@@ -322,21 +338,23 @@ std::vector<Case> section7_close() {
             .requirement = "Status codes of 5000 and above lie outside every range RFC 6455 "
                            "defines; what a receiver does with one is not specified.",
             .level = Level::informational,
-            .on_open =
-                [c](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close({.closed_by_me = true,
-                                    .close_codes = {1000, c, 1002},
-                                    .require_clean = false});
-                    s.send_close(c);
-                    s.kill_after(1s);
-                },
-            .suppress_close = true,
-            .informational = true,
-            .adjust =
-                [](const harness::Observation&, harness::Verdict& v) {
-                    v.result = "RFC 6455 leaves the handling of this close code open.";
-                },
+            .script = WebSocketScript{
+                .on_open =
+                    [c](Session& s) {
+                        s.expect(Behavior::ok, {});
+                        s.expect_close({.closed_by_me = true,
+                                        .close_codes = {1000, c, 1002},
+                                        .require_clean = false});
+                        s.send_close(c);
+                        s.kill_after(1s);
+                    },
+                .suppress_close = true,
+                .informational = true,
+                .adjust =
+                    [](const harness::Observation&, harness::Verdict& v) {
+                        v.result = "RFC 6455 leaves the handling of this close code open.";
+                    },
+            },
         });
     }
     return out;

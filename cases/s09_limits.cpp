@@ -118,43 +118,47 @@ Case large_message_case(const LargeMessage& m) {
         .rfc = std::move(rfc),
         .requirement = std::move(requirement),
         .level = Level::should,
-        .on_open =
-            [m, seconds](Session& s) {
-                s.set_wirelog(false);
-                s.set_result(Behavior::failed, "No echo arrived within " + seconds + " seconds.");
-                s.expect_close(we_close_normally());
-                const std::uint8_t op = m.binary ? opcode::binary : opcode::text;
-                if (m.as_message)
-                    s.send_message(repeated(m.pattern, m.size), m.binary, m.fragment);
-                else
-                    s.send_frame({.opcode = op,
-                                  .payload = m.pattern,
-                                  .payload_len = m.size,
-                                  .chopsize = m.chop});
-                s.close_after(std::chrono::seconds(m.seconds));
-            },
-        .on_message =
-            [m](Session& s, const Event& echo) {
-                if (!s.is_open()) return;  // decided already; the closing handshake runs
-                // Checked in place; the 16 MiB copy of what we sent is built only to explain
-                // a mismatch.
-                const bool same = echo.kind == Event::Kind::message && echo.binary == m.binary &&
-                                  echo.data.size() == m.size && is_repeated(echo.data, m.pattern);
-                const auto why =
-                    same ? std::nullopt
-                         : echo_difference("The echo", echo, repeated(m.pattern, m.size), m.binary,
-                                           false);
-                if (why)
-                    s.set_result(Behavior::failed, *why);
-                else
-                    s.set_result(Behavior::ok, "The " + std::to_string(m.size) + "-octet " +
-                                                   std::string(kind(m.binary)) +
-                                                   " message came back unchanged.");
-                s.set_wirelog(true);
-                s.send_close(1000);
-            },
-        .memory_hint = m.size,
-        .report_time = true,
+        .script = WebSocketScript{
+            .on_open =
+                [m, seconds](Session& s) {
+                    s.set_wirelog(false);
+                    s.set_result(Behavior::failed,
+                                 "No echo arrived within " + seconds + " seconds.");
+                    s.expect_close(we_close_normally());
+                    const std::uint8_t op = m.binary ? opcode::binary : opcode::text;
+                    if (m.as_message)
+                        s.send_message(repeated(m.pattern, m.size), m.binary, m.fragment);
+                    else
+                        s.send_frame({.opcode = op,
+                                      .payload = m.pattern,
+                                      .payload_len = m.size,
+                                      .chopsize = m.chop});
+                    s.close_after(std::chrono::seconds(m.seconds));
+                },
+            .on_message =
+                [m](Session& s, const Event& echo) {
+                    if (!s.is_open()) return;  // decided already; the closing handshake runs
+                    // Checked in place; the 16 MiB copy of what we sent is built only to explain
+                    // a mismatch.
+                    const bool same = echo.kind == Event::Kind::message &&
+                                      echo.binary == m.binary && echo.data.size() == m.size &&
+                                      is_repeated(echo.data, m.pattern);
+                    const auto why =
+                        same ? std::nullopt
+                             : echo_difference("The echo", echo, repeated(m.pattern, m.size),
+                                               m.binary, false);
+                    if (why)
+                        s.set_result(Behavior::failed, *why);
+                    else
+                        s.set_result(Behavior::ok, "The " + std::to_string(m.size) + "-octet " +
+                                                       std::string(kind(m.binary)) +
+                                                       " message came back unchanged.");
+                    s.set_wirelog(true);
+                    s.send_close(1000);
+                },
+            .memory_hint = m.size,
+            .report_time = true,
+        },
     };
 }
 
@@ -182,41 +186,44 @@ Case round_trips_case(std::string id, bool binary, std::size_t size, int seconds
         .rfc = {"RFC 6455 5.6"},
         .requirement = std::string(kRoundTripRule),
         .level = Level::should,
-        .on_open =
-            [op, fill, size, seconds, secs](Session& s) {
-                s.set_wirelog(false);
-                s.set_result(Behavior::failed, "The " + std::to_string(kCount) +
-                                                   " round trips did not finish within " + secs +
-                                                   " seconds.");
-                s.expect_close(we_close_normally());
-                s.close_after(std::chrono::seconds(seconds));
-                s.send_frame({.opcode = op, .payload = std::string(1, fill), .payload_len = size});
-            },
-        // Every message is one frame, so the Session's count of frames with our opcode is the
-        // number of the message being echoed.
-        .on_message =
-            [binary, op, fill, size](Session& s, const Event& echo) {
-                if (!s.is_open()) return;
-                auto finish = [&s](Behavior behavior, std::string why) {
-                    s.set_result(behavior, std::move(why));
-                    s.set_wirelog(true);
-                    s.send_close(1000);
-                };
-                const std::uint64_t sent = s.frames_sent(op);
-                if (auto why = echo_difference(
-                        "Echo " + std::to_string(sent) + " of " + std::to_string(kCount), echo,
-                        std::string(size, fill), binary, false)) {
-                    finish(Behavior::failed, std::move(*why));
-                } else if (sent < kCount) {
+        .script = WebSocketScript{
+            .on_open =
+                [op, fill, size, seconds, secs](Session& s) {
+                    s.set_wirelog(false);
+                    s.set_result(Behavior::failed, "The " + std::to_string(kCount) +
+                                                       " round trips did not finish within " +
+                                                       secs + " seconds.");
+                    s.expect_close(we_close_normally());
+                    s.close_after(std::chrono::seconds(seconds));
                     s.send_frame(
                         {.opcode = op, .payload = std::string(1, fill), .payload_len = size});
-                } else {
-                    finish(Behavior::ok, "All " + std::to_string(kCount) +
-                                             " messages came back unchanged in time.");
-                }
-            },
-        .memory_hint = size,
-        .report_time = true,
+                },
+            // Every message is one frame, so the Session's count of frames with our opcode is the
+            // number of the message being echoed.
+            .on_message =
+                [binary, op, fill, size](Session& s, const Event& echo) {
+                    if (!s.is_open()) return;
+                    auto finish = [&s](Behavior behavior, std::string why) {
+                        s.set_result(behavior, std::move(why));
+                        s.set_wirelog(true);
+                        s.send_close(1000);
+                    };
+                    const std::uint64_t sent = s.frames_sent(op);
+                    if (auto why = echo_difference(
+                            "Echo " + std::to_string(sent) + " of " + std::to_string(kCount), echo,
+                            std::string(size, fill), binary, false)) {
+                        finish(Behavior::failed, std::move(*why));
+                    } else if (sent < kCount) {
+                        s.send_frame(
+                            {.opcode = op, .payload = std::string(1, fill), .payload_len = size});
+                    } else {
+                        finish(Behavior::ok, "All " + std::to_string(kCount) +
+                                                 " messages came back unchanged in time.");
+                    }
+                },
+            .memory_hint = size,
+            .report_time = true,
+        },
     };
 }
 

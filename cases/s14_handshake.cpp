@@ -726,7 +726,7 @@ std::vector<Case> server_accepts() {
             .rfc = std::move(rfc),
             .requirement = std::move(requirement),
             .level = level,
-            .http_server_probe = HttpServerProbe{.request = std::move(request), .judge = accepts()},
+            .script = HttpServerProbe{.request = std::move(request), .judge = accepts()},
         });
     };
 
@@ -861,9 +861,9 @@ std::vector<Case> server_refuses() {
             .rfc = std::move(rfc),
             .requirement = std::move(requirement),
             .level = level,
-            .http_server_probe = HttpServerProbe{.request = std::move(request),
-                                                 .expect_upgrade = false,
-                                                 .judge = refuses(std::move(rule))},
+            .script = HttpServerProbe{.request = std::move(request),
+                                      .expect_upgrade = false,
+                                      .judge = refuses(std::move(rule))},
         });
     };
     const std::string kRefuse =
@@ -1001,8 +1001,7 @@ std::vector<Case> server_response() {
             .rfc = std::move(rfc),
             .requirement = std::move(requirement),
             .level = level,
-            .http_server_probe =
-                HttpServerProbe{.request = std::move(request), .judge = std::move(judge)},
+            .script = HttpServerProbe{.request = std::move(request), .judge = std::move(judge)},
         });
     };
     const auto canonical = edited([](Head&) {});
@@ -1284,8 +1283,7 @@ std::vector<Case> client_fails_on() {
             .rfc = std::move(rfc),
             .requirement = std::move(requirement),
             .level = level,
-            .http_client_probe =
-                HttpClientProbe{.respond = std::move(respond), .judge = client_fails()},
+            .script = HttpClientProbe{.respond = std::move(respond), .judge = client_fails()},
         });
     };
     const std::string kFail =
@@ -1402,8 +1400,7 @@ std::vector<Case> client_request() {
             .rfc = std::move(rfc),
             .requirement = std::move(requirement),
             .level = level,
-            .http_client_probe =
-                HttpClientProbe{.respond = std::move(answer), .judge = std::move(judge)},
+            .script = HttpClientProbe{.respond = std::move(answer), .judge = std::move(judge)},
         });
     };
 
@@ -1591,8 +1588,7 @@ std::vector<Case> client_accepts() {
             .rfc = std::move(rfc),
             .requirement = std::move(requirement),
             .level = level,
-            .http_client_probe =
-                HttpClientProbe{.respond = std::move(respond), .judge = client_opens()},
+            .script = HttpClientProbe{.respond = std::move(respond), .judge = client_opens()},
         });
     };
     auto edit = [](std::string id, std::function<void(Head&, const ClientRequest&)> f) {

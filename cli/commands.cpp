@@ -108,8 +108,8 @@ struct TestServerConfig {
 // numbering is unchanged.)
 void drop_other_role(std::vector<const harness::Case*>& selected, bool testing_server) {
     std::erase_if(selected, [testing_server](const harness::Case* c) {
-        return testing_server ? (c->http_client_probe && !c->http_server_probe)
-                              : (c->http_server_probe && !c->http_client_probe);
+        return testing_server ? (c->http_client_probe() && !c->http_server_probe())
+                              : (c->http_server_probe() && !c->http_client_probe());
     });
 }
 

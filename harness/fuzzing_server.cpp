@@ -435,12 +435,13 @@ void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
     // (asking for the mirror image of its own offer); without an acceptable offer the case
     // runs uncompressed and reports UNIMPLEMENTED itself.
     std::optional<protocol::DeflateParams> deflate;
-    if (!test.deflate_offers.empty()) {
+    const WebSocketScript* script = test.websocket();
+    if (script && !script->deflate_offers.empty()) {
         protocol::UpgradeRequest upgrade;
         if (!protocol::check_upgrade_request(request, upgrade)) {
             deflate = protocol::negotiate_deflate_as_server(upgrade.extensions,
-                                                            test.deflate_server_policy);
-            for (const auto& fallback : test.deflate_server_fallbacks) {
+                                                            script->deflate_server_policy);
+            for (const auto& fallback : script->deflate_server_fallbacks) {
                 if (deflate) break;
                 deflate = protocol::negotiate_deflate_as_server(upgrade.extensions, fallback);
             }
@@ -454,7 +455,7 @@ void FuzzingServer::Impl::run_case(std::shared_ptr<tcp::socket> socket,
                          .case_number = number,
                          .timeouts = options.timeouts,
                          .max_message = options.max_message};
-    if (is_handshake_case(test)) {
+    if (test.is_handshake_case()) {
         // Section 14: a case for servers has nothing to run here (cases for clients never get
         // this far: on_request hands them over first). Open and close, as for an exclusion.
         upgrade_and_send(socket, key, {});
@@ -529,7 +530,7 @@ const Case* FuzzingServer::Impl::client_handshake_case(const protocol::HttpMessa
             number = value;
         }
     }
-    if (!c || !c->http_client_probe) return nullptr;
+    if (!c || !c->http_client_probe()) return nullptr;
     if (hooks.is_excluded && hooks.is_excluded(*a, c->id)) return nullptr;
     agent = *a;
     return c;

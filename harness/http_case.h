@@ -161,11 +161,6 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
     CaseResult result_;
 };
 
-// True for a section 14 case (one with a raw-HTTP script for either role).
-inline bool is_handshake_case(const Case& c) {
-    return c.http_server_probe.has_value() || c.http_client_probe.has_value();
-}
-
 // The result of a handshake case that has no script for the role being tested (testing a
 // server: a case for clients, and the reverse): both columns UNIMPLEMENTED, no connection.
 CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server);

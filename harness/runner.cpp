@@ -183,7 +183,7 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
     std::size_t next = 0, in_flight = 0, memory_in_use = 0;
     // A case's weight against the memory budget: three copies of its largest message (what
     // we send, what comes back, and the write buffer).
-    auto weight = [](const Case& c) { return 3 * c.memory_hint; };
+    auto weight = [](const Case& c) { return c.websocket() ? 3 * c.websocket()->memory_hint : 0; };
     std::function<void()> launch_more;  // called with impl.mutex held
     launch_more = [&] {
         while (!impl.stopped && in_flight < impl.options.jobs && next < cases.size()) {
@@ -218,10 +218,10 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 launch_more();
                 impl.changed.notify_all();
             };
-            if (is_handshake_case(*cases[index])) {
+            if (cases[index]->is_handshake_case()) {
                 // Section 14 runs raw HTTP (harness/http_case.h); a case for clients has
                 // nothing to do here and is reported as not applicable.
-                if (!cases[index]->http_server_probe) {
+                if (!cases[index]->http_server_probe()) {
                     asio::post(io, [on_done, c = cases[index], config]() mutable {
                         on_done(not_applicable_result(*c, config, false));
                     });

@@ -494,11 +494,12 @@ TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
     const Row& row = reference().at(id);
     const Case* c = wsconform::cases::find(id);
     ASSERT_NE(c, nullptr) << "no case " << id;
-    ASSERT_TRUE(c->on_open);
-    EXPECT_FALSE(c->on_message) << "Autobahn's default message handling";
+    ASSERT_NE(c->websocket(), nullptr);
+    ASSERT_TRUE(c->websocket()->on_open);
+    EXPECT_FALSE(c->websocket()->on_message) << "Autobahn's default message handling";
 
     RecordingSession s;
-    c->on_open(s);
+    c->websocket()->on_open(s);
 
     const auto parts = split(row.notes, " | ");
     ASSERT_GE(parts.size(), 3u) << row.notes;
@@ -529,14 +530,14 @@ TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
         if (parts[i] == "suppressClose") suppress = true;
         if (starts_with(parts[i], "INFORMATIONAL")) informational = true;
     }
-    EXPECT_EQ(c->wrong_code_fails, wrong_code);
-    EXPECT_EQ(c->suppress_close, suppress);
-    EXPECT_EQ(c->informational, informational);
+    EXPECT_EQ(c->websocket()->wrong_code_fails, wrong_code);
+    EXPECT_EQ(c->websocket()->suppress_close, suppress);
+    EXPECT_EQ(c->websocket()->informational, informational);
     EXPECT_EQ(c->level, informational ? wsconform::harness::Level::informational
                                       : wsconform::harness::Level::must);
-    EXPECT_FALSE(c->report_time);
-    EXPECT_FALSE(c->report_compression_ratio);
-    EXPECT_TRUE(c->deflate_offers.empty());
+    EXPECT_FALSE(c->websocket()->report_time);
+    EXPECT_FALSE(c->websocket()->report_compression_ratio);
+    EXPECT_TRUE(c->websocket()->deflate_offers.empty());
     EXPECT_TRUE(s.results.empty()) << "judged by the expectations, not by the script";
     EXPECT_TRUE(s.wirelog.empty());
 
@@ -667,7 +668,7 @@ TEST(Catalogue, AsciiPayloadsAreAutobahns) {
         const Case* c = wsconform::cases::find(p.id);
         ASSERT_NE(c, nullptr);
         RecordingSession s;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         auto got = payloads_sent(s.tx);
         if (std::string(p.id) == "7.1.6") {
             ASSERT_FALSE(got.empty());
@@ -689,7 +690,7 @@ TEST(Catalogue, EchoCasesExpectWhatTheySend) {
         const Case* c = wsconform::cases::find(id);
         ASSERT_NE(c, nullptr);
         RecordingSession s;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         const auto sent = payloads_sent(s.tx);
         if (sent.size() != 1 || s.expected.empty() || s.expected[0].second.size() != 1) continue;
         const Event& e = s.expected[0].second[0];
@@ -705,18 +706,18 @@ TEST(Catalogue, EchoCasesExpectWhatTheySend) {
 TEST(Catalogue, AutoFragmentationCaseCountsTheFramesWeSent) {
     const Case* c = wsconform::cases::find("10.1.1");
     ASSERT_NE(c, nullptr);
-    ASSERT_TRUE(c->adjust);
+    ASSERT_TRUE(c->websocket()->adjust);
     wsconform::harness::Observation o;
     o.was_open = true;
     o.tx_frames = {{0, 50}, {1, 1}, {8, 1}};  // 65536 = 1300 * 50 + 536: TEXT + 50 CONT
     wsconform::harness::Verdict v;
     v.behavior = Behavior::ok;
     v.result = "Actual events match at least one expected.";
-    c->adjust(o, v);
+    c->websocket()->adjust(o, v);
     EXPECT_EQ(v.behavior, Behavior::ok);
 
     o.tx_frames = {{1, 1}, {8, 1}};  // not fragmented at all
-    c->adjust(o, v);
+    c->websocket()->adjust(o, v);
     EXPECT_EQ(v.behavior, Behavior::failed);
     EXPECT_EQ(v.result,
               "Frames transmitted {0: 0, 1: 1} does not match what we expected "
@@ -725,7 +726,7 @@ TEST(Catalogue, AutoFragmentationCaseCountsTheFramesWeSent) {
     wsconform::harness::Verdict never;
     never.behavior = Behavior::ok;
     o.was_open = false;
-    c->adjust(o, never);
+    c->websocket()->adjust(o, never);
     EXPECT_EQ(never.behavior, Behavior::failed);
 }
 
@@ -734,9 +735,9 @@ TEST(Catalogue, InformationalCasesStayInformational) {
         SCOPED_TRACE(id);
         const Case* c = wsconform::cases::find(id);
         ASSERT_NE(c, nullptr);
-        EXPECT_TRUE(c->informational);
+        EXPECT_TRUE(c->websocket()->informational);
         RecordingSession s;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         wsconform::harness::Observation o;
         o.was_open = true;
         o.expected = s.expected;
@@ -790,7 +791,7 @@ TEST(Catalogue, FailFastCasesRecordNothingOnceClosed) {
     for (const char* id : {"6.4.1", "6.4.2", "6.4.3", "6.4.4"}) {
         SCOPED_TRACE(id);
         ClosedAfterFirstPart s;
-        wsconform::cases::find(id)->on_open(s);
+        wsconform::cases::find(id)->websocket()->on_open(s);
         EXPECT_EQ(s.waits, 1);
         EXPECT_TRUE(s.inner.recorded.empty());
         EXPECT_EQ(payloads_sent(s.inner.tx).size(), 1u);
@@ -862,7 +863,7 @@ std::size_t drive(const Case& c, RecordingSession& s,
         ++echoes;
         if (inspect) inspect(echoes, echo);
         if (alter) alter(echoes, echo);
-        c.on_message(s, echo);
+        c.websocket()->on_message(s, echo);
     }
     EXPECT_TRUE(pending.empty()) << "a case sends its next message only after an echo";
     return echoes;
@@ -902,16 +903,18 @@ TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
     const Row& row = reference().at(id);
     const Case* c = wsconform::cases::find(id);
     ASSERT_NE(c, nullptr) << "no case " << id;
-    ASSERT_TRUE(c->on_open);
-    EXPECT_TRUE(c->on_message) << "the case judges each echo itself";
-    EXPECT_TRUE(c->report_time);
-    EXPECT_FALSE(c->report_compression_ratio);
-    EXPECT_TRUE(c->deflate_offers.empty());
+    ASSERT_NE(c->websocket(), nullptr);
+    ASSERT_TRUE(c->websocket()->on_open);
+    EXPECT_TRUE(c->websocket()->on_message) << "the case judges each echo itself";
+    EXPECT_TRUE(c->websocket()->report_time);
+    EXPECT_FALSE(c->websocket()->report_compression_ratio);
+    EXPECT_TRUE(c->websocket()->deflate_offers.empty());
     EXPECT_EQ(c->level, wsconform::harness::Level::should);
-    EXPECT_FALSE(c->suppress_close || c->wrong_code_fails || c->informational || c->adjust);
+    EXPECT_FALSE(c->websocket()->suppress_close || c->websocket()->wrong_code_fails ||
+                 c->websocket()->informational || c->websocket()->adjust);
 
     RecordingSession s;
-    c->on_open(s);
+    c->websocket()->on_open(s);
     const auto parts = split(row.notes, " | ");
     const int seconds = timeout_seconds(row.notes);
     const std::string close_after = "[closeAfter " + std::to_string(seconds) + "s]";
@@ -945,7 +948,7 @@ TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
         const std::size_t size = s.tx[0].kind == Tx::Kind::message
                                      ? s.tx[0].payload.size()
                                      : frame_payload(s.tx[0].frame).size();
-        EXPECT_EQ(c->memory_hint, size);
+        EXPECT_EQ(c->websocket()->memory_hint, size);
     } else if (std::regex_match(parts[0], m, kRoundTrips)) {
         // 9.7/9.8: the close timer, then the first message (AB: closeAfter; sendOne).
         EXPECT_EQ(m[1], "1000");
@@ -957,7 +960,7 @@ TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
         EXPECT_EQ(f.payload, m[2] == "BIN" ? "\xfe" : "*");  // AB:case9_7_X.py sendOne
         EXPECT_TRUE(f.fin);
         EXPECT_FALSE(f.chopsize);
-        EXPECT_EQ(c->memory_hint, std::stoul(m[3]));
+        EXPECT_EQ(c->websocket()->memory_hint, std::stoul(m[3]));
     } else {
         FAIL() << "unparsed notes " << parts[0];
     }
@@ -972,7 +975,7 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
 
     // A perfect echo: OK once every message came back.
     RecordingSession good;
-    c->on_open(good);
+    c->websocket()->on_open(good);
     ASSERT_FALSE(good.tx.empty());
     const Tx first = round_trips ? good.tx[1] : good.tx[0];
     const bool binary = first.kind == Tx::Kind::message ? first.binary : first.frame.opcode == 2;
@@ -992,7 +995,7 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("content");
         RecordingSession s;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         std::size_t at = 0;
         std::string before, after;
         const auto alter = [&](std::size_t n, Event& e) {
@@ -1021,7 +1024,7 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("length");
         RecordingSession s;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         EXPECT_EQ(drive(*c, s,
                         [&](std::size_t n, Event& e) {
                             if (n == bad) e.data += "**";
@@ -1035,7 +1038,7 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("type");
         RecordingSession s;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         EXPECT_EQ(drive(*c, s,
                         [&](std::size_t n, Event& e) {
                             if (n == bad) e.binary = !e.binary;
@@ -1048,11 +1051,11 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("timeout");  // nothing comes back: the sentence set in on_open stands
         RecordingSession s;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         EXPECT_EQ(s.results.back().first, Behavior::failed);
         // Once we close (the timer fired), a late echo changes nothing.
         s.open = false;
-        c->on_message(s, {Event::Kind::message, binary, sent});
+        c->websocket()->on_message(s, {Event::Kind::message, binary, sent});
         EXPECT_EQ(s.results.size(), 1u);
     }
 }
@@ -1073,7 +1076,7 @@ TEST(Catalogue, LimitsPayloadsAreAutobahns) {
             const std::string id = section + std::to_string(i);
             SCOPED_TRACE(id);
             RecordingSession s;
-            wsconform::cases::find(id)->on_open(s);
+            wsconform::cases::find(id)->websocket()->on_open(s);
             ASSERT_EQ(s.tx[0].kind, Tx::Kind::message);
             const char fill = id == "9.4.1" ? '\xfe' : '*';
             EXPECT_EQ(s.tx[0].payload, std::string(4u << 20, fill));
@@ -1196,26 +1199,29 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
     const Row& row = reference().at(id);
     const Case* c = wsconform::cases::find(id);
     ASSERT_NE(c, nullptr) << "no case " << id;
-    ASSERT_TRUE(c->on_open);
-    EXPECT_TRUE(c->on_message);
-    EXPECT_TRUE(c->report_time);
-    EXPECT_TRUE(c->report_compression_ratio);
+    ASSERT_NE(c->websocket(), nullptr);
+    ASSERT_TRUE(c->websocket()->on_open);
+    EXPECT_TRUE(c->websocket()->on_message);
+    EXPECT_TRUE(c->websocket()->report_time);
+    EXPECT_TRUE(c->websocket()->report_compression_ratio);
     EXPECT_EQ(c->level, wsconform::harness::Level::must);
-    EXPECT_FALSE(c->suppress_close || c->wrong_code_fails || c->informational || c->adjust);
+    EXPECT_FALSE(c->websocket()->suppress_close || c->websocket()->wrong_code_fails ||
+                 c->websocket()->informational || c->websocket()->adjust);
 
     const auto parts = split(row.notes, " | ");
     const CompressionRowNotes n = compression_notes(row);
     ASSERT_EQ(n.count, 1000u);
     EXPECT_EQ(payload_set_info(n.set).text, n.text);
-    EXPECT_GE(c->memory_hint, n.length);
+    EXPECT_GE(c->websocket()->memory_hint, n.length);
 
     // The offers the fuzzingclient sends, and the fuzzingserver's accept function.
     const std::string kOffer = "fuzzingclient sends Sec-WebSocket-Extensions: ";
     const std::string offer = part_starting(parts, kOffer);
     ASSERT_FALSE(offer.empty());
     const auto offers = parse_offer_header(offer.substr(kOffer.size()));
-    EXPECT_EQ(c->deflate_offers, offers)
-        << "ours: " << describe(c->deflate_offers) << " Autobahn's: " << describe(offers);
+    EXPECT_EQ(c->websocket()->deflate_offers, offers)
+        << "ours: " << describe(c->websocket()->deflate_offers)
+        << " Autobahn's: " << describe(offers);
     static const std::regex kAccept(R"(^fuzzingserver \((\w+)\): (.*)$)");
     std::smatch m;
     const std::string server = part_starting(parts, "fuzzingserver (");
@@ -1224,19 +1230,19 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
                                      [&](const Accept& a) { return m[1] == a.name; });
     ASSERT_NE(accept, accepts().end()) << m[1];
     EXPECT_NE(m[2].str().find(accept->phrase), std::string::npos) << server;
-    const auto& policy = c->deflate_server_policy;
+    const auto& policy = c->websocket()->deflate_server_policy;
     EXPECT_EQ(policy.request_server_no_context_takeover,
               accept->policy.request_server_no_context_takeover);
     EXPECT_EQ(policy.request_client_no_context_takeover,
               accept->policy.request_client_no_context_takeover);
     EXPECT_EQ(policy.request_client_max_window_bits, accept->policy.request_client_max_window_bits);
-    EXPECT_TRUE(c->deflate_server_fallbacks == accept->fallbacks);
+    EXPECT_TRUE(c->websocket()->deflate_server_fallbacks == accept->fallbacks);
 
     // Not negotiated: UNIMPLEMENTED, and we close at once.
     {
         SCOPED_TRACE("permessage-deflate not agreed");
         RecordingSession s;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         EXPECT_EQ(s.auto_fragment_size, n.auto_fragment);
         EXPECT_EQ(s.wirelog, std::vector<bool>{false});
         ASSERT_EQ(s.results.size(), 1u);
@@ -1252,7 +1258,7 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
         SCOPED_TRACE("permessage-deflate agreed");
         RecordingSession s;
         s.deflate = true;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         EXPECT_EQ(s.wirelog, std::vector<bool>{false});
         ASSERT_EQ(s.results.size(), 1u);
         EXPECT_EQ(s.results[0].first, Behavior::failed);
@@ -1288,7 +1294,7 @@ TEST_P(CompressionRuns, PassesAPerfectEcho) {
     const CompressionRowNotes n = compression_notes(reference().at(id));
     RecordingSession s;
     s.deflate = true;
-    c->on_open(s);
+    c->websocket()->on_open(s);
     std::size_t wrong = 0;
     const auto inspect = [&](std::size_t k, const Event& e) {
         // Message k is the k-th consecutive slice of the set.
@@ -1323,7 +1329,7 @@ TEST(Catalogue, CompressionCasesFailOnABadEcho) {
         const CompressionRowNotes n = compression_notes(reference().at(b.id));
         RecordingSession s;
         s.deflate = true;
-        c->on_open(s);
+        c->websocket()->on_open(s);
         std::string before, after;
         std::size_t at = 0;
         const auto alter = [&](std::size_t k, Event& e) {
@@ -1371,9 +1377,9 @@ TEST(Catalogue, CompressionCasesIgnoreEchoesOnceClosing) {
     const Case* c = wsconform::cases::find("12.1.1");
     RecordingSession s;
     s.deflate = true;
-    c->on_open(s);
+    c->websocket()->on_open(s);
     s.open = false;
-    c->on_message(s, {Event::Kind::message, false, "late"});
+    c->websocket()->on_message(s, {Event::Kind::message, false, "late"});
     EXPECT_EQ(s.results.size(), 1u);
     EXPECT_EQ(s.tx.size(), 2u);
 }
