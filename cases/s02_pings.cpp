@@ -2,7 +2,7 @@
 #include <string>
 
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 
 namespace wsconform::cases {
 

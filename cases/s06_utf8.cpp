@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 #include "cases/utf8_sequences.h"
 
 namespace wsconform::cases {

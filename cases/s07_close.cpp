@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 #include "harness/model/judge.h"
 
 namespace wsconform::cases {

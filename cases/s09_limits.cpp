@@ -11,7 +11,7 @@
 
 #include "cases/payload_sets.h"
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 
 namespace wsconform::cases {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "cases/payload_sets.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 
 namespace wsconform::cases {
 

@@ -24,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-#include "cases/registry.h"
+#include "cases/sections.h"
 #include "harness/model/http_script.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
