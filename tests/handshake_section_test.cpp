@@ -151,6 +151,26 @@ TEST(HandshakeCatalogue, ServerRequestsBreakExactlyTheirRule) {
     }
 }
 
+// A case for clients greets with its own ID ("Hello from wsconform, case 14.4.1"): the rows
+// name the ID twice, once for the case and once for its answer.
+TEST(HandshakeCatalogue, ClientCasesGreetWithTheirOwnId) {
+    harness::ClientRequest request;
+    request.key = "AQIDBAUGBwgJCgsMDQ4PEA==";
+    for (const auto* c : select("14.*")) {
+        if (!c->http_client_probe()) continue;
+        SCOPED_TRACE(c->id);
+        const auto answer = c->http_client_probe()->respond(request);
+        ASSERT_FALSE(answer.texts.empty());
+        for (const auto& text : answer.texts)
+            EXPECT_TRUE(text.starts_with("Hello from wsconform, case " + c->id)) << text;
+        if (answer.texts.size() > 1) {
+            EXPECT_TRUE(answer.texts[0].ends_with(", message 1")) << answer.texts[0];
+        } else {
+            EXPECT_EQ(answer.texts[0], "Hello from wsconform, case " + c->id);
+        }
+    }
+}
+
 // ================================================================ the judges, on hand-made
 // exchanges
 
