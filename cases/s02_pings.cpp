@@ -90,7 +90,7 @@ std::vector<Case> section2_pings() {
                             "Hello, world!", std::nullopt, 1s));
     out.push_back(ping_case("2.3", "Ping with a short binary payload",
                             "Sends a Ping with the 8-octet payload 0x00fffefdfcfb00ff (not UTF-8).",
-                            hex("00fffefdfcfb00ff"), std::nullopt, 1s));
+                            decode_hex_literal("00fffefdfcfb00ff"), std::nullopt, 1s));
     out.push_back(ping_case("2.4", "Ping with a 125-octet payload",
                             "Sends a Ping with 125 octets of 0xfe, the largest control payload.",
                             std::string(125, '\xfe'), std::nullopt, 1s));

@@ -50,7 +50,7 @@ std::vector<Case> section3_reserved_bits() {
         const std::string frame_kind = row.opcode == opcode::text     ? "text frame"
                                        : row.opcode == opcode::binary ? "binary frame"
                                                                       : "Close frame";
-        const std::string payload = hex(row.payload_hex);
+        const std::string payload = decode_hex_literal(row.payload_hex);
         std::string description;
         if (row.valid_message_first)
             description = "Sends a valid text message 'Hello, world!', then the same as a " +

@@ -33,16 +33,16 @@ const std::vector<std::string> kInvalidRfc{"RFC 6455 8.1", "RFC 6455 7.4.1", "RF
 
 // "Hello-µ@ßöäüàá-UTF-8!!": 29 octets, split by 6.2.2 after "Hello-µ@ßöä" (15 octets).
 std::string hello_utf8() {
-    return hex("48656c6c6f2dc2b540c39fc3b6c3a4c3bcc3a0c3a12d5554462d382121");
+    return decode_hex_literal("48656c6c6f2dc2b540c39fc3b6c3a4c3bcc3a0c3a12d5554462d382121");
 }
 // κόσμε, then U+D800 (a surrogate: invalid at its second octet, the 13th of the message),
 // then "edited".
 std::string kosme_surrogate() {
-    return kosme() + hex("eda080") + "edited";
+    return kosme() + decode_hex_literal("eda080") + "edited";
 }
 // κόσμε, then 0xf4908080 (U+110000: invalid at its second octet), then "edited".
 std::string kosme_beyond_max() {
-    return kosme() + hex("f4908080") + "edited";
+    return kosme() + decode_hex_literal("f4908080") + "edited";
 }
 
 // A valid text message sent with send_message(), echoed as a whole.
@@ -104,8 +104,9 @@ Case valid_frames(std::string id, std::string title, std::string description,
 // message closes after the third part (A and B: NON-STRICT).
 Case fail_fast(std::string id, std::string title, std::string how_sent, bool one_frame,
                std::string part1, std::string part2, std::string part3) {
-    std::string description = "Sends a text message of three parts, 0x" + to_hex(part1) + ", 0x" +
-                              to_hex(part2) + " and 0x" + to_hex(part3) + ", " + how_sent +
+    std::string description = "Sends a text message of three parts, 0x" +
+                              protocol::hex_encode(part1) + ", 0x" + protocol::hex_encode(part2) +
+                              " and 0x" + protocol::hex_encode(part3) + ", " + how_sent +
                               ", pausing one second after the first and after the second. The "
                               "message turns invalid in the second part.";
     return Case{
@@ -163,7 +164,7 @@ Case fail_fast(std::string id, std::string title, std::string how_sent, bool one
 }
 
 std::string short_hex(const std::string& bytes) {
-    if (bytes.size() <= 8) return "0x" + to_hex(bytes);
+    if (bytes.size() <= 8) return "0x" + protocol::hex_encode(bytes);
     return std::to_string(bytes.size()) + " octets";
 }
 
@@ -212,7 +213,7 @@ std::vector<Case> section6_utf8() {
             .title = frag ? "Invalid UTF-8 text in one-octet frames"
                           : "Invalid UTF-8 text in "
                             "one frame",
-            .description = "Sends the 20-octet text 0x" + to_hex(with_surrogate) +
+            .description = "Sends the 20-octet text 0x" + protocol::hex_encode(with_surrogate) +
                            " ('κόσμε', the UTF-16 surrogate U+D800 encoded as UTF-8, 'edited')" +
                            (frag ? " in frames of one octet each." : " as one frame."),
             .expectation = std::string(kFailUtf8),
@@ -264,8 +265,8 @@ std::vector<Case> section6_utf8() {
                 .id = "6." + std::to_string(group.subsection) + "." + std::to_string(n),
                 .title = std::move(title),
                 .description = "Sends one unfragmented text message whose payload, 0x" +
-                               to_hex(payload) + ", is " + (valid ? "valid" : "not valid") +
-                               " UTF-8.",
+                               protocol::hex_encode(payload) + ", is " +
+                               (valid ? "valid" : "not valid") + " UTF-8.",
                 .expectation = valid ? std::string(kEchoThenClose) : std::string(kFailUtf8),
                 .rfc = valid ? kValidRfc : kInvalidRfc,
                 .requirement = valid ? "Every well-formed UTF-8 sequence is accepted in a text "

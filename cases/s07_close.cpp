@@ -261,7 +261,7 @@ std::vector<Case> section7_close() {
             s.expect(Behavior::ok, {});
             s.expect_close(
                 {.closed_by_me = true, .close_codes = {1002, 1007}, .require_clean = false});
-            s.send_close(1000, hex("cebae1bdb9cf83cebcceb5eda080656469746564"));
+            s.send_close(1000, decode_hex_literal("cebae1bdb9cf83cebcceb5eda080656469746564"));
             s.kill_after(1s);
         }));
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "cases/payload_sets.h"
+#include "cases/echo_difference.h"
 #include "cases/payloads.h"
 #include "cases/sections.h"
 
@@ -27,7 +27,7 @@ constexpr std::size_t MiB = 1024 * 1024;
 std::string size_name(std::size_t n) {
     if (n >= MiB && n % MiB == 0) return std::to_string(n / MiB) + " MiB";
     if (n >= KiB && n % KiB == 0) return std::to_string(n / KiB) + " KiB";
-    return std::to_string(n) + (n == 1 ? " octet" : " octets");
+    return octets(n);
 }
 
 // True when `data` is `pattern` repeated (the last repetition possibly cut short).
@@ -47,7 +47,7 @@ std::string repeated(std::string_view pattern, std::size_t length) {
 // 'BAsd7&jh23' when printable ASCII, 0x00fe23faf0 otherwise.
 std::string quoted(std::string_view octets) {
     for (unsigned char c : octets)
-        if (c < 0x20 || c > 0x7e) return "0x" + to_hex(octets);
+        if (c < 0x20 || c > 0x7e) return "0x" + protocol::hex_encode(octets);
     return "'" + std::string(octets) + "'";
 }
 
@@ -231,7 +231,7 @@ Case round_trips_case(std::string id, bool binary, std::size_t size, int seconds
 
 std::vector<Case> section9_limits() {
     const std::string text_pattern = "BAsd7&jh23";
-    const std::string binary_pattern = hex("00fe23faf0");
+    const std::string binary_pattern = decode_hex_literal("00fe23faf0");
     std::vector<Case> out;
 
     // 9.1, 9.2: one frame of 64 KiB ... 16 MiB. Autobahn gives the first sizes 10 s and the

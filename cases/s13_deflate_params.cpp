@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "cases/payload_sets.h"
+#include "cases/compression_case.h"
 #include "cases/sections.h"
 
 namespace wsconform::cases {

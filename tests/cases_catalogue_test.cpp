@@ -4,7 +4,6 @@
 // that judge themselves (9, 12, 13) are also driven through whole runs against a fake echo
 // peer, with perfect and with corrupted echoes.
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -18,15 +17,18 @@
 #include <string>
 #include <vector>
 
+#include "cases/echo_difference.h"
 #include "cases/payload_sets.h"
 #include "cases/registry.h"
 #include "harness/model/case.h"
 #include "harness/model/judge.h"
 #include "harness/model/session.h"
+#include "protocol/hex.h"
 
 namespace {
 
 using namespace std::chrono_literals;
+using wsconform::cases::detail::sha1_hex;
 using wsconform::harness::Behavior;
 using wsconform::harness::Case;
 using wsconform::harness::Duration;
@@ -34,16 +36,7 @@ using wsconform::harness::Event;
 using wsconform::harness::ExpectedClose;
 using wsconform::harness::FrameSpec;
 using wsconform::harness::Session;
-
-std::string to_hex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out.push_back(kDigits[b >> 4]);
-        out.push_back(kDigits[b & 0xf]);
-    }
-    return out;
-}
+using wsconform::protocol::hex_encode;
 
 std::vector<std::string> split(std::string_view s, std::string_view sep) {
     std::vector<std::string> out;
@@ -245,7 +238,7 @@ void check_sized(const std::vector<std::string>& words, std::size_t& i, const st
     EXPECT_EQ(got.size(), std::stoul(words[i])) << what << ": length";
     i += 2;
     if (i < words.size() && starts_with(words[i], "0x")) {
-        EXPECT_EQ("0x" + to_hex(got), words[i]) << what << ": payload";
+        EXPECT_EQ("0x" + hex_encode(got), words[i]) << what << ": payload";
         ++i;
     }
 }
@@ -272,7 +265,8 @@ void check_frame_token(const std::string& token, const Tx& got) {
             const auto q1 = token.find('\'');
             const auto q2 = token.rfind('\'');
             const std::string pattern = token.substr(q1 + 1, q2 - q1 - 1);
-            EXPECT_EQ(starts_with(pattern, "0x") ? "0x" + to_hex(f.payload) : f.payload, pattern)
+            EXPECT_EQ(starts_with(pattern, "0x") ? "0x" + hex_encode(f.payload) : f.payload,
+                      pattern)
                 << token << ": pattern";
             while (i < words.size() && words[i] != "repeated)") ++i;
             for (++i; i < words.size(); ++i) {
@@ -347,7 +341,7 @@ void check_close_token(const std::string& token, const Tx& got) {
     if (m[2].matched) {
         EXPECT_EQ(reason.size(), std::stoul(m[2])) << token << ": reason length";
         if (m[3].matched) {
-            EXPECT_EQ(to_hex(reason), m[3].str()) << token << ": reason";
+            EXPECT_EQ(hex_encode(reason), m[3].str()) << token << ": reason";
         }
     } else {
         EXPECT_TRUE(reason.empty()) << token << ": no reason expected";
@@ -545,7 +539,7 @@ TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
     const auto at = row.description.find("Payload: 0x");
     if (at != std::string::npos) {
         ASSERT_EQ(s.tx.size(), 2u);
-        EXPECT_EQ(to_hex(s.tx[0].payload), row.description.substr(at + 11)) << "payload";
+        EXPECT_EQ(hex_encode(s.tx[0].payload), row.description.substr(at + 11)) << "payload";
     }
 }
 
@@ -824,12 +818,6 @@ int timeout_seconds(const std::string& notes) {
     return std::stoi(m[1]);
 }
 
-std::string sha1_hex(std::string_view data) {
-    unsigned char digest[SHA_DIGEST_LENGTH];
-    SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    return to_hex({reinterpret_cast<const char*>(digest), sizeof digest});
-}
-
 std::size_t code_points(std::string_view s) {
     return static_cast<std::size_t>(std::count_if(
         s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
@@ -1013,12 +1001,12 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
         if (sent.empty()) {
             expect_finished(s, Behavior::failed, who + " is 1 octet long; we sent 0 octets.");
         } else {
-            expect_finished(s, Behavior::failed,
-                            who +
-                                " has the right length but differs from what we sent from octet " +
-                                std::to_string(at) + " on (0x" + to_hex(after.substr(at, 1)) +
-                                " where we sent 0x" + to_hex(before.substr(at, 1)) + "; SHA-1 " +
-                                sha1_hex(after) + ", we sent " + sha1_hex(before) + ").");
+            expect_finished(
+                s, Behavior::failed,
+                who + " has the right length but differs from what we sent from octet " +
+                    std::to_string(at) + " on (0x" + hex_encode(after.substr(at, 1)) +
+                    " where we sent 0x" + hex_encode(before.substr(at, 1)) + "; SHA-1 " +
+                    sha1_hex(after) + ", we sent " + sha1_hex(before) + ").");
         }
     }
     {
@@ -1351,8 +1339,8 @@ TEST(Catalogue, CompressionCasesFailOnABadEcho) {
         switch (b.how) {
             case Bad::content:
                 why = who + " has the right length but differs from what we sent from octet " +
-                      std::to_string(at) + " on (0x" + to_hex(after.substr(at, 1)) +
-                      " where we sent 0x" + to_hex(before.substr(at, 1)) + "; SHA-1 " +
+                      std::to_string(at) + " on (0x" + hex_encode(after.substr(at, 1)) +
+                      " where we sent 0x" + hex_encode(before.substr(at, 1)) + "; SHA-1 " +
                       sha1_hex(after) + ", we sent " + sha1_hex(before) + ").";
                 break;
             case Bad::shorter:

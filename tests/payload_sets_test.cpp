@@ -13,7 +13,11 @@
 #include <string_view>
 #include <vector>
 
+#include "cases/compression_case.h"
+#include "cases/echo_difference.h"
+#include "cases/flate_fixed.h"
 #include "cases/payload_sets.h"
+#include "protocol/hex.h"
 #include "protocol/utf8.h"
 
 namespace {
@@ -30,13 +34,7 @@ using wsconform::protocol::is_valid_utf8;
 std::string sha256_hex(std::string_view data) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : digest) {
-        out.push_back(kDigits[b >> 4]);
-        out.push_back(kDigits[b & 0xf]);
-    }
-    return out;
+    return wsconform::protocol::hex_encode({reinterpret_cast<const char*>(digest), sizeof digest});
 }
 
 std::size_t code_points(std::string_view s) {
