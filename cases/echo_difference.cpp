@@ -9,14 +9,11 @@
 
 namespace wsconform::cases::detail {
 
-namespace {
-
-std::size_t code_points(std::string_view s) {
-    return static_cast<std::size_t>(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+std::size_t code_points(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+    }));
 }
-
-}  // namespace
 
 std::string sha1_hex(std::string_view data) {
     unsigned char digest[SHA_DIGEST_LENGTH];

@@ -2,6 +2,7 @@
 // own echoes (9.x, 12.x, 13.x). Internal to cases/.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,9 @@ namespace wsconform::cases::detail {
 std::optional<std::string> echo_difference(std::string_view what, const harness::Event& echo,
                                            std::string_view sent, bool sent_binary,
                                            bool in_code_points);
+
+// How many code points UTF-8 text holds: its octets that are not continuation octets.
+std::size_t code_points(std::string_view text);
 
 // The SHA-1 of `data` in lower-case hex (Autobahn compares echoes by this digest).
 std::string sha1_hex(std::string_view data);

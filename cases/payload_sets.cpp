@@ -2,6 +2,8 @@
 // messages cut from them.
 #include "cases/payload_sets.h"
 
+#include <array>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -44,29 +46,16 @@ constexpr PayloadSetInfo kInfo[] = {
     {"pdf", "PDF document", "10.1.1.105.5439.pdf", false},
 };
 
+// The generator of each set, in kPayloadSets order.
+constexpr std::string (*kGenerators[])() = {make_json, make_image, make_text, make_html, make_pdf};
+
+// Each set is generated on first use, once, whichever thread asks first.
 const Built& built(PayloadSet set) {
-    switch (set) {
-        case PayloadSet::json: {
-            static const Built b = build(make_json(), true);
-            return b;
-        }
-        case PayloadSet::image: {
-            static const Built b = build(make_image(), false);
-            return b;
-        }
-        case PayloadSet::text: {
-            static const Built b = build(make_text(), false);
-            return b;
-        }
-        case PayloadSet::html: {
-            static const Built b = build(make_html(), true);
-            return b;
-        }
-        case PayloadSet::pdf:
-            break;
-    }
-    static const Built b = build(make_pdf(), false);
-    return b;
+    static std::array<std::once_flag, kPayloadSets.size()> once;
+    static std::array<Built, kPayloadSets.size()> sets;
+    const auto i = static_cast<std::size_t>(set);
+    std::call_once(once[i], [i] { sets[i] = build(kGenerators[i](), kInfo[i].text); });
+    return sets[i];
 }
 
 }  // namespace

@@ -79,6 +79,13 @@ inline std::string_view write_mode_note(WriteMode mode) {
     return "";
 }
 
+// A phrase appended to titles: "", ", one write per frame", ", octet-wise writes".
+inline std::string_view write_mode_title(WriteMode mode) {
+    return mode == WriteMode::sync     ? ", one write per frame"
+           : mode == WriteMode::octets ? ", octet-wise writes"
+                                       : "";
+}
+
 // The close outcomes, as Autobahn's expectedClose.
 // We close with 1000 once the expected events arrived; the handshake must complete cleanly.
 inline ExpectedClose we_close_normally() {

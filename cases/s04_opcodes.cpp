@@ -49,7 +49,7 @@ std::vector<Case> section4_opcodes() {
         std::string title =
             "Reserved " + std::string(control ? "control" : "non-control") + " opcode " + op;
         if (row.valid_message_first) title += " after a valid message";
-        if (row.mode == WriteMode::octets) title += ", octet-wise writes";
+        title += write_mode_title(row.mode);
 
         std::string description =
             row.valid_message_first

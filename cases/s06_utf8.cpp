@@ -45,57 +45,52 @@ std::string kosme_beyond_max() {
     return kosme() + decode_hex_literal("f4908080") + "edited";
 }
 
-// A valid text message sent with send_message(), echoed as a whole.
-Case valid_message(std::string id, std::string title, std::string description, std::string payload,
-                   std::optional<std::size_t> fragment_size) {
+// A valid text message `payload`, sent by `send` and echoed as a whole.
+Case valid_text(std::string id, std::string title, std::string description,
+                std::vector<std::string> rfc, std::string payload,
+                std::function<void(Session&)> send) {
     return Case{
         .id = std::move(id),
         .title = std::move(title),
         .description = std::move(description),
         .expectation = std::string(kEchoThenClose),
-        .rfc = kValidRfc,
+        .rfc = std::move(rfc),
         .requirement = std::string(kValidTextRule),
         .level = Level::must,
         .script =
             WebSocketScript{
                 .on_open =
-                    [payload, fragment_size](Session& s) {
+                    [payload = std::move(payload), send = std::move(send)](Session& s) {
                         s.expect(Behavior::ok, {text_message(payload)});
                         s.expect_close(we_close_normally());
-                        s.send_message(payload, false, fragment_size);
+                        send(s);
                         s.close_after(1s);
                     },
             },
     };
 }
 
-// A valid text message sent frame by frame, echoed as a whole.
+// ... sent with send_message(), in frames of `fragment_size` when given.
+Case valid_message(std::string id, std::string title, std::string description, std::string payload,
+                   std::optional<std::size_t> fragment_size) {
+    return valid_text(
+        std::move(id), std::move(title), std::move(description), kValidRfc, payload,
+        [payload, fragment_size](Session& s) { s.send_message(payload, false, fragment_size); });
+}
+
+// ... sent frame by frame, one frame per fragment.
 Case valid_frames(std::string id, std::string title, std::string description,
                   std::vector<std::string> fragments) {
     std::string whole;
     for (const auto& f : fragments) whole += f;
-    return Case{
-        .id = std::move(id),
-        .title = std::move(title),
-        .description = std::move(description),
-        .expectation = std::string(kEchoThenClose),
-        .rfc = {"RFC 6455 5.4", "RFC 6455 5.6", "RFC 3629"},
-        .requirement = std::string(kValidTextRule),
-        .level = Level::must,
-        .script =
-            WebSocketScript{
-                .on_open =
-                    [fragments, whole](Session& s) {
-                        s.expect(Behavior::ok, {text_message(whole)});
-                        s.expect_close(we_close_normally());
-                        for (std::size_t i = 0; i < fragments.size(); ++i)
-                            s.send_frame({.opcode = i == 0 ? opcode::text : opcode::continuation,
-                                          .payload = fragments[i],
-                                          .fin = i + 1 == fragments.size()});
-                        s.close_after(1s);
-                    },
-            },
-    };
+    return valid_text(std::move(id), std::move(title), std::move(description),
+                      {"RFC 6455 5.4", "RFC 6455 5.6", "RFC 3629"}, std::move(whole),
+                      [fragments](Session& s) {
+                          for (std::size_t i = 0; i < fragments.size(); ++i)
+                              s.send_frame({.opcode = i == 0 ? opcode::text : opcode::continuation,
+                                            .payload = fragments[i],
+                                            .fin = i + 1 == fragments.size()});
+                      });
 }
 
 // 6.4.x: three parts with a one-second pause after the first and the second. The part

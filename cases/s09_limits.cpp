@@ -72,13 +72,13 @@ constexpr std::string_view kRoundTripRule =
 // One large message, echoed once (9.1-9.6).
 struct LargeMessage {
     std::string id;
-    bool binary;
+    bool binary = false;
     std::string pattern;  // repeated up to `size`
-    std::size_t size;
-    bool as_message;                      // send_message() (9.3, 9.4) or one frame
+    std::size_t size = 0;
+    bool as_message = false;              // send_message() (9.3, 9.4) or one frame
     std::optional<std::size_t> fragment;  // 9.3, 9.4
     std::optional<std::size_t> chop;      // 9.5, 9.6
-    int seconds;
+    int seconds = 0;
 };
 
 Case large_message_case(const LargeMessage& m) {
@@ -234,6 +234,18 @@ std::vector<Case> section9_limits() {
     const std::string binary_pattern = decode_hex_literal("00fe23faf0");
     std::vector<Case> out;
 
+    // Each text case has a binary twin in the next subsection (9.2.n for 9.1.n ...).
+    auto add_with_binary_twin = [&out](LargeMessage text, std::string twin_id,
+                                       std::string binary_pattern, int binary_seconds) {
+        LargeMessage binary = text;
+        binary.id = std::move(twin_id);
+        binary.binary = true;
+        binary.pattern = std::move(binary_pattern);
+        binary.seconds = binary_seconds;
+        out.push_back(large_message_case(text));
+        out.push_back(large_message_case(binary));
+    };
+
     // 9.1, 9.2: one frame of 64 KiB ... 16 MiB. Autobahn gives the first sizes 10 s and the
     // rest 100 s, but binary 1 MiB and 4 MiB only 10 s.
     const std::size_t sizes[] = {64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB, 8 * MiB, 16 * MiB};
@@ -241,18 +253,11 @@ std::vector<Case> section9_limits() {
     const int binary_seconds[] = {10, 10, 10, 10, 100, 100};
     for (int i = 0; i < 6; ++i) {
         const std::string n = std::to_string(i + 1);
-        out.push_back(large_message_case({.id = "9.1." + n,
-                                          .binary = false,
-                                          .pattern = text_pattern,
-                                          .size = sizes[i],
-                                          .as_message = false,
-                                          .seconds = text_seconds[i]}));
-        out.push_back(large_message_case({.id = "9.2." + n,
-                                          .binary = true,
-                                          .pattern = binary_pattern,
-                                          .size = sizes[i],
-                                          .as_message = false,
-                                          .seconds = binary_seconds[i]}));
+        add_with_binary_twin({.id = "9.1." + n,
+                              .pattern = text_pattern,
+                              .size = sizes[i],
+                              .seconds = text_seconds[i]},
+                             "9.2." + n, binary_pattern, binary_seconds[i]);
     }
 
     // 9.3, 9.4: 4 MiB in fragments of 64 octets ... 4 MiB. Autobahn's payload is '*'
@@ -261,40 +266,25 @@ std::vector<Case> section9_limits() {
                                      64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB};
     for (int i = 0; i < 9; ++i) {
         const std::string n = std::to_string(i + 1);
-        out.push_back(large_message_case({.id = "9.3." + n,
-                                          .binary = false,
-                                          .pattern = "*",
-                                          .size = 4 * MiB,
-                                          .as_message = true,
-                                          .fragment = fragments[i],
-                                          .seconds = 100}));
-        out.push_back(large_message_case({.id = "9.4." + n,
-                                          .binary = true,
-                                          .pattern = i == 0 ? "\xfe" : "*",
-                                          .size = 4 * MiB,
-                                          .as_message = true,
-                                          .fragment = fragments[i],
-                                          .seconds = 100}));
+        add_with_binary_twin({.id = "9.3." + n,
+                              .pattern = "*",
+                              .size = 4 * MiB,
+                              .as_message = true,
+                              .fragment = fragments[i],
+                              .seconds = 100},
+                             "9.4." + n, i == 0 ? "\xfe" : "*", 100);
     }
 
     // 9.5, 9.6: one 1 MiB frame written in chops of 64 ... 2048 octets.
     const std::size_t chops[] = {64, 128, 256, 512, 1024, 2048};
     for (int i = 0; i < 6; ++i) {
         const std::string n = std::to_string(i + 1);
-        out.push_back(large_message_case({.id = "9.5." + n,
-                                          .binary = false,
-                                          .pattern = text_pattern,
-                                          .size = 1 * MiB,
-                                          .as_message = false,
-                                          .chop = chops[i],
-                                          .seconds = 1000}));
-        out.push_back(large_message_case({.id = "9.6." + n,
-                                          .binary = true,
-                                          .pattern = binary_pattern,
-                                          .size = 1 * MiB,
-                                          .as_message = false,
-                                          .chop = chops[i],
-                                          .seconds = 1000}));
+        add_with_binary_twin({.id = "9.5." + n,
+                              .pattern = text_pattern,
+                              .size = 1 * MiB,
+                              .chop = chops[i],
+                              .seconds = 1000},
+                             "9.6." + n, binary_pattern, 1000);
     }
 
     // 9.7, 9.8: 1000 round trips of 0 ... 4096 octets.

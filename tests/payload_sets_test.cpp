@@ -29,19 +29,13 @@ using wsconform::cases::payload_message;
 using wsconform::cases::payload_set_info;
 using wsconform::cases::payload_units;
 using wsconform::cases::PayloadSet;
+using wsconform::cases::detail::code_points;
 using wsconform::protocol::is_valid_utf8;
 
 std::string sha256_hex(std::string_view data) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
     return wsconform::protocol::hex_encode({reinterpret_cast<const char*>(digest), sizeof digest});
-}
-
-std::size_t code_points(std::string_view s) {
-    std::size_t n = 0;
-    for (char c : s)
-        if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
-    return n;
 }
 
 double deflate_ratio(std::string_view data) {

@@ -13,9 +13,8 @@ namespace wsconform::cases::handshake {
 namespace {
 
 HttpServerProbe expects_refusal(RequestScript request, Refusal rule = {}) {
-    return {.request = std::move(request),
-            .expect_upgrade = false,
-            .judge = refuses(std::move(rule))};
+    return {
+        .request = std::move(request), .expect_upgrade = false, .judge = refuses(std::move(rule))};
 }
 
 }  // namespace
@@ -27,42 +26,44 @@ std::vector<Case> server_refuses() {
     const std::string kRefusalRule =
         " The server must not upgrade, and answers with an HTTP error such as 400 (RFC 6455 "
         "4.2.1).";
-    return {
+    // Rules several cases break.
+    const std::string kUpgradeRule =
+        "A handshake has an Upgrade header containing \"websocket\" (4.2.1 item 3)." + kRefusalRule;
+    const std::string kConnectionRule =
+        "A handshake has a Connection header containing the token \"Upgrade\" (4.2.1 item 4)." +
+        kRefusalRule;
+    const std::string kKeyRule =
+        "The key is base64 that decodes to 16 octets (4.2.1 item 5)." + kRefusalRule;
+    const std::string kGetRule =
+        "A handshake is \"an HTTP/1.1 or higher GET request\" (4.2.1 item 1)." + kRefusalRule;
+    std::vector<Case> out{
         Case{.id = "14.2.1",
              .title = "No Upgrade header",
              .description = "The canonical request without its Upgrade line.",
              .expectation = kExpectRefusal,
              .rfc = {"RFC 6455 4.2.1"},
-             .requirement =
-                 "A handshake has an Upgrade header containing \"websocket\" (4.2.1 item 3)." +
-                 kRefusalRule,
+             .requirement = kUpgradeRule,
              .script = expects_refusal(edited([](Head& h) { h.drop("Upgrade"); }))},
         Case{.id = "14.2.2",
              .title = "Upgrade is not websocket",
              .description = "The canonical request with Upgrade: h2c.",
              .expectation = kExpectRefusal,
              .rfc = {"RFC 6455 4.2.1"},
-             .requirement =
-                 "A handshake has an Upgrade header containing \"websocket\" (4.2.1 item 3)." +
-                 kRefusalRule,
+             .requirement = kUpgradeRule,
              .script = expects_refusal(edited([](Head& h) { h.set("Upgrade", "h2c"); }))},
         Case{.id = "14.2.3",
              .title = "Connection lacks the Upgrade token",
              .description = "The canonical request with Connection: keep-alive.",
              .expectation = kExpectRefusal,
              .rfc = {"RFC 6455 4.2.1"},
-             .requirement = "A handshake has a Connection header containing the token \"Upgrade\" "
-                            "(4.2.1 item 4)." +
-                            kRefusalRule,
+             .requirement = kConnectionRule,
              .script = expects_refusal(edited([](Head& h) { h.set("Connection", "keep-alive"); }))},
         Case{.id = "14.2.4",
              .title = "No Connection header",
              .description = "The canonical request without its Connection line.",
              .expectation = kExpectRefusal,
              .rfc = {"RFC 6455 4.2.1"},
-             .requirement = "A handshake has a Connection header containing the token \"Upgrade\" "
-                            "(4.2.1 item 4)." +
-                            kRefusalRule,
+             .requirement = kConnectionRule,
              .script = expects_refusal(edited([](Head& h) { h.drop("Connection"); }))},
         Case{.id = "14.2.5",
              .title = "No Sec-WebSocket-Key",
@@ -72,36 +73,6 @@ std::vector<Case> server_refuses() {
              .requirement =
                  "A handshake has a Sec-WebSocket-Key header (4.2.1 item 5)." + kRefusalRule,
              .script = expects_refusal(edited([](Head& h) { h.drop("Sec-WebSocket-Key"); }))},
-        Case{.id = "14.2.6",
-             .title = "Sec-WebSocket-Key is not base64",
-             .description = "The canonical request with Sec-WebSocket-Key: !!not-base64-at-all!!== "
-                            "(24 characters).",
-             .expectation = kExpectRefusal,
-             .rfc = {"RFC 6455 4.2.1"},
-             .requirement =
-                 "The key is base64 that decodes to 16 octets (4.2.1 item 5)." + kRefusalRule,
-             .script = expects_refusal(
-                 edited([](Head& h) { h.set("Sec-WebSocket-Key", "!!not-base64-at-all!!=="); }))},
-        Case{.id = "14.2.7",
-             .title = "Sec-WebSocket-Key decodes to 15 octets",
-             .description = "The canonical request with Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA "
-                            "(base64 of 15 zero octets).",
-             .expectation = kExpectRefusal,
-             .rfc = {"RFC 6455 4.2.1"},
-             .requirement =
-                 "The key is base64 that decodes to 16 octets (4.2.1 item 5)." + kRefusalRule,
-             .script = expects_refusal(
-                 edited([](Head& h) { h.set("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAA"); }))},
-        Case{.id = "14.2.8",
-             .title = "Sec-WebSocket-Key decodes to 20 octets",
-             .description = "The canonical request with Sec-WebSocket-Key: "
-                            "AAAAAAAAAAAAAAAAAAAAAAAAAAA= (base64 of 20 zero octets).",
-             .expectation = kExpectRefusal,
-             .rfc = {"RFC 6455 4.2.1"},
-             .requirement =
-                 "The key is base64 that decodes to 16 octets (4.2.1 item 5)." + kRefusalRule,
-             .script = expects_refusal(edited(
-                 [](Head& h) { h.set("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAAAAAAAAA="); }))},
         Case{.id = "14.2.9",
              .title = "Two Sec-WebSocket-Key headers",
              .description =
@@ -141,8 +112,7 @@ std::vector<Case> server_refuses() {
                  "The canonical request with POST instead of GET (and Content-Length: 0).",
              .expectation = kExpectRefusal,
              .rfc = {"RFC 6455 4.2.1"},
-             .requirement = "A handshake is \"an HTTP/1.1 or higher GET request\" (4.2.1 item 1)." +
-                            kRefusalRule,
+             .requirement = kGetRule,
              .script = expects_refusal([](const RequestContext& c) {
                  Head h = upgrade_request(c);
                  h.start("POST " + c.target + " HTTP/1.1").add("Content-Length", "0");
@@ -166,8 +136,7 @@ std::vector<Case> server_refuses() {
              .description = "The canonical request with HTTP/1.0 in its request line.",
              .expectation = kExpectRefusal,
              .rfc = {"RFC 6455 4.2.1"},
-             .requirement = "A handshake is \"an HTTP/1.1 or higher GET request\" (4.2.1 item 1)." +
-                            kRefusalRule,
+             .requirement = kGetRule,
              .script = expects_refusal([](const RequestContext& c) {
                  Head h = upgrade_request(c);
                  h.start("GET " + c.target + " HTTP/1.0");
@@ -226,6 +195,31 @@ std::vector<Case> server_refuses() {
              })},
 
     };
+    // 14.2.6 - 14.2.8: a Sec-WebSocket-Key that is not base64 of 16 octets.
+    struct BadKey {
+        const char* id;
+        const char* title;
+        const char* key;
+        const char* what;
+    };
+    for (const BadKey& k : {BadKey{"14.2.6", "Sec-WebSocket-Key is not base64",
+                                   "!!not-base64-at-all!!==", "24 characters"},
+                            BadKey{"14.2.7", "Sec-WebSocket-Key decodes to 15 octets",
+                                   "AAAAAAAAAAAAAAAAAAAA", "base64 of 15 zero octets"},
+                            BadKey{"14.2.8", "Sec-WebSocket-Key decodes to 20 octets",
+                                   "AAAAAAAAAAAAAAAAAAAAAAAAAAA=", "base64 of 20 zero octets"}}) {
+        const std::string key = k.key;
+        out.push_back(Case{.id = k.id,
+                           .title = k.title,
+                           .description = "The canonical request with Sec-WebSocket-Key: " + key +
+                                          " (" + k.what + ").",
+                           .expectation = kExpectRefusal,
+                           .rfc = {"RFC 6455 4.2.1"},
+                           .requirement = kKeyRule,
+                           .script = expects_refusal(
+                               edited([key](Head& h) { h.set("Sec-WebSocket-Key", key); }))});
+    }
+    return out;
 }
 
 }  // namespace wsconform::cases::handshake

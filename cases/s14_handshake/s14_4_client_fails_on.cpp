@@ -28,7 +28,15 @@ std::vector<Case> client_fails_on() {
         "connection never opened) and closes TCP.";
     const std::string kFailureRule =
         " Otherwise the client MUST _Fail the WebSocket Connection_ (RFC 6455 4.1).";
-    return {
+    // Rules two cases each break.
+    const std::string kStatusRule =
+        "Any status but 101 means the handshake did not happen (4.1 item 1)." + kFailureRule;
+    const std::string kUpgradeRule =
+        "The 101 must carry Upgrade: websocket (4.1 item 2)." + kFailureRule;
+    const std::string kConnectionRule =
+        "The 101 must carry a Connection header with the Upgrade token (4.1 item 3)." +
+        kFailureRule;
+    std::vector<Case> out{
         Case{.id = "14.4.1",
              .title = "Wrong Sec-WebSocket-Accept",
              .description =
@@ -87,35 +95,12 @@ std::vector<Case> client_fails_on() {
                                            h.add("Sec-WebSocket-Accept",
                                                  protocol::compute_accept(r.key));
                                        })},
-        Case{.id = "14.4.5",
-             .title = "Status 200 instead of 101",
-             .description = "HTTP/1.1 200 OK with the Upgrade, Connection and correct "
-                            "Sec-WebSocket-Accept headers." +
-                            kThenGreeting,
-             .expectation = kExpectFailure,
-             .rfc = {"RFC 6455 4.1"},
-             .requirement = "Any status but 101 means the handshake did not happen (4.1 item 1)." +
-                            kFailureRule,
-             .script = expects_failure(
-                 "14.4.5", [](Head& h, const ClientRequest&) { h.start("HTTP/1.1 200 OK"); })},
-        Case{.id = "14.4.6",
-             .title = "Status 403 instead of 101",
-             .description = "HTTP/1.1 403 Forbidden with the Upgrade, Connection and correct "
-                            "Sec-WebSocket-Accept headers." +
-                            kThenGreeting,
-             .expectation = kExpectFailure,
-             .rfc = {"RFC 6455 4.1"},
-             .requirement = "Any status but 101 means the handshake did not happen (4.1 item 1)." +
-                            kFailureRule,
-             .script = expects_failure(
-                 "14.4.6",
-                 [](Head& h, const ClientRequest&) { h.start("HTTP/1.1 403 Forbidden"); })},
         Case{.id = "14.4.7",
              .title = "No Upgrade header",
              .description = "A 101 without its Upgrade line." + kThenGreeting,
              .expectation = kExpectFailure,
              .rfc = {"RFC 6455 4.1"},
-             .requirement = "The 101 must carry Upgrade: websocket (4.1 item 2)." + kFailureRule,
+             .requirement = kUpgradeRule,
              .script = expects_failure("14.4.7",
                                        [](Head& h, const ClientRequest&) { h.drop("Upgrade"); })},
         Case{.id = "14.4.8",
@@ -123,7 +108,7 @@ std::vector<Case> client_fails_on() {
              .description = "A 101 with Upgrade: h2c." + kThenGreeting,
              .expectation = kExpectFailure,
              .rfc = {"RFC 6455 4.1"},
-             .requirement = "The 101 must carry Upgrade: websocket (4.1 item 2)." + kFailureRule,
+             .requirement = kUpgradeRule,
              .script = expects_failure(
                  "14.4.8", [](Head& h, const ClientRequest&) { h.set("Upgrade", "h2c"); })},
         Case{.id = "14.4.9",
@@ -131,9 +116,7 @@ std::vector<Case> client_fails_on() {
              .description = "A 101 without its Connection line." + kThenGreeting,
              .expectation = kExpectFailure,
              .rfc = {"RFC 6455 4.1"},
-             .requirement =
-                 "The 101 must carry a Connection header with the Upgrade token (4.1 item 3)." +
-                 kFailureRule,
+             .requirement = kConnectionRule,
              .script = expects_failure(
                  "14.4.9", [](Head& h, const ClientRequest&) { h.drop("Connection"); })},
         Case{.id = "14.4.10",
@@ -141,9 +124,7 @@ std::vector<Case> client_fails_on() {
              .description = "A 101 with Connection: keep-alive." + kThenGreeting,
              .expectation = kExpectFailure,
              .rfc = {"RFC 6455 4.1"},
-             .requirement =
-                 "The 101 must carry a Connection header with the Upgrade token (4.1 item 3)." +
-                 kFailureRule,
+             .requirement = kConnectionRule,
              .script = expects_failure(
                  "14.4.10",
                  [](Head& h, const ClientRequest&) { h.set("Connection", "keep-alive"); })},
@@ -196,6 +177,24 @@ std::vector<Case> client_fails_on() {
                                        })},
 
     };
+    // 14.4.5, 14.4.6: a status other than 101, the headers otherwise right.
+    for (const auto& [id, status] :
+         {std::pair{"14.4.5", "200 OK"}, std::pair{"14.4.6", "403 Forbidden"}}) {
+        const std::string status_line = "HTTP/1.1 " + std::string(status);
+        out.push_back(
+            Case{.id = id,
+                 .title = "Status " + status_line.substr(9, 3) + " instead of 101",
+                 .description = status_line +
+                                " with the Upgrade, Connection and correct Sec-WebSocket-Accept "
+                                "headers." +
+                                kThenGreeting,
+                 .expectation = kExpectFailure,
+                 .rfc = {"RFC 6455 4.1"},
+                 .requirement = kStatusRule,
+                 .script = expects_failure(
+                     id, [status_line](Head& h, const ClientRequest&) { h.start(status_line); })});
+    }
+    return out;
 }
 
 }  // namespace wsconform::cases::handshake
