@@ -14,6 +14,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ using wsconform::harness::Event;
 using wsconform::harness::ExpectedClose;
 using wsconform::harness::FrameSpec;
 using wsconform::harness::Session;
+using wsconform::harness::WebSocketScript;
 using wsconform::protocol::hex_encode;
 
 std::vector<std::string> split(std::string_view s, std::string_view sep) {
@@ -53,6 +55,16 @@ std::vector<std::string> split(std::string_view s, std::string_view sep) {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
+}
+
+// The case `id`, which must have a WebSocket script (sections 1-13), and that script.
+const Case& websocket_case(const std::string& id) {
+    const Case* c = wsconform::cases::find(id);
+    if (!c || !c->websocket()) throw std::runtime_error("no WebSocket case " + id);
+    return *c;
+}
+const WebSocketScript& script_of(const std::string& id) {
+    return *websocket_case(id).websocket();
 }
 
 // ---- What a case script did, as recorded by the fake Session.
@@ -472,14 +484,13 @@ class CatalogueMatchesAutobahn : public testing::TestWithParam<std::string> {};
 TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
     const std::string& id = GetParam();
     const Row& row = reference().at(id);
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr) << "no case " << id;
-    ASSERT_NE(c->websocket(), nullptr);
-    ASSERT_TRUE(c->websocket()->on_open);
-    EXPECT_FALSE(c->websocket()->on_message) << "Autobahn's default message handling";
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
+    ASSERT_TRUE(ws.on_open);
+    EXPECT_FALSE(ws.on_message) << "Autobahn's default message handling";
 
     RecordingSession s;
-    c->websocket()->on_open(s);
+    ws.on_open(s);
 
     const auto parts = split(row.notes, " | ");
     ASSERT_GE(parts.size(), 3u) << row.notes;
@@ -510,14 +521,14 @@ TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
         if (parts[i] == "suppressClose") suppress = true;
         if (starts_with(parts[i], "INFORMATIONAL")) informational = true;
     }
-    EXPECT_EQ(c->websocket()->wrong_code_fails, wrong_code);
-    EXPECT_EQ(c->websocket()->suppress_close, suppress);
-    EXPECT_EQ(c->websocket()->informational, informational);
-    EXPECT_EQ(c->level, informational ? wsconform::harness::Level::informational
-                                      : wsconform::harness::Level::must);
-    EXPECT_FALSE(c->websocket()->report_time);
-    EXPECT_FALSE(c->websocket()->report_compression_ratio);
-    EXPECT_TRUE(c->websocket()->deflate_offers.empty());
+    EXPECT_EQ(ws.wrong_code_fails, wrong_code);
+    EXPECT_EQ(ws.suppress_close, suppress);
+    EXPECT_EQ(ws.informational, informational);
+    EXPECT_EQ(c.level, informational ? wsconform::harness::Level::informational
+                                     : wsconform::harness::Level::must);
+    EXPECT_FALSE(ws.report_time);
+    EXPECT_FALSE(ws.report_compression_ratio);
+    EXPECT_TRUE(ws.deflate_offers.empty());
     EXPECT_TRUE(s.results.empty()) << "judged by the expectations, not by the script";
     EXPECT_TRUE(s.wirelog.empty());
 
@@ -645,10 +656,9 @@ TEST(Catalogue, AsciiPayloadsAreAutobahns) {
     };
     for (const Pinned& p : pinned) {
         SCOPED_TRACE(p.id);
-        const Case* c = wsconform::cases::find(p.id);
-        ASSERT_NE(c, nullptr);
+        const WebSocketScript& ws = script_of(p.id);
         RecordingSession s;
-        c->websocket()->on_open(s);
+        ws.on_open(s);
         auto got = payloads_sent(s.tx);
         if (std::string(p.id) == "7.1.6") {
             ASSERT_FALSE(got.empty());
@@ -667,10 +677,9 @@ TEST(Catalogue, EchoCasesExpectWhatTheySend) {
     // expected echo is the payload sent, byte for byte (the TSV pins only its length).
     int checked = 0;
     for (const auto& id : reference_ids()) {
-        const Case* c = wsconform::cases::find(id);
-        ASSERT_NE(c, nullptr);
+        const WebSocketScript& ws = script_of(id);
         RecordingSession s;
-        c->websocket()->on_open(s);
+        ws.on_open(s);
         const auto sent = payloads_sent(s.tx);
         if (sent.size() != 1 || s.expected.empty() || s.expected[0].second.size() != 1) continue;
         const Event& e = s.expected[0].second[0];
@@ -684,20 +693,19 @@ TEST(Catalogue, EchoCasesExpectWhatTheySend) {
 // ---- Cases that adjust the judge's verdict.
 
 TEST(Catalogue, AutoFragmentationCaseCountsTheFramesWeSent) {
-    const Case* c = wsconform::cases::find("10.1.1");
-    ASSERT_NE(c, nullptr);
-    ASSERT_TRUE(c->websocket()->adjust);
+    const WebSocketScript& ws = script_of("10.1.1");
+    ASSERT_TRUE(ws.adjust);
     wsconform::harness::Observation o;
     o.was_open = true;
     o.tx_frames = {{0, 50}, {1, 1}, {8, 1}};  // 65536 = 1300 * 50 + 536: TEXT + 50 CONT
     wsconform::harness::Verdict v;
     v.behavior = Behavior::ok;
     v.result = "Actual events match at least one expected.";
-    c->websocket()->adjust(o, v);
+    ws.adjust(o, v);
     EXPECT_EQ(v.behavior, Behavior::ok);
 
     o.tx_frames = {{1, 1}, {8, 1}};  // not fragmented at all
-    c->websocket()->adjust(o, v);
+    ws.adjust(o, v);
     EXPECT_EQ(v.behavior, Behavior::failed);
     EXPECT_EQ(v.result,
               "Frames transmitted {0: 0, 1: 1} does not match what we expected "
@@ -706,18 +714,18 @@ TEST(Catalogue, AutoFragmentationCaseCountsTheFramesWeSent) {
     wsconform::harness::Verdict never;
     never.behavior = Behavior::ok;
     o.was_open = false;
-    c->websocket()->adjust(o, never);
+    ws.adjust(o, never);
     EXPECT_EQ(never.behavior, Behavior::failed);
 }
 
 TEST(Catalogue, InformationalCasesStayInformational) {
     for (const char* id : {"7.1.6", "7.13.1", "7.13.2"}) {
         SCOPED_TRACE(id);
-        const Case* c = wsconform::cases::find(id);
-        ASSERT_NE(c, nullptr);
-        EXPECT_TRUE(c->websocket()->informational);
+        const Case& c = websocket_case(id);
+        const WebSocketScript& ws = *c.websocket();
+        EXPECT_TRUE(ws.informational);
         RecordingSession s;
-        c->websocket()->on_open(s);
+        ws.on_open(s);
         wsconform::harness::Observation o;
         o.was_open = true;
         o.expected = s.expected;
@@ -725,7 +733,7 @@ TEST(Catalogue, InformationalCasesStayInformational) {
         o.closed_by_me = true;
         o.was_clean = true;
         o.remote_close_code = 1002;
-        const auto v = wsconform::harness::judge(*c, o);
+        const auto v = wsconform::harness::judge(c, o);
         EXPECT_EQ(v.behavior, Behavior::informational);
         EXPECT_EQ(v.behavior_close, Behavior::informational);
         EXPECT_FALSE(v.result.empty());
@@ -840,20 +848,18 @@ class LimitsMatchAutobahn : public testing::TestWithParam<std::string> {};
 TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
     const std::string& id = GetParam();
     const Row& row = reference().at(id);
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr) << "no case " << id;
-    ASSERT_NE(c->websocket(), nullptr);
-    ASSERT_TRUE(c->websocket()->on_open);
-    EXPECT_TRUE(c->websocket()->on_message) << "the case judges each echo itself";
-    EXPECT_TRUE(c->websocket()->report_time);
-    EXPECT_FALSE(c->websocket()->report_compression_ratio);
-    EXPECT_TRUE(c->websocket()->deflate_offers.empty());
-    EXPECT_EQ(c->level, wsconform::harness::Level::should);
-    EXPECT_FALSE(c->websocket()->suppress_close || c->websocket()->wrong_code_fails ||
-                 c->websocket()->informational || c->websocket()->adjust);
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
+    ASSERT_TRUE(ws.on_open);
+    EXPECT_TRUE(ws.on_message) << "the case judges each echo itself";
+    EXPECT_TRUE(ws.report_time);
+    EXPECT_FALSE(ws.report_compression_ratio);
+    EXPECT_TRUE(ws.deflate_offers.empty());
+    EXPECT_EQ(c.level, wsconform::harness::Level::should);
+    EXPECT_FALSE(ws.suppress_close || ws.wrong_code_fails || ws.informational || ws.adjust);
 
     RecordingSession s;
-    c->websocket()->on_open(s);
+    ws.on_open(s);
     const auto parts = split(row.notes, " | ");
     const int seconds = timeout_seconds(row.notes);
     const std::string close_after = "[closeAfter " + std::to_string(seconds) + "s]";
@@ -887,7 +893,7 @@ TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
         const std::size_t size = s.tx[0].kind == Tx::Kind::message
                                      ? s.tx[0].payload.size()
                                      : frame_payload(s.tx[0].frame).size();
-        EXPECT_EQ(c->websocket()->memory_hint, size);
+        EXPECT_EQ(ws.memory_hint, size);
     } else if (std::regex_match(parts[0], m, kRoundTrips)) {
         // 9.7/9.8: the close timer, then the first message (AB: closeAfter; sendOne).
         EXPECT_EQ(m[1], "1000");
@@ -899,7 +905,7 @@ TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
         EXPECT_EQ(f.payload, m[2] == "BIN" ? "\xfe" : "*");  // AB:case9_7_X.py sendOne
         EXPECT_TRUE(f.fin);
         EXPECT_FALSE(f.chopsize);
-        EXPECT_EQ(c->websocket()->memory_hint, std::stoul(m[3]));
+        EXPECT_EQ(ws.memory_hint, std::stoul(m[3]));
     } else {
         FAIL() << "unparsed notes " << parts[0];
     }
@@ -907,20 +913,20 @@ TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
 
 TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     const std::string& id = GetParam();
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr);
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
     const bool round_trips = starts_with(id, "9.7.") || starts_with(id, "9.8.");
     const std::size_t count = round_trips ? 1000 : 1;
 
     // A perfect echo: OK once every message came back.
     RecordingSession good;
-    c->websocket()->on_open(good);
+    ws.on_open(good);
     ASSERT_FALSE(good.tx.empty());
     const Tx first = round_trips ? good.tx[1] : good.tx[0];
     const bool binary = first.kind == Tx::Kind::message ? first.binary : first.frame.opcode == 2;
     const std::string sent =
         first.kind == Tx::Kind::message ? first.payload : frame_payload(first.frame);
-    EXPECT_EQ(drive(*c, good), count);
+    EXPECT_EQ(drive(c, good), count);
     EXPECT_EQ(data_messages_sent(good), count);
     expect_finished(good, Behavior::ok,
                     round_trips
@@ -934,7 +940,7 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("content");
         RecordingSession s;
-        c->websocket()->on_open(s);
+        ws.on_open(s);
         std::size_t at = 0;
         std::string before, after;
         const auto alter = [&](std::size_t n, Event& e) {
@@ -947,7 +953,7 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
             at = corrupt_middle(e.data, binary);
             after = e.data;
         };
-        EXPECT_EQ(drive(*c, s, alter), bad);
+        EXPECT_EQ(drive(c, s, alter), bad);
         EXPECT_EQ(data_messages_sent(s), bad) << "nothing is sent after a bad echo";
         if (sent.empty()) {
             expect_finished(s, Behavior::failed, who + " is 1 octet long; we sent 0 octets.");
@@ -963,8 +969,8 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("length");
         RecordingSession s;
-        c->websocket()->on_open(s);
-        EXPECT_EQ(drive(*c, s,
+        ws.on_open(s);
+        EXPECT_EQ(drive(c, s,
                         [&](std::size_t n, Event& e) {
                             if (n == bad) e.data += "**";
                         }),
@@ -977,8 +983,8 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("type");
         RecordingSession s;
-        c->websocket()->on_open(s);
-        EXPECT_EQ(drive(*c, s,
+        ws.on_open(s);
+        EXPECT_EQ(drive(c, s,
                         [&](std::size_t n, Event& e) {
                             if (n == bad) e.binary = !e.binary;
                         }),
@@ -990,11 +996,11 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("timeout");  // nothing comes back: the sentence set in on_open stands
         RecordingSession s;
-        c->websocket()->on_open(s);
+        ws.on_open(s);
         EXPECT_EQ(s.results.back().first, Behavior::failed);
         // Once we close (the timer fired), a late echo changes nothing.
         s.open = false;
-        c->websocket()->on_message(s, {Event::Kind::message, binary, sent});
+        ws.on_message(s, {Event::Kind::message, binary, sent});
         EXPECT_EQ(s.results.size(), 1u);
     }
 }
@@ -1136,31 +1142,28 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
     using wsconform::cases::payload_set_info;
     const std::string& id = GetParam();
     const Row& row = reference().at(id);
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr) << "no case " << id;
-    ASSERT_NE(c->websocket(), nullptr);
-    ASSERT_TRUE(c->websocket()->on_open);
-    EXPECT_TRUE(c->websocket()->on_message);
-    EXPECT_TRUE(c->websocket()->report_time);
-    EXPECT_TRUE(c->websocket()->report_compression_ratio);
-    EXPECT_EQ(c->level, wsconform::harness::Level::must);
-    EXPECT_FALSE(c->websocket()->suppress_close || c->websocket()->wrong_code_fails ||
-                 c->websocket()->informational || c->websocket()->adjust);
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
+    ASSERT_TRUE(ws.on_open);
+    EXPECT_TRUE(ws.on_message);
+    EXPECT_TRUE(ws.report_time);
+    EXPECT_TRUE(ws.report_compression_ratio);
+    EXPECT_EQ(c.level, wsconform::harness::Level::must);
+    EXPECT_FALSE(ws.suppress_close || ws.wrong_code_fails || ws.informational || ws.adjust);
 
     const auto parts = split(row.notes, " | ");
     const CompressionRowNotes n = compression_notes(row);
     ASSERT_EQ(n.count, 1000u);
     EXPECT_EQ(payload_set_info(n.set).text, n.text);
-    EXPECT_GE(c->websocket()->memory_hint, n.length);
+    EXPECT_GE(ws.memory_hint, n.length);
 
     // The offers the fuzzingclient sends, and the fuzzingserver's accept function.
     const std::string kOffer = "fuzzingclient sends Sec-WebSocket-Extensions: ";
     const std::string offer = part_starting(parts, kOffer);
     ASSERT_FALSE(offer.empty());
     const auto offers = parse_offer_header(offer.substr(kOffer.size()));
-    EXPECT_EQ(c->websocket()->deflate_offers, offers)
-        << "ours: " << describe(c->websocket()->deflate_offers)
-        << " Autobahn's: " << describe(offers);
+    EXPECT_EQ(ws.deflate_offers, offers)
+        << "ours: " << describe(ws.deflate_offers) << " Autobahn's: " << describe(offers);
     static const std::regex kAccept(R"(^fuzzingserver \((\w+)\): (.*)$)");
     std::smatch m;
     const std::string server = part_starting(parts, "fuzzingserver (");
@@ -1169,19 +1172,19 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
                                      [&](const Accept& a) { return m[1] == a.name; });
     ASSERT_NE(accept, accepts().end()) << m[1];
     EXPECT_NE(m[2].str().find(accept->phrase), std::string::npos) << server;
-    const auto& policy = c->websocket()->deflate_server_policy;
+    const auto& policy = ws.deflate_server_policy;
     EXPECT_EQ(policy.request_server_no_context_takeover,
               accept->policy.request_server_no_context_takeover);
     EXPECT_EQ(policy.request_client_no_context_takeover,
               accept->policy.request_client_no_context_takeover);
     EXPECT_EQ(policy.request_client_max_window_bits, accept->policy.request_client_max_window_bits);
-    EXPECT_TRUE(c->websocket()->deflate_server_fallbacks == accept->fallbacks);
+    EXPECT_TRUE(ws.deflate_server_fallbacks == accept->fallbacks);
 
     // Not negotiated: UNIMPLEMENTED, and we close at once.
     {
         SCOPED_TRACE("permessage-deflate not agreed");
         RecordingSession s;
-        c->websocket()->on_open(s);
+        ws.on_open(s);
         EXPECT_EQ(s.auto_fragment_size, n.auto_fragment);
         EXPECT_EQ(s.wirelog, std::vector<bool>{false});
         ASSERT_EQ(s.results.size(), 1u);
@@ -1197,7 +1200,7 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
         SCOPED_TRACE("permessage-deflate agreed");
         RecordingSession s;
         s.deflate = true;
-        c->websocket()->on_open(s);
+        ws.on_open(s);
         EXPECT_EQ(s.wirelog, std::vector<bool>{false});
         ASSERT_EQ(s.results.size(), 1u);
         EXPECT_EQ(s.results[0].first, Behavior::failed);
@@ -1228,18 +1231,18 @@ class CompressionRuns : public testing::TestWithParam<std::string> {};
 
 TEST_P(CompressionRuns, PassesAPerfectEcho) {
     const std::string& id = GetParam();
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr);
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
     const CompressionRowNotes n = compression_notes(reference().at(id));
     RecordingSession s;
     s.deflate = true;
-    c->websocket()->on_open(s);
+    ws.on_open(s);
     std::size_t wrong = 0;
     const auto inspect = [&](std::size_t k, const Event& e) {
         // Message k is the k-th consecutive slice of the set.
         if (e.data != wsconform::cases::payload_message(n.set, n.length, k - 1)) ++wrong;
     };
-    EXPECT_EQ(drive(*c, s, {}, inspect), n.count);
+    EXPECT_EQ(drive(c, s, {}, inspect), n.count);
     EXPECT_EQ(wrong, 0u);
     EXPECT_EQ(data_messages_sent(s), n.count);
     EXPECT_EQ(s.auto_fragment_size, n.auto_fragment);
@@ -1263,12 +1266,12 @@ TEST(Catalogue, CompressionCasesFailOnABadEcho) {
     };
     for (const Bad& b : bad) {
         SCOPED_TRACE(b.id);
-        const Case* c = wsconform::cases::find(b.id);
-        ASSERT_NE(c, nullptr);
+        const Case& c = websocket_case(b.id);
+        const WebSocketScript& ws = *c.websocket();
         const CompressionRowNotes n = compression_notes(reference().at(b.id));
         RecordingSession s;
         s.deflate = true;
-        c->websocket()->on_open(s);
+        ws.on_open(s);
         std::string before, after;
         std::size_t at = 0;
         const auto alter = [&](std::size_t k, Event& e) {
@@ -1283,7 +1286,7 @@ TEST(Catalogue, CompressionCasesFailOnABadEcho) {
             if (b.how == Bad::type) e.binary = !e.binary;
             after = e.data;
         };
-        EXPECT_EQ(drive(*c, s, alter), b.echo);
+        EXPECT_EQ(drive(c, s, alter), b.echo);
         EXPECT_EQ(data_messages_sent(s), b.echo) << "nothing is sent after a bad echo";
         const std::string who = "Echo " + std::to_string(b.echo) + " of 1000";
         std::string why;
@@ -1313,12 +1316,12 @@ TEST(Catalogue, CompressionCasesFailOnABadEcho) {
 
 TEST(Catalogue, CompressionCasesIgnoreEchoesOnceClosing) {
     // The close timer fired (or a verdict was given): a late echo changes nothing.
-    const Case* c = wsconform::cases::find("12.1.1");
+    const WebSocketScript& ws = script_of("12.1.1");
     RecordingSession s;
     s.deflate = true;
-    c->websocket()->on_open(s);
+    ws.on_open(s);
     s.open = false;
-    c->websocket()->on_message(s, {Event::Kind::message, false, "late"});
+    ws.on_message(s, {Event::Kind::message, false, "late"});
     EXPECT_EQ(s.results.size(), 1u);
     EXPECT_EQ(s.tx.size(), 2u);
 }
