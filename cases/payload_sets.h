@@ -1,6 +1,5 @@
-// The five payload sets of sections 12 and 13, and the one script those 216 cases share
-// (Autobahn's case12_x_x.py): 1000 messages, each the next LEN units of a set, sent one at a
-// time over permessage-deflate and checked when echoed.
+// The five payload sets of sections 12 and 13 (the script that sends them is in
+// cases/compression_case.h).
 //
 // Autobahn sends five files it ships (a JSON file, the Lena picture, Goethe's Faust, an HTML
 // file, a PDF). We do not copy them: each set is generated here, deterministically, with the
@@ -48,67 +47,5 @@ std::size_t payload_units(PayloadSet set);
 // every message is valid UTF-8 and may be longer than `length` in octets. Every set is longer
 // than the longest message (131072 units), so each message has exactly `length` units.
 std::string payload_message(PayloadSet set, std::size_t length, std::uint64_t index);
-
-// ---- The cases over the sets.
-
-// Autobahn's MSG_SIZES: message length (units), message count, case timer (s) and
-// auto-fragment size (0: none), one row per case of each subsection 12.x and 13.x.
-struct CompressionRow {
-    std::size_t length;
-    std::size_t count;
-    int seconds;
-    std::size_t auto_fragment;
-};
-inline constexpr std::array<CompressionRow, 18> kCompressionRows{{
-    {16, 1000, 60, 0},
-    {64, 1000, 60, 0},
-    {256, 1000, 120, 0},
-    {1024, 1000, 240, 0},
-    {4096, 1000, 480, 0},
-    {8192, 1000, 480, 0},
-    {16384, 1000, 480, 0},
-    {32768, 1000, 480, 0},
-    {65536, 1000, 480, 0},
-    {131072, 1000, 480, 0},
-    {8192, 1000, 480, 256},
-    {16384, 1000, 480, 256},
-    {32768, 1000, 480, 256},
-    {65536, 1000, 480, 256},
-    {131072, 1000, 480, 256},
-    {131072, 1000, 480, 1024},
-    {131072, 1000, 480, 4096},
-    {131072, 1000, 480, 32768},
-}};
-
-struct CompressionCase {
-    std::string id;
-    std::string title;
-    std::string parameters_note;  // appended to the description: the offer and the policy
-    std::vector<std::string> rfc;
-    std::string requirement;
-    PayloadSet set;
-    CompressionRow row;
-    std::vector<protocol::DeflateParams> offers;
-    protocol::DeflateServerPolicy server_policy;
-    std::vector<protocol::DeflateServerPolicy> server_fallbacks;  // tried in turn after it
-};
-harness::Case compression_case(CompressionCase spec);
-
-namespace detail {
-
-// Why `echo` is not `sent` (a message of type `sent_binary`) sent back unchanged, as one
-// sentence starting with `what` ("The echo", "Echo 17 of 1000"); nullopt when it is.
-// `in_code_points` counts text lengths in characters as well as octets. A content mismatch
-// names the first differing octet and both SHA-1 digests.
-std::optional<std::string> echo_difference(std::string_view what, const harness::Event& echo,
-                                           std::string_view sent, bool sent_binary,
-                                           bool in_code_points);
-
-// zlib-format deflate with fixed Huffman codes and greedy LZ77 matching: what the PDF set's
-// FlateDecode streams hold. Our own encoder rather than zlib's deflate(), whose output
-// differs between zlib builds (zlib, zlib-ng), so the set's octets are the same everywhere.
-std::string flate_fixed(std::string_view data);
-
-}  // namespace detail
 
 }  // namespace wsconform::cases

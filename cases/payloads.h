@@ -10,11 +10,13 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "harness/model/case.h"
 #include "harness/model/events.h"
 #include "harness/model/session.h"
 #include "protocol/frame.h"
+#include "protocol/hex.h"
 
 namespace wsconform::cases::detail {
 
@@ -27,41 +29,27 @@ using harness::ExpectedClose;
 using harness::FrameSpec;
 using harness::Level;
 using harness::Session;
+using harness::WebSocketScript;
 
 // "00fffe" -> the three octets 0x00 0xff 0xfe. The digits are literals in our own sources,
 // so a bad digit is a bug in the catalogue: it aborts at start-up and the catalogue test
 // catches it before anyone runs a case.
-inline std::string hex(std::string_view digits) {
-    auto bad = [digits] {
+inline std::string decode_hex_literal(std::string_view digits) {
+    auto octets = protocol::hex_decode(digits);
+    if (!octets) {
         std::fprintf(stderr, "wsconform: bad hex payload literal \"%.*s\"\n",
                      static_cast<int>(digits.size()), digits.data());
         std::abort();
-    };
-    auto nibble = [&bad](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        bad();
-        return 0;
-    };
-    if (digits.size() % 2 != 0) bad();
-    std::string out;
-    out.reserve(digits.size() / 2);
-    for (std::size_t i = 0; i < digits.size(); i += 2)
-        out.push_back(static_cast<char>(nibble(digits[i]) * 16 + nibble(digits[i + 1])));
-    return out;
+    }
+    return *std::move(octets);
 }
 
-// The lower-case hex of `bytes`, for descriptions ("0xcebae1").
-inline std::string to_hex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char b : bytes) {
-        out.push_back(kDigits[b >> 4]);
-        out.push_back(kDigits[b & 0xf]);
-    }
-    return out;
+// "1 octet", "16 octets"; "1 character", "3 characters".
+inline std::string octets(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " octet" : " octets");
+}
+inline std::string characters(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " character" : " characters");
 }
 
 // How the octets of each frame go onto the wire. Autobahn repeats many cases three times,
@@ -89,6 +77,13 @@ inline std::string_view write_mode_note(WriteMode mode) {
             return " Every frame is written one octet per TCP write.";
     }
     return "";
+}
+
+// A phrase appended to titles: "", ", one write per frame", ", octet-wise writes".
+inline std::string_view write_mode_title(WriteMode mode) {
+    return mode == WriteMode::sync     ? ", one write per frame"
+           : mode == WriteMode::octets ? ", octet-wise writes"
+                                       : "";
 }
 
 // The close outcomes, as Autobahn's expectedClose.

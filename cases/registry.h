@@ -28,18 +28,4 @@ std::vector<const harness::Case*> select(std::span<const std::string> include,
 
 const harness::Case* find(std::string_view id);
 
-// One function per section file (cases/sNN_*.cpp), each returning its cases.
-std::vector<harness::Case> section1_framing();
-std::vector<harness::Case> section2_pings();
-std::vector<harness::Case> section3_reserved_bits();
-std::vector<harness::Case> section4_opcodes();
-std::vector<harness::Case> section5_fragmentation();
-std::vector<harness::Case> section6_utf8();
-std::vector<harness::Case> section7_close();
-std::vector<harness::Case> section9_limits();
-std::vector<harness::Case> section10_misc();
-std::vector<harness::Case> section12_deflate_payloads();
-std::vector<harness::Case> section13_deflate_params();
-std::vector<harness::Case> section14_handshake();
-
 }  // namespace wsconform::cases

@@ -2,7 +2,7 @@
 #include <string>
 
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 
 namespace wsconform::cases {
 
@@ -19,55 +19,54 @@ constexpr std::string_view kUnsolicitedPongRule =
     "A Pong may be sent unsolicited, as a heartbeat; it calls for no answer, so the peer "
     "sends nothing back.";
 
-// A ping with `payload`, answered by a pong; we close after `close_after`.
-Case ping_case(std::string id, std::string title, std::string description, std::string payload,
-               std::optional<std::size_t> chopsize, harness::Duration close_after) {
+// A case whose pings the peer must answer, as `on_open` sends and expects them.
+Case pongs_case(std::string id, std::string title, std::string description, std::string expectation,
+                std::function<void(Session&)> on_open) {
     return Case{
         .id = std::move(id),
         .title = std::move(title),
         .description = std::move(description),
-        .expectation =
-            "The peer answers with a Pong carrying the same payload; we then close "
-            "normally with 1000.",
+        .expectation = std::move(expectation),
         .rfc = {"RFC 6455 5.5.2", "RFC 6455 5.5.3"},
         .requirement = std::string(kPongRule),
         .level = Level::must,
-        .on_open =
-            [payload, chopsize, close_after](Session& s) {
-                s.expect(Behavior::ok, {pong(payload)});
-                s.expect_close(we_close_normally());
-                s.send_frame({.opcode = opcode::ping, .payload = payload, .chopsize = chopsize});
-                s.close_after(close_after);
-            },
+        .script = WebSocketScript{.on_open = std::move(on_open)},
     };
+}
+
+// A ping with `payload`, answered by a pong; we close after `close_after`.
+Case ping_case(std::string id, std::string title, std::string description, std::string payload,
+               std::optional<std::size_t> chopsize, harness::Duration close_after) {
+    return pongs_case(
+        std::move(id), std::move(title), std::move(description),
+        "The peer answers with a Pong carrying the same payload; we then close "
+        "normally with 1000.",
+        [payload, chopsize, close_after](Session& s) {
+            s.expect(Behavior::ok, {pong(payload)});
+            s.expect_close(we_close_normally());
+            s.send_frame({.opcode = opcode::ping, .payload = payload, .chopsize = chopsize});
+            s.close_after(close_after);
+        });
 }
 
 // Ten pings "payload-0" .. "payload-9", each answered in order.
 Case ten_pings_case(std::string id, std::string title, std::optional<std::size_t> chopsize) {
     std::string description = "Sends ten Pings in a row with payloads 'payload-0' to 'payload-9'.";
     if (chopsize) description += write_mode_note(WriteMode::octets);
-    return Case{
-        .id = std::move(id),
-        .title = std::move(title),
-        .description = std::move(description),
-        .expectation =
-            "The peer answers each Ping with a Pong carrying its payload, in order "
-            "(RFC 6455 allows answering only the latest, but one Pong per Ping is "
-            "expected here); we then close normally with 1000.",
-        .rfc = {"RFC 6455 5.5.2", "RFC 6455 5.5.3"},
-        .requirement = std::string(kPongRule),
-        .level = Level::must,
-        .on_open =
-            [chopsize](Session& s) {
-                std::vector<harness::Event> pongs;
-                for (int i = 0; i < 10; ++i) pongs.push_back(pong("payload-" + std::to_string(i)));
-                s.expect(Behavior::ok, pongs);
-                for (const auto& p : pongs)
-                    s.send_frame({.opcode = opcode::ping, .payload = p.data, .chopsize = chopsize});
-                s.expect_close(we_close_normally());
-                s.close_after(3s);
-            },
-    };
+    return pongs_case(
+        std::move(id), std::move(title), std::move(description),
+        "The peer answers each Ping with a Pong carrying its payload, in order "
+        "(RFC 6455 allows answering only the latest, but one Pong per Ping is "
+        "expected here); we then close normally with 1000.",
+        [chopsize](Session& s) {
+            std::vector<harness::Event> pongs;
+            for (int i = 0; i < 10; ++i) pongs.push_back(pong("payload-" + std::to_string(i)));
+            s.expect(Behavior::ok, pongs);
+            for (const auto& p : pongs)
+                s.send_frame({.opcode = opcode::ping, .payload = p.data, .chopsize = chopsize});
+            s.expect_close(we_close_normally());
+            s.close_after(3s);
+        });
 }
 
 }  // namespace
@@ -81,7 +80,7 @@ std::vector<Case> section2_pings() {
                             "Hello, world!", std::nullopt, 1s));
     out.push_back(ping_case("2.3", "Ping with a short binary payload",
                             "Sends a Ping with the 8-octet payload 0x00fffefdfcfb00ff (not UTF-8).",
-                            hex("00fffefdfcfb00ff"), std::nullopt, 1s));
+                            decode_hex_literal("00fffefdfcfb00ff"), std::nullopt, 1s));
     out.push_back(ping_case("2.4", "Ping with a 125-octet payload",
                             "Sends a Ping with 125 octets of 0xfe, the largest control payload.",
                             std::string(125, '\xfe'), std::nullopt, 1s));
@@ -96,12 +95,15 @@ std::vector<Case> section2_pings() {
         .requirement = "Control frames carry at most 125 payload octets; a longer one is a "
                        "protocol error, and the receiver fails the connection.",
         .level = Level::must,
-        .on_open =
-            [](Session& s) {
-                s.expect(Behavior::ok, {});
-                s.expect_close(peer_fails(1002));
-                s.send_frame({.opcode = opcode::ping, .payload = std::string(126, '\xfe')});
-                s.kill_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [](Session& s) {
+                        s.expect(Behavior::ok, {});
+                        s.expect_close(peer_fails(1002));
+                        s.send_frame({.opcode = opcode::ping, .payload = std::string(126, '\xfe')});
+                        s.kill_after(1s);
+                    },
             },
     });
 
@@ -133,13 +135,16 @@ std::vector<Case> section2_pings() {
             .rfc = {"RFC 6455 5.5.3"},
             .requirement = std::string(kUnsolicitedPongRule),
             .level = Level::must,
-            .on_open =
-                [payload](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(we_close_normally());
-                    s.send_frame({.opcode = opcode::pong, .payload = payload});
-                    s.send_close(1000);
-                    s.close_after(1s);
+            .script =
+                WebSocketScript{
+                    .on_open =
+                        [payload](Session& s) {
+                            s.expect(Behavior::ok, {});
+                            s.expect_close(we_close_normally());
+                            s.send_frame({.opcode = opcode::pong, .payload = payload});
+                            s.send_close(1000);
+                            s.close_after(1s);
+                        },
                 },
         });
     }
@@ -154,13 +159,17 @@ std::vector<Case> section2_pings() {
         .rfc = {"RFC 6455 5.5.2", "RFC 6455 5.5.3"},
         .requirement = std::string(kUnsolicitedPongRule) + " " + std::string(kPongRule),
         .level = Level::must,
-        .on_open =
-            [](Session& s) {
-                s.expect(Behavior::ok, {pong("ping payload")});
-                s.expect_close(we_close_normally());
-                s.send_frame({.opcode = opcode::pong, .payload = "unsolicited pong payload"});
-                s.send_frame({.opcode = opcode::ping, .payload = "ping payload"});
-                s.close_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [](Session& s) {
+                        s.expect(Behavior::ok, {pong("ping payload")});
+                        s.expect_close(we_close_normally());
+                        s.send_frame(
+                            {.opcode = opcode::pong, .payload = "unsolicited pong payload"});
+                        s.send_frame({.opcode = opcode::ping, .payload = "ping payload"});
+                        s.close_after(1s);
+                    },
             },
     });
 

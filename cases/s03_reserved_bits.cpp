@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 
 namespace wsconform::cases {
 
@@ -50,7 +50,7 @@ std::vector<Case> section3_reserved_bits() {
         const std::string frame_kind = row.opcode == opcode::text     ? "text frame"
                                        : row.opcode == opcode::binary ? "binary frame"
                                                                       : "Close frame";
-        const std::string payload = hex(row.payload_hex);
+        const std::string payload = decode_hex_literal(row.payload_hex);
         std::string description;
         if (row.valid_message_first)
             description = "Sends a valid text message 'Hello, world!', then the same as a " +
@@ -79,11 +79,14 @@ std::vector<Case> section3_reserved_bits() {
                            "a meaning; a receiver that sees a bit it has no meaning for fails "
                            "the connection.",
             .level = Level::must,
-            .on_open =
-                [row, payload](Session& s) {
-                    send_rejected_frame(s,
-                                        {.opcode = row.opcode, .payload = payload, .rsv = row.rsv},
-                                        row.valid_message_first, row.mode);
+            .script =
+                WebSocketScript{
+                    .on_open =
+                        [row, payload](Session& s) {
+                            send_rejected_frame(
+                                s, {.opcode = row.opcode, .payload = payload, .rsv = row.rsv},
+                                row.valid_message_first, row.mode);
+                        },
                 },
         });
     }

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 
 namespace wsconform::cases {
 
@@ -49,7 +49,7 @@ std::vector<Case> section4_opcodes() {
         std::string title =
             "Reserved " + std::string(control ? "control" : "non-control") + " opcode " + op;
         if (row.valid_message_first) title += " after a valid message";
-        if (row.mode == WriteMode::octets) title += ", octet-wise writes";
+        title += write_mode_title(row.mode);
 
         std::string description =
             row.valid_message_first
@@ -73,10 +73,13 @@ std::vector<Case> section4_opcodes() {
             .requirement = "Opcodes 0x3-0x7 and 0xB-0xF are reserved for future use; a receiver "
                            "that gets an opcode it does not know fails the connection.",
             .level = Level::must,
-            .on_open =
-                [row, payload](Session& s) {
-                    send_rejected_frame(s, {.opcode = row.opcode, .payload = payload},
-                                        row.valid_message_first, row.mode);
+            .script =
+                WebSocketScript{
+                    .on_open =
+                        [row, payload](Session& s) {
+                            send_rejected_frame(s, {.opcode = row.opcode, .payload = payload},
+                                                row.valid_message_first, row.mode);
+                        },
                 },
         });
     }

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 #include "cases/utf8_sequences.h"
 
 namespace wsconform::cases {
@@ -33,63 +33,64 @@ const std::vector<std::string> kInvalidRfc{"RFC 6455 8.1", "RFC 6455 7.4.1", "RF
 
 // "Hello-µ@ßöäüàá-UTF-8!!": 29 octets, split by 6.2.2 after "Hello-µ@ßöä" (15 octets).
 std::string hello_utf8() {
-    return hex("48656c6c6f2dc2b540c39fc3b6c3a4c3bcc3a0c3a12d5554462d382121");
+    return decode_hex_literal("48656c6c6f2dc2b540c39fc3b6c3a4c3bcc3a0c3a12d5554462d382121");
 }
 // κόσμε, then U+D800 (a surrogate: invalid at its second octet, the 13th of the message),
 // then "edited".
 std::string kosme_surrogate() {
-    return kosme() + hex("eda080") + "edited";
+    return kosme() + decode_hex_literal("eda080") + "edited";
 }
 // κόσμε, then 0xf4908080 (U+110000: invalid at its second octet), then "edited".
 std::string kosme_beyond_max() {
-    return kosme() + hex("f4908080") + "edited";
+    return kosme() + decode_hex_literal("f4908080") + "edited";
 }
 
-// A valid text message sent with send_message(), echoed as a whole.
-Case valid_message(std::string id, std::string title, std::string description, std::string payload,
-                   std::optional<std::size_t> fragment_size) {
+// A valid text message `payload`, sent by `send` and echoed as a whole.
+Case valid_text(std::string id, std::string title, std::string description,
+                std::vector<std::string> rfc, std::string payload,
+                std::function<void(Session&)> send) {
     return Case{
         .id = std::move(id),
         .title = std::move(title),
         .description = std::move(description),
         .expectation = std::string(kEchoThenClose),
-        .rfc = kValidRfc,
+        .rfc = std::move(rfc),
         .requirement = std::string(kValidTextRule),
         .level = Level::must,
-        .on_open =
-            [payload, fragment_size](Session& s) {
-                s.expect(Behavior::ok, {text_message(payload)});
-                s.expect_close(we_close_normally());
-                s.send_message(payload, false, fragment_size);
-                s.close_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [payload = std::move(payload), send = std::move(send)](Session& s) {
+                        s.expect(Behavior::ok, {text_message(payload)});
+                        s.expect_close(we_close_normally());
+                        send(s);
+                        s.close_after(1s);
+                    },
             },
     };
 }
 
-// A valid text message sent frame by frame, echoed as a whole.
+// ... sent with send_message(), in frames of `fragment_size` when given.
+Case valid_message(std::string id, std::string title, std::string description, std::string payload,
+                   std::optional<std::size_t> fragment_size) {
+    return valid_text(
+        std::move(id), std::move(title), std::move(description), kValidRfc, payload,
+        [payload, fragment_size](Session& s) { s.send_message(payload, false, fragment_size); });
+}
+
+// ... sent frame by frame, one frame per fragment.
 Case valid_frames(std::string id, std::string title, std::string description,
                   std::vector<std::string> fragments) {
     std::string whole;
     for (const auto& f : fragments) whole += f;
-    return Case{
-        .id = std::move(id),
-        .title = std::move(title),
-        .description = std::move(description),
-        .expectation = std::string(kEchoThenClose),
-        .rfc = {"RFC 6455 5.4", "RFC 6455 5.6", "RFC 3629"},
-        .requirement = std::string(kValidTextRule),
-        .level = Level::must,
-        .on_open =
-            [fragments, whole](Session& s) {
-                s.expect(Behavior::ok, {text_message(whole)});
-                s.expect_close(we_close_normally());
-                for (std::size_t i = 0; i < fragments.size(); ++i)
-                    s.send_frame({.opcode = i == 0 ? opcode::text : opcode::continuation,
-                                  .payload = fragments[i],
-                                  .fin = i + 1 == fragments.size()});
-                s.close_after(1s);
-            },
-    };
+    return valid_text(std::move(id), std::move(title), std::move(description),
+                      {"RFC 6455 5.4", "RFC 6455 5.6", "RFC 3629"}, std::move(whole),
+                      [fragments](Session& s) {
+                          for (std::size_t i = 0; i < fragments.size(); ++i)
+                              s.send_frame({.opcode = i == 0 ? opcode::text : opcode::continuation,
+                                            .payload = fragments[i],
+                                            .fin = i + 1 == fragments.size()});
+                      });
 }
 
 // 6.4.x: three parts with a one-second pause after the first and the second. The part
@@ -98,8 +99,9 @@ Case valid_frames(std::string id, std::string title, std::string description,
 // message closes after the third part (A and B: NON-STRICT).
 Case fail_fast(std::string id, std::string title, std::string how_sent, bool one_frame,
                std::string part1, std::string part2, std::string part3) {
-    std::string description = "Sends a text message of three parts, 0x" + to_hex(part1) + ", 0x" +
-                              to_hex(part2) + " and 0x" + to_hex(part3) + ", " + how_sent +
+    std::string description = "Sends a text message of three parts, 0x" +
+                              protocol::hex_encode(part1) + ", 0x" + protocol::hex_encode(part2) +
+                              " and 0x" + protocol::hex_encode(part3) + ", " + how_sent +
                               ", pausing one second after the first and after the second. The "
                               "message turns invalid in the second part.";
     return Case{
@@ -114,46 +116,50 @@ Case fail_fast(std::string id, std::string title, std::string how_sent, bool one
         .rfc = {"RFC 6455 8.1", "RFC 3629"},
         .requirement = std::string(kFailFastRule),
         .level = Level::must,
-        .on_open =
-            [one_frame, part1, part2, part3](Session& s) {
-                s.expect(Behavior::ok, {harness::timeout("A")});
-                s.expect(Behavior::non_strict, {harness::timeout("A"), harness::timeout("B")});
-                s.expect_close(peer_fails_on_utf8());
-                auto send_part = [one_frame](Session& s, const std::string& part, bool first,
-                                             bool last) {
-                    if (one_frame)
-                        s.send_frame_data(part);
-                    else
-                        s.send_frame({.opcode = first ? opcode::text : opcode::continuation,
-                                      .payload = part,
-                                      .fin = last});
-                };
-                if (one_frame)
-                    s.begin_frame(opcode::text, part1.size() + part2.size() + part3.size());
-                send_part(s, part1, true, false);
-                s.continue_later(
-                    1s,
-                    [send_part, part2, part3](Session& s) {
-                        if (!s.is_open()) return;
-                        s.record(harness::timeout("A"));
-                        send_part(s, part2, false, false);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [one_frame, part1, part2, part3](Session& s) {
+                        s.expect(Behavior::ok, {harness::timeout("A")});
+                        s.expect(Behavior::non_strict,
+                                 {harness::timeout("A"), harness::timeout("B")});
+                        s.expect_close(peer_fails_on_utf8());
+                        auto send_part = [one_frame](Session& s, const std::string& part,
+                                                     bool first, bool last) {
+                            if (one_frame)
+                                s.send_frame_data(part);
+                            else
+                                s.send_frame({.opcode = first ? opcode::text : opcode::continuation,
+                                              .payload = part,
+                                              .fin = last});
+                        };
+                        if (one_frame)
+                            s.begin_frame(opcode::text, part1.size() + part2.size() + part3.size());
+                        send_part(s, part1, true, false);
                         s.continue_later(
                             1s,
-                            [send_part, part3](Session& s) {
+                            [send_part, part2, part3](Session& s) {
                                 if (!s.is_open()) return;
-                                s.record(harness::timeout("B"));
-                                send_part(s, part3, false, true);
-                                s.kill_after(1s);
+                                s.record(harness::timeout("A"));
+                                send_part(s, part2, false, false);
+                                s.continue_later(
+                                    1s,
+                                    [send_part, part3](Session& s) {
+                                        if (!s.is_open()) return;
+                                        s.record(harness::timeout("B"));
+                                        send_part(s, part3, false, true);
+                                        s.kill_after(1s);
+                                    },
+                                    "B");
                             },
-                            "B");
+                            "A");
                     },
-                    "A");
             },
     };
 }
 
 std::string short_hex(const std::string& bytes) {
-    if (bytes.size() <= 8) return "0x" + to_hex(bytes);
+    if (bytes.size() <= 8) return "0x" + protocol::hex_encode(bytes);
     return std::to_string(bytes.size()) + " octets";
 }
 
@@ -202,19 +208,22 @@ std::vector<Case> section6_utf8() {
             .title = frag ? "Invalid UTF-8 text in one-octet frames"
                           : "Invalid UTF-8 text in "
                             "one frame",
-            .description = "Sends the 20-octet text 0x" + to_hex(with_surrogate) +
+            .description = "Sends the 20-octet text 0x" + protocol::hex_encode(with_surrogate) +
                            " ('κόσμε', the UTF-16 surrogate U+D800 encoded as UTF-8, 'edited')" +
                            (frag ? " in frames of one octet each." : " as one frame."),
             .expectation = std::string(kFailUtf8),
             .rfc = kInvalidRfc,
             .requirement = std::string(kInvalidTextRule),
             .level = Level::must,
-            .on_open =
-                [frag, payload = with_surrogate](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(peer_fails_on_utf8());
-                    s.send_message(payload, false, frag);
-                    s.kill_after(1s);
+            .script =
+                WebSocketScript{
+                    .on_open =
+                        [frag, payload = with_surrogate](Session& s) {
+                            s.expect(Behavior::ok, {});
+                            s.expect_close(peer_fails_on_utf8());
+                            s.send_message(payload, false, frag);
+                            s.kill_after(1s);
+                        },
                 },
         });
     }
@@ -251,25 +260,28 @@ std::vector<Case> section6_utf8() {
                 .id = "6." + std::to_string(group.subsection) + "." + std::to_string(n),
                 .title = std::move(title),
                 .description = "Sends one unfragmented text message whose payload, 0x" +
-                               to_hex(payload) + ", is " + (valid ? "valid" : "not valid") +
-                               " UTF-8.",
+                               protocol::hex_encode(payload) + ", is " +
+                               (valid ? "valid" : "not valid") + " UTF-8.",
                 .expectation = valid ? std::string(kEchoThenClose) : std::string(kFailUtf8),
                 .rfc = valid ? kValidRfc : kInvalidRfc,
                 .requirement = valid ? "Every well-formed UTF-8 sequence is accepted in a text "
                                        "message, noncharacters and specials included."
                                      : std::string(kInvalidTextRule),
                 .level = Level::must,
-                .on_open =
-                    [payload, valid](Session& s) {
-                        if (valid) {
-                            s.expect(Behavior::ok, {text_message(payload)});
-                            s.expect_close(we_close_normally());
-                        } else {
-                            s.expect(Behavior::ok, {});
-                            s.expect_close(peer_fails_on_utf8());
-                        }
-                        s.send_message(payload, false);
-                        s.kill_after(500ms);
+                .script =
+                    WebSocketScript{
+                        .on_open =
+                            [payload, valid](Session& s) {
+                                if (valid) {
+                                    s.expect(Behavior::ok, {text_message(payload)});
+                                    s.expect_close(we_close_normally());
+                                } else {
+                                    s.expect(Behavior::ok, {});
+                                    s.expect_close(peer_fails_on_utf8());
+                                }
+                                s.send_message(payload, false);
+                                s.kill_after(500ms);
+                            },
                     },
             });
         }

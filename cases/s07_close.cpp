@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 #include "harness/model/judge.h"
 
 namespace wsconform::cases {
@@ -39,22 +39,33 @@ std::string close_reply_expectation(bool echo) {
                   "completes cleanly; nothing else comes back.";
 }
 
-// The shape of 7.1.2 - 7.3.x: the peer answers our Close; a WRONG CODE also fails behavior.
-Case closing(std::string id, std::string title, std::string description, std::string expectation,
-             std::vector<std::string> rfc, std::string_view requirement,
-             std::function<void(Session&)> on_open) {
-    return Case{
-        .id = std::move(id),
-        .title = std::move(title),
-        .description = std::move(description),
-        .expectation = std::move(expectation),
-        .rfc = std::move(rfc),
-        .requirement = std::string(requirement),
-        .level = Level::must,
-        .on_open = std::move(on_open),
+// What every case here but 7.1.1 and 7.1.6 does: `send` (our Close, and what goes with it),
+// expecting nothing back but the peer's side of the closing handshake, which must end as
+// `close` says.
+std::function<void(Session&)> close_then(ExpectedClose close, std::function<void(Session&)> send) {
+    return [close = std::move(close), send = std::move(send)](Session& s) {
+        s.expect(Behavior::ok, {});
+        s.expect_close(close);
+        send(s);
+        s.kill_after(1s);
+    };
+}
+
+// 7.1.2 - 7.5.1: as close_then(), never closing on our own (suppressClose); a WRONG CODE also
+// fails behavior.
+Case closing(Case c, ExpectedClose close, std::function<void(Session&)> send) {
+    c.script = WebSocketScript{
+        .on_open = close_then(std::move(close), std::move(send)),
         .suppress_close = true,
         .wrong_code_fails = true,
     };
+    return c;
+}
+
+// A Close with `code` and `reason` (none: an empty body).
+std::function<void(Session&)> close_with(std::optional<std::uint16_t> code = std::nullopt,
+                                         std::optional<std::string> reason = std::nullopt) {
+    return [code, reason](Session& s) { s.send_close(code, reason); };
 }
 
 // What a peer that meets a malformed Close must do.
@@ -79,61 +90,67 @@ std::vector<Case> section7_close() {
         .requirement = "An endpoint that receives a Close it did not send first answers with a "
                        "Close and closes the TCP connection.",
         .level = Level::must,
-        .on_open =
-            [](Session& s) {
-                s.expect(Behavior::ok, {text_message("Hello World!")});
-                s.expect_close(we_close_normally());
-                s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
-                s.kill_after(1s);
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [](Session& s) {
+                        s.expect(Behavior::ok, {text_message("Hello World!")});
+                        s.expect_close(we_close_normally());
+                        s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
+                        s.kill_after(1s);
+                    },
+                .wrong_code_fails = true,
             },
-        .wrong_code_fails = true,
     });
-    out.push_back(closing("7.1.2", "Two Close frames",
-                          "Sends a Close with 1000, then a second Close with an empty body.",
-                          "The peer answers the first Close once, with 1000, and ignores the "
-                          "second; the closing handshake completes cleanly.",
-                          {"RFC 6455 5.5.1"}, kAfterCloseRule, [](Session& s) {
-                              s.expect(Behavior::ok, {});
-                              s.expect_close(we_close_normally());
-                              s.send_close(1000);
-                              s.send_frame({.opcode = opcode::close});
-                              s.kill_after(1s);
-                          }));
-    out.push_back(closing("7.1.3", "Ping after our Close",
-                          "Sends a Close with 1000, then a Ping with an empty payload.",
-                          "The peer answers the Close with 1000 and does not answer the Ping; "
-                          "the closing handshake completes cleanly.",
-                          {"RFC 6455 5.5.1"}, kAfterCloseRule, [](Session& s) {
-                              s.expect(Behavior::ok, {});
-                              s.expect_close(we_close_normally());
-                              s.send_close(1000);
-                              s.send_frame({.opcode = opcode::ping});
-                              s.kill_after(1s);
-                          }));
-    out.push_back(closing("7.1.4", "Text message after our Close",
-                          "Sends a Close with 1000, then the text message 'Hello World!'.",
-                          "The peer answers the Close with 1000 and does not echo the message; "
-                          "the closing handshake completes cleanly.",
-                          {"RFC 6455 5.5.1"}, kAfterCloseRule, [](Session& s) {
-                              s.expect(Behavior::ok, {});
-                              s.expect_close(we_close_normally());
-                              s.send_close(1000);
-                              s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
-                              s.kill_after(1s);
-                          }));
     out.push_back(
-        closing("7.1.5", "Close between the fragments of a message",
-                "Sends a text frame 'fragment1' with FIN clear, a Close with 1000, "
-                "then the final continuation 'fragment2'.",
-                "The peer answers the Close with 1000 and never delivers the "
-                "unfinished message; the closing handshake completes cleanly.",
-                {"RFC 6455 5.5.1", "RFC 6455 5.4"}, kAfterCloseRule, [](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(we_close_normally());
+        closing({.id = "7.1.2",
+                 .title = "Two Close frames",
+                 .description = "Sends a Close with 1000, then a second Close with an empty body.",
+                 .expectation = "The peer answers the first Close once, with 1000, and ignores the "
+                                "second; the closing handshake completes cleanly.",
+                 .rfc = {"RFC 6455 5.5.1"},
+                 .requirement = std::string(kAfterCloseRule)},
+                we_close_normally(), [](Session& s) {
+                    s.send_close(1000);
+                    s.send_frame({.opcode = opcode::close});
+                }));
+    out.push_back(closing(
+        {.id = "7.1.3",
+         .title = "Ping after our Close",
+         .description = "Sends a Close with 1000, then a Ping with an empty payload.",
+         .expectation = "The peer answers the Close with 1000 and does not answer the Ping; "
+                        "the closing handshake completes cleanly.",
+         .rfc = {"RFC 6455 5.5.1"},
+         .requirement = std::string(kAfterCloseRule)},
+        we_close_normally(), [](Session& s) {
+            s.send_close(1000);
+            s.send_frame({.opcode = opcode::ping});
+        }));
+    out.push_back(closing(
+        {.id = "7.1.4",
+         .title = "Text message after our Close",
+         .description = "Sends a Close with 1000, then the text message 'Hello World!'.",
+         .expectation = "The peer answers the Close with 1000 and does not echo the message; "
+                        "the closing handshake completes cleanly.",
+         .rfc = {"RFC 6455 5.5.1"},
+         .requirement = std::string(kAfterCloseRule)},
+        we_close_normally(), [](Session& s) {
+            s.send_close(1000);
+            s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
+        }));
+    out.push_back(
+        closing({.id = "7.1.5",
+                 .title = "Close between the fragments of a message",
+                 .description = "Sends a text frame 'fragment1' with FIN clear, a Close with 1000, "
+                                "then the final continuation 'fragment2'.",
+                 .expectation = "The peer answers the Close with 1000 and never delivers the "
+                                "unfinished message; the closing handshake completes cleanly.",
+                 .rfc = {"RFC 6455 5.5.1", "RFC 6455 5.4"},
+                 .requirement = std::string(kAfterCloseRule)},
+                we_close_normally(), [](Session& s) {
                     s.send_frame({.opcode = opcode::text, .payload = "fragment1", .fin = false});
                     s.send_close(1000);
                     s.send_frame({.opcode = opcode::continuation, .payload = "fragment2"});
-                    s.kill_after(1s);
                 }));
     out.push_back(Case{
         .id = "7.1.6",
@@ -148,113 +165,109 @@ std::vector<Case> section7_close() {
         .requirement = "RFC 6455 does not say whether data already received is processed "
                        "before a Close that follows it; this case records what the peer does.",
         .level = Level::informational,
-        .on_open =
-            [](Session& s) {
-                s.expect(Behavior::ok, {text_message("Hello World!")});
-                s.expect(Behavior::non_strict, {});
-                s.expect_close(we_close_normally());
-                s.send_frame({.opcode = opcode::text,
-                              .payload = "BAsd7&jh23",
-                              .payload_len = std::size_t{256} * 1024});
-                s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
-                s.send_close(1000);
-                s.send_frame({.opcode = opcode::ping});
-                s.kill_after(1s);
-            },
-        .suppress_close = true,
-        .informational = true,
-        .adjust =
-            [](const harness::Observation& o, harness::Verdict& v) {
-                // Say which of the two orders the peer chose (the judge already made both
-                // columns INFORMATIONAL).
-                for (const auto& [behavior, events] : o.expected) {
-                    if (events != o.received) continue;
-                    v.result = behavior == Behavior::ok
-                                   ? "The peer echoed the text message before handling the Close."
-                                   : "The peer handled the Close before echoing the text message.";
-                    break;
-                }
-            },
+        .script = WebSocketScript{
+            .on_open =
+                [](Session& s) {
+                    s.expect(Behavior::ok, {text_message("Hello World!")});
+                    s.expect(Behavior::non_strict, {});
+                    s.expect_close(we_close_normally());
+                    s.send_frame({.opcode = opcode::text,
+                                  .payload = "BAsd7&jh23",
+                                  .payload_len = std::size_t{256} * 1024});
+                    s.send_frame({.opcode = opcode::text, .payload = "Hello World!"});
+                    s.send_close(1000);
+                    s.send_frame({.opcode = opcode::ping});
+                    s.kill_after(1s);
+                },
+            .suppress_close = true,
+            .informational = true,
+            .adjust =
+                [](const harness::Observation& o, harness::Verdict& v) {
+                    // Say which of the two orders the peer chose (the judge already made both
+                    // columns INFORMATIONAL).
+                    for (const auto& [behavior, events] : o.expected) {
+                        if (events != o.received) continue;
+                        v.result =
+                            behavior == Behavior::ok
+                                ? "The peer echoed the text message before handling the Close."
+                                : "The peer handled the Close before echoing the text message.";
+                        break;
+                    }
+                },
+        },
     });
 
     // 7.3: the length of the Close body.
-    out.push_back(closing("7.3.1", "Close with an empty body",
-                          "Sends a Close frame with an empty body (no code, no reason).",
-                          close_reply_expectation(false), {"RFC 6455 5.5.1"}, kCloseBodyRule,
-                          [](Session& s) {
-                              s.expect(Behavior::ok, {});
-                              s.expect_close(we_close_normally());
-                              s.send_close();
-                              s.kill_after(1s);
-                          }));
-    out.push_back(closing("7.3.2", "Close with a 1-octet body",
-                          "Sends a Close frame whose body is the single octet 'a': too short to "
-                          "hold a status code.",
-                          "The peer fails the connection: a Close with 1002, or a plain TCP "
-                          "drop.",
-                          {"RFC 6455 5.5.1", "RFC 6455 7.1.7"}, kCloseBodyRule, [](Session& s) {
-                              s.expect(Behavior::ok, {});
-                              s.expect_close(protocol_error_after_our_close());
-                              s.send_close(std::nullopt, "a");
-                              s.kill_after(1s);
-                          }));
-    out.push_back(closing("7.3.3", "Close with a status code only",
-                          "Sends a Close frame with code 1000 and no reason (2-octet body).",
-                          close_reply_expectation(false), {"RFC 6455 5.5.1"}, kCloseBodyRule,
-                          [](Session& s) {
-                              s.expect(Behavior::ok, {});
-                              s.expect_close(we_close_normally());
-                              s.send_close(1000);
-                              s.kill_after(1s);
-                          }));
-    out.push_back(closing("7.3.4", "Close with a status code and a reason",
-                          "Sends a Close frame with code 1000 and the reason 'Hello World!'.",
-                          close_reply_expectation(false), {"RFC 6455 5.5.1"}, kCloseBodyRule,
-                          [](Session& s) {
-                              s.expect(Behavior::ok, {});
-                              s.expect_close(we_close_normally());
-                              s.send_close(1000, "Hello World!");
-                              s.kill_after(1s);
-                          }));
-    out.push_back(closing("7.3.5", "Close with the longest allowed reason",
-                          "Sends a Close frame with code 1000 and a reason of 123 '*' "
-                          "(125-octet body, the control frame maximum).",
-                          close_reply_expectation(false), {"RFC 6455 5.5", "RFC 6455 5.5.1"},
-                          kCloseBodyRule, [](Session& s) {
-                              s.expect(Behavior::ok, {});
-                              s.expect_close(we_close_normally());
-                              s.send_close(1000, std::string(123, '*'));
-                              s.kill_after(1s);
-                          }));
-    out.push_back(closing("7.3.6", "Close with a reason one octet too long",
-                          "Sends a Close frame with code 1000 and a reason of 124 '*' (126-octet "
-                          "body, over the control frame maximum).",
-                          "The peer fails the connection: a Close with 1002, or a plain TCP "
-                          "drop.",
-                          {"RFC 6455 5.5", "RFC 6455 5.5.1"}, kCloseBodyRule, [](Session& s) {
-                              s.expect(Behavior::ok, {});
-                              s.expect_close(protocol_error_after_our_close());
-                              s.send_close(1000, std::string(124, '*'));
-                              s.kill_after(1s);
-                          }));
+    out.push_back(
+        closing({.id = "7.3.1",
+                 .title = "Close with an empty body",
+                 .description = "Sends a Close frame with an empty body (no code, no reason).",
+                 .expectation = close_reply_expectation(false),
+                 .rfc = {"RFC 6455 5.5.1"},
+                 .requirement = std::string(kCloseBodyRule)},
+                we_close_normally(), close_with()));
+    out.push_back(closing(
+        {.id = "7.3.2",
+         .title = "Close with a 1-octet body",
+         .description = "Sends a Close frame whose body is the single octet 'a': too short to "
+                        "hold a status code.",
+         .expectation = "The peer fails the connection: a Close with 1002, or a plain TCP "
+                        "drop.",
+         .rfc = {"RFC 6455 5.5.1", "RFC 6455 7.1.7"},
+         .requirement = std::string(kCloseBodyRule)},
+        protocol_error_after_our_close(), close_with(std::nullopt, "a")));
+    out.push_back(
+        closing({.id = "7.3.3",
+                 .title = "Close with a status code only",
+                 .description = "Sends a Close frame with code 1000 and no reason (2-octet body).",
+                 .expectation = close_reply_expectation(false),
+                 .rfc = {"RFC 6455 5.5.1"},
+                 .requirement = std::string(kCloseBodyRule)},
+                we_close_normally(), close_with(1000)));
+    out.push_back(
+        closing({.id = "7.3.4",
+                 .title = "Close with a status code and a reason",
+                 .description = "Sends a Close frame with code 1000 and the reason 'Hello World!'.",
+                 .expectation = close_reply_expectation(false),
+                 .rfc = {"RFC 6455 5.5.1"},
+                 .requirement = std::string(kCloseBodyRule)},
+                we_close_normally(), close_with(1000, "Hello World!")));
+    out.push_back(
+        closing({.id = "7.3.5",
+                 .title = "Close with the longest allowed reason",
+                 .description = "Sends a Close frame with code 1000 and a reason of 123 '*' "
+                                "(125-octet body, the control frame maximum).",
+                 .expectation = close_reply_expectation(false),
+                 .rfc = {"RFC 6455 5.5", "RFC 6455 5.5.1"},
+                 .requirement = std::string(kCloseBodyRule)},
+                we_close_normally(), close_with(1000, std::string(123, '*'))));
+    out.push_back(closing(
+        {.id = "7.3.6",
+         .title = "Close with a reason one octet too long",
+         .description = "Sends a Close frame with code 1000 and a reason of 124 '*' (126-octet "
+                        "body, over the control frame maximum).",
+         .expectation = "The peer fails the connection: a Close with 1002, or a plain TCP "
+                        "drop.",
+         .rfc = {"RFC 6455 5.5", "RFC 6455 5.5.1"},
+         .requirement = std::string(kCloseBodyRule)},
+        protocol_error_after_our_close(), close_with(1000, std::string(124, '*'))));
 
     // 7.5: the reason must be UTF-8.
     out.push_back(closing(
-        "7.5.1", "Close with a reason that is not UTF-8",
-        "Sends a Close frame with code 1000 and the 20-octet reason "
-        "0xcebae1bdb9cf83cebcceb5eda080656469746564 ('κόσμε', a UTF-8-encoded surrogate, "
-        "'edited').",
-        "The peer fails the connection: a Close with 1002 or 1007, or a plain TCP drop.",
-        {"RFC 6455 5.5.1", "RFC 6455 8.1"},
-        "The reason in a Close body is UTF-8; a receiver that finds invalid UTF-8 there fails "
-        "the connection.",
-        [](Session& s) {
-            s.expect(Behavior::ok, {});
-            s.expect_close(
-                {.closed_by_me = true, .close_codes = {1002, 1007}, .require_clean = false});
-            s.send_close(1000, hex("cebae1bdb9cf83cebcceb5eda080656469746564"));
-            s.kill_after(1s);
-        }));
+        {.id = "7.5.1",
+         .title = "Close with a reason that is not UTF-8",
+         .description =
+             "Sends a Close frame with code 1000 and the 20-octet reason "
+             "0xcebae1bdb9cf83cebcceb5eda080656469746564 ('κόσμε', a UTF-8-encoded surrogate, "
+             "'edited').",
+         .expectation =
+             "The peer fails the connection: a Close with 1002 or 1007, or a plain TCP drop.",
+         .rfc = {"RFC 6455 5.5.1", "RFC 6455 8.1"},
+         .requirement =
+             "The reason in a Close body is UTF-8; a receiver that finds invalid UTF-8 there fails "
+             "the connection."},
+        {.closed_by_me = true, .close_codes = {1002, 1007}, .require_clean = false},
+        close_with(1000, decode_hex_literal("cebae1bdb9cf83cebcceb5eda080656469746564"))));
 
     // 7.7: valid codes. Unlike 7.1 - 7.5, our side may close automatically here.
     for (std::size_t i = 0; i < kValidCodes.size(); ++i) {
@@ -269,15 +282,13 @@ std::vector<Case> section7_close() {
             .requirement = "Codes 1000-1003, 1007-1011 and 3000-4999 may be sent in a Close; "
                            "the receiver accepts them and completes the closing handshake.",
             .level = Level::must,
-            .on_open =
-                [code](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(
-                        {.closed_by_me = true, .close_codes = {1000, code}, .require_clean = true});
-                    s.send_close(code);
-                    s.kill_after(1s);
+            .script =
+                WebSocketScript{
+                    .on_open = close_then(
+                        {.closed_by_me = true, .close_codes = {1000, code}, .require_clean = true},
+                        close_with(code)),
+                    .wrong_code_fails = true,
                 },
-            .wrong_code_fails = true,
         });
     }
 
@@ -296,14 +307,11 @@ std::vector<Case> section7_close() {
                            "and the unassigned codes of 1016-2999 are not valid in a Close "
                            "frame; the receiver treats one as a protocol error.",
             .level = Level::must,
-            .on_open =
-                [code](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(protocol_error_after_our_close());
-                    s.send_close(code);
-                    s.kill_after(1s);
+            .script =
+                WebSocketScript{
+                    .on_open = close_then(protocol_error_after_our_close(), close_with(code)),
+                    .wrong_code_fails = true,
                 },
-            .wrong_code_fails = true,
         });
     }
 
@@ -322,20 +330,18 @@ std::vector<Case> section7_close() {
             .requirement = "Status codes of 5000 and above lie outside every range RFC 6455 "
                            "defines; what a receiver does with one is not specified.",
             .level = Level::informational,
-            .on_open =
-                [c](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close({.closed_by_me = true,
-                                    .close_codes = {1000, c, 1002},
-                                    .require_clean = false});
-                    s.send_close(c);
-                    s.kill_after(1s);
-                },
-            .suppress_close = true,
-            .informational = true,
-            .adjust =
-                [](const harness::Observation&, harness::Verdict& v) {
-                    v.result = "RFC 6455 leaves the handling of this close code open.";
+            .script =
+                WebSocketScript{
+                    .on_open = close_then({.closed_by_me = true,
+                                           .close_codes = {1000, c, 1002},
+                                           .require_clean = false},
+                                          close_with(c)),
+                    .suppress_close = true,
+                    .informational = true,
+                    .adjust =
+                        [](const harness::Observation&, harness::Verdict& v) {
+                            v.result = "RFC 6455 leaves the handling of this close code open.";
+                        },
                 },
         });
     }

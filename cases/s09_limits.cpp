@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "cases/payload_sets.h"
+#include "cases/echo_difference.h"
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 
 namespace wsconform::cases {
 
@@ -27,7 +27,7 @@ constexpr std::size_t MiB = 1024 * 1024;
 std::string size_name(std::size_t n) {
     if (n >= MiB && n % MiB == 0) return std::to_string(n / MiB) + " MiB";
     if (n >= KiB && n % KiB == 0) return std::to_string(n / KiB) + " KiB";
-    return std::to_string(n) + (n == 1 ? " octet" : " octets");
+    return octets(n);
 }
 
 // True when `data` is `pattern` repeated (the last repetition possibly cut short).
@@ -47,7 +47,7 @@ std::string repeated(std::string_view pattern, std::size_t length) {
 // 'BAsd7&jh23' when printable ASCII, 0x00fe23faf0 otherwise.
 std::string quoted(std::string_view octets) {
     for (unsigned char c : octets)
-        if (c < 0x20 || c > 0x7e) return "0x" + to_hex(octets);
+        if (c < 0x20 || c > 0x7e) return "0x" + protocol::hex_encode(octets);
     return "'" + std::string(octets) + "'";
 }
 
@@ -72,13 +72,13 @@ constexpr std::string_view kRoundTripRule =
 // One large message, echoed once (9.1-9.6).
 struct LargeMessage {
     std::string id;
-    bool binary;
+    bool binary = false;
     std::string pattern;  // repeated up to `size`
-    std::size_t size;
-    bool as_message;                      // send_message() (9.3, 9.4) or one frame
+    std::size_t size = 0;
+    bool as_message = false;              // send_message() (9.3, 9.4) or one frame
     std::optional<std::size_t> fragment;  // 9.3, 9.4
     std::optional<std::size_t> chop;      // 9.5, 9.6
-    int seconds;
+    int seconds = 0;
 };
 
 Case large_message_case(const LargeMessage& m) {
@@ -118,43 +118,47 @@ Case large_message_case(const LargeMessage& m) {
         .rfc = std::move(rfc),
         .requirement = std::move(requirement),
         .level = Level::should,
-        .on_open =
-            [m, seconds](Session& s) {
-                s.set_wirelog(false);
-                s.set_result(Behavior::failed, "No echo arrived within " + seconds + " seconds.");
-                s.expect_close(we_close_normally());
-                const std::uint8_t op = m.binary ? opcode::binary : opcode::text;
-                if (m.as_message)
-                    s.send_message(repeated(m.pattern, m.size), m.binary, m.fragment);
-                else
-                    s.send_frame({.opcode = op,
-                                  .payload = m.pattern,
-                                  .payload_len = m.size,
-                                  .chopsize = m.chop});
-                s.close_after(std::chrono::seconds(m.seconds));
-            },
-        .on_message =
-            [m](Session& s, const Event& echo) {
-                if (!s.is_open()) return;  // decided already; the closing handshake runs
-                // Checked in place; the 16 MiB copy of what we sent is built only to explain
-                // a mismatch.
-                const bool same = echo.kind == Event::Kind::message && echo.binary == m.binary &&
-                                  echo.data.size() == m.size && is_repeated(echo.data, m.pattern);
-                const auto why =
-                    same ? std::nullopt
-                         : echo_difference("The echo", echo, repeated(m.pattern, m.size), m.binary,
-                                           false);
-                if (why)
-                    s.set_result(Behavior::failed, *why);
-                else
-                    s.set_result(Behavior::ok, "The " + std::to_string(m.size) + "-octet " +
-                                                   std::string(kind(m.binary)) +
-                                                   " message came back unchanged.");
-                s.set_wirelog(true);
-                s.send_close(1000);
-            },
-        .memory_hint = m.size,
-        .report_time = true,
+        .script = WebSocketScript{
+            .on_open =
+                [m, seconds](Session& s) {
+                    s.set_wirelog(false);
+                    s.set_result(Behavior::failed,
+                                 "No echo arrived within " + seconds + " seconds.");
+                    s.expect_close(we_close_normally());
+                    const std::uint8_t op = m.binary ? opcode::binary : opcode::text;
+                    if (m.as_message)
+                        s.send_message(repeated(m.pattern, m.size), m.binary, m.fragment);
+                    else
+                        s.send_frame({.opcode = op,
+                                      .payload = m.pattern,
+                                      .payload_len = m.size,
+                                      .chopsize = m.chop});
+                    s.close_after(std::chrono::seconds(m.seconds));
+                },
+            .on_message =
+                [m](Session& s, const Event& echo) {
+                    if (!s.is_open()) return;  // decided already; the closing handshake runs
+                    // Checked in place; the 16 MiB copy of what we sent is built only to explain
+                    // a mismatch.
+                    const bool same = echo.kind == Event::Kind::message &&
+                                      echo.binary == m.binary && echo.data.size() == m.size &&
+                                      is_repeated(echo.data, m.pattern);
+                    const auto why =
+                        same ? std::nullopt
+                             : echo_difference("The echo", echo, repeated(m.pattern, m.size),
+                                               m.binary, false);
+                    if (why)
+                        s.set_result(Behavior::failed, *why);
+                    else
+                        s.set_result(Behavior::ok, "The " + std::to_string(m.size) + "-octet " +
+                                                       std::string(kind(m.binary)) +
+                                                       " message came back unchanged.");
+                    s.set_wirelog(true);
+                    s.send_close(1000);
+                },
+            .memory_hint = m.size,
+            .report_time = true,
+        },
     };
 }
 
@@ -182,41 +186,44 @@ Case round_trips_case(std::string id, bool binary, std::size_t size, int seconds
         .rfc = {"RFC 6455 5.6"},
         .requirement = std::string(kRoundTripRule),
         .level = Level::should,
-        .on_open =
-            [op, fill, size, seconds, secs](Session& s) {
-                s.set_wirelog(false);
-                s.set_result(Behavior::failed, "The " + std::to_string(kCount) +
-                                                   " round trips did not finish within " + secs +
-                                                   " seconds.");
-                s.expect_close(we_close_normally());
-                s.close_after(std::chrono::seconds(seconds));
-                s.send_frame({.opcode = op, .payload = std::string(1, fill), .payload_len = size});
-            },
-        // Every message is one frame, so the Session's count of frames with our opcode is the
-        // number of the message being echoed.
-        .on_message =
-            [binary, op, fill, size](Session& s, const Event& echo) {
-                if (!s.is_open()) return;
-                auto finish = [&s](Behavior behavior, std::string why) {
-                    s.set_result(behavior, std::move(why));
-                    s.set_wirelog(true);
-                    s.send_close(1000);
-                };
-                const std::uint64_t sent = s.frames_sent(op);
-                if (auto why = echo_difference(
-                        "Echo " + std::to_string(sent) + " of " + std::to_string(kCount), echo,
-                        std::string(size, fill), binary, false)) {
-                    finish(Behavior::failed, std::move(*why));
-                } else if (sent < kCount) {
+        .script = WebSocketScript{
+            .on_open =
+                [op, fill, size, seconds, secs](Session& s) {
+                    s.set_wirelog(false);
+                    s.set_result(Behavior::failed, "The " + std::to_string(kCount) +
+                                                       " round trips did not finish within " +
+                                                       secs + " seconds.");
+                    s.expect_close(we_close_normally());
+                    s.close_after(std::chrono::seconds(seconds));
                     s.send_frame(
                         {.opcode = op, .payload = std::string(1, fill), .payload_len = size});
-                } else {
-                    finish(Behavior::ok, "All " + std::to_string(kCount) +
-                                             " messages came back unchanged in time.");
-                }
-            },
-        .memory_hint = size,
-        .report_time = true,
+                },
+            // Every message is one frame, so the Session's count of frames with our opcode is the
+            // number of the message being echoed.
+            .on_message =
+                [binary, op, fill, size](Session& s, const Event& echo) {
+                    if (!s.is_open()) return;
+                    auto finish = [&s](Behavior behavior, std::string why) {
+                        s.set_result(behavior, std::move(why));
+                        s.set_wirelog(true);
+                        s.send_close(1000);
+                    };
+                    const std::uint64_t sent = s.frames_sent(op);
+                    if (auto why = echo_difference(
+                            "Echo " + std::to_string(sent) + " of " + std::to_string(kCount), echo,
+                            std::string(size, fill), binary, false)) {
+                        finish(Behavior::failed, std::move(*why));
+                    } else if (sent < kCount) {
+                        s.send_frame(
+                            {.opcode = op, .payload = std::string(1, fill), .payload_len = size});
+                    } else {
+                        finish(Behavior::ok, "All " + std::to_string(kCount) +
+                                                 " messages came back unchanged in time.");
+                    }
+                },
+            .memory_hint = size,
+            .report_time = true,
+        },
     };
 }
 
@@ -224,8 +231,20 @@ Case round_trips_case(std::string id, bool binary, std::size_t size, int seconds
 
 std::vector<Case> section9_limits() {
     const std::string text_pattern = "BAsd7&jh23";
-    const std::string binary_pattern = hex("00fe23faf0");
+    const std::string binary_pattern = decode_hex_literal("00fe23faf0");
     std::vector<Case> out;
+
+    // Each text case has a binary twin in the next subsection (9.2.n for 9.1.n ...).
+    auto add_with_binary_twin = [&out](LargeMessage text, std::string twin_id,
+                                       std::string binary_pattern, int binary_seconds) {
+        LargeMessage binary = text;
+        binary.id = std::move(twin_id);
+        binary.binary = true;
+        binary.pattern = std::move(binary_pattern);
+        binary.seconds = binary_seconds;
+        out.push_back(large_message_case(text));
+        out.push_back(large_message_case(binary));
+    };
 
     // 9.1, 9.2: one frame of 64 KiB ... 16 MiB. Autobahn gives the first sizes 10 s and the
     // rest 100 s, but binary 1 MiB and 4 MiB only 10 s.
@@ -234,18 +253,11 @@ std::vector<Case> section9_limits() {
     const int binary_seconds[] = {10, 10, 10, 10, 100, 100};
     for (int i = 0; i < 6; ++i) {
         const std::string n = std::to_string(i + 1);
-        out.push_back(large_message_case({.id = "9.1." + n,
-                                          .binary = false,
-                                          .pattern = text_pattern,
-                                          .size = sizes[i],
-                                          .as_message = false,
-                                          .seconds = text_seconds[i]}));
-        out.push_back(large_message_case({.id = "9.2." + n,
-                                          .binary = true,
-                                          .pattern = binary_pattern,
-                                          .size = sizes[i],
-                                          .as_message = false,
-                                          .seconds = binary_seconds[i]}));
+        add_with_binary_twin({.id = "9.1." + n,
+                              .pattern = text_pattern,
+                              .size = sizes[i],
+                              .seconds = text_seconds[i]},
+                             "9.2." + n, binary_pattern, binary_seconds[i]);
     }
 
     // 9.3, 9.4: 4 MiB in fragments of 64 octets ... 4 MiB. Autobahn's payload is '*'
@@ -254,40 +266,25 @@ std::vector<Case> section9_limits() {
                                      64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB};
     for (int i = 0; i < 9; ++i) {
         const std::string n = std::to_string(i + 1);
-        out.push_back(large_message_case({.id = "9.3." + n,
-                                          .binary = false,
-                                          .pattern = "*",
-                                          .size = 4 * MiB,
-                                          .as_message = true,
-                                          .fragment = fragments[i],
-                                          .seconds = 100}));
-        out.push_back(large_message_case({.id = "9.4." + n,
-                                          .binary = true,
-                                          .pattern = i == 0 ? "\xfe" : "*",
-                                          .size = 4 * MiB,
-                                          .as_message = true,
-                                          .fragment = fragments[i],
-                                          .seconds = 100}));
+        add_with_binary_twin({.id = "9.3." + n,
+                              .pattern = "*",
+                              .size = 4 * MiB,
+                              .as_message = true,
+                              .fragment = fragments[i],
+                              .seconds = 100},
+                             "9.4." + n, i == 0 ? "\xfe" : "*", 100);
     }
 
     // 9.5, 9.6: one 1 MiB frame written in chops of 64 ... 2048 octets.
     const std::size_t chops[] = {64, 128, 256, 512, 1024, 2048};
     for (int i = 0; i < 6; ++i) {
         const std::string n = std::to_string(i + 1);
-        out.push_back(large_message_case({.id = "9.5." + n,
-                                          .binary = false,
-                                          .pattern = text_pattern,
-                                          .size = 1 * MiB,
-                                          .as_message = false,
-                                          .chop = chops[i],
-                                          .seconds = 1000}));
-        out.push_back(large_message_case({.id = "9.6." + n,
-                                          .binary = true,
-                                          .pattern = binary_pattern,
-                                          .size = 1 * MiB,
-                                          .as_message = false,
-                                          .chop = chops[i],
-                                          .seconds = 1000}));
+        add_with_binary_twin({.id = "9.5." + n,
+                              .pattern = text_pattern,
+                              .size = 1 * MiB,
+                              .chop = chops[i],
+                              .seconds = 1000},
+                             "9.6." + n, binary_pattern, 1000);
     }
 
     // 9.7, 9.8: 1000 round trips of 0 ... 4096 octets.

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "cases/payloads.h"
-#include "cases/registry.h"
+#include "cases/sections.h"
 #include "harness/model/judge.h"
 
 namespace wsconform::cases {
@@ -37,37 +37,39 @@ std::vector<Case> section10_misc() {
         .requirement = "A receiver reassembles a message from however many fragments it comes "
                        "in.",
         .level = Level::must,
-        .on_open =
-            [](Session& s) {
-                const std::string payload(kMessageSize, '*');
-                s.set_auto_fragment_size(kFragmentSize);
-                s.expect(Behavior::ok, {harness::text_message(payload)});
-                s.expect_close(we_close_normally());
-                s.send_message(payload, false);
-                s.kill_after(10s);
-            },
-        .adjust =
-            [](const harness::Observation& o, harness::Verdict& v) {
-                // Autobahn's own count: size / fragment continuation frames, plus one text
-                // frame when the size is not a multiple of the fragment size.
-                if (!o.was_open) {
-                    v.behavior = Behavior::failed;
-                    v.result = "WebSocket connection was never open";
-                    return;
-                }
-                const std::uint64_t want_cont = kMessageSize / kFragmentSize;
-                const std::uint64_t want_text = kMessageSize % kFragmentSize > 0 ? 1 : 0;
-                const std::uint64_t got_cont = count(o.tx_frames, opcode::continuation);
-                const std::uint64_t got_text = count(o.tx_frames, opcode::text);
-                if (got_cont != want_cont || got_text != want_text) {
-                    v.behavior = Behavior::failed;
-                    v.result =
-                        "Frames transmitted {0: " + std::to_string(got_cont) +
-                        ", 1: " + std::to_string(got_text) +
-                        "} does not match what we expected {0: " + std::to_string(want_cont) +
-                        ", 1: " + std::to_string(want_text) + "}.";
-                }
-            },
+        .script = WebSocketScript{
+            .on_open =
+                [](Session& s) {
+                    const std::string payload(kMessageSize, '*');
+                    s.set_auto_fragment_size(kFragmentSize);
+                    s.expect(Behavior::ok, {harness::text_message(payload)});
+                    s.expect_close(we_close_normally());
+                    s.send_message(payload, false);
+                    s.kill_after(10s);
+                },
+            .adjust =
+                [](const harness::Observation& o, harness::Verdict& v) {
+                    // Autobahn's own count: size / fragment continuation frames, plus one text
+                    // frame when the size is not a multiple of the fragment size.
+                    if (!o.was_open) {
+                        v.behavior = Behavior::failed;
+                        v.result = "WebSocket connection was never open";
+                        return;
+                    }
+                    const std::uint64_t want_cont = kMessageSize / kFragmentSize;
+                    const std::uint64_t want_text = kMessageSize % kFragmentSize > 0 ? 1 : 0;
+                    const std::uint64_t got_cont = count(o.tx_frames, opcode::continuation);
+                    const std::uint64_t got_text = count(o.tx_frames, opcode::text);
+                    if (got_cont != want_cont || got_text != want_text) {
+                        v.behavior = Behavior::failed;
+                        v.result =
+                            "Frames transmitted {0: " + std::to_string(got_cont) +
+                            ", 1: " + std::to_string(got_text) +
+                            "} does not match what we expected {0: " + std::to_string(want_cont) +
+                            ", 1: " + std::to_string(want_text) + "}.";
+                    }
+                },
+        },
     });
     return out;
 }

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "cases/payload_sets.h"
-#include "cases/registry.h"
+#include "cases/compression_case.h"
+#include "cases/sections.h"
 
 namespace wsconform::cases {
 

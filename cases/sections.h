@@ -1,4 +1,5 @@
-// The catalogue's sections: number, heading, and the function that builds its cases.
+// The catalogue's sections (cases/sections.def): number, heading, and the function that builds
+// its cases.
 #pragma once
 
 #include <span>
@@ -21,5 +22,12 @@ std::span<const Section> sections();
 
 // Section and subsection headings, for the reports.
 const harness::SectionTitles& section_titles();
+
+// The function of each section, defined in the section's own file or folder.
+#define WSCONFORM_SECTION(number, title, build) std::vector<harness::Case> build();
+#define WSCONFORM_SUBSECTION(key, title)
+#include "cases/sections.def"
+#undef WSCONFORM_SECTION
+#undef WSCONFORM_SUBSECTION
 
 }  // namespace wsconform::cases

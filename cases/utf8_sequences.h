@@ -27,17 +27,17 @@ struct Utf8Group {
 
 // "κόσμε" (Greek "cosmos"): 11 octets, code points of 2 and 3 octets.
 inline std::string kosme() {
-    return hex("cebae1bdb9cf83cebcceb5");
+    return decode_hex_literal("cebae1bdb9cf83cebcceb5");
 }
 
 inline std::vector<Utf8Sequence> all_valid(std::initializer_list<std::string_view> hexes) {
     std::vector<Utf8Sequence> out;
-    for (auto h : hexes) out.push_back({true, hex(h)});
+    for (auto h : hexes) out.push_back({true, decode_hex_literal(h)});
     return out;
 }
 inline std::vector<Utf8Sequence> all_invalid(std::initializer_list<std::string_view> hexes) {
     std::vector<Utf8Sequence> out;
-    for (auto h : hexes) out.push_back({false, hex(h)});
+    for (auto h : hexes) out.push_back({false, decode_hex_literal(h)});
     return out;
 }
 
@@ -78,7 +78,7 @@ inline std::vector<Utf8Group> utf8_sequence_groups() {
     {
         Utf8Group g{11, "boundary code points (U+D7FF, U+E000, U+FFFD, U+10FFFF, U+110000)",
                     all_valid({"ed9fbf", "ee8080", "efbfbd", "f48fbfbf"})};
-        g.sequences.push_back({false, hex("f4908080")});  // U+110000
+        g.sequences.push_back({false, decode_hex_literal("f4908080")});  // U+110000
         groups.push_back(std::move(g));
     }
 
@@ -144,7 +144,8 @@ inline std::vector<Utf8Group> utf8_sequence_groups() {
                 if (z1 == '\xf4' && z2 != '\x8f') continue;
                 for (char z3 : {'\xbe', '\xbf'}) {
                     const std::string s{z1, z2, '\xbf', z3};
-                    if (s == hex("f08fbfbe") || s == hex("f08fbfbf")) continue;
+                    if (s == decode_hex_literal("f08fbfbe") || s == decode_hex_literal("f08fbfbf"))
+                        continue;
                     g.sequences.push_back({true, s});
                 }
             }

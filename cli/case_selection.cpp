@@ -21,8 +21,8 @@ std::vector<const harness::Case*> select_cases(const CaseSelection& selection, T
     // than reporting them as not applicable. (Sections 1-13 serve both roles, so Autobahn's
     // case numbering is unchanged.)
     std::erase_if(selected, [tested](const harness::Case* c) {
-        return tested == Tested::server ? (c->http_client_probe && !c->http_server_probe)
-                                        : (c->http_server_probe && !c->http_client_probe);
+        return tested == Tested::server ? (c->http_client_probe() && !c->http_server_probe())
+                                        : (c->http_server_probe() && !c->http_client_probe());
     });
     if (selected.empty()) throw UsageError("no case left to run after exclusions");
     return selected;

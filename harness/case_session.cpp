@@ -175,9 +175,9 @@ void CaseSession::on_connected() {
     key_ = protocol::make_key(nonce);
     std::vector<std::string> headers{"User-Agent: wsconform/" WSCONFORM_VERSION_STRING,
                                      "Pragma: no-cache", "Cache-Control: no-cache"};
-    if (!test_.deflate_offers.empty())
+    if (!test_.websocket()->deflate_offers.empty())
         headers.push_back("Sec-WebSocket-Extensions: " +
-                          protocol::format_deflate_offer(test_.deflate_offers));
+                          protocol::format_deflate_offer(test_.websocket()->deflate_offers));
     headers.insert(headers.end(), config_.extra_headers.begin(), config_.extra_headers.end());
     result_.http_request = protocol::build_upgrade_request(host_header_, target_, key_, headers);
     queue_bytes(result_.http_request, std::nullopt, false);
@@ -231,7 +231,7 @@ void CaseSession::read_handshake_response() {
             protocol::UpgradeResponse info;
             const std::vector<std::string> no_protocols;
             std::vector<std::string> offered_extensions;
-            if (!self->test_.deflate_offers.empty())
+            if (!self->test_.websocket()->deflate_offers.empty())
                 offered_extensions.emplace_back(protocol::kPermessageDeflate);
             if (auto err = protocol::check_upgrade_response(response, self->key_, no_protocols,
                                                             offered_extensions, info)) {
@@ -243,7 +243,7 @@ void CaseSession::read_handshake_response() {
                 protocol::DeflateParams agreed;
                 std::vector<std::string> omitted;
                 if (auto err = protocol::check_deflate_response_lenient(
-                        ext, self->test_.deflate_offers, agreed, omitted)) {
+                        ext, self->test_.websocket()->deflate_offers, agreed, omitted)) {
                     self->result_.observation.harness_error =
                         "opening handshake: permessage-deflate response: " + err.message();
                     self->drop_connection(true);
@@ -326,7 +326,7 @@ void CaseSession::on_open() {
     state_ = State::open;
     opened_at_ = std::chrono::steady_clock::now();
     result_.observation.was_open = true;
-    if (test_.on_open) test_.on_open(*this);
+    if (test_.websocket()->on_open) test_.websocket()->on_open(*this);
 }
 
 void CaseSession::read_more() {
@@ -501,8 +501,8 @@ void CaseSession::on_message_complete(bool binary) {
     traffic_.incoming.octets_app += message_.size();
     Event event{Event::Kind::message, binary, std::move(message_)};
     message_.clear();
-    if (test_.on_message) {
-        test_.on_message(*this, event);
+    if (test_.websocket()->on_message) {
+        test_.websocket()->on_message(*this, event);
         return;
     }
     record(std::move(event));
@@ -515,7 +515,8 @@ void CaseSession::finish_when_done() {
     auto& o = result_.observation;
     for (const auto& [behavior, events] : o.expected)
         if (events != o.received) return;
-    if (o.expected_close.closed_by_me && !test_.suppress_close && state_ == State::open) {
+    if (o.expected_close.closed_by_me && !test_.websocket()->suppress_close &&
+        state_ == State::open) {
         const auto code = o.expected_close.close_codes.empty()
                               ? std::optional<std::uint16_t>{}
                               : std::optional<std::uint16_t>{o.expected_close.close_codes.front()};
@@ -925,7 +926,8 @@ void CaseSession::set_result(Behavior behavior, std::string text) {
     result_.observation.scripted_behavior = behavior;
     result_.observation.scripted_result = std::move(text);
     // Autobahn keeps the traffic statistics of a compression case as they were when it passed.
-    if (behavior == Behavior::ok && test_.report_compression_ratio) result_.traffic = traffic_;
+    if (behavior == Behavior::ok && test_.websocket()->report_compression_ratio)
+        result_.traffic = traffic_;
 }
 
 void CaseSession::set_wirelog(bool enabled) {

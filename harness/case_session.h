@@ -17,6 +17,7 @@
 #include "harness/model/result.h"
 #include "harness/model/session.h"
 #include "harness/model/timeouts.h"
+#include "harness/running_case.h"
 #include "harness/transport/connector.h"
 #include "harness/transport/stream.h"
 #include "harness/transport/write_queue.h"
@@ -34,7 +35,9 @@ struct SessionConfig {
     std::vector<std::string> extra_headers;
 };
 
-class CaseSession final : public Session, public std::enable_shared_from_this<CaseSession> {
+class CaseSession final : public Session,
+                          public RunningCase,
+                          public std::enable_shared_from_this<CaseSession> {
   public:
     using Done = std::function<void(CaseResult&&)>;
 
@@ -43,14 +46,14 @@ class CaseSession final : public Session, public std::enable_shared_from_this<Ca
 
     // Testing a server: connect to `server`, send the upgrade request, run the case.
     void start_as_client(const transport::ConnectTarget& server, std::string host_header,
-                         std::string target);
+                         std::string target) override;
     // Testing a client: the upgrade is already done on `stream` (request and our 101 response
     // given as text); `leftover` are bytes that arrived after the request.
     void start_as_server(transport::StreamPtr stream, std::string request,
                          std::string response, std::string leftover,
                          std::optional<protocol::DeflateParams> deflate = std::nullopt);
     // Ends the case now (run timeout or Ctrl-C): drop TCP, judge what was seen.
-    void abort(std::string why);
+    void abort(std::string why) override;
 
     // Session
     void send_frame(FrameSpec frame) override;

@@ -14,6 +14,7 @@
 
 #include "harness/case_session.h"
 #include "harness/http_case.h"
+#include "harness/running_case.h"
 #include "harness/transport/linger.h"
 #include "harness/transport/listener.h"
 #include "protocol/close.h"
@@ -107,11 +108,15 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     std::map<std::pair<std::string, std::string>, std::string> statuses;
     std::multimap<std::pair<std::string, std::string>, std::function<void(const std::string&)>>
         status_waiters;
-    std::vector<std::weak_ptr<CaseSession>> sessions;
-    // Section 14 (harness/http_case.h): running raw-HTTP cases, and what each agent did on
-    // its earlier connections.
-    std::vector<std::weak_ptr<HttpCase>> http_cases;
+    // The running cases (to stop them with the server), and what each agent did on its
+    // earlier connections (section 14 compares a client's connections).
+    std::vector<std::weak_ptr<RunningCase>> running;
     std::shared_ptr<ClientHistories> histories = std::make_shared<ClientHistories>();
+
+    void track(const std::shared_ptr<RunningCase>& r) {
+        std::erase_if(running, [](auto& w) { return w.expired(); });
+        running.push_back(r);
+    }
 
     void log(const std::string& line) {
         if (hooks.on_log) hooks.on_log(line);
@@ -201,8 +206,7 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
                 io, *c,
                 SessionConfig{.agent = agent, .case_number = number, .timeouts = options.timeouts},
                 case_done(agent, c->id));
-            std::erase_if(http_cases, [](auto& w) { return w.expired(); });
-            http_cases.push_back(http);
+            track(http);
             http->start_as_server(std::move(stream), std::move(head), consumed, histories);
             return;
         }
@@ -353,12 +357,13 @@ void FuzzingServer::Impl::run_case(StreamPtr stream,
     // (asking for the mirror image of its own offer); without an acceptable offer the case
     // runs uncompressed and reports UNIMPLEMENTED itself.
     std::optional<protocol::DeflateParams> deflate;
-    if (!test.deflate_offers.empty()) {
+    const WebSocketScript* script = test.websocket();
+    if (script && !script->deflate_offers.empty()) {
         protocol::UpgradeRequest upgrade;
         if (!protocol::check_upgrade_request(request, upgrade)) {
             deflate = protocol::negotiate_deflate_as_server(upgrade.extensions,
-                                                            test.deflate_server_policy);
-            for (const auto& fallback : test.deflate_server_fallbacks) {
+                                                            script->deflate_server_policy);
+            for (const auto& fallback : script->deflate_server_fallbacks) {
                 if (deflate) break;
                 deflate = protocol::negotiate_deflate_as_server(upgrade.extensions, fallback);
             }
@@ -372,7 +377,7 @@ void FuzzingServer::Impl::run_case(StreamPtr stream,
                          .case_number = number,
                          .timeouts = options.timeouts,
                          .max_message = options.max_message};
-    if (is_handshake_case(test)) {
+    if (test.is_handshake_case()) {
         // Section 14: a case for servers has nothing to run here (cases for clients never get
         // this far: on_request hands them over first). Open and close, as for an exclusion.
         upgrade_and_send(stream, key, {});
@@ -381,8 +386,7 @@ void FuzzingServer::Impl::run_case(StreamPtr stream,
     }
     auto session =
         std::make_shared<CaseSession>(io, test, std::move(config), case_done(agent, test.id));
-    std::erase_if(sessions, [](auto& w) { return w.expired(); });
-    sessions.push_back(session);
+    track(session);
     // The 101 goes out first; the case starts once it is written.
     auto data = std::make_shared<std::string>(response);
     std::string leftover = head.substr(consumed);
@@ -447,7 +451,7 @@ const Case* FuzzingServer::Impl::client_handshake_case(const protocol::HttpMessa
             number = value;
         }
     }
-    if (!c || !c->http_client_probe) return nullptr;
+    if (!c || !c->http_client_probe()) return nullptr;
     if (hooks.is_excluded && hooks.is_excluded(*a, c->id)) return nullptr;
     agent = *a;
     return c;
@@ -456,10 +460,8 @@ const Case* FuzzingServer::Impl::client_handshake_case(const protocol::HttpMessa
 void FuzzingServer::Impl::shutdown() {
     if (stopping.exchange(true)) return;
     if (listener) listener->close();
-    for (auto& w : sessions)
-        if (auto s = w.lock()) s->abort("server stopped");
-    for (auto& w : http_cases)
-        if (auto h = w.lock()) h->abort("server stopped");
+    for (auto& w : running)
+        if (auto r = w.lock()) r->abort("server stopped");
     for (auto& [key, waiter] : status_waiters) waiter("MISSING");
     status_waiters.clear();
     // Let lingering sockets finish, then stop.

@@ -210,7 +210,7 @@ void HttpCase::on_connected() {
     std::array<std::uint8_t, 16> nonce;
     for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
     const RequestContext context{host_header_, target_, protocol::make_key(nonce)};
-    sx_.request = test_.http_server_probe->request(context);
+    sx_.request = test_.http_server_probe()->request(context);
     result_.http_request = capped_text(sx_.request.head, kMaxReportedRequest);
 
     auto pieces = chop(sx_.request.head, sx_.request.chopsize);
@@ -353,7 +353,7 @@ void HttpCase::start_as_server(transport::StreamPtr stream, std::string received
         note(std::to_string(cx_.early_bytes) +
              " octets arrived after the request head, before our answer");
 
-    cx_.response = test_.http_client_probe->respond(req);
+    cx_.response = test_.http_client_probe()->respond(req);
     result_.http_response = cx_.response.head;
 
     arm_case_deadline(cx_.response.delay + timeouts_.echo + timeouts_.close +
@@ -741,7 +741,7 @@ void HttpCase::finish() {
     if (!is_server_) {
         const auto& x = sx_;
         o.was_open = x.got_status(101);
-        const bool upgrade = test_.http_server_probe->expect_upgrade;
+        const bool upgrade = test_.http_server_probe()->expect_upgrade;
         o.expected = {{Behavior::ok, upgrade && !x.sent_text.empty()
                                          ? std::vector<Event>{text_message(x.sent_text)}
                                          : std::vector<Event>{}}};
@@ -757,7 +757,7 @@ void HttpCase::finish() {
                                                      : protocol::close_code::normal;
         o.remote_close_code = x.peer_close_code;
         if (o.harness_error.empty() && !x.connected) o.harness_error = x.error;
-        verdict = test_.http_server_probe->judge(x);
+        verdict = test_.http_server_probe()->judge(x);
     } else {
         const auto& x = cx_;
         o.was_open = x.response.valid;
@@ -773,7 +773,7 @@ void HttpCase::finish() {
         if (!o.was_clean && o.was_open) o.was_not_clean_reason = to_string(x.end);
         if (x.we_sent_close) o.local_close_code = protocol::close_code::normal;
         o.remote_close_code = x.peer_close_code;
-        verdict = test_.http_client_probe->judge(x, history_before_);
+        verdict = test_.http_client_probe()->judge(x, history_before_);
         if (histories_) histories_->add(config_.agent, x);
     }
     result_.duration_ms = now_ms();

@@ -27,6 +27,7 @@
 #include "harness/case_session.h"
 #include "harness/model/http_script.h"
 #include "harness/model/result.h"
+#include "harness/running_case.h"
 #include "harness/transport/connector.h"
 #include "harness/transport/stream.h"
 #include "harness/transport/write_queue.h"
@@ -51,7 +52,7 @@ class ClientHistories {
     std::map<std::string, ClientHistory> by_agent_;
 };
 
-class HttpCase final : public std::enable_shared_from_this<HttpCase> {
+class HttpCase final : public RunningCase, public std::enable_shared_from_this<HttpCase> {
   public:
     using Done = std::function<void(CaseResult&&)>;
 
@@ -62,13 +63,13 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
 
     // Testing a server: connect to `server` and run test.http_server_probe.
     void start_as_client(const transport::ConnectTarget& server, std::string host_header,
-                         std::string target);
+                         std::string target) override;
     // Testing a client: `received` holds its request head (the first `head_size` octets) and
     // whatever followed it; run test.http_client_probe.
     void start_as_server(transport::StreamPtr stream, std::string received,
                          std::size_t head_size, std::shared_ptr<ClientHistories> histories);
     // Ends the case now (run stopped): drop TCP, judge what was seen.
-    void abort(std::string why);
+    void abort(std::string why) override;
 
     // The waits this case uses (derived from the session's Timeouts).
     static HttpTimeouts timeouts_for(const Timeouts& t);
@@ -159,11 +160,6 @@ class HttpCase final : public std::enable_shared_from_this<HttpCase> {
 
     CaseResult result_;
 };
-
-// True for a section 14 case (one with a raw-HTTP script for either role).
-inline bool is_handshake_case(const Case& c) {
-    return c.http_server_probe.has_value() || c.http_client_probe.has_value();
-}
 
 // The result of a handshake case that has no script for the role being tested (testing a
 // server: a case for clients, and the reverse): both columns UNIMPLEMENTED, no connection.

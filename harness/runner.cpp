@@ -15,6 +15,7 @@
 
 #include "harness/case_session.h"
 #include "harness/http_case.h"
+#include "harness/running_case.h"
 #include "harness/transport/blocking_client.h"
 #include "harness/transport/connector.h"
 #include "protocol/close.h"
@@ -34,8 +35,7 @@ struct Runner::Impl {
     std::condition_variable changed;
     bool stopped = false;
     std::string stop_reason;
-    std::map<std::size_t, std::weak_ptr<CaseSession>> running;
-    std::map<std::size_t, std::weak_ptr<HttpCase>> running_http;  // section 14
+    std::map<std::size_t, std::weak_ptr<RunningCase>> running;
 };
 
 Runner::Runner(RunOptions options) : impl_(std::make_unique<Impl>()) {
@@ -158,7 +158,7 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
     std::size_t next = 0, in_flight = 0, memory_in_use = 0;
     // A case's weight against the memory budget: three copies of its largest message (what
     // we send, what comes back, and the write buffer).
-    auto weight = [](const Case& c) { return 3 * c.memory_hint; };
+    auto weight = [](const Case& c) { return c.websocket() ? 3 * c.websocket()->memory_hint : 0; };
     std::function<void()> launch_more;  // called with impl.mutex held
     launch_more = [&] {
         while (!impl.stopped && in_flight < impl.options.jobs && next < cases.size()) {
@@ -179,7 +179,6 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                     std::lock_guard lock(impl.mutex);
                     report = !impl.stopped;
                     impl.running.erase(index);
-                    impl.running_http.erase(index);
                 }
                 if (report) {
                     std::lock_guard lock(result_mutex);
@@ -193,27 +192,17 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 launch_more();
                 impl.changed.notify_all();
             };
-            if (is_handshake_case(*cases[index])) {
-                // Section 14 runs raw HTTP (harness/http_case.h); a case for clients has
-                // nothing to do here and is reported as not applicable.
-                if (!cases[index]->http_server_probe) {
-                    asio::post(io, [on_done, c = cases[index], config]() mutable {
-                        on_done(not_applicable_result(*c, config, false));
-                    });
-                    continue;
-                }
-                auto http = std::make_shared<HttpCase>(io, *cases[index], std::move(config), on_done);
-                impl.running_http[index] = http;
-                asio::post(io, [http, &server, &target] {
-                    http->start_as_client(server, target.host_header, target.target);
+            // A section 14 case for clients has nothing to do here: not applicable.
+            if (cases[index]->is_handshake_case() && !cases[index]->http_server_probe()) {
+                asio::post(io, [on_done, c = cases[index], config]() mutable {
+                    on_done(not_applicable_result(*c, config, false));
                 });
                 continue;
             }
-            auto session =
-                std::make_shared<CaseSession>(io, *cases[index], std::move(config), on_done);
-            impl.running[index] = session;
-            asio::post(io, [session, &server, &target] {
-                session->start_as_client(server, target.host_header, target.target);
+            auto running = make_running_case(io, *cases[index], std::move(config), on_done);
+            impl.running[index] = running;
+            asio::post(io, [running, &server, &target] {
+                running->start_as_client(server, target.host_header, target.target);
             });
         }
     };
@@ -238,15 +227,9 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
             summary.stopped = true;
             summary.stop_reason = impl.stop_reason;
             for (auto& [index, weak] : impl.running) {
-                if (auto session = weak.lock()) {
+                if (auto running = weak.lock()) {
                     auto& io = *contexts[index % contexts.size()];
-                    asio::post(io, [session, why = impl.stop_reason] { session->abort(why); });
-                }
-            }
-            for (auto& [index, weak] : impl.running_http) {
-                if (auto http = weak.lock()) {
-                    auto& io = *contexts[index % contexts.size()];
-                    asio::post(io, [http, why = impl.stop_reason] { http->abort(why); });
+                    asio::post(io, [running, why = impl.stop_reason] { running->abort(why); });
                 }
             }
             impl.changed.wait(lock, [&] { return in_flight == 0; });

@@ -328,8 +328,8 @@ json case_result_json(const harness::CaseResult& r) {
     j["received"] = events_json(o.received);
     j["remoteCloseCode"] = optional_json(o.remote_close_code);
     j["remoteCloseReason"] = optional_json(o.remote_close_reason);
-    j["reportCompressionRatio"] = c.report_compression_ratio;
-    j["reportTime"] = c.report_time;
+    j["reportCompressionRatio"] = c.websocket() && c.websocket()->report_compression_ratio;
+    j["reportTime"] = c.websocket() && c.websocket()->report_time;
     j["result"] = detail::valid_utf8(v.result);
     j["resultClose"] = detail::valid_utf8(v.result_close);
     j["rxFrameStats"] = stats_json(rx_frames);

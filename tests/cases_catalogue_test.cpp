@@ -4,7 +4,6 @@
 // that judge themselves (9, 12, 13) are also driven through whole runs against a fake echo
 // peer, with perfect and with corrupted echoes.
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -15,18 +14,23 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cases/echo_difference.h"
 #include "cases/payload_sets.h"
 #include "cases/registry.h"
 #include "harness/model/case.h"
 #include "harness/model/judge.h"
 #include "harness/model/session.h"
+#include "protocol/hex.h"
 
 namespace {
 
 using namespace std::chrono_literals;
+using wsconform::cases::detail::code_points;
+using wsconform::cases::detail::sha1_hex;
 using wsconform::harness::Behavior;
 using wsconform::harness::Case;
 using wsconform::harness::Duration;
@@ -34,16 +38,8 @@ using wsconform::harness::Event;
 using wsconform::harness::ExpectedClose;
 using wsconform::harness::FrameSpec;
 using wsconform::harness::Session;
-
-std::string to_hex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out.push_back(kDigits[b >> 4]);
-        out.push_back(kDigits[b & 0xf]);
-    }
-    return out;
-}
+using wsconform::harness::WebSocketScript;
+using wsconform::protocol::hex_encode;
 
 std::vector<std::string> split(std::string_view s, std::string_view sep) {
     std::vector<std::string> out;
@@ -59,6 +55,16 @@ std::vector<std::string> split(std::string_view s, std::string_view sep) {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
+}
+
+// The case `id`, which must have a WebSocket script (sections 1-13), and that script.
+const Case& websocket_case(const std::string& id) {
+    const Case* c = wsconform::cases::find(id);
+    if (!c || !c->websocket()) throw std::runtime_error("no WebSocket case " + id);
+    return *c;
+}
+const WebSocketScript& script_of(const std::string& id) {
+    return *websocket_case(id).websocket();
 }
 
 // ---- What a case script did, as recorded by the fake Session.
@@ -214,27 +220,12 @@ std::string frame_payload(const FrameSpec& f) {
 }
 
 const char* kind_name(Tx::Kind k) {
-    switch (k) {
-        case Tx::Kind::frame:
-            return "frame";
-        case Tx::Kind::message:
-            return "message";
-        case Tx::Kind::raw:
-            return "raw";
-        case Tx::Kind::begin:
-            return "begin_frame";
-        case Tx::Kind::chunk:
-            return "send_frame_data";
-        case Tx::Kind::close:
-            return "send_close";
-        case Tx::Kind::kill_after:
-            return "kill_after";
-        case Tx::Kind::close_after:
-            return "close_after";
-        case Tx::Kind::wait:
-            return "continue_later";
-    }
-    return "?";
+    // The Session call that recorded each kind, in Tx::Kind order.
+    static constexpr const char* kNames[] = {"frame",       "message",         "raw",
+                                             "begin_frame", "send_frame_data", "send_close",
+                                             "kill_after",  "close_after",     "continue_later"};
+    static_assert(std::size(kNames) == static_cast<std::size_t>(Tx::Kind::wait) + 1);
+    return kNames[static_cast<std::size_t>(k)];
 }
 
 // Checks "N B [0xHEX]" at words[i...]; advances i past them.
@@ -245,7 +236,7 @@ void check_sized(const std::vector<std::string>& words, std::size_t& i, const st
     EXPECT_EQ(got.size(), std::stoul(words[i])) << what << ": length";
     i += 2;
     if (i < words.size() && starts_with(words[i], "0x")) {
-        EXPECT_EQ("0x" + to_hex(got), words[i]) << what << ": payload";
+        EXPECT_EQ("0x" + hex_encode(got), words[i]) << what << ": payload";
         ++i;
     }
 }
@@ -272,7 +263,8 @@ void check_frame_token(const std::string& token, const Tx& got) {
             const auto q1 = token.find('\'');
             const auto q2 = token.rfind('\'');
             const std::string pattern = token.substr(q1 + 1, q2 - q1 - 1);
-            EXPECT_EQ(starts_with(pattern, "0x") ? "0x" + to_hex(f.payload) : f.payload, pattern)
+            EXPECT_EQ(starts_with(pattern, "0x") ? "0x" + hex_encode(f.payload) : f.payload,
+                      pattern)
                 << token << ": pattern";
             while (i < words.size() && words[i] != "repeated)") ++i;
             for (++i; i < words.size(); ++i) {
@@ -347,7 +339,7 @@ void check_close_token(const std::string& token, const Tx& got) {
     if (m[2].matched) {
         EXPECT_EQ(reason.size(), std::stoul(m[2])) << token << ": reason length";
         if (m[3].matched) {
-            EXPECT_EQ(to_hex(reason), m[3].str()) << token << ": reason";
+            EXPECT_EQ(hex_encode(reason), m[3].str()) << token << ": reason";
         }
     } else {
         EXPECT_TRUE(reason.empty()) << token << ": no reason expected";
@@ -492,13 +484,13 @@ class CatalogueMatchesAutobahn : public testing::TestWithParam<std::string> {};
 TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
     const std::string& id = GetParam();
     const Row& row = reference().at(id);
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr) << "no case " << id;
-    ASSERT_TRUE(c->on_open);
-    EXPECT_FALSE(c->on_message) << "Autobahn's default message handling";
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
+    ASSERT_TRUE(ws.on_open);
+    EXPECT_FALSE(ws.on_message) << "Autobahn's default message handling";
 
     RecordingSession s;
-    c->on_open(s);
+    ws.on_open(s);
 
     const auto parts = split(row.notes, " | ");
     ASSERT_GE(parts.size(), 3u) << row.notes;
@@ -529,14 +521,14 @@ TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
         if (parts[i] == "suppressClose") suppress = true;
         if (starts_with(parts[i], "INFORMATIONAL")) informational = true;
     }
-    EXPECT_EQ(c->wrong_code_fails, wrong_code);
-    EXPECT_EQ(c->suppress_close, suppress);
-    EXPECT_EQ(c->informational, informational);
-    EXPECT_EQ(c->level, informational ? wsconform::harness::Level::informational
-                                      : wsconform::harness::Level::must);
-    EXPECT_FALSE(c->report_time);
-    EXPECT_FALSE(c->report_compression_ratio);
-    EXPECT_TRUE(c->deflate_offers.empty());
+    EXPECT_EQ(ws.wrong_code_fails, wrong_code);
+    EXPECT_EQ(ws.suppress_close, suppress);
+    EXPECT_EQ(ws.informational, informational);
+    EXPECT_EQ(c.level, informational ? wsconform::harness::Level::informational
+                                     : wsconform::harness::Level::must);
+    EXPECT_FALSE(ws.report_time);
+    EXPECT_FALSE(ws.report_compression_ratio);
+    EXPECT_TRUE(ws.deflate_offers.empty());
     EXPECT_TRUE(s.results.empty()) << "judged by the expectations, not by the script";
     EXPECT_TRUE(s.wirelog.empty());
 
@@ -544,7 +536,7 @@ TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
     const auto at = row.description.find("Payload: 0x");
     if (at != std::string::npos) {
         ASSERT_EQ(s.tx.size(), 2u);
-        EXPECT_EQ(to_hex(s.tx[0].payload), row.description.substr(at + 11)) << "payload";
+        EXPECT_EQ(hex_encode(s.tx[0].payload), row.description.substr(at + 11)) << "payload";
     }
 }
 
@@ -664,10 +656,9 @@ TEST(Catalogue, AsciiPayloadsAreAutobahns) {
     };
     for (const Pinned& p : pinned) {
         SCOPED_TRACE(p.id);
-        const Case* c = wsconform::cases::find(p.id);
-        ASSERT_NE(c, nullptr);
+        const WebSocketScript& ws = script_of(p.id);
         RecordingSession s;
-        c->on_open(s);
+        ws.on_open(s);
         auto got = payloads_sent(s.tx);
         if (std::string(p.id) == "7.1.6") {
             ASSERT_FALSE(got.empty());
@@ -686,10 +677,9 @@ TEST(Catalogue, EchoCasesExpectWhatTheySend) {
     // expected echo is the payload sent, byte for byte (the TSV pins only its length).
     int checked = 0;
     for (const auto& id : reference_ids()) {
-        const Case* c = wsconform::cases::find(id);
-        ASSERT_NE(c, nullptr);
+        const WebSocketScript& ws = script_of(id);
         RecordingSession s;
-        c->on_open(s);
+        ws.on_open(s);
         const auto sent = payloads_sent(s.tx);
         if (sent.size() != 1 || s.expected.empty() || s.expected[0].second.size() != 1) continue;
         const Event& e = s.expected[0].second[0];
@@ -703,20 +693,19 @@ TEST(Catalogue, EchoCasesExpectWhatTheySend) {
 // ---- Cases that adjust the judge's verdict.
 
 TEST(Catalogue, AutoFragmentationCaseCountsTheFramesWeSent) {
-    const Case* c = wsconform::cases::find("10.1.1");
-    ASSERT_NE(c, nullptr);
-    ASSERT_TRUE(c->adjust);
+    const WebSocketScript& ws = script_of("10.1.1");
+    ASSERT_TRUE(ws.adjust);
     wsconform::harness::Observation o;
     o.was_open = true;
     o.tx_frames = {{0, 50}, {1, 1}, {8, 1}};  // 65536 = 1300 * 50 + 536: TEXT + 50 CONT
     wsconform::harness::Verdict v;
     v.behavior = Behavior::ok;
     v.result = "Actual events match at least one expected.";
-    c->adjust(o, v);
+    ws.adjust(o, v);
     EXPECT_EQ(v.behavior, Behavior::ok);
 
     o.tx_frames = {{1, 1}, {8, 1}};  // not fragmented at all
-    c->adjust(o, v);
+    ws.adjust(o, v);
     EXPECT_EQ(v.behavior, Behavior::failed);
     EXPECT_EQ(v.result,
               "Frames transmitted {0: 0, 1: 1} does not match what we expected "
@@ -725,18 +714,18 @@ TEST(Catalogue, AutoFragmentationCaseCountsTheFramesWeSent) {
     wsconform::harness::Verdict never;
     never.behavior = Behavior::ok;
     o.was_open = false;
-    c->adjust(o, never);
+    ws.adjust(o, never);
     EXPECT_EQ(never.behavior, Behavior::failed);
 }
 
 TEST(Catalogue, InformationalCasesStayInformational) {
     for (const char* id : {"7.1.6", "7.13.1", "7.13.2"}) {
         SCOPED_TRACE(id);
-        const Case* c = wsconform::cases::find(id);
-        ASSERT_NE(c, nullptr);
-        EXPECT_TRUE(c->informational);
+        const Case& c = websocket_case(id);
+        const WebSocketScript& ws = *c.websocket();
+        EXPECT_TRUE(ws.informational);
         RecordingSession s;
-        c->on_open(s);
+        ws.on_open(s);
         wsconform::harness::Observation o;
         o.was_open = true;
         o.expected = s.expected;
@@ -744,7 +733,7 @@ TEST(Catalogue, InformationalCasesStayInformational) {
         o.closed_by_me = true;
         o.was_clean = true;
         o.remote_close_code = 1002;
-        const auto v = wsconform::harness::judge(*c, o);
+        const auto v = wsconform::harness::judge(c, o);
         EXPECT_EQ(v.behavior, Behavior::informational);
         EXPECT_EQ(v.behavior_close, Behavior::informational);
         EXPECT_FALSE(v.result.empty());
@@ -754,46 +743,16 @@ TEST(Catalogue, InformationalCasesStayInformational) {
 TEST(Catalogue, FailFastCasesRecordNothingOnceClosed) {
     // 6.4.x: a wait that ends after the peer failed the connection records no timeout and
     // sends nothing more.
-    class ClosedAfterFirstPart final : public Session {
-      public:
-        RecordingSession inner;
-        int waits = 0;
-        void send_frame(FrameSpec f) override { inner.send_frame(std::move(f)); }
-        void send_message(std::string p, bool b, std::optional<std::size_t> k) override {
-            inner.send_message(std::move(p), b, k);
-        }
-        void send_raw(std::string b, std::optional<std::size_t> c, bool s) override {
-            inner.send_raw(std::move(b), c, s);
-        }
-        void begin_frame(std::uint8_t o, std::uint64_t l) override { inner.begin_frame(o, l); }
-        void send_frame_data(std::string c) override { inner.send_frame_data(std::move(c)); }
-        void send_close(std::optional<std::uint16_t> c, std::optional<std::string> r) override {
-            inner.send_close(c, std::move(r));
-        }
-        void set_auto_fragment_size(std::size_t n) override { inner.set_auto_fragment_size(n); }
-        void continue_later(Duration, std::function<void(Session&)> then, std::string) override {
-            ++waits;
-            then(*this);
-        }
-        void kill_after(Duration d) override { inner.kill_after(d); }
-        void close_after(Duration d) override { inner.close_after(d); }
-        bool is_open() const override { return false; }
-        bool is_server() const override { return false; }
-        bool deflate_negotiated() const override { return false; }
-        void expect(Behavior b, std::vector<Event> e) override { inner.expect(b, std::move(e)); }
-        void expect_close(ExpectedClose c) override { inner.expect_close(std::move(c)); }
-        void record(Event e) override { inner.record(std::move(e)); }
-        void set_result(Behavior b, std::string t) override { inner.set_result(b, std::move(t)); }
-        void set_wirelog(bool) override {}
-        std::uint64_t frames_sent(std::uint8_t) const override { return 0; }
-    };
     for (const char* id : {"6.4.1", "6.4.2", "6.4.3", "6.4.4"}) {
         SCOPED_TRACE(id);
-        ClosedAfterFirstPart s;
-        wsconform::cases::find(id)->on_open(s);
-        EXPECT_EQ(s.waits, 1);
-        EXPECT_TRUE(s.inner.recorded.empty());
-        EXPECT_EQ(payloads_sent(s.inner.tx).size(), 1u);
+        RecordingSession s;
+        s.open = false;  // the peer failed the connection during the first wait
+        wsconform::cases::find(id)->websocket()->on_open(s);
+        EXPECT_EQ(std::count_if(s.tx.begin(), s.tx.end(),
+                                [](const Tx& t) { return t.kind == Tx::Kind::wait; }),
+                  1);
+        EXPECT_TRUE(s.recorded.empty());
+        EXPECT_EQ(payloads_sent(s.tx).size(), 1u);
     }
 }
 
@@ -821,17 +780,6 @@ int timeout_seconds(const std::string& notes) {
         return -1;
     }
     return std::stoi(m[1]);
-}
-
-std::string sha1_hex(std::string_view data) {
-    unsigned char digest[SHA_DIGEST_LENGTH];
-    SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    return to_hex({reinterpret_cast<const char*>(digest), sizeof digest});
-}
-
-std::size_t code_points(std::string_view s) {
-    return static_cast<std::size_t>(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 // Plays a perfect echo peer: every data message or frame the case sends goes straight back
@@ -862,7 +810,7 @@ std::size_t drive(const Case& c, RecordingSession& s,
         ++echoes;
         if (inspect) inspect(echoes, echo);
         if (alter) alter(echoes, echo);
-        c.on_message(s, echo);
+        c.websocket()->on_message(s, echo);
     }
     EXPECT_TRUE(pending.empty()) << "a case sends its next message only after an echo";
     return echoes;
@@ -900,18 +848,18 @@ class LimitsMatchAutobahn : public testing::TestWithParam<std::string> {};
 TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
     const std::string& id = GetParam();
     const Row& row = reference().at(id);
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr) << "no case " << id;
-    ASSERT_TRUE(c->on_open);
-    EXPECT_TRUE(c->on_message) << "the case judges each echo itself";
-    EXPECT_TRUE(c->report_time);
-    EXPECT_FALSE(c->report_compression_ratio);
-    EXPECT_TRUE(c->deflate_offers.empty());
-    EXPECT_EQ(c->level, wsconform::harness::Level::should);
-    EXPECT_FALSE(c->suppress_close || c->wrong_code_fails || c->informational || c->adjust);
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
+    ASSERT_TRUE(ws.on_open);
+    EXPECT_TRUE(ws.on_message) << "the case judges each echo itself";
+    EXPECT_TRUE(ws.report_time);
+    EXPECT_FALSE(ws.report_compression_ratio);
+    EXPECT_TRUE(ws.deflate_offers.empty());
+    EXPECT_EQ(c.level, wsconform::harness::Level::should);
+    EXPECT_FALSE(ws.suppress_close || ws.wrong_code_fails || ws.informational || ws.adjust);
 
     RecordingSession s;
-    c->on_open(s);
+    ws.on_open(s);
     const auto parts = split(row.notes, " | ");
     const int seconds = timeout_seconds(row.notes);
     const std::string close_after = "[closeAfter " + std::to_string(seconds) + "s]";
@@ -945,7 +893,7 @@ TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
         const std::size_t size = s.tx[0].kind == Tx::Kind::message
                                      ? s.tx[0].payload.size()
                                      : frame_payload(s.tx[0].frame).size();
-        EXPECT_EQ(c->memory_hint, size);
+        EXPECT_EQ(ws.memory_hint, size);
     } else if (std::regex_match(parts[0], m, kRoundTrips)) {
         // 9.7/9.8: the close timer, then the first message (AB: closeAfter; sendOne).
         EXPECT_EQ(m[1], "1000");
@@ -957,7 +905,7 @@ TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
         EXPECT_EQ(f.payload, m[2] == "BIN" ? "\xfe" : "*");  // AB:case9_7_X.py sendOne
         EXPECT_TRUE(f.fin);
         EXPECT_FALSE(f.chopsize);
-        EXPECT_EQ(c->memory_hint, std::stoul(m[3]));
+        EXPECT_EQ(ws.memory_hint, std::stoul(m[3]));
     } else {
         FAIL() << "unparsed notes " << parts[0];
     }
@@ -965,20 +913,20 @@ TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
 
 TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     const std::string& id = GetParam();
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr);
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
     const bool round_trips = starts_with(id, "9.7.") || starts_with(id, "9.8.");
     const std::size_t count = round_trips ? 1000 : 1;
 
     // A perfect echo: OK once every message came back.
     RecordingSession good;
-    c->on_open(good);
+    ws.on_open(good);
     ASSERT_FALSE(good.tx.empty());
     const Tx first = round_trips ? good.tx[1] : good.tx[0];
     const bool binary = first.kind == Tx::Kind::message ? first.binary : first.frame.opcode == 2;
     const std::string sent =
         first.kind == Tx::Kind::message ? first.payload : frame_payload(first.frame);
-    EXPECT_EQ(drive(*c, good), count);
+    EXPECT_EQ(drive(c, good), count);
     EXPECT_EQ(data_messages_sent(good), count);
     expect_finished(good, Behavior::ok,
                     round_trips
@@ -992,7 +940,7 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("content");
         RecordingSession s;
-        c->on_open(s);
+        ws.on_open(s);
         std::size_t at = 0;
         std::string before, after;
         const auto alter = [&](std::size_t n, Event& e) {
@@ -1005,24 +953,24 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
             at = corrupt_middle(e.data, binary);
             after = e.data;
         };
-        EXPECT_EQ(drive(*c, s, alter), bad);
+        EXPECT_EQ(drive(c, s, alter), bad);
         EXPECT_EQ(data_messages_sent(s), bad) << "nothing is sent after a bad echo";
         if (sent.empty()) {
             expect_finished(s, Behavior::failed, who + " is 1 octet long; we sent 0 octets.");
         } else {
-            expect_finished(s, Behavior::failed,
-                            who +
-                                " has the right length but differs from what we sent from octet " +
-                                std::to_string(at) + " on (0x" + to_hex(after.substr(at, 1)) +
-                                " where we sent 0x" + to_hex(before.substr(at, 1)) + "; SHA-1 " +
-                                sha1_hex(after) + ", we sent " + sha1_hex(before) + ").");
+            expect_finished(
+                s, Behavior::failed,
+                who + " has the right length but differs from what we sent from octet " +
+                    std::to_string(at) + " on (0x" + hex_encode(after.substr(at, 1)) +
+                    " where we sent 0x" + hex_encode(before.substr(at, 1)) + "; SHA-1 " +
+                    sha1_hex(after) + ", we sent " + sha1_hex(before) + ").");
         }
     }
     {
         SCOPED_TRACE("length");
         RecordingSession s;
-        c->on_open(s);
-        EXPECT_EQ(drive(*c, s,
+        ws.on_open(s);
+        EXPECT_EQ(drive(c, s,
                         [&](std::size_t n, Event& e) {
                             if (n == bad) e.data += "**";
                         }),
@@ -1035,8 +983,8 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("type");
         RecordingSession s;
-        c->on_open(s);
-        EXPECT_EQ(drive(*c, s,
+        ws.on_open(s);
+        EXPECT_EQ(drive(c, s,
                         [&](std::size_t n, Event& e) {
                             if (n == bad) e.binary = !e.binary;
                         }),
@@ -1048,11 +996,11 @@ TEST_P(LimitsMatchAutobahn, PassesAPerfectEchoAndFailsABadOne) {
     {
         SCOPED_TRACE("timeout");  // nothing comes back: the sentence set in on_open stands
         RecordingSession s;
-        c->on_open(s);
+        ws.on_open(s);
         EXPECT_EQ(s.results.back().first, Behavior::failed);
         // Once we close (the timer fired), a late echo changes nothing.
         s.open = false;
-        c->on_message(s, {Event::Kind::message, binary, sent});
+        ws.on_message(s, {Event::Kind::message, binary, sent});
         EXPECT_EQ(s.results.size(), 1u);
     }
 }
@@ -1073,7 +1021,7 @@ TEST(Catalogue, LimitsPayloadsAreAutobahns) {
             const std::string id = section + std::to_string(i);
             SCOPED_TRACE(id);
             RecordingSession s;
-            wsconform::cases::find(id)->on_open(s);
+            wsconform::cases::find(id)->websocket()->on_open(s);
             ASSERT_EQ(s.tx[0].kind, Tx::Kind::message);
             const char fill = id == "9.4.1" ? '\xfe' : '*';
             EXPECT_EQ(s.tx[0].payload, std::string(4u << 20, fill));
@@ -1194,28 +1142,28 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
     using wsconform::cases::payload_set_info;
     const std::string& id = GetParam();
     const Row& row = reference().at(id);
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr) << "no case " << id;
-    ASSERT_TRUE(c->on_open);
-    EXPECT_TRUE(c->on_message);
-    EXPECT_TRUE(c->report_time);
-    EXPECT_TRUE(c->report_compression_ratio);
-    EXPECT_EQ(c->level, wsconform::harness::Level::must);
-    EXPECT_FALSE(c->suppress_close || c->wrong_code_fails || c->informational || c->adjust);
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
+    ASSERT_TRUE(ws.on_open);
+    EXPECT_TRUE(ws.on_message);
+    EXPECT_TRUE(ws.report_time);
+    EXPECT_TRUE(ws.report_compression_ratio);
+    EXPECT_EQ(c.level, wsconform::harness::Level::must);
+    EXPECT_FALSE(ws.suppress_close || ws.wrong_code_fails || ws.informational || ws.adjust);
 
     const auto parts = split(row.notes, " | ");
     const CompressionRowNotes n = compression_notes(row);
     ASSERT_EQ(n.count, 1000u);
     EXPECT_EQ(payload_set_info(n.set).text, n.text);
-    EXPECT_GE(c->memory_hint, n.length);
+    EXPECT_GE(ws.memory_hint, n.length);
 
     // The offers the fuzzingclient sends, and the fuzzingserver's accept function.
     const std::string kOffer = "fuzzingclient sends Sec-WebSocket-Extensions: ";
     const std::string offer = part_starting(parts, kOffer);
     ASSERT_FALSE(offer.empty());
     const auto offers = parse_offer_header(offer.substr(kOffer.size()));
-    EXPECT_EQ(c->deflate_offers, offers)
-        << "ours: " << describe(c->deflate_offers) << " Autobahn's: " << describe(offers);
+    EXPECT_EQ(ws.deflate_offers, offers)
+        << "ours: " << describe(ws.deflate_offers) << " Autobahn's: " << describe(offers);
     static const std::regex kAccept(R"(^fuzzingserver \((\w+)\): (.*)$)");
     std::smatch m;
     const std::string server = part_starting(parts, "fuzzingserver (");
@@ -1224,19 +1172,19 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
                                      [&](const Accept& a) { return m[1] == a.name; });
     ASSERT_NE(accept, accepts().end()) << m[1];
     EXPECT_NE(m[2].str().find(accept->phrase), std::string::npos) << server;
-    const auto& policy = c->deflate_server_policy;
+    const auto& policy = ws.deflate_server_policy;
     EXPECT_EQ(policy.request_server_no_context_takeover,
               accept->policy.request_server_no_context_takeover);
     EXPECT_EQ(policy.request_client_no_context_takeover,
               accept->policy.request_client_no_context_takeover);
     EXPECT_EQ(policy.request_client_max_window_bits, accept->policy.request_client_max_window_bits);
-    EXPECT_TRUE(c->deflate_server_fallbacks == accept->fallbacks);
+    EXPECT_TRUE(ws.deflate_server_fallbacks == accept->fallbacks);
 
     // Not negotiated: UNIMPLEMENTED, and we close at once.
     {
         SCOPED_TRACE("permessage-deflate not agreed");
         RecordingSession s;
-        c->on_open(s);
+        ws.on_open(s);
         EXPECT_EQ(s.auto_fragment_size, n.auto_fragment);
         EXPECT_EQ(s.wirelog, std::vector<bool>{false});
         ASSERT_EQ(s.results.size(), 1u);
@@ -1252,7 +1200,7 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
         SCOPED_TRACE("permessage-deflate agreed");
         RecordingSession s;
         s.deflate = true;
-        c->on_open(s);
+        ws.on_open(s);
         EXPECT_EQ(s.wirelog, std::vector<bool>{false});
         ASSERT_EQ(s.results.size(), 1u);
         EXPECT_EQ(s.results[0].first, Behavior::failed);
@@ -1283,18 +1231,18 @@ class CompressionRuns : public testing::TestWithParam<std::string> {};
 
 TEST_P(CompressionRuns, PassesAPerfectEcho) {
     const std::string& id = GetParam();
-    const Case* c = wsconform::cases::find(id);
-    ASSERT_NE(c, nullptr);
+    const Case& c = websocket_case(id);
+    const WebSocketScript& ws = *c.websocket();
     const CompressionRowNotes n = compression_notes(reference().at(id));
     RecordingSession s;
     s.deflate = true;
-    c->on_open(s);
+    ws.on_open(s);
     std::size_t wrong = 0;
     const auto inspect = [&](std::size_t k, const Event& e) {
         // Message k is the k-th consecutive slice of the set.
         if (e.data != wsconform::cases::payload_message(n.set, n.length, k - 1)) ++wrong;
     };
-    EXPECT_EQ(drive(*c, s, {}, inspect), n.count);
+    EXPECT_EQ(drive(c, s, {}, inspect), n.count);
     EXPECT_EQ(wrong, 0u);
     EXPECT_EQ(data_messages_sent(s), n.count);
     EXPECT_EQ(s.auto_fragment_size, n.auto_fragment);
@@ -1318,12 +1266,12 @@ TEST(Catalogue, CompressionCasesFailOnABadEcho) {
     };
     for (const Bad& b : bad) {
         SCOPED_TRACE(b.id);
-        const Case* c = wsconform::cases::find(b.id);
-        ASSERT_NE(c, nullptr);
+        const Case& c = websocket_case(b.id);
+        const WebSocketScript& ws = *c.websocket();
         const CompressionRowNotes n = compression_notes(reference().at(b.id));
         RecordingSession s;
         s.deflate = true;
-        c->on_open(s);
+        ws.on_open(s);
         std::string before, after;
         std::size_t at = 0;
         const auto alter = [&](std::size_t k, Event& e) {
@@ -1338,15 +1286,15 @@ TEST(Catalogue, CompressionCasesFailOnABadEcho) {
             if (b.how == Bad::type) e.binary = !e.binary;
             after = e.data;
         };
-        EXPECT_EQ(drive(*c, s, alter), b.echo);
+        EXPECT_EQ(drive(c, s, alter), b.echo);
         EXPECT_EQ(data_messages_sent(s), b.echo) << "nothing is sent after a bad echo";
         const std::string who = "Echo " + std::to_string(b.echo) + " of 1000";
         std::string why;
         switch (b.how) {
             case Bad::content:
                 why = who + " has the right length but differs from what we sent from octet " +
-                      std::to_string(at) + " on (0x" + to_hex(after.substr(at, 1)) +
-                      " where we sent 0x" + to_hex(before.substr(at, 1)) + "; SHA-1 " +
+                      std::to_string(at) + " on (0x" + hex_encode(after.substr(at, 1)) +
+                      " where we sent 0x" + hex_encode(before.substr(at, 1)) + "; SHA-1 " +
                       sha1_hex(after) + ", we sent " + sha1_hex(before) + ").";
                 break;
             case Bad::shorter:
@@ -1368,12 +1316,12 @@ TEST(Catalogue, CompressionCasesFailOnABadEcho) {
 
 TEST(Catalogue, CompressionCasesIgnoreEchoesOnceClosing) {
     // The close timer fired (or a verdict was given): a late echo changes nothing.
-    const Case* c = wsconform::cases::find("12.1.1");
+    const WebSocketScript& ws = script_of("12.1.1");
     RecordingSession s;
     s.deflate = true;
-    c->on_open(s);
+    ws.on_open(s);
     s.open = false;
-    c->on_message(s, {Event::Kind::message, false, "late"});
+    ws.on_message(s, {Event::Kind::message, false, "late"});
     EXPECT_EQ(s.results.size(), 1u);
     EXPECT_EQ(s.tx.size(), 2u);
 }

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cases/registry.h"
@@ -119,57 +120,70 @@ TEST(Registry, CatalogueIsSortedWithoutDuplicates) {
 }
 
 TEST(Registry, IdLessComparesIntegerTuples) {
-    EXPECT_TRUE(id_less("1.1.9", "1.1.10"));
-    EXPECT_FALSE(id_less("1.1.10", "1.1.9"));
-    EXPECT_TRUE(id_less("2.9", "2.10"));
-    EXPECT_FALSE(id_less("2.10", "2.9"));
-    EXPECT_TRUE(id_less("9.8.6", "10.1.1"));
-    EXPECT_FALSE(id_less("10.1.1", "9.8.6"));
-    EXPECT_TRUE(id_less("1.2.8", "2.1"));
-    EXPECT_TRUE(id_less("6.9.4", "6.10.1"));
-    EXPECT_TRUE(id_less("12.1.18", "12.2.1"));
-    // A proper prefix sorts first, as Python's tuples do.
-    EXPECT_TRUE(id_less("1.1", "1.1.1"));
-    EXPECT_FALSE(id_less("1.1.1", "1.1"));
-    // Irreflexive.
-    EXPECT_FALSE(id_less("7.7.13", "7.7.13"));
+    // {a, b, a < b}
+    const std::tuple<const char*, const char*, bool> rows[] = {
+        {"1.1.9", "1.1.10", true},
+        {"1.1.10", "1.1.9", false},
+        {"2.9", "2.10", true},
+        {"2.10", "2.9", false},
+        {"9.8.6", "10.1.1", true},
+        {"10.1.1", "9.8.6", false},
+        {"1.2.8", "2.1", true},
+        {"6.9.4", "6.10.1", true},
+        {"12.1.18", "12.2.1", true},
+        // A proper prefix sorts first, as Python's tuples do.
+        {"1.1", "1.1.1", true},
+        {"1.1.1", "1.1", false},
+        // Irreflexive.
+        {"7.7.13", "7.7.13", false},
+    };
+    for (const auto& [a, b, less] : rows) EXPECT_EQ(id_less(a, b), less) << a << " < " << b;
 }
 
-TEST(Registry, PatternWithoutStarIsALiteralId) {
-    EXPECT_TRUE(pattern_matches("1.1.1", "1.1.1"));
-    EXPECT_FALSE(pattern_matches("1.1.1", "1.1.10"));
-    EXPECT_FALSE(pattern_matches("1.1", "1.1.1"));
-    EXPECT_FALSE(pattern_matches("1.1.1", "1x1x1"));
-}
+// Autobahn's pattern rules, one row each: {pattern, id, matches from the start, matches fully}.
+struct PatternRow {
+    const char* pattern;
+    const char* id;
+    bool matches;
+    bool matches_fully;
+};
 
-TEST(Registry, PatternWithStarIsAnchoredAtTheStartOnly) {
-    // "1*" -> regex "1.*" with re.match: also 10.1.1 (and 12.*, 13.*).
-    EXPECT_TRUE(pattern_matches("1*", "1.1.1"));
-    EXPECT_TRUE(pattern_matches("1*", "10.1.1"));
-    EXPECT_TRUE(pattern_matches("1*", "12.3.4"));
-    EXPECT_FALSE(pattern_matches("1*", "2.1"));
+const PatternRow kPatternRows[] = {
+    // Without '*' a pattern is a literal ID.
+    {"1.1.1", "1.1.1", true, true},
+    {"1.1.1", "1.1.10", false, false},
+    {"1.1", "1.1.1", false, false},
+    {"1.1.1", "1x1x1", false, false},
+    // With '*': "1*" -> regex "1.*" with re.match: also 10.1.1 (and 12.*, 13.*).
+    {"1*", "1.1.1", true, true},
+    {"1*", "10.1.1", true, true},
+    {"1*", "12.3.4", true, true},
+    {"1*", "2.1", false, false},
     // '.' is literal.
-    EXPECT_TRUE(pattern_matches("9.*", "9.1.1"));
-    EXPECT_TRUE(pattern_matches("9.*", "9.10.1"));
-    EXPECT_FALSE(pattern_matches("9.*", "10.9.1"));
-    EXPECT_FALSE(pattern_matches("1.*", "10.1.1"));
-    EXPECT_FALSE(pattern_matches("1.1*", "121"));
-    // Not anchored at the end: "6.4.1*" matches 6.4.10 too, and "7.1.*" 7.1.6.
-    EXPECT_TRUE(pattern_matches("6.4.1*", "6.4.10"));
-    EXPECT_TRUE(pattern_matches("*", "13.7.18"));
-    EXPECT_TRUE(pattern_matches("*.1", "6.4.1"));
-    EXPECT_TRUE(pattern_matches("*.1", "6.4.10"));  // match, not fullmatch
-}
+    {"9.*", "9.1.1", true, true},
+    {"9.*", "9.10.1", true, true},
+    {"9.*", "10.9.1", false, false},
+    {"1.*", "10.1.1", false, false},
+    {"1.*", "1.1.1", true, true},
+    {"1.1*", "121", false, false},
+    // Anchored at the start only: "6.4.1*" matches 6.4.10 too; "*.1" matches 6.4.10 (re.match,
+    // not fullmatch), but only fully where the ID ends in .1.
+    {"6.4.1*", "6.4.10", true, true},
+    {"*", "13.7.18", true, true},
+    {"*.1", "6.4.1", true, true},
+    {"*.1", "6.4.10", true, false},
+    // exclude-agent-cases patterns name agents, anchored at both ends.
+    {"Autobahn*", "AutobahnPython/0.10.9", true, true},
+    {"ws", "ws@8.18.3", false, false},
+    {"ws*", "ws@8.18.3", true, true},
+};
 
-TEST(Registry, FullPatternsAreAnchoredAtBothEnds) {
-    EXPECT_TRUE(pattern_matches_fully("1.*", "1.1.1"));
-    EXPECT_FALSE(pattern_matches_fully("*.1", "6.4.10"));
-    EXPECT_TRUE(pattern_matches_fully("*.1", "6.4.1"));
-    EXPECT_TRUE(pattern_matches_fully("1.1.1", "1.1.1"));
-    EXPECT_FALSE(pattern_matches_fully("1.1", "1.1.1"));
-    EXPECT_TRUE(pattern_matches_fully("Autobahn*", "AutobahnPython/0.10.9"));
-    EXPECT_FALSE(pattern_matches_fully("ws", "ws@8.18.3"));
-    EXPECT_TRUE(pattern_matches_fully("ws*", "ws@8.18.3"));
+TEST(Registry, PatternsFollowAutobahnsRules) {
+    for (const PatternRow& row : kPatternRows) {
+        SCOPED_TRACE(std::string(row.pattern) + " ~ " + row.id);
+        EXPECT_EQ(pattern_matches(row.pattern, row.id), row.matches);
+        EXPECT_EQ(pattern_matches_fully(row.pattern, row.id), row.matches_fully);
+    }
 }
 
 TEST(Registry, StarOneSelectsSectionTen) {
@@ -244,20 +258,12 @@ TEST(Registry, ExcludingEverythingLeavesNothing) {
 }
 
 TEST(Registry, FindByExactId) {
-    ASSERT_NE(find("6.4.1"), nullptr);
-    EXPECT_EQ(find("6.4.1")->id, "6.4.1");
-    ASSERT_NE(find("10.1.1"), nullptr);
-    EXPECT_EQ(find("10.1.1")->id, "10.1.1");
-    ASSERT_NE(find("9.4.9"), nullptr);
-    EXPECT_EQ(find("9.4.9")->id, "9.4.9");
-    ASSERT_NE(find("13.7.18"), nullptr);
-    EXPECT_EQ(find("13.7.18")->id, "13.7.18");
-    EXPECT_EQ(find("9.9.1"), nullptr);
-    EXPECT_EQ(find("12.1.19"), nullptr);
-    EXPECT_EQ(find("6.4.9"), nullptr);
-    EXPECT_EQ(find("6.4"), nullptr);
-    EXPECT_EQ(find(""), nullptr);
-    EXPECT_EQ(find("x"), nullptr);
+    for (const char* id : {"6.4.1", "10.1.1", "9.4.9", "13.7.18"}) {
+        ASSERT_NE(find(id), nullptr) << id;
+        EXPECT_EQ(find(id)->id, id);
+    }
+    for (const char* id : {"9.9.1", "12.1.19", "6.4.9", "6.4", "", "x"})
+        EXPECT_EQ(find(id), nullptr) << id;
 }
 
 }  // namespace

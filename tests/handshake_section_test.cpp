@@ -70,8 +70,8 @@ TEST(HandshakeCatalogue, AtLeastFortyCasesInBothRoles) {
     const auto all = select("14.*");
     std::size_t servers = 0, clients = 0;
     for (const auto* c : all) {
-        servers += c->http_server_probe.has_value();
-        clients += c->http_client_probe.has_value();
+        servers += c->http_server_probe() != nullptr;
+        clients += c->http_client_probe() != nullptr;
     }
     EXPECT_GE(all.size(), 40u);
     EXPECT_GE(servers, 20u);
@@ -88,16 +88,16 @@ TEST(HandshakeCatalogue, EveryCaseCitesItsRuleAndHasOneScriptForItsRole) {
         EXPECT_FALSE(c->requirement.empty());
         ASSERT_FALSE(c->rfc.empty());
         for (const auto& r : c->rfc) EXPECT_TRUE(r.starts_with("RFC ")) << r;
-        EXPECT_FALSE(c->on_open) << "handshake cases are raw HTTP only";
+        EXPECT_TRUE(c->is_handshake_case()) << "handshake cases are raw HTTP only";
         const bool for_servers = sub == "14.1" || sub == "14.2" || sub == "14.3";
-        EXPECT_EQ(c->http_server_probe.has_value(), for_servers);
-        EXPECT_EQ(c->http_client_probe.has_value(), !for_servers);
-        if (c->http_server_probe) {
-            EXPECT_TRUE(c->http_server_probe->request && c->http_server_probe->judge);
-            EXPECT_EQ(c->http_server_probe->expect_upgrade, sub != "14.2");
+        EXPECT_EQ(c->http_server_probe() != nullptr, for_servers);
+        EXPECT_EQ(c->http_client_probe() != nullptr, !for_servers);
+        if (c->http_server_probe()) {
+            EXPECT_TRUE(c->http_server_probe()->request && c->http_server_probe()->judge);
+            EXPECT_EQ(c->http_server_probe()->expect_upgrade, sub != "14.2");
         }
-        if (c->http_client_probe) {
-            EXPECT_TRUE(c->http_client_probe->respond && c->http_client_probe->judge);
+        if (c->http_client_probe()) {
+            EXPECT_TRUE(c->http_client_probe()->respond && c->http_client_probe()->judge);
         }
     }
 }
@@ -108,7 +108,7 @@ TEST(HandshakeCatalogue, ServerRequestsBreakExactlyTheirRule) {
     const harness::RequestContext context{"127.0.0.1:9001", "/", "AQIDBAUGBwgJCgsMDQ4PEA=="};
     for (const auto* c : select("14.1.*")) {
         SCOPED_TRACE(c->id);
-        const auto request = c->http_server_probe->request(context);
+        const auto request = c->http_server_probe()->request(context);
         protocol::HttpMessage m;
         const auto parsed = protocol::parse_http_head(request.head, true, m);
         ASSERT_EQ(parsed.status, protocol::HttpParse::Status::ok);
@@ -139,7 +139,7 @@ TEST(HandshakeCatalogue, ServerRequestsBreakExactlyTheirRule) {
     for (const auto* c : select("14.2.*")) {
         SCOPED_TRACE(c->id);
         ASSERT_TRUE(rule.count(c->id)) << "no row for " << c->id;
-        const auto request = c->http_server_probe->request(context);
+        const auto request = c->http_server_probe()->request(context);
         protocol::HttpMessage m;
         const auto parsed = protocol::parse_http_head(request.head, true, m);
         std::error_code ec = parsed.error;
@@ -148,6 +148,26 @@ TEST(HandshakeCatalogue, ServerRequestsBreakExactlyTheirRule) {
             ec = protocol::check_upgrade_request(m, upgrade);
         }
         EXPECT_EQ(ec, rule.at(c->id)) << ec.message();
+    }
+}
+
+// A case for clients greets with its own ID ("Hello from wsconform, case 14.4.1"): the rows
+// name the ID twice, once for the case and once for its answer.
+TEST(HandshakeCatalogue, ClientCasesGreetWithTheirOwnId) {
+    harness::ClientRequest request;
+    request.key = "AQIDBAUGBwgJCgsMDQ4PEA==";
+    for (const auto* c : select("14.*")) {
+        if (!c->http_client_probe()) continue;
+        SCOPED_TRACE(c->id);
+        const auto answer = c->http_client_probe()->respond(request);
+        ASSERT_FALSE(answer.texts.empty());
+        for (const auto& text : answer.texts)
+            EXPECT_TRUE(text.starts_with("Hello from wsconform, case " + c->id)) << text;
+        if (answer.texts.size() > 1) {
+            EXPECT_TRUE(answer.texts[0].ends_with(", message 1")) << answer.texts[0];
+        } else {
+            EXPECT_EQ(answer.texts[0], "Hello from wsconform, case " + c->id);
+        }
     }
 }
 
@@ -168,7 +188,7 @@ ServerExchange answered(const std::string& head, HttpEnd end) {
 
 harness::Verdict judged(const std::string& id, const ServerExchange& x) {
     const auto& c = get(id);
-    return harness::finish_http_verdict(c.level, c.http_server_probe->judge(x));
+    return harness::finish_http_verdict(c.level, c.http_server_probe()->judge(x));
 }
 
 TEST(HandshakeJudges, RefusalColumns) {
@@ -250,7 +270,7 @@ ClientExchange opened_with_masks(std::vector<protocol::MaskKey> masks) {
 }
 
 TEST(HandshakeJudges, MaskingKeys) {
-    const auto& judge = get("14.5.7").http_client_probe->judge;
+    const auto& judge = get("14.5.7").http_client_probe()->judge;
     const ClientHistory none;
     auto b = [](const harness::Verdict& v) { return std::string(harness::to_string(v.behavior)); };
     EXPECT_EQ(
@@ -277,7 +297,7 @@ TEST(HandshakeJudges, MaskingKeys) {
 }
 
 TEST(HandshakeJudges, FreshKeys) {
-    const auto& judge = get("14.5.6").http_client_probe->judge;
+    const auto& judge = get("14.5.6").http_client_probe()->judge;
     auto with_key = [](std::string key) {
         ClientExchange x = opened_with_masks({});
         x.request.key = std::move(key);
@@ -298,7 +318,7 @@ TEST(HandshakeJudges, FreshKeys) {
 }
 
 TEST(HandshakeJudges, ClientMustSendNoFrameAfterABadHandshake) {
-    const auto& judge = get("14.4.1").http_client_probe->judge;
+    const auto& judge = get("14.4.1").http_client_probe()->judge;
     ClientExchange x;
     x.response.valid = false;
     x.response.texts = {"hello"};
@@ -384,8 +404,8 @@ Results run_client_cases(ClientFlaw flaw, const std::string& pattern, const std:
 void expect_conformant(const Results& results, bool other_role_na = true) {
     for (const auto& [id, r] : results) {
         SCOPED_TRACE(id + ": " + explain(r));
-        const bool for_this_role = r.is_server ? r.test->http_client_probe.has_value()
-                                               : r.test->http_server_probe.has_value();
+        const bool for_this_role = r.is_server ? r.test->http_client_probe() != nullptr
+                                               : r.test->http_server_probe() != nullptr;
         if (!for_this_role) {
             if (other_role_na) {
                 EXPECT_EQ(r.verdict.outcome, Outcome::unimplemented);
@@ -425,7 +445,7 @@ TEST(HandshakeSection, ControlServerPassesEverything) {
     test_support::HandshakeServer server(ServerFlaw::none);
     const auto results = run_server_cases(server.port(), "14.*");
     for (const auto& [id, r] : results) {
-        if (!r.test->http_server_probe) continue;
+        if (!r.test->http_server_probe()) continue;
         EXPECT_EQ(r.verdict.outcome, Outcome::pass) << id << ": " << explain(r);
     }
 }
@@ -444,7 +464,7 @@ TEST_P(FlawedServer, FailsExactlyTheCasesOfItsFlaw) {
     test_support::HandshakeServer server(row.flaw);
     const auto results = run_server_cases(server.port(), "14.*");
     for (const auto& [id, r] : results) {
-        if (!r.test->http_server_probe) continue;
+        if (!r.test->http_server_probe()) continue;
         SCOPED_TRACE(id + ": " + explain(r));
         const std::pair<std::string, std::string>* hit = nullptr;
         for (const auto& f : row.failing)

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/model/case.h"
 #include "harness/echo_server.h"
 #include "harness/endpoint.h"
+#include "harness/model/case.h"
 #include "harness/model/events.h"
 #include "harness/model/result.h"
 #include "harness/runner.h"
@@ -110,7 +110,7 @@ Case make_case(std::string id, std::string title, std::function<void(Session&)> 
     Case c;
     c.id = std::move(id);
     c.title = std::move(title);
-    c.on_open = std::move(on_open);
+    c.script = WebSocketScript{.on_open = std::move(on_open)};
     return c;
 }
 Case plain() {
@@ -118,8 +118,8 @@ Case plain() {
 }
 Case with_flags(bool wrong_code_fails, bool informational) {
     Case c = plain();
-    c.wrong_code_fails = wrong_code_fails;
-    c.informational = informational;
+    c.script =
+        WebSocketScript{.wrong_code_fails = wrong_code_fails, .informational = informational};
     return c;
 }
 
@@ -441,7 +441,7 @@ TEST(Judge, AdjustRunsAfterTheFlagsAndBeforeTheOutcome) {
     // 10.1.1: the case checks what the events cannot show (the frames we sent).
     Case c = with_flags(true, false);
     std::optional<Behavior> seen;
-    c.adjust = [&seen](const Observation& o, Verdict& v) {
+    std::get<WebSocketScript>(c.script).adjust = [&seen](const Observation& o, Verdict& v) {
         seen = v.behavior;
         const auto it = o.tx_frames.find(0x0);
         if (it == o.tx_frames.end() || it->second != 50) {
@@ -471,7 +471,7 @@ TEST(Judge, AdjustRunsAfterTheFlagsAndBeforeTheOutcome) {
 TEST(Judge, AdjustSeesTheInformationalColumns) {
     Case c = with_flags(false, true);
     std::optional<Behavior> seen;
-    c.adjust = [&seen](const Observation&, Verdict& v) {
+    std::get<WebSocketScript>(c.script).adjust = [&seen](const Observation&, Verdict& v) {
         seen = v.behavior_close;
         v.result = "the peer echoed first";  // 7.1.6 says which order the peer chose
     };
@@ -603,7 +603,7 @@ TEST_F(EarlyClose, EndsTheCaseAsSoonAsEveryExpectationIsMet) {
         s.send_message("y", false);
         s.close_after(1s);
     });
-    suppressed.suppress_close = true;
+    std::get<WebSocketScript>(suppressed.script).suppress_close = true;
 
     const auto started = std::chrono::steady_clock::now();
     auto results = run({&met, &unmet, &peer_closes, &suppressed});

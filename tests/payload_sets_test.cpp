@@ -13,7 +13,11 @@
 #include <string_view>
 #include <vector>
 
+#include "cases/compression_case.h"
+#include "cases/echo_difference.h"
+#include "cases/flate_fixed.h"
 #include "cases/payload_sets.h"
+#include "protocol/hex.h"
 #include "protocol/utf8.h"
 
 namespace {
@@ -25,25 +29,13 @@ using wsconform::cases::payload_message;
 using wsconform::cases::payload_set_info;
 using wsconform::cases::payload_units;
 using wsconform::cases::PayloadSet;
+using wsconform::cases::detail::code_points;
 using wsconform::protocol::is_valid_utf8;
 
 std::string sha256_hex(std::string_view data) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : digest) {
-        out.push_back(kDigits[b >> 4]);
-        out.push_back(kDigits[b & 0xf]);
-    }
-    return out;
-}
-
-std::size_t code_points(std::string_view s) {
-    std::size_t n = 0;
-    for (char c : s)
-        if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
-    return n;
+    return wsconform::protocol::hex_encode({reinterpret_cast<const char*>(digest), sizeof digest});
 }
 
 double deflate_ratio(std::string_view data) {

@@ -344,8 +344,8 @@ TEST(CaseResultJson, StringsFromThePeerAreValidUtf8) {
 TEST(CaseResultJson, DeflateCasesReportCompressionRatio) {
     harness::Case deflate;
     deflate.id = "12.2.1";
-    deflate.report_time = true;
-    deflate.report_compression_ratio = true;
+    deflate.script =
+        harness::WebSocketScript{.report_time = true, .report_compression_ratio = true};
     auto r = sample_2_5();
     r.test = &deflate;
     harness::TrafficStats traffic;

@@ -1,10 +1,12 @@
-// A test case: the data a report reader needs, plus a short script over the Session.
+// A test case: the data a report reader needs (the header), plus the script that runs it: a
+// WebSocket script over the Session (sections 1-13), or a raw-HTTP probe of the opening
+// handshake (section 14) for the role it tests.
 #pragma once
 
 #include <cstddef>
 #include <functional>
-#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "harness/model/events.h"
@@ -19,15 +21,8 @@ enum class Level { must, should, informational };
 struct Verdict;
 struct Observation;
 
-struct Case {
-    std::string id;           // Autobahn's ID verbatim, "6.4.1"
-    std::string title;        // one line, our words
-    std::string description;  // Autobahn's DESCRIPTION (HTML stripped), what is sent
-    std::string expectation;  // Autobahn's EXPECTATION, what the peer must do
-    std::vector<std::string> rfc;  // sections checked, e.g. {"RFC 6455 5.5", "RFC 6455 5.5.2"}
-    std::string requirement;  // the rule, restated in our own words
-    Level level = Level::must;
-
+// A case that runs over an open WebSocket connection, in either role (Autobahn's cases).
+struct WebSocketScript {
     // Runs when the WebSocket opens (Autobahn's onOpen): queue sends, set timers, declare
     // expectations.
     std::function<void(Session&)> on_open;
@@ -61,13 +56,35 @@ struct Case {
     // Any further adjustment after the judge (Autobahn cases that override onConnectionLost,
     // e.g. 10.1.1 counting the frames it sent).
     std::function<void(const Observation&, Verdict&)> adjust;
+};
 
-    // Section 14 (the opening handshake, beyond Autobahn): raw-HTTP scripts instead of
-    // `on_open` (harness/http_script.h). Testing a server runs `http_server_probe`, testing a
-    // client `http_client_probe`; a handshake case with no script for the role being tested
-    // is reported as not applicable (UNIMPLEMENTED) without a connection.
-    std::optional<HttpServerProbe> http_server_probe;
-    std::optional<HttpClientProbe> http_client_probe;
+struct Case {
+    std::string id;                // Autobahn's ID verbatim, "6.4.1"
+    std::string title;             // one line, our words
+    std::string description;       // Autobahn's DESCRIPTION (HTML stripped), what is sent
+    std::string expectation;       // Autobahn's EXPECTATION, what the peer must do
+    std::vector<std::string> rfc;  // sections checked, e.g. {"RFC 6455 5.5", "RFC 6455 5.5.2"}
+    std::string requirement;       // the rule, restated in our own words
+    Level level = Level::must;
+
+    // The WebSocket script, or section 14's raw-HTTP probe (harness/model/http_script.h) of a
+    // server (HttpServerProbe) or of a client (HttpClientProbe). A handshake case tested in
+    // the role it has no probe for is reported as not applicable (UNIMPLEMENTED) without a
+    // connection.
+    std::variant<WebSocketScript, HttpServerProbe, HttpClientProbe> script;
+
+    // The script of each kind, or nullptr when the case has another.
+    const WebSocketScript* websocket() const noexcept {
+        return std::get_if<WebSocketScript>(&script);
+    }
+    const HttpServerProbe* http_server_probe() const noexcept {
+        return std::get_if<HttpServerProbe>(&script);
+    }
+    const HttpClientProbe* http_client_probe() const noexcept {
+        return std::get_if<HttpClientProbe>(&script);
+    }
+    // A section 14 case: raw HTTP, for one role.
+    bool is_handshake_case() const noexcept { return websocket() == nullptr; }
 };
 
 }  // namespace wsconform::harness

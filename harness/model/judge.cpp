@@ -1,6 +1,7 @@
 #include "harness/model/judge.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "harness/model/case.h"
 
@@ -62,11 +63,28 @@ Outcome overall_outcome(Behavior behavior, Behavior behavior_close, std::string*
     return Outcome::pass;
 }
 
+std::pair<Behavior, std::string> close_behavior(const Observation& o) {
+    if (!o.was_open)
+        return {Behavior::failed, "The WebSocket opening handshake was never completed!"};
+    const auto& ec = o.expected_close;
+    if (ec.closed_by_me != o.closed_by_me)
+        return {Behavior::failed, "The connection was failed by the wrong endpoint"};
+    if (ec.require_clean && !o.was_clean)
+        return {Behavior::unclean, "The spec requires the connection to be failed cleanly here"};
+    if (o.remote_close_code && std::find(ec.close_codes.begin(), ec.close_codes.end(),
+                                         *o.remote_close_code) == ec.close_codes.end())
+        return {Behavior::wrong_code,
+                "The close code should have been " + join_codes(ec.close_codes) + " or empty"};
+    if (!o.is_server && o.dropped_by_me)
+        return {Behavior::failed_by_client,
+                "It is preferred that the server close the TCP connection"};
+    return {Behavior::ok, "Connection was properly closed"};
+}
+
 Verdict judge(const Case& c, const Observation& o) {
     Verdict v;
     v.behavior = o.scripted_behavior.value_or(Behavior::failed);
     v.result = o.scripted_behavior ? o.scripted_result : "Actual events differ from any expected.";
-    v.result_close = "TCP connection was dropped without close handshake";
     // A script's failure sentence is written in advance ("no echo within 100 seconds"); when
     // the peer ended the case first, say so, or the sentence misleads.
     if (o.scripted_behavior == Behavior::failed && o.remote_close_code && !o.closed_by_me &&
@@ -87,39 +105,18 @@ Verdict judge(const Case& c, const Observation& o) {
         }
     }
 
-    if (o.was_open) {
-        const auto& ec = o.expected_close;
-        if (ec.closed_by_me != o.closed_by_me) {
-            v.behavior_close = Behavior::failed;
-            v.result_close = "The connection was failed by the wrong endpoint";
-        } else if (ec.require_clean && !o.was_clean) {
-            v.behavior_close = Behavior::unclean;
-            v.result_close = "The spec requires the connection to be failed cleanly here";
-        } else if (o.remote_close_code && std::find(ec.close_codes.begin(), ec.close_codes.end(),
-                                                    *o.remote_close_code) == ec.close_codes.end()) {
-            v.behavior_close = Behavior::wrong_code;
-            v.result_close =
-                "The close code should have been " + join_codes(ec.close_codes) + " or empty";
-        } else if (!o.is_server && o.dropped_by_me) {
-            v.behavior_close = Behavior::failed_by_client;
-            v.result_close = "It is preferred that the server close the TCP connection";
-        } else {
-            v.behavior_close = Behavior::ok;
-            v.result_close = "Connection was properly closed";
-        }
-        // UTF-8 cases: if the wrong endpoint closed, the peer never noticed the bad bytes.
-        if (ec.closed_by_wrong_endpoint_is_fatal && ec.closed_by_me != o.closed_by_me)
-            v.behavior = Behavior::failed;
-    } else {
-        v.behavior_close = Behavior::failed;
-        v.result_close = "The WebSocket opening handshake was never completed!";
-    }
+    std::tie(v.behavior_close, v.result_close) = close_behavior(o);
+    // UTF-8 cases: if the wrong endpoint closed, the peer never noticed the bad bytes.
+    const auto& ec = o.expected_close;
+    if (o.was_open && ec.closed_by_wrong_endpoint_is_fatal && ec.closed_by_me != o.closed_by_me)
+        v.behavior = Behavior::failed;
 
-    if (c.wrong_code_fails && v.behavior_close == Behavior::wrong_code) {
+    const WebSocketScript* script = c.websocket();
+    if (script && script->wrong_code_fails && v.behavior_close == Behavior::wrong_code) {
         v.behavior = Behavior::failed;
         v.result = v.result_close;
     }
-    if (c.informational) {
+    if (script && script->informational) {
         if (v.behavior == Behavior::ok)
             v.result = "The peer answered the way the first alternative describes.";
         else if (v.behavior == Behavior::non_strict)
@@ -127,7 +124,7 @@ Verdict judge(const Case& c, const Observation& o) {
         v.behavior = Behavior::informational;
         v.behavior_close = Behavior::informational;
     }
-    if (c.adjust) c.adjust(o, v);
+    if (script && script->adjust) script->adjust(o, v);
     if (!o.lenient_handshake.empty()) {
         if (v.behavior == Behavior::ok) v.behavior = Behavior::non_strict;
         v.result += " " + o.lenient_handshake;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/model/events.h"
@@ -56,9 +57,16 @@ struct Verdict {
     std::string outcome_reason;  // which column decided, in one line
 };
 
-// Autobahn's judging, then the case's own adjustments (wrong_code_fails, informational,
-// adjust), then the overall outcome.
+// Autobahn's judging, then the case's own adjustments (its WebSocketScript's
+// wrong_code_fails, informational, adjust), then the overall outcome.
 Verdict judge(const Case& c, const Observation& o);
+
+// Autobahn's `behaviorClose` and its sentence, the first check that fails deciding: the opening
+// handshake never completed; the wrong endpoint closed first (`expected_close.closed_by_me`);
+// not clean where the case requires it; a close code outside `expected_close.close_codes`;
+// testing a server, we had to drop TCP ourselves. Else OK. judge() uses it, and so do the
+// raw-HTTP judges of section 14, which describe their connection as an Observation.
+std::pair<Behavior, std::string> close_behavior(const Observation& o);
 
 // The overall outcome from the two columns (used by judge(), and by readers of Autobahn's
 // own reports, which carry only the columns).

@@ -1,5 +1,5 @@
 // The headings of sections and subsections ("6" UTF-8 Handling, "6.4" Fail-fast on invalid
-// UTF-8). The catalogue owns them (cases/sections.cpp); reports receive them as data, so a new
+// UTF-8). The catalogue owns them (cases/sections.def); reports receive them as data, so a new
 // section needs no edit in reports/.
 #pragma once
 
