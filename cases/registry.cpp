@@ -19,8 +19,9 @@ std::vector<harness::Case> build_catalogue() {
         auto cases = section.build();
         std::move(cases.begin(), cases.end(), std::back_inserter(all));
     }
-    std::sort(all.begin(), all.end(),
-              [](const harness::Case& a, const harness::Case& b) { return harness::case_id_less(a.id, b.id); });
+    std::sort(all.begin(), all.end(), [](const harness::Case& a, const harness::Case& b) {
+        return harness::case_id_less(a.id, b.id);
+    });
     for (std::size_t i = 1; i < all.size(); ++i) {
         if (all[i - 1].id == all[i].id) {
             std::fprintf(stderr, "wsconform: duplicate case ID %s in the catalogue\n",
@@ -120,9 +121,10 @@ std::vector<const harness::Case*> select(std::span<const std::string> include,
 
 const harness::Case* find(std::string_view id) {
     const auto& all = all_cases();
-    auto it = std::lower_bound(
-        all.begin(), all.end(), id,
-        [](const harness::Case& c, std::string_view key) { return harness::case_id_less(c.id, key); });
+    auto it = std::lower_bound(all.begin(), all.end(), id,
+                               [](const harness::Case& c, std::string_view key) {
+                                   return harness::case_id_less(c.id, key);
+                               });
     if (it != all.end() && it->id == id) return &*it;
     return nullptr;
 }

@@ -36,7 +36,7 @@ struct Parameters {
     std::string_view title;  // what the offer asks for
     std::vector<DeflateParams> offers;
     DeflateServerPolicy policy;
-    std::string_view policy_note;  // testing a client: what our server side does
+    std::string_view policy_note;                     // testing a client: what our server side does
     std::vector<DeflateServerPolicy> fallbacks = {};  // tried in turn when `policy` fits no offer
 };
 

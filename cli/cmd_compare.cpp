@@ -37,7 +37,8 @@ int run_compare(const CompareOptions& o) {
     const std::filesystem::path out(o.out);
     auto out_dir = out.parent_path().empty() ? std::filesystem::current_path()
                                              : std::filesystem::absolute(out.parent_path());
-    util::atomic_write(out, reports::render_compare_page(cmp, out_dir, o.all, cases::section_titles()));
+    util::atomic_write(out,
+                       reports::render_compare_page(cmp, out_dir, o.all, cases::section_titles()));
     std::cout << "Comparison: " << out.string() << "\n";
     return kExitOk;
 }

@@ -11,7 +11,8 @@ namespace {
 
 std::vector<std::string> string_list(const nlohmann::json& j, const std::string& key,
                                      const std::string& where) {
-    if (!j.is_array()) throw std::runtime_error(where + ": \"" + key + "\" must be a list of strings");
+    if (!j.is_array())
+        throw std::runtime_error(where + ": \"" + key + "\" must be a list of strings");
     std::vector<std::string> out;
     for (const auto& item : j) {
         if (!item.is_string())
@@ -42,7 +43,8 @@ nlohmann::json read_spec_object(const std::filesystem::path& path) {
 template <typename Spec>
 void read_case_selection(const nlohmann::json& j, const std::string& where, Spec& spec) {
     if (j.contains("outdir")) {
-        if (!j["outdir"].is_string()) throw std::runtime_error(where + ": \"outdir\" must be a string");
+        if (!j["outdir"].is_string())
+            throw std::runtime_error(where + ": \"outdir\" must be a string");
         spec.outdir = j["outdir"].get<std::string>();
     }
     if (j.contains("cases")) spec.cases = string_list(j["cases"], "cases", where);
@@ -84,7 +86,8 @@ FuzzingClientSpec read_fuzzingclient_spec(const std::filesystem::path& path) {
             throw std::runtime_error(where + ": \"servers\" must be a list of objects");
         for (const auto& s : j["servers"]) {
             if (!s.is_object() || !s.contains("url") || !s["url"].is_string())
-                throw std::runtime_error(where + ": every entry of \"servers\" needs a \"url\" string");
+                throw std::runtime_error(where +
+                                         ": every entry of \"servers\" needs a \"url\" string");
             SpecServer server;
             server.url = s["url"].get<std::string>();
             if (s.contains("agent")) {

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <string>
 
-#include "mutation/frame_mutator.h"
 #include "fuzz/frame_parser_oracle.h"
+#include "mutation/frame_mutator.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     wsconform::fuzz::check_frame_parser(data, size);

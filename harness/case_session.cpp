@@ -11,9 +11,9 @@
 #include "protocol/close.h"
 #include "protocol/error.h"
 #include "protocol/handshake.h"
+#include "protocol/hex.h"
 #include "protocol/http.h"
 #include "protocol/mask.h"
-#include "protocol/hex.h"
 
 namespace wsconform::harness {
 
@@ -129,8 +129,8 @@ void CaseSession::arm_deadline(Duration from_now) {
 
 // ---------------------------------------------------------------- opening handshake (client)
 
-void CaseSession::start_as_client(const transport::ConnectTarget& server,
-                                  std::string host_header, std::string target) {
+void CaseSession::start_as_client(const transport::ConnectTarget& server, std::string host_header,
+                                  std::string target) {
     is_server_ = false;
     result_.is_server = false;
     result_.observation.is_server = false;
@@ -439,7 +439,9 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
         row.fin = h.fin;
         row.rsv = h.rsv;
         row.masked = h.masked;
-        if (h.masked) row.mask_hex = protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+        if (h.masked)
+            row.mask_hex =
+                protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
         log.add(std::move(row));
     }
 
@@ -714,7 +716,8 @@ void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view pay
         row.rsv = header.rsv;
         row.masked = header.masked;
         if (header.masked)
-            row.mask_hex = protocol::hex_encode({reinterpret_cast<const char*>(header.mask_key.data()), 4});
+            row.mask_hex =
+                protocol::hex_encode({reinterpret_cast<const char*>(header.mask_key.data()), 4});
         row.repeat_length = repeat_length;
         row.chopsize = chopsize;
         row.sync = sync;
@@ -827,7 +830,9 @@ void CaseSession::begin_frame(std::uint8_t opcode, std::uint64_t length) {
         row.opcode = opcode;
         row.fin = true;
         row.masked = h.masked;
-        if (h.masked) row.mask_hex = protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+        if (h.masked)
+            row.mask_hex =
+                protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
         row.text = "header only; payload follows in separate writes";
         result_.wirelog.add(std::move(row));
     }
@@ -879,13 +884,13 @@ void CaseSession::start_script_timer(const char* kind, Duration delay, std::stri
 
 void CaseSession::continue_later(Duration delay, std::function<void(Session&)> then,
                                  std::string tag) {
-    start_script_timer("CT", delay, std::move(tag), [this, then = std::move(then)] { then(*this); });
+    start_script_timer("CT", delay, std::move(tag),
+                       [this, then = std::move(then)] { then(*this); });
 }
 
 void CaseSession::kill_after(Duration delay) {
-    start_script_timer("KL", delay, {}, [this] {
-        fail_connection(protocol::close_code::going_away, "Going Away");
-    });
+    start_script_timer("KL", delay, {},
+                       [this] { fail_connection(protocol::close_code::going_away, "Going Away"); });
 }
 
 void CaseSession::close_after(Duration delay) {

@@ -1,5 +1,5 @@
-// The Session that drives one case over one connection (any transport), as a strict RFC 6455 endpoint
-// with Autobahn|Python's close bookkeeping (closedByMe, droppedByMe, wasClean ...).
+// The Session that drives one case over one connection (any transport), as a strict RFC 6455
+// endpoint with Autobahn|Python's close bookkeeping (closedByMe, droppedByMe, wasClean ...).
 // Internal to the harness: it includes Asio, cases never see it.
 #pragma once
 
@@ -49,8 +49,8 @@ class CaseSession final : public Session,
                          std::string target) override;
     // Testing a client: the upgrade is already done on `stream` (request and our 101 response
     // given as text); `leftover` are bytes that arrived after the request.
-    void start_as_server(transport::StreamPtr stream, std::string request,
-                         std::string response, std::string leftover,
+    void start_as_server(transport::StreamPtr stream, std::string request, std::string response,
+                         std::string leftover,
                          std::optional<protocol::DeflateParams> deflate = std::nullopt);
     // Ends the case now (run timeout or Ctrl-C): drop TCP, judge what was seen.
     void abort(std::string why) override;

@@ -41,7 +41,7 @@ std::string frame_bytes(std::uint8_t opcode, std::string_view payload, std::uint
 }
 
 class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
-public:
+  public:
     EchoConnection(transport::StreamPtr stream, const EchoServerOptions& options)
         : stream_(std::move(stream)),
           timer_(stream_->get_executor()),
@@ -79,7 +79,7 @@ public:
         });
     }
 
-private:
+  private:
     enum class State { handshake, open, closing, lingering, closed };
 
     void read() {
@@ -137,18 +137,18 @@ private:
         state_ = State::open;
         std::optional<protocol::DeflateParams> agreed;
         if (options_.deflate)
-            agreed = protocol::negotiate_deflate_as_server(upgrade.extensions,
-                                                           options_.deflate_policy);
+            agreed =
+                protocol::negotiate_deflate_as_server(upgrade.extensions, options_.deflate_policy);
         if (agreed) {
             const auto settings = protocol::deflate_settings(*agreed, true);
-            passthrough_ = options_.deflate_passthrough &&
-                           settings.receive_window_bits <= settings.send_window_bits &&
-                           (settings.receive_no_context_takeover ||
-                            !settings.send_no_context_takeover);
+            passthrough_ =
+                options_.deflate_passthrough &&
+                settings.receive_window_bits <= settings.send_window_bits &&
+                (settings.receive_no_context_takeover || !settings.send_no_context_takeover);
             if (!passthrough_) {
-                deflater_ = std::make_unique<protocol::Deflater>(
-                    settings.send_window_bits, settings.send_no_context_takeover,
-                    options_.deflate_level);
+                deflater_ = std::make_unique<protocol::Deflater>(settings.send_window_bits,
+                                                                 settings.send_no_context_takeover,
+                                                                 options_.deflate_level);
             }
             inflater_ = std::make_unique<protocol::Inflater>(settings.receive_window_bits,
                                                              settings.receive_no_context_takeover,
@@ -373,9 +373,8 @@ void EchoServer::listen() {
                      .strand_per_connection = true,
                  });
     impl.listener->listen();
-    impl.listener->start([impl = impl_.get()](transport::StreamPtr stream) {
-        impl->on_accept(std::move(stream));
-    });
+    impl.listener->start(
+        [impl = impl_.get()](transport::StreamPtr stream) { impl->on_accept(std::move(stream)); });
 }
 
 std::uint16_t EchoServer::port() const {
@@ -417,9 +416,8 @@ void EchoServer::stop() {
     // Connections get their close timeout to finish; then the loop is stopped for good.
     auto timer = std::make_shared<asio::steady_timer>(impl_->io);
     timer->expires_after(impl_->options.close_timeout + std::chrono::milliseconds(200));
-    timer->async_wait([timer, impl = impl_.get()](const boost::system::error_code&) {
-        impl->io.stop();
-    });
+    timer->async_wait(
+        [timer, impl = impl_.get()](const boost::system::error_code&) { impl->io.stop(); });
     asio::post(impl_->io, [impl = impl_.get()] {
         // Nothing else to wait for: stop now rather than at the timer.
         if (!impl->listener || impl->listener->live() == 0) impl->io.stop();

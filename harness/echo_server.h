@@ -41,7 +41,7 @@ struct EchoServerOptions {
 };
 
 class EchoServer {
-public:
+  public:
     explicit EchoServer(EchoServerOptions options);
     ~EchoServer();
     EchoServer(const EchoServer&) = delete;
@@ -56,7 +56,7 @@ public:
     // Starts serving on background threads (for tests); stop() + destructor end it.
     void start_background();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -17,8 +17,8 @@ bool parse_port(std::string_view text, std::uint16_t& port, bool allow_zero) {
 }
 
 bool valid_host_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_';
 }
 
 // Splits "host", "host:port" or "[v6]:port"; `port_text` empty when absent.
@@ -43,7 +43,8 @@ bool split_host_port(std::string_view text, std::string& host, std::string_view&
                 return false;
             }
         }
-        if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) {
+        if (host.empty() ||
+            host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) {
             error = "invalid IPv6 address '" + host + "'";
             return false;
         }
@@ -89,7 +90,8 @@ std::optional<Endpoint> parse_ws_url(std::string_view url, std::string& error) {
     }
     auto slash = rest.find_first_of("/?#");
     std::string_view authority = rest.substr(0, slash);
-    std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    std::string_view path =
+        slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
     if (authority.find('@') != std::string_view::npos) {
         error = "invalid URL '" + std::string(url) + "': user info is not supported";
         return std::nullopt;
@@ -112,7 +114,8 @@ std::optional<Endpoint> parse_ws_url(std::string_view url, std::string& error) {
     if (ep.target[0] == '?') ep.target = "/" + ep.target;
     for (char c : ep.target) {
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-            error = "invalid URL '" + std::string(url) + "': whitespace or control character in path";
+            error =
+                "invalid URL '" + std::string(url) + "': whitespace or control character in path";
             return std::nullopt;
         }
     }

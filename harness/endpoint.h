@@ -9,8 +9,8 @@
 namespace wsconform::harness {
 
 struct Endpoint {
-    bool secure = false;      // wss:// (not supported yet: refused with a clear error)
-    std::string host;         // as written, without brackets
+    bool secure = false;  // wss:// (not supported yet: refused with a clear error)
+    std::string host;     // as written, without brackets
     std::uint16_t port = 80;
     std::string target = "/";  // path and query
     std::string host_header;   // "host:port" as sent in Host

@@ -68,7 +68,8 @@ Target split_target(std::string_view target) {
         auto pair = rest.substr(0, amp);
         auto eq = pair.find('=');
         auto key = percent_decode(pair.substr(0, eq));
-        auto value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+        auto value =
+            eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
         t.query.emplace(std::move(key), std::move(value));
         if (amp == std::string_view::npos) break;
         rest = rest.substr(amp + 1);
@@ -82,8 +83,8 @@ std::string frame_bytes(std::uint8_t opcode, std::string_view payload) {
 
 // A JSON string, for the small bodies of /getCaseInfo and /getCaseStatus.
 std::string json_string(std::string_view s) {
-    return nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                                nlohmann::json::error_handler_t::replace);
+    return nlohmann::json(std::string(s))
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string http_error(int status, std::string_view reason, std::string_view body) {
@@ -125,11 +126,10 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     void on_accept(StreamPtr stream);
     void on_request(StreamPtr stream, std::string head, std::size_t consumed);
     void reject(StreamPtr stream, std::string response);
-    void upgrade_and_send(StreamPtr stream, const std::string& key,
-                          std::vector<std::string> texts);
-    void run_case(StreamPtr stream, const protocol::HttpMessage& request,
-                  std::string head, std::size_t consumed, const std::string& key,
-                  const Case& test, int number, const std::string& agent);
+    void upgrade_and_send(StreamPtr stream, const std::string& key, std::vector<std::string> texts);
+    void run_case(StreamPtr stream, const protocol::HttpMessage& request, std::string head,
+                  std::size_t consumed, const std::string& key, const Case& test, int number,
+                  const std::string& agent);
     std::function<void(CaseResult&&)> case_done(const std::string& agent, const std::string& id);
     const Case* client_handshake_case(const protocol::HttpMessage& request, std::string& agent,
                                       int& number);
@@ -146,30 +146,30 @@ void FuzzingServer::Impl::on_accept(StreamPtr stream) {
     });
     auto read = std::make_shared<std::function<void()>>();
     *read = [self = shared_from_this(), stream, buffer, chunk, timer, read] {
-        stream->async_read_some(asio::buffer(*chunk), [self, stream, buffer, chunk, timer, read](
-                                                          const boost::system::error_code& ec,
-                                                          std::size_t n) {
-            if (ec) {
+        stream->async_read_some(
+            asio::buffer(*chunk), [self, stream, buffer, chunk, timer, read](
+                                      const boost::system::error_code& ec, std::size_t n) {
+                if (ec) {
+                    timer->cancel();
+                    *read = nullptr;
+                    return;
+                }
+                buffer->append(chunk->data(), n);
+                protocol::HttpMessage probe;
+                auto parsed = protocol::parse_http_head(*buffer, true, probe,
+                                                        self->options.max_request_bytes);
+                if (parsed.status == protocol::HttpParse::Status::need_more) {
+                    (*read)();
+                    return;
+                }
                 timer->cancel();
-                *read = nullptr;
-                return;
-            }
-            buffer->append(chunk->data(), n);
-            protocol::HttpMessage probe;
-            auto parsed = protocol::parse_http_head(*buffer, true, probe,
-                                                    self->options.max_request_bytes);
-            if (parsed.status == protocol::HttpParse::Status::need_more) {
-                (*read)();
-                return;
-            }
-            timer->cancel();
-            *read = nullptr;  // break the self-reference
-            if (parsed.status == protocol::HttpParse::Status::error) {
-                self->reject(stream, protocol::build_rejection(parsed.error));
-                return;
-            }
-            self->on_request(stream, std::move(*buffer), parsed.consumed);
-        });
+                *read = nullptr;  // break the self-reference
+                if (parsed.status == protocol::HttpParse::Status::error) {
+                    self->reject(stream, protocol::build_rejection(parsed.error));
+                    return;
+                }
+                self->on_request(stream, std::move(*buffer), parsed.consumed);
+            });
     };
     (*read)();
 }
@@ -263,10 +263,11 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
     if (target.path == "/getCaseInfo") {
         const Case* c = nullptr;
         int number = 0;
-        if (!case_by_number(c, number)) return bad("case must be a number from 1 to " + std::to_string(cases.size()));
+        if (!case_by_number(c, number))
+            return bad("case must be a number from 1 to " + std::to_string(cases.size()));
         upgrade_and_send(stream, upgrade.key,
-                         {"{\"id\": " + json_string(c->id) + ", \"description\": " +
-                          json_string(c->description) + "}"});
+                         {"{\"id\": " + json_string(c->id) +
+                          ", \"description\": " + json_string(c->description) + "}"});
         return;
     }
     if (target.path == "/runCase" || target.path == "/getCaseStatus") {
@@ -288,8 +289,8 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
         }
         if (target.path == "/getCaseStatus") {
             auto key = std::make_pair(agent, c->id);
-            auto reply = [self = shared_from_this(), stream, ws_key = upgrade.key](
-                             const std::string& behavior) {
+            auto reply = [self = shared_from_this(), stream,
+                          ws_key = upgrade.key](const std::string& behavior) {
                 self->upgrade_and_send(stream, ws_key,
                                        {"{\"behavior\": " + json_string(behavior) + "}"});
             };
@@ -349,10 +350,9 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
         "/stopServer)");
 }
 
-void FuzzingServer::Impl::run_case(StreamPtr stream,
-                                   const protocol::HttpMessage& request, std::string head,
-                                   std::size_t consumed, const std::string& key, const Case& test,
-                                   int number, const std::string& agent) {
+void FuzzingServer::Impl::run_case(StreamPtr stream, const protocol::HttpMessage& request,
+                                   std::string head, std::size_t consumed, const std::string& key,
+                                   const Case& test, int number, const std::string& agent) {
     // permessage-deflate cases accept the client's offer the way Autobahn's server side does
     // (asking for the mirror image of its own offer); without an acceptable offer the case
     // runs uncompressed and reports UNIMPLEMENTED itself.
@@ -391,19 +391,17 @@ void FuzzingServer::Impl::run_case(StreamPtr stream,
     auto data = std::make_shared<std::string>(response);
     std::string leftover = head.substr(consumed);
     head.resize(consumed);
-    stream->async_write(asio::buffer(*data),
-                        [stream, data, session, head = std::move(head), response, deflate,
-                         leftover = std::move(leftover)](const boost::system::error_code& ec,
-                                                         std::size_t) mutable {
-                            if (ec) {
-                                session->abort("could not send the 101 response: " +
-                                               ec.message());
-                                return;
-                            }
-                            session->start_as_server(std::move(stream), std::move(head),
-                                                     std::move(response), std::move(leftover),
-                                                     deflate);
-                        });
+    stream->async_write(
+        asio::buffer(*data),
+        [stream, data, session, head = std::move(head), response, deflate,
+         leftover = std::move(leftover)](const boost::system::error_code& ec, std::size_t) mutable {
+            if (ec) {
+                session->abort("could not send the 101 response: " + ec.message());
+                return;
+            }
+            session->start_as_server(std::move(stream), std::move(head), std::move(response),
+                                     std::move(leftover), deflate);
+        });
 }
 
 // What happens when a case ends: the result goes to the hooks, and /getCaseStatus learns it.
@@ -467,9 +465,8 @@ void FuzzingServer::Impl::shutdown() {
     // Let lingering sockets finish, then stop.
     auto timer = std::make_shared<asio::steady_timer>(io);
     timer->expires_after(std::chrono::milliseconds(300));
-    timer->async_wait([self = shared_from_this(), timer](const boost::system::error_code&) {
-        self->io.stop();
-    });
+    timer->async_wait(
+        [self = shared_from_this(), timer](const boost::system::error_code&) { self->io.stop(); });
 }
 
 FuzzingServer::FuzzingServer(FuzzingServerOptions options, std::vector<const Case*> cases,
@@ -485,13 +482,14 @@ FuzzingServer::~FuzzingServer() = default;
 void FuzzingServer::listen() {
     auto& impl = *impl_;
     impl.listener = std::make_shared<transport::Listener>(
-        impl.io, transport::ListenerOptions{
-                     .host = impl.options.host,
-                     .port = impl.options.port,
-                     .max_connections = impl.options.max_connections,
-                     .busy_response = http_error(503, "Service Unavailable", "too many connections"),
-                     .strand_per_connection = false,
-                 });
+        impl.io,
+        transport::ListenerOptions{
+            .host = impl.options.host,
+            .port = impl.options.port,
+            .max_connections = impl.options.max_connections,
+            .busy_response = http_error(503, "Service Unavailable", "too many connections"),
+            .strand_per_connection = false,
+        });
     impl.listener->listen();
     impl.listener->start([self = impl_](StreamPtr stream) {
         if (!self->stopping) self->on_accept(std::move(stream));
@@ -502,7 +500,9 @@ std::uint16_t FuzzingServer::port() const {
     return impl_->listener ? impl_->listener->port() : 0;
 }
 
-void FuzzingServer::run() { impl_->io.run(); }
+void FuzzingServer::run() {
+    impl_->io.run();
+}
 
 void FuzzingServer::stop() {
     asio::post(impl_->io, [impl = impl_] { impl->shutdown(); });
@@ -511,6 +511,8 @@ void FuzzingServer::stop() {
 std::size_t FuzzingServer::connections_seen() const {
     return impl_->listener ? impl_->listener->accepted() : 0;
 }
-std::size_t FuzzingServer::cases_finished() const { return impl_->finished; }
+std::size_t FuzzingServer::cases_finished() const {
+    return impl_->finished;
+}
 
 }  // namespace wsconform::harness

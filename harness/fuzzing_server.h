@@ -49,7 +49,7 @@ struct FuzzingServerHooks {
 };
 
 class FuzzingServer {
-public:
+  public:
     FuzzingServer(FuzzingServerOptions options, std::vector<const Case*> cases,
                   FuzzingServerHooks hooks);
     ~FuzzingServer();
@@ -68,7 +68,7 @@ public:
     std::size_t connections_seen() const;
     std::size_t cases_finished() const;
 
-private:
+  private:
     struct Impl;
     std::shared_ptr<Impl> impl_;
 };

@@ -8,8 +8,8 @@
 #include "harness/model/clock.h"
 #include "protocol/close.h"
 #include "protocol/error.h"
-#include "protocol/mask.h"
 #include "protocol/hex.h"
+#include "protocol/mask.h"
 
 namespace wsconform::harness {
 
@@ -356,8 +356,8 @@ void HttpCase::start_as_server(transport::StreamPtr stream, std::string received
     cx_.response = test_.http_client_probe()->respond(req);
     result_.http_response = cx_.response.head;
 
-    arm_case_deadline(cx_.response.delay + timeouts_.echo + timeouts_.close +
-                      timeouts_.fail_wait + milliseconds(2000));
+    arm_case_deadline(cx_.response.delay + timeouts_.echo + timeouts_.close + timeouts_.fail_wait +
+                      milliseconds(2000));
 
     phase_ = Phase::early;
     read_some();

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/model/case.h"
 #include "harness/case_session.h"
+#include "harness/model/case.h"
 #include "harness/model/http_script.h"
 #include "harness/model/result.h"
 #include "harness/running_case.h"
@@ -66,8 +66,8 @@ class HttpCase final : public RunningCase, public std::enable_shared_from_this<H
                          std::string target) override;
     // Testing a client: `received` holds its request head (the first `head_size` octets) and
     // whatever followed it; run test.http_client_probe.
-    void start_as_server(transport::StreamPtr stream, std::string received,
-                         std::size_t head_size, std::shared_ptr<ClientHistories> histories);
+    void start_as_server(transport::StreamPtr stream, std::string received, std::size_t head_size,
+                         std::shared_ptr<ClientHistories> histories);
     // Ends the case now (run stopped): drop TCP, judge what was seen.
     void abort(std::string why) override;
 
@@ -149,7 +149,6 @@ class HttpCase final : public RunningCase, public std::enable_shared_from_this<H
     std::size_t frame_start_ = 0;  // where the current frame's payload starts in message_
     std::unique_ptr<protocol::Inflater> inflater_;
     std::string control_payload_;
-
 
     ServerExchange sx_;
     ClientExchange cx_;

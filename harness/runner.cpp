@@ -27,7 +27,9 @@ namespace wsconform::harness {
 
 namespace asio = boost::asio;
 
-unsigned default_jobs() { return 16; }
+unsigned default_jobs() {
+    return 16;
+}
 
 struct Runner::Impl {
     RunOptions options;
@@ -81,9 +83,9 @@ ProbeResult probe(const Endpoint& target, const RunOptions& options) {
         return result;
     }
     if (auto ec = client.write(request, left())) {
-        result.error = transport::is_timeout(ec) ? no_answer(ec)
-                                                 : "cannot send to " + target.url + ": " +
-                                                       ec.message();
+        result.error = transport::is_timeout(ec)
+                           ? no_answer(ec)
+                           : "cannot send to " + target.url + ": " + ec.message();
         return result;
     }
     std::string buffer;
@@ -96,8 +98,7 @@ ProbeResult probe(const Endpoint& target, const RunOptions& options) {
         const auto parsed = protocol::parse_http_head(buffer, false, response);
         if (parsed.status == protocol::HttpParse::Status::need_more) continue;
         if (parsed.status == protocol::HttpParse::Status::error) {
-            result.error =
-                "no WebSocket answer from " + target.url + ": " + parsed.error.message();
+            result.error = "no WebSocket answer from " + target.url + ": " + parsed.error.message();
             return result;
         }
         break;
@@ -125,8 +126,8 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
     std::string error;
     const auto server = transport::resolve(target.host, target.port, error);
 
-    const unsigned threads =
-        std::max(1u, std::min(impl.options.jobs, std::max(1u, std::thread::hardware_concurrency())));
+    const unsigned threads = std::max(
+        1u, std::min(impl.options.jobs, std::max(1u, std::thread::hardware_concurrency())));
     std::vector<std::unique_ptr<asio::io_context>> contexts;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
     std::vector<std::thread> workers;
@@ -134,8 +135,7 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
         contexts.push_back(std::make_unique<asio::io_context>(1));
         guards.push_back(asio::make_work_guard(*contexts.back()));
     }
-    for (unsigned i = 0; i < threads; ++i)
-        workers.emplace_back([&io = *contexts[i]] { io.run(); });
+    for (unsigned i = 0; i < threads; ++i) workers.emplace_back([&io = *contexts[i]] { io.run(); });
 
     // Results are written by one reporter thread, so file I/O never stalls the I/O threads
     // (and with them the timing of other cases).

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/model/case.h"
 #include "harness/endpoint.h"
+#include "harness/model/case.h"
 #include "harness/model/result.h"
 #include "harness/model/timeouts.h"
 
@@ -18,7 +18,7 @@ namespace wsconform::harness {
 
 struct RunOptions {
     std::string agent;
-    unsigned jobs = 0;  // 0: default_jobs()
+    unsigned jobs = 0;                         // 0: default_jobs()
     std::chrono::milliseconds run_timeout{0};  // 0: none
     Timeouts timeouts;
     std::size_t max_message = 64u << 20;
@@ -41,14 +41,14 @@ struct ProbeResult {
 ProbeResult probe(const Endpoint& target, const RunOptions& options);
 
 struct RunSummary {
-    std::size_t finished = 0;     // cases that ran to a verdict
-    std::size_t not_run = 0;      // cases left when the run was stopped
-    bool stopped = false;         // by stop() or the run timeout
+    std::size_t finished = 0;  // cases that ran to a verdict
+    std::size_t not_run = 0;   // cases left when the run was stopped
+    bool stopped = false;      // by stop() or the run timeout
     std::string stop_reason;
 };
 
 class Runner {
-public:
+  public:
     explicit Runner(RunOptions options);
     ~Runner();
     Runner(const Runner&) = delete;
@@ -61,7 +61,7 @@ public:
     // Ends the run early (thread-safe): running cases are abandoned and not reported.
     void stop(std::string why);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

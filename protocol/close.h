@@ -33,7 +33,8 @@ enum class CloseCodePolicy {
     autobahn,
 };
 
-bool is_valid_close_code(std::uint16_t code, CloseCodePolicy policy = CloseCodePolicy::rfc) noexcept;
+bool is_valid_close_code(std::uint16_t code,
+                         CloseCodePolicy policy = CloseCodePolicy::rfc) noexcept;
 
 struct ClosePayload {
     std::optional<std::uint16_t> code;  // empty for an empty payload

@@ -135,8 +135,7 @@ HeaderDecode decode_header(std::span<const std::byte> in) noexcept {
     return result;
 }
 
-void append_frame(std::string& out, FrameHeader header, std::string_view payload,
-                  LengthForm form) {
+void append_frame(std::string& out, FrameHeader header, std::string_view payload, LengthForm form) {
     header.payload_length = payload.size();
     std::array<std::byte, kMaxHeaderSize> head;
     const auto head_size = encode_header(header, head, form);
@@ -145,8 +144,8 @@ void append_frame(std::string& out, FrameHeader header, std::string_view payload
     out.append(reinterpret_cast<const char*>(head.data()), head_size);
     out.append(payload);
     if (header.masked && !payload.empty()) {
-        auto body = std::as_writable_bytes(
-            std::span(out.data() + start + head_size, payload.size()));
+        auto body =
+            std::as_writable_bytes(std::span(out.data() + start + head_size, payload.size()));
         apply_mask(body, header.mask_key, 0);
     }
 }

@@ -20,7 +20,9 @@ inline constexpr std::uint8_t ping = 0x9;
 inline constexpr std::uint8_t pong = 0xA;
 }  // namespace opcode
 
-constexpr bool is_control(std::uint8_t op) noexcept { return (op & 0x8) != 0; }
+constexpr bool is_control(std::uint8_t op) noexcept {
+    return (op & 0x8) != 0;
+}
 constexpr bool is_reserved(std::uint8_t op) noexcept {
     return (op >= 0x3 && op <= 0x7) || op >= 0xB;
 }

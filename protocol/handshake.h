@@ -16,22 +16,22 @@
 namespace wsconform::protocol {
 
 enum class HandshakeError {
-    malformed_http = 1,       // not an HTTP/1.x head
-    header_too_large,         // no blank line within the size cap
-    method_not_get,           // §4.1: "The method of the request MUST be GET"
-    http_version_too_old,     // §4.1: HTTP version at least 1.1
-    missing_host,             // §4.1: a Host header
-    duplicate_host,           // RFC 9112 §3.2: exactly one Host
-    missing_upgrade,          // §4.1: Upgrade header containing "websocket"
+    malformed_http = 1,    // not an HTTP/1.x head
+    header_too_large,      // no blank line within the size cap
+    method_not_get,        // §4.1: "The method of the request MUST be GET"
+    http_version_too_old,  // §4.1: HTTP version at least 1.1
+    missing_host,          // §4.1: a Host header
+    duplicate_host,        // RFC 9112 §3.2: exactly one Host
+    missing_upgrade,       // §4.1: Upgrade header containing "websocket"
     upgrade_not_websocket,
     connection_without_upgrade,  // §4.1: Connection header containing the "Upgrade" token
-    missing_key,              // §4.1: Sec-WebSocket-Key
+    missing_key,                 // §4.1: Sec-WebSocket-Key
     duplicate_key,
-    key_not_16_bytes,         // §4.1: base64 of a 16-byte value
-    missing_version,          // §4.1: Sec-WebSocket-Version
-    unsupported_version,      // §4.2.2: not 13: answer 426 with Sec-WebSocket-Version: 13
-    malformed_extensions,     // §9.1 grammar of Sec-WebSocket-Extensions
-    malformed_protocols,      // §4.1: a list of tokens
+    key_not_16_bytes,      // §4.1: base64 of a 16-byte value
+    missing_version,       // §4.1: Sec-WebSocket-Version
+    unsupported_version,   // §4.2.2: not 13: answer 426 with Sec-WebSocket-Version: 13
+    malformed_extensions,  // §9.1 grammar of Sec-WebSocket-Extensions
+    malformed_protocols,   // §4.1: a list of tokens
     // Response side (§4.1, the client's checks of the server's answer).
     status_not_101,
     response_missing_upgrade,
@@ -39,8 +39,8 @@ enum class HandshakeError {
     response_connection_without_upgrade,
     missing_accept,
     accept_mismatch,
-    protocol_not_offered,     // §4.1: a subprotocol the client did not offer
-    extension_not_offered,    // §4.1: an extension the client did not offer
+    protocol_not_offered,   // §4.1: a subprotocol the client did not offer
+    extension_not_offered,  // §4.1: an extension the client did not offer
 };
 
 // Its messages are in protocol/error.cpp, with those of the other categories.

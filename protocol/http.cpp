@@ -18,7 +18,6 @@ constexpr bool is_digit(char c) noexcept {
     return c >= '0' && c <= '9';
 }
 
-
 constexpr bool is_ows(char c) noexcept {
     return c == ' ' || c == '\t';
 }

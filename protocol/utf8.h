@@ -11,7 +11,7 @@
 namespace wsconform::protocol {
 
 class Utf8Validator {
-public:
+  public:
     // Feeds the next chunk of the stream. Returns false as soon as a byte makes the stream
     // invalid, whatever follows; the validator then stays failed until reset().
     bool feed(std::span<const std::byte> chunk) noexcept;
@@ -38,7 +38,7 @@ public:
         first_bad_.reset();
     }
 
-private:
+  private:
     std::uint32_t state_ = 0;  // DFA state; 0 = accept
     std::uint64_t offset_ = 0;
     std::optional<std::uint64_t> first_bad_;

@@ -138,13 +138,14 @@ nlohmann::json traffic_json(const harness::TrafficStats& t) {
         j[p + "OctetsWireLevel"] = d.octets_wire;
         j[p + "WebSocketFrames"] = d.frames;
         j[p + "WebSocketMessages"] = d.messages;
-        j[p + "CompressionRatio"] =
-            d.octets_app ? nlohmann::json(static_cast<double>(d.octets_websocket) /
-                                          static_cast<double>(d.octets_app))
-                         : nlohmann::json(nullptr);
+        j[p + "CompressionRatio"] = d.octets_app
+                                        ? nlohmann::json(static_cast<double>(d.octets_websocket) /
+                                                         static_cast<double>(d.octets_app))
+                                        : nlohmann::json(nullptr);
         j[p + "WebSocketOverhead"] =
             d.octets_websocket
-                ? nlohmann::json(static_cast<double>(d.octets_wire - std::min(d.octets_wire, d.octets_websocket)) /
+                ? nlohmann::json(static_cast<double>(d.octets_wire -
+                                                     std::min(d.octets_wire, d.octets_websocket)) /
                                  static_cast<double>(d.octets_websocket))
                 : nlohmann::json(nullptr);
     };

@@ -9,9 +9,9 @@
 
 #include "harness/model/case.h"
 #include "harness/model/result.h"
+#include "protocol/hex.h"
 #include "reports/autobahn_json.h"
 #include "reports/text.h"
-#include "protocol/hex.h"
 
 namespace wsconform::reports {
 

@@ -9,12 +9,12 @@
 
 #include "harness/model/case_id.h"
 #include "harness/model/judge.h"
-#include "util/atomic_file.h"
 #include "reports/autobahn_json.h"
 #include "reports/case_detail.h"
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/terminal.h"
+#include "util/atomic_file.h"
 
 namespace wsconform::reports {
 

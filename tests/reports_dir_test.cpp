@@ -16,11 +16,11 @@
 #include "harness/model/case.h"
 #include "harness/model/result.h"
 #include "protocol/hex.h"
-#include "util/atomic_file.h"
 #include "reports/autobahn_json.h"
 #include "reports/report_dir.h"
 #include "reports/terminal.h"
 #include "tests/support/report_fixtures.h"
+#include "util/atomic_file.h"
 
 namespace wsconform::reports {
 namespace {

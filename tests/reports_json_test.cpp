@@ -349,10 +349,16 @@ TEST(CaseResultJson, DeflateCasesReportCompressionRatio) {
     auto r = sample_2_5();
     r.test = &deflate;
     harness::TrafficStats traffic;
-    traffic.incoming = {.octets_wire = 19648, .octets_websocket = 17648, .octets_app = 16000,
-                        .frames = 1000, .messages = 1000};
-    traffic.outgoing = {.octets_wire = 24791, .octets_websocket = 18791, .octets_app = 16000,
-                        .frames = 1000, .messages = 1000};
+    traffic.incoming = {.octets_wire = 19648,
+                        .octets_websocket = 17648,
+                        .octets_app = 16000,
+                        .frames = 1000,
+                        .messages = 1000};
+    traffic.outgoing = {.octets_wire = 24791,
+                        .octets_websocket = 18791,
+                        .octets_app = 16000,
+                        .frames = 1000,
+                        .messages = 1000};
     traffic.preopen_incoming_wire = 203;
     traffic.preopen_outgoing_wire = 344;
     r.traffic = traffic;

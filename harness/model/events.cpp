@@ -31,11 +31,16 @@ std::optional<Behavior> behavior_from_string(std::string_view s) noexcept {
 
 std::string_view to_string(Outcome o) noexcept {
     switch (o) {
-        case Outcome::pass: return "pass";
-        case Outcome::non_strict: return "non-strict";
-        case Outcome::informational: return "informational";
-        case Outcome::unimplemented: return "unimplemented";
-        case Outcome::fail: return "fail";
+        case Outcome::pass:
+            return "pass";
+        case Outcome::non_strict:
+            return "non-strict";
+        case Outcome::informational:
+            return "informational";
+        case Outcome::unimplemented:
+            return "unimplemented";
+        case Outcome::fail:
+            return "fail";
     }
     return "fail";
 }

@@ -24,10 +24,18 @@ struct Event {
     friend bool operator==(const Event&, const Event&) = default;
 };
 
-inline Event text_message(std::string payload) { return {Event::Kind::message, false, std::move(payload)}; }
-inline Event binary_message(std::string payload) { return {Event::Kind::message, true, std::move(payload)}; }
-inline Event pong(std::string payload) { return {Event::Kind::pong, false, std::move(payload)}; }
-inline Event timeout(std::string tag) { return {Event::Kind::timeout, false, std::move(tag)}; }
+inline Event text_message(std::string payload) {
+    return {Event::Kind::message, false, std::move(payload)};
+}
+inline Event binary_message(std::string payload) {
+    return {Event::Kind::message, true, std::move(payload)};
+}
+inline Event pong(std::string payload) {
+    return {Event::Kind::pong, false, std::move(payload)};
+}
+inline Event timeout(std::string tag) {
+    return {Event::Kind::timeout, false, std::move(tag)};
+}
 
 // Autobahn's verdict values, in both columns (`behavior`, `behaviorClose`).
 enum class Behavior {

@@ -29,11 +29,11 @@ struct TrafficStats {
 struct CaseResult {
     const Case* test = nullptr;
     std::string agent;
-    int case_number = 0;        // 1-based position in the selected, sorted list
-    std::string started;        // UTC ISO 8601, e.g. "2026-11-22T23:50:01.123Z"
+    int case_number = 0;           // 1-based position in the selected, sorted list
+    std::string started;           // UTC ISO 8601, e.g. "2026-11-22T23:50:01.123Z"
     std::int64_t duration_ms = 0;  // WebSocket open to TCP loss (0 when it never opened)
-    bool is_server = false;     // we played the server (testing a client)
-    std::string http_request;   // raw opening handshake text
+    bool is_server = false;        // we played the server (testing a client)
+    std::string http_request;      // raw opening handshake text
     std::string http_response;
     Observation observation;
     // Set for cases that report compression (12.x, 13.x) and passed, as Autobahn does.

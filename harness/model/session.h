@@ -38,7 +38,7 @@ struct FrameSpec {
 };
 
 class Session {
-public:
+  public:
     virtual ~Session() = default;
 
     // ---- Sending. Everything is written in call order.

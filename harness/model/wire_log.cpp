@@ -22,5 +22,4 @@ void WireLog::set_enabled(bool on, std::int64_t t_us) {
     add(std::move(row));
 }
 
-
 }  // namespace wsconform::harness

@@ -17,9 +17,9 @@ struct WireRow {
     // "CT"/"CTE" continue-later set/fired, "KL"/"KLE" kill timer set/fired,
     // "TI"/"TIE" close timer set/fired, "WLM" wire log switched, "NOTE" a harness remark.
     std::string kind;
-    std::int64_t t_us = 0;   // microseconds since the connection started
+    std::int64_t t_us = 0;     // microseconds since the connection started
     std::uint64_t length = 0;  // octets/payload length (TO, RO, TF, RF)
-    std::string excerpt;     // the first bytes (at most kExcerptBytes) of the octets/payload
+    std::string excerpt;       // the first bytes (at most kExcerptBytes) of the octets/payload
     // Frames (TF/RF).
     std::uint8_t opcode = 0;
     bool fin = false;
@@ -28,7 +28,7 @@ struct WireRow {
     std::optional<std::string> mask_hex;
     std::optional<std::uint64_t> repeat_length;  // TF: payload_len
     std::optional<std::uint64_t> chopsize;       // TF
-    bool sync = false;                            // TO/TF
+    bool sync = false;                           // TO/TF
     // Timers (CT, KL, TI): delay in seconds; CT/CTE: tag; WLM: enabled; NOTE: text.
     double delay_s = 0;
     std::string text;
@@ -36,7 +36,7 @@ struct WireRow {
 };
 
 class WireLog {
-public:
+  public:
     static constexpr std::size_t kExcerptBytes = 256;
     static constexpr std::size_t kMaxRows = 20000;
 
@@ -52,7 +52,7 @@ public:
     std::map<std::uint64_t, std::uint64_t> rx_octets, tx_octets;  // read/write size -> count
     std::map<std::uint8_t, std::uint64_t> rx_frames, tx_frames;   // opcode -> count
 
-private:
+  private:
     std::vector<WireRow> rows_;
     std::uint64_t dropped_ = 0;
     bool enabled_ = true;

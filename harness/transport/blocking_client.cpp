@@ -12,7 +12,9 @@ namespace asio = boost::asio;
 
 BlockingClient::BlockingClient() = default;
 
-BlockingClient::~BlockingClient() { close(); }
+BlockingClient::~BlockingClient() {
+    close();
+}
 
 ErrorCode BlockingClient::run(
     const std::function<void(std::function<void(const ErrorCode&)>)>& start, Deadline deadline) {

@@ -42,6 +42,8 @@ class BlockingClient {
     std::shared_ptr<PendingConnect> pending_;
 };
 
-inline bool is_timeout(const ErrorCode& ec) { return ec == boost::asio::error::timed_out; }
+inline bool is_timeout(const ErrorCode& ec) {
+    return ec == boost::asio::error::timed_out;
+}
 
 }  // namespace wsconform::harness::transport

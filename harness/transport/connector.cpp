@@ -49,17 +49,16 @@ class Attempt final : public PendingConnect, public std::enable_shared_from_this
             handler(last ? last : asio::error::host_not_found, nullptr);
             return;
         }
-        socket.async_connect(addresses[index],
-                             [self = shared_from_this(), index](const ErrorCode& ec) {
-                                 if (ec) {
-                                     ErrorCode ignored;
-                                     self->socket.close(ignored);
-                                     self->next(index + 1, ec);
-                                     return;
-                                 }
-                                 self->handler(ec, std::make_shared<TcpStream>(
-                                                       std::move(self->socket)));
-                             });
+        socket.async_connect(
+            addresses[index], [self = shared_from_this(), index](const ErrorCode& ec) {
+                if (ec) {
+                    ErrorCode ignored;
+                    self->socket.close(ignored);
+                    self->next(index + 1, ec);
+                    return;
+                }
+                self->handler(ec, std::make_shared<TcpStream>(std::move(self->socket)));
+            });
     }
 
     tcp::socket socket;

@@ -12,7 +12,9 @@ TcpStream::TcpStream(tcp::socket socket) : socket_(std::move(socket)) {
     socket_.set_option(tcp::no_delay(true), ignored);
 }
 
-asio::any_io_executor TcpStream::get_executor() { return socket_.get_executor(); }
+asio::any_io_executor TcpStream::get_executor() {
+    return socket_.get_executor();
+}
 
 void TcpStream::async_read_some(asio::mutable_buffer into, Handler handler) {
     socket_.async_read_some(into, std::move(handler));
@@ -44,7 +46,9 @@ void TcpStream::cancel() {
     socket_.cancel(ignored);
 }
 
-bool TcpStream::is_open() const { return socket_.is_open(); }
+bool TcpStream::is_open() const {
+    return socket_.is_open();
+}
 
 std::string TcpStream::remote_address() const {
     ErrorCode ec;

@@ -92,9 +92,8 @@ void WriteQueue::on_written(const ErrorCode& ec, bool own_write, std::function<v
     }
     if (own_write && options_.own_write_pause.count() > 0) {
         pause_.expires_after(options_.own_write_pause);
-        pause_.async_wait([self = shared_from_this(), owner = owner_.lock()](const ErrorCode&) {
-            self->pump();
-        });
+        pause_.async_wait(
+            [self = shared_from_this(), owner = owner_.lock()](const ErrorCode&) { self->pump(); });
     } else {
         pump();
     }

@@ -82,22 +82,23 @@ template <class Owner>
 std::shared_ptr<WriteQueue> make_write_queue(StreamPtr stream, const std::shared_ptr<Owner>& owner,
                                              WriteQueueOptions options) {
     std::weak_ptr<Owner> weak = owner;
-    return std::make_shared<WriteQueue>(
-        std::move(stream), weak, options,
-        WriteQueueHooks{
-            .on_write =
-                [weak](std::string_view bytes, bool own_write) {
-                    if (auto o = weak.lock()) o->on_write(bytes, own_write);
-                },
-            .on_error =
-                [weak](const ErrorCode& ec) {
-                    if (auto o = weak.lock()) o->on_write_error(ec);
-                },
-            .on_drained =
-                [weak] {
-                    if (auto o = weak.lock()) o->on_writes_drained();
-                },
-        });
+    return std::make_shared<WriteQueue>(std::move(stream), weak, options,
+                                        WriteQueueHooks{
+                                            .on_write =
+                                                [weak](std::string_view bytes, bool own_write) {
+                                                    if (auto o = weak.lock())
+                                                        o->on_write(bytes, own_write);
+                                                },
+                                            .on_error =
+                                                [weak](const ErrorCode& ec) {
+                                                    if (auto o = weak.lock()) o->on_write_error(ec);
+                                                },
+                                            .on_drained =
+                                                [weak] {
+                                                    if (auto o = weak.lock())
+                                                        o->on_writes_drained();
+                                                },
+                                        });
 }
 
 }  // namespace wsconform::harness::transport

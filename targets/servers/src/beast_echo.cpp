@@ -9,13 +9,13 @@
 #include <boost/beast/version.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <thread>
-#include <unistd.h>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -32,7 +32,8 @@ void session(tcp::socket socket) {
         ws.set_option(pmd);
         ws.read_message_max(64ull << 20);  // default 16 MB
         ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-            res.set(beast::http::field::server, std::string("wsconform-beast-echo ") + BOOST_BEAST_VERSION_STRING);
+            res.set(beast::http::field::server,
+                    std::string("wsconform-beast-echo ") + BOOST_BEAST_VERSION_STRING);
         }));
         ws.accept();
         beast::flat_buffer buffer;
