@@ -217,21 +217,22 @@ Bytes counting_256() {
     return body;
 }
 
+// The events of one whole data frame, and of one control frame carrying "Hello".
+std::vector<std::string> data_frame(std::uint8_t op, bool masked, std::uint64_t length) {
+    return {header_line(true, 0, op, masked, length), payload_line(length),
+            data_end_line(op, true, op)};
+}
+std::vector<std::string> hello_control_frame(std::uint8_t op, bool masked) {
+    return {header_line(true, 0, op, masked, 5), control_end_line(op, "48656c6c6f")};
+}
+
 const ExampleRow kExamples[] = {
     // 81 05: FIN=1 op=text len=5 unmasked "Hello" (a server's frame: we are the client)
-    {"SingleFrameUnmaskedText",
-     hex_bytes("81 05 48 65 6c 6c 6f"),
-     kClient,
-     {header_line(true, 0, opcode::text, false, 5), payload_line(5),
-      data_end_line(opcode::text, true, opcode::text)},
-     bytes_of("Hello")},
+    {"SingleFrameUnmaskedText", hex_bytes("81 05 48 65 6c 6c 6f"), kClient,
+     data_frame(opcode::text, false, 5), bytes_of("Hello")},
     // 81 85 37fa213d: FIN=1 op=text masked len=5, "Hello" masked (a client's frame)
-    {"SingleFrameMaskedText",
-     hex_bytes("81 85 37 fa 21 3d 7f 9f 4d 51 58"),
-     kServer,
-     {header_line(true, 0, opcode::text, true, 5), payload_line(5),
-      data_end_line(opcode::text, true, opcode::text)},
-     bytes_of("Hello")},
+    {"SingleFrameMaskedText", hex_bytes("81 85 37 fa 21 3d 7f 9f 4d 51 58"), kServer,
+     data_frame(opcode::text, true, 5), bytes_of("Hello")},
     // 01 03: FIN=0 op=text len=3 "Hel" | 80 02: FIN=1 op=continuation len=2 "lo"
     {"FragmentedUnmaskedText",
      hex_bytes("01 03 48 65 6c | 80 02 6c 6f"),
@@ -242,24 +243,14 @@ const ExampleRow kExamples[] = {
       data_end_line(opcode::continuation, true, opcode::text)},
      bytes_of("Hello")},
     // 89 05: FIN=1 op=ping len=5 unmasked "Hello"
-    {"UnmaskedPing",
-     hex_bytes("89 05 48 65 6c 6c 6f"),
-     kClient,
-     {header_line(true, 0, opcode::ping, false, 5), control_end_line(opcode::ping, "48656c6c6f")},
-     {}},
+    {"UnmaskedPing", hex_bytes("89 05 48 65 6c 6c 6f"), kClient,
+     hello_control_frame(opcode::ping, false), Bytes()},
     // 8a 85 37fa213d: FIN=1 op=pong masked len=5, "Hello" masked
-    {"MaskedPong",
-     hex_bytes("8a 85 37 fa 21 3d 7f 9f 4d 51 58"),
-     kServer,
-     {header_line(true, 0, opcode::pong, true, 5), control_end_line(opcode::pong, "48656c6c6f")},
-     {}},
+    {"MaskedPong", hex_bytes("8a 85 37 fa 21 3d 7f 9f 4d 51 58"), kServer,
+     hello_control_frame(opcode::pong, true), Bytes()},
     // 82 7E 0100: FIN=1 op=binary len=256 (16-bit) unmasked
-    {"Binary256BytesWith16BitLength",
-     concat({hex_bytes("82 7e 01 00"), counting_256()}),
-     kClient,
-     {header_line(true, 0, opcode::binary, false, 256), payload_line(256),
-      data_end_line(opcode::binary, true, opcode::binary)},
-     counting_256()},
+    {"Binary256BytesWith16BitLength", concat({hex_bytes("82 7e 01 00"), counting_256()}), kClient,
+     data_frame(opcode::binary, false, 256), counting_256()},
 };
 
 class FrameParserRfcExample : public testing::TestWithParam<ExampleRow> {};

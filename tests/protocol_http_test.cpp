@@ -158,12 +158,15 @@ struct HeadRow {
     std::string_view why;
 };
 
+using MalformedRow = HeadRow;
+using ValidRow = HeadRow;
+
 HttpParse parse_row(const HeadRow& row) {
     HttpMessage m;
     return parse_http_head(row.raw, row.is_request, m);
 }
 
-class ParseHttpHeadMalformed : public ::testing::TestWithParam<HeadRow> {};
+class ParseHttpHeadMalformed : public ::testing::TestWithParam<MalformedRow> {};
 
 TEST_P(ParseHttpHeadMalformed, IsRejected) {
     const auto& row = GetParam();
@@ -175,39 +178,41 @@ TEST_P(ParseHttpHeadMalformed, IsRejected) {
 INSTANTIATE_TEST_SUITE_P(
     Rows, ParseHttpHeadMalformed,
     ::testing::Values(
-        HeadRow{"\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", true, "blank line before the start line"},
-        HeadRow{"GET / HTTP/1.1 extra\r\n\r\n", true, "a third space in the request line"},
-        HeadRow{"GET  / HTTP/1.1\r\n\r\n", true, "two spaces after the method"},
-        HeadRow{"GET /\r\n\r\n", true, "HTTP/0.9 request line without a version"},
-        HeadRow{"GET / HTTP/1.1 \r\n\r\n", true, "trailing space after the version"},
-        HeadRow{"G(T / HTTP/1.1\r\n\r\n", true, "method is not a token"},
-        HeadRow{"GET /a\x7f HTTP/1.1\r\n\r\n", true, "DEL in the request target"},
-        HeadRow{"GET / HTTP/11\r\n\r\n", true, "version without a dot"},
-        HeadRow{"GET / HTTP/1.10\r\n\r\n", true, "two-digit minor version"},
-        HeadRow{"GET / http/1.1\r\n\r\n", true, "lower-case HTTP name (it is case-sensitive)"},
-        HeadRow{"GET / HTTP/1.1\r\nHost a\r\n\r\n", true, "field line without a colon"},
-        HeadRow{"GET / HTTP/1.1\r\nHost : a\r\n\r\n", true,
-                "whitespace between field name and colon (RFC 9112 5.1)"},
-        HeadRow{"GET / HTTP/1.1\r\n: a\r\n\r\n", true, "empty field name"},
-        HeadRow{"GET / HTTP/1.1\r\nHo(st: a\r\n\r\n", true, "field name is not a token"},
-        HeadRow{"GET / HTTP/1.1\r\nX-A: b\r\n  c\r\n\r\n", true,
-                "obs-fold continuation line (RFC 9112 5.2)"},
-        HeadRow{"GET / HTTP/1.1\r\nX-A: b\rc\r\n\r\n", true, "bare CR inside a value"},
-        HeadRow{"GET / HTTP/1.1\r\nX-A: b\x01\r\n\r\n", true, "control octet in a value"},
-        HeadRow{"GET / HTTP/1.1\r\nX-A: b\r\nGarbage\r\n", true,
-                "a bad complete line fails before the blank line arrives"},
-        HeadRow{"HTTP/1.1 101 Switching Protocols\r\n\r\n", true,
-                "a status line where a request line is expected"},
-        HeadRow{"GET / HTTP/1.1\r\n\r\n", false, "a request line where a status line is expected"},
-        HeadRow{"HTTP/1.1 1010 Switching\r\n\r\n", false, "four-digit status"},
-        HeadRow{"HTTP/1.1 10 Switching\r\n\r\n", false, "two-digit status"},
-        HeadRow{"HTTP/1.1 abc Switching\r\n\r\n", false, "non-numeric status"},
-        HeadRow{"HTTP/1.1 601 Nope\r\n\r\n", false, "status outside 100-599"},
-        HeadRow{"HTTP/1.1  101 Switching\r\n\r\n", false, "two spaces before the status"},
-        HeadRow{"HTTP/1.1 101Switching\r\n\r\n", false, "no space between status and reason"},
-        HeadRow{"ICY 200 OK\r\n\r\n", false, "not an HTTP version"}));
+        MalformedRow{"\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", true,
+                     "blank line before the start line"},
+        MalformedRow{"GET / HTTP/1.1 extra\r\n\r\n", true, "a third space in the request line"},
+        MalformedRow{"GET  / HTTP/1.1\r\n\r\n", true, "two spaces after the method"},
+        MalformedRow{"GET /\r\n\r\n", true, "HTTP/0.9 request line without a version"},
+        MalformedRow{"GET / HTTP/1.1 \r\n\r\n", true, "trailing space after the version"},
+        MalformedRow{"G(T / HTTP/1.1\r\n\r\n", true, "method is not a token"},
+        MalformedRow{"GET /a\x7f HTTP/1.1\r\n\r\n", true, "DEL in the request target"},
+        MalformedRow{"GET / HTTP/11\r\n\r\n", true, "version without a dot"},
+        MalformedRow{"GET / HTTP/1.10\r\n\r\n", true, "two-digit minor version"},
+        MalformedRow{"GET / http/1.1\r\n\r\n", true, "lower-case HTTP name (it is case-sensitive)"},
+        MalformedRow{"GET / HTTP/1.1\r\nHost a\r\n\r\n", true, "field line without a colon"},
+        MalformedRow{"GET / HTTP/1.1\r\nHost : a\r\n\r\n", true,
+                     "whitespace between field name and colon (RFC 9112 5.1)"},
+        MalformedRow{"GET / HTTP/1.1\r\n: a\r\n\r\n", true, "empty field name"},
+        MalformedRow{"GET / HTTP/1.1\r\nHo(st: a\r\n\r\n", true, "field name is not a token"},
+        MalformedRow{"GET / HTTP/1.1\r\nX-A: b\r\n  c\r\n\r\n", true,
+                     "obs-fold continuation line (RFC 9112 5.2)"},
+        MalformedRow{"GET / HTTP/1.1\r\nX-A: b\rc\r\n\r\n", true, "bare CR inside a value"},
+        MalformedRow{"GET / HTTP/1.1\r\nX-A: b\x01\r\n\r\n", true, "control octet in a value"},
+        MalformedRow{"GET / HTTP/1.1\r\nX-A: b\r\nGarbage\r\n", true,
+                     "a bad complete line fails before the blank line arrives"},
+        MalformedRow{"HTTP/1.1 101 Switching Protocols\r\n\r\n", true,
+                     "a status line where a request line is expected"},
+        MalformedRow{"GET / HTTP/1.1\r\n\r\n", false,
+                     "a request line where a status line is expected"},
+        MalformedRow{"HTTP/1.1 1010 Switching\r\n\r\n", false, "four-digit status"},
+        MalformedRow{"HTTP/1.1 10 Switching\r\n\r\n", false, "two-digit status"},
+        MalformedRow{"HTTP/1.1 abc Switching\r\n\r\n", false, "non-numeric status"},
+        MalformedRow{"HTTP/1.1 601 Nope\r\n\r\n", false, "status outside 100-599"},
+        MalformedRow{"HTTP/1.1  101 Switching\r\n\r\n", false, "two spaces before the status"},
+        MalformedRow{"HTTP/1.1 101Switching\r\n\r\n", false, "no space between status and reason"},
+        MalformedRow{"ICY 200 OK\r\n\r\n", false, "not an HTTP version"}));
 
-class ParseHttpHeadValid : public ::testing::TestWithParam<HeadRow> {};
+class ParseHttpHeadValid : public ::testing::TestWithParam<ValidRow> {};
 
 TEST_P(ParseHttpHeadValid, IsAccepted) {
     const auto& row = GetParam();
@@ -219,15 +224,17 @@ TEST_P(ParseHttpHeadValid, IsAccepted) {
 INSTANTIATE_TEST_SUITE_P(
     Rows, ParseHttpHeadValid,
     ::testing::Values(
-        HeadRow{"GET / HTTP/1.0\r\n\r\n", true, "HTTP/1.0 parses (the handshake rejects it later)"},
-        HeadRow{"GET http://a.example/x HTTP/1.1\r\nHost: a\r\n\r\n", true, "absolute-form target"},
-        HeadRow{"GET / HTTP/1.1\r\nX-Empty:\r\n\r\n", true, "empty field value"},
-        HeadRow{"GET / HTTP/1.1\r\nX-A:\tb \t\r\n\r\n", true, "tabs as OWS"},
-        HeadRow{"GET / HTTP/1.1\nHost: a\r\n\n", true, "mixed CRLF and bare LF"},
-        HeadRow{"HTTP/1.1 101\r\n\r\n", false, "status line without reason or its space"},
-        HeadRow{"HTTP/1.1 101 \r\n\r\n", false, "empty reason phrase"},
-        HeadRow{"HTTP/1.1 400 Bad  Request, really\r\n\r\n", false, "reason with spaces"},
-        HeadRow{"HTTP/1.1 200 OK\r\nX-A: caf\xc3\xa9\r\n\r\n", false, "obs-text in a value"}));
+        ValidRow{"GET / HTTP/1.0\r\n\r\n", true,
+                 "HTTP/1.0 parses (the handshake rejects it later)"},
+        ValidRow{"GET http://a.example/x HTTP/1.1\r\nHost: a\r\n\r\n", true,
+                 "absolute-form target"},
+        ValidRow{"GET / HTTP/1.1\r\nX-Empty:\r\n\r\n", true, "empty field value"},
+        ValidRow{"GET / HTTP/1.1\r\nX-A:\tb \t\r\n\r\n", true, "tabs as OWS"},
+        ValidRow{"GET / HTTP/1.1\nHost: a\r\n\n", true, "mixed CRLF and bare LF"},
+        ValidRow{"HTTP/1.1 101\r\n\r\n", false, "status line without reason or its space"},
+        ValidRow{"HTTP/1.1 101 \r\n\r\n", false, "empty reason phrase"},
+        ValidRow{"HTTP/1.1 400 Bad  Request, really\r\n\r\n", false, "reason with spaces"},
+        ValidRow{"HTTP/1.1 200 OK\r\nX-A: caf\xc3\xa9\r\n\r\n", false, "obs-text in a value"}));
 
 TEST(ParseHttpHead, ValueOwsTrimmedAndNameKeptAsReceived) {
     HttpMessage m;
