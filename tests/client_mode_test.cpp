@@ -29,6 +29,7 @@
 #include "reports/autobahn_json.h"
 #include "tests/support/buggy_client.h"
 #include "tests/support/child_process.h"
+#include "tests/support/sanitizers.h"
 #include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/verdict_table.h"
@@ -109,6 +110,8 @@ class ClientMode : public ::testing::Test {
         // killAfter), and a case that ends later is UNCLEAN. The control runs alone; the
         // unmasked client, whose cases mostly wait out our 1 s closing handshake timeout and
         // whose verdicts do not depend on timing, runs last with more connections at once.
+        // Under AddressSanitizer every process is slower: fewer connections at once, so that the
+        // server still keeps those timers.
         auto run_variant = [](ClientBug bug, unsigned parallel) {
             VariantRun run;
             const auto t0 = std::chrono::steady_clock::now();
@@ -123,7 +126,7 @@ class ClientMode : public ::testing::Test {
                 targets.push_back(number % 2 ? test_support::run_case_target(number, agent)
                                              : test_support::run_case_target(c->id, agent));
             }
-            run.exchanges = client.open_all(targets, parallel);
+            run.exchanges = client.open_all(targets, parallel / test_support::kSlowdown);
             run.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             return run;
@@ -432,7 +435,7 @@ TEST_F(ClientMode, ReportFiles) {
 TEST_F(ClientMode, StopServerEndsTheRun) {
     ASSERT_NE(port_, 0) << server_->err();
     EXPECT_TRUE(BuggyClient(port_, ClientBug::none).stop_server());
-    const int code = server_->wait(5s);
+    const int code = server_->wait(5s * test_support::kSlowdown);
     // The planted bugs failed cases: exit 1 (only the control alone would give 0).
     const bool only_control = runs_->size() == 1;
     EXPECT_EQ(code, only_control ? 0 : 1) << server_->err();

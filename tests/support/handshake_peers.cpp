@@ -22,7 +22,6 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
-#include "protocol/mask.h"
 #include "tests/support/socket.h"
 
 namespace wsconform::test_support {

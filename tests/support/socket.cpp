@@ -11,7 +11,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <span>
 #include <system_error>
 
 #include "protocol/frame.h"
@@ -166,20 +165,11 @@ int connect_loopback(std::uint16_t port, Clock::time_point deadline, std::string
 
 std::string frame_bytes(std::uint8_t opcode, std::string_view payload,
                         std::optional<protocol::MaskKey> mask) {
-    protocol::FrameHeader h{.fin = true, .opcode = opcode, .payload_length = payload.size()};
-    if (mask) {
-        h.masked = true;
-        h.mask_key = *mask;
-    }
-    std::array<std::byte, protocol::kMaxHeaderSize> head;
-    const auto n = protocol::encode_header(h, head);
-    std::string out(reinterpret_cast<const char*>(head.data()), n);
-    out.append(payload);
-    if (mask) {
-        protocol::apply_mask(std::as_writable_bytes(std::span(out.data() + n, payload.size())),
-                             *mask);
-    }
-    return out;
+    return protocol::encode_frame({.fin = true,
+                                   .opcode = opcode,
+                                   .masked = mask.has_value(),
+                                   .mask_key = mask.value_or(protocol::MaskKey{})},
+                                  payload);
 }
 
 }  // namespace wsconform::test_support

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "protocol/mask.h"
+#include "protocol/frame.h"
 
 namespace wsconform::test_support {
 
@@ -56,7 +56,8 @@ int listen_loopback(int backlog, std::uint16_t& port);
 // A socket connected to 127.0.0.1:port, or -1 with `error` set.
 int connect_loopback(std::uint16_t port, Clock::time_point deadline, std::string& error);
 
-// One frame with FIN set, masked with `mask` when there is one (RFC 6455 5.2, 5.3).
+// One frame with FIN set, masked with `mask` when there is one (RFC 6455 5.2, 5.3): the
+// codec's own encode_frame().
 std::string frame_bytes(std::uint8_t opcode, std::string_view payload,
                         std::optional<protocol::MaskKey> mask = std::nullopt);
 
