@@ -491,8 +491,9 @@ void FuzzingServer::listen() {
             .strand_per_connection = false,
         });
     impl.listener->listen();
-    impl.listener->start([self = impl_](StreamPtr stream) {
-        if (!self->stopping) self->on_accept(std::move(stream));
+    // Weakly: the listener's handler must not keep the server that owns the listener alive.
+    impl.listener->start([weak = std::weak_ptr<Impl>(impl_)](StreamPtr stream) {
+        if (auto self = weak.lock(); self && !self->stopping) self->on_accept(std::move(stream));
     });
 }
 
