@@ -628,7 +628,8 @@ void CaseSession::drop_connection(bool abortive) {
 void CaseSession::close_socket() {
     if (socket_closed_) return;
     socket_closed_ = true;
-    if (connecting_) connecting_->cancel();
+    // Cancelled and let go: the attempt's handler holds this session until it runs.
+    if (connecting_) std::exchange(connecting_, nullptr)->cancel();
     if (stream_) stream_->close();
 }
 

@@ -726,7 +726,7 @@ void HttpCase::finish() {
     head_timer_.cancel();
     if (!socket_closed_) {
         socket_closed_ = true;
-        if (connecting_) connecting_->cancel();
+        if (connecting_) std::exchange(connecting_, nullptr)->cancel();
         if (stream_) stream_->close();
     }
     if (writes_) writes_->clear();
