@@ -17,11 +17,12 @@ struct CaseSelection {
     std::map<std::string, std::vector<std::string>> exclude_agent_cases;
 };
 
-// The cases a run takes, in ID order. Testing a server leaves out section 14's client-only
-// cases, testing a client its server-only ones. UsageError when a pattern matches no case or
-// nothing is left.
+// The cases a run takes, in ID order. Testing a server leaves out the cases for clients only
+// (in sections 14 and 16), testing a client those for servers only; a run without TLS leaves
+// out section 16. UsageError when a pattern matches no case or nothing is left.
 enum class Tested { server, client };
-std::vector<const harness::Case*> select_cases(const CaseSelection& selection, Tested tested);
+std::vector<const harness::Case*> select_cases(const CaseSelection& selection, Tested tested,
+                                               bool tls = false);
 
 // The cases the patterns select (UsageError when one matches no case).
 std::vector<const harness::Case*> select_or_throw(const std::vector<std::string>& include,

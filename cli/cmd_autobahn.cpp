@@ -29,7 +29,9 @@ TestServerConfig config_from_spec(const std::string& spec_path, const std::strin
     config.report.outdir = spec.outdir;
     config.selection = {spec.cases, spec.exclude_cases, spec.exclude_agent_cases};
     for (const auto& s : spec.servers) {
-        ServerTarget target{parse_url(s.url), s.agent, {}};
+        ConnectOptions connect;
+        ServerTarget target{parse_url(s.url, connect), s.agent, {}};
+        target.endpoint.tls_name = s.hostname;
         if (!s.origin.empty()) target.extra_headers.push_back("Origin: " + s.origin);
         if (!s.protocols.empty()) {
             std::string list;
@@ -47,7 +49,8 @@ TestServerConfig config_from_spec(const std::string& spec_path, const std::strin
     return config;
 }
 
-TestClientConfig config_from_server_spec(const std::string& spec_path) {
+TestClientConfig config_from_server_spec(const std::string& spec_path, const std::string& key,
+                                         const std::string& cert) {
     FuzzingServerSpec spec;
     try {
         spec = read_fuzzingserver_spec(spec_path);
@@ -58,7 +61,15 @@ TestClientConfig config_from_server_spec(const std::string& spec_path) {
     const auto endpoint = harness::parse_ws_url(spec.url, error);
     if (!endpoint) throw UsageError(spec_path + ": \"url\": " + error);
     TestClientConfig config;
-    config.listen = endpoint->host_header;
+    const bool v6 = endpoint->host.find(':') != std::string::npos;
+    config.listen =
+        (v6 ? "[" + endpoint->host + "]" : endpoint->host) + ":" + std::to_string(endpoint->port);
+    config.tls_files = {.cert = cert.empty() ? spec.cert : cert,
+                        .key = key.empty() ? spec.key : key};
+    if (endpoint->secure && config.tls_files.cert.empty())
+        throw UsageError(spec_path + ": a wss:// \"url\" needs \"cert\" and \"key\" (or -c/-k)");
+    if (!endpoint->secure && !config.tls_files.cert.empty())
+        throw UsageError(spec_path + ": \"cert\"/\"key\" need a wss:// \"url\"");
     config.report.outdir = spec.outdir;
     config.selection = {spec.cases, spec.exclude_cases, spec.exclude_agent_cases};
     return config;
@@ -68,14 +79,19 @@ TestClientConfig config_from_server_spec(const std::string& spec_path) {
 
 Command autobahn_mode(CLI::App& app) {
     struct Options {
-        std::string mode, spec_path, wsuri;
+        std::string mode, spec_path, wsuri, key, cert;
     };
     auto o = std::make_shared<Options>();
     app.add_option("-m,--mode", o->mode, "Autobahn mode: fuzzingclient")
         ->check(CLI::IsMember({"fuzzingclient", "fuzzingserver"}));
     app.add_option("-s,--spec", o->spec_path, "Autobahn spec file (with -m)");
     app.add_option("-w,--wsuri", o->wsuri, "server URL when the spec lists none (with -m)");
-    return {[o] { return !o->mode.empty() || !o->spec_path.empty() || !o->wsuri.empty(); },
+    app.add_option("-k,--key", o->key, "TLS private key (with -m fuzzingserver)");
+    app.add_option("-c,--cert", o->cert, "TLS certificate (with -m fuzzingserver)");
+    return {[o] {
+                return !o->mode.empty() || !o->spec_path.empty() || !o->wsuri.empty() ||
+                       !o->key.empty() || !o->cert.empty();
+            },
             [o] {
                 if (o->mode.empty()) {
                     throw UsageError("--spec and --wsuri need --mode fuzzingclient");
@@ -83,7 +99,7 @@ Command autobahn_mode(CLI::App& app) {
                 const std::string spec =
                     o->spec_path.empty() ? "./" + o->mode + ".json" : o->spec_path;
                 if (o->mode == "fuzzingserver")
-                    return run_test_client(config_from_server_spec(spec));
+                    return run_test_client(config_from_server_spec(spec, o->key, o->cert));
                 return run_test_server(config_from_spec(spec, o->wsuri));
             }};
 }

@@ -22,6 +22,7 @@ namespace {
 struct ReplayOptions {
     std::string file, url;
     double timeout_s = 5;
+    ConnectOptions connect;
 };
 
 int run_replay(const ReplayOptions& c) {
@@ -31,7 +32,7 @@ int run_replay(const ReplayOptions& c) {
     text << in.rdbuf();
     const harness::LiveFinding f = harness::finding_from_json(text.str());
     harness::LiveFuzzOptions o;
-    o.endpoint = parse_live_fuzz_url(c.url);
+    o.endpoint = parse_url(c.url, c.connect);
     o.timeout = seconds_to_ms(c.timeout_s);
     if (!harness::server_alive(o.endpoint)) {
         std::cerr << "wsconform replay: cannot connect to " << o.endpoint.url << "\n";
@@ -50,6 +51,7 @@ CLI::App* replay_subcommand(CLI::App& app, ReplayOptions& o) {
     sub->add_option("file", o.file, "finding file (JSON)")->required();
     sub->add_option("url", o.url, "ws:// URL of the server")->required();
     add_answer_timeout_option(*sub, o.timeout_s, "seconds an owed answer may take");
+    add_connect_options(*sub, o.connect);
     return sub;
 }
 

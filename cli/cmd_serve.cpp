@@ -26,6 +26,7 @@ struct ServeOptions {
     int client_max_window_bits = 0;
     bool recompress = false;
     int level = 1;
+    ServerTlsOptions tls;
 };
 
 int run_serve(const ServeOptions& o) {
@@ -40,14 +41,16 @@ int run_serve(const ServeOptions& o) {
     options.max_message = o.max_message;
     options.threads = o.threads;
     options.stop_on_signals = true;
+    options.tls = server_tls_context(o.tls);
     harness::EchoServer server(options);
     try {
         server.listen();
     } catch (const std::system_error& e) {
         throw UsageError(e.what());
     }
-    std::cout << "wsconform serve: listening on " << listening_url(options.host, server.port())
-              << "/" << std::endl;
+    std::cout << "wsconform serve: listening on "
+              << listening_url(options.host, server.port(), options.tls != nullptr) << "/"
+              << std::endl;
     server.run();
     return kExitOk;
 }
@@ -73,6 +76,7 @@ CLI::App* serve_subcommand(CLI::App& app, ServeOptions& o) {
     sub->add_option("--deflate-level", o.level, "zlib level of the echoes we compress")
         ->check(CLI::Range(0, 9))
         ->capture_default_str();
+    add_server_tls_options(*sub, o.tls);
     return sub;
 }
 

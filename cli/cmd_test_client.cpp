@@ -23,8 +23,8 @@ CLI::App* test_client_subcommand(CLI::App& app, TestClientOptions& o) {
     add_case_options(*sub, c.selection, "serve");
     sub->add_option("--outdir", c.report.outdir, "report folder")->capture_default_str();
     sub->add_option("--run", c.run_command,
-                    "start the client under test: a shell command where {url} and "
-                    "{agent} are replaced");
+                    "start the client under test: a shell command where {url}, {agent} "
+                    "and (with --tls) {ca} are replaced");
     sub->add_option("--agent", c.agent, "what {agent} becomes in --run")->capture_default_str();
     sub->add_option("--exit-after-agents", c.exit_after_agents,
                     "stop after this many agents called /updateReports");
@@ -33,6 +33,10 @@ CLI::App* test_client_subcommand(CLI::App& app, TestClientOptions& o) {
     sub->add_flag("--no-host-check", o.no_host_check,
                   "accept any Host header (Autobahn insists on the listening port)");
     add_verdict_options(*sub, c.report);
+    sub->add_flag("--tls", c.tls,
+                  "serve wss://; without --tls-cert, with a throwaway CA written to "
+                  "<outdir>/wsconform-ca.pem");
+    add_server_tls_options(*sub, c.tls_files);
     return sub;
 }
 

@@ -15,13 +15,14 @@ namespace {
 struct TestServerOptions {
     TestServerConfig config;
     std::vector<std::string> urls, agents;
+    ConnectOptions connect;
 };
 
 CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     auto* sub =
         app.add_subcommand("test-server", "Test WebSocket servers (Autobahn's fuzzingclient)");
     auto& c = o.config;
-    sub->add_option("url", o.urls, "ws:// URL of a server under test")->required();
+    sub->add_option("url", o.urls, "ws:// or wss:// URL of a server under test")->required();
     add_case_options(*sub, c.selection, "run");
     sub->add_option("--agent", o.agents, "agent name per URL (default: its Server header)");
     sub->add_option("--jobs,-j", c.jobs, "cases run at once")->check(CLI::Range(1u, 1024u));
@@ -31,6 +32,7 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     sub->add_option("--case-timeout", c.case_timeout_s, "hard limit on any single case, in seconds")
         ->check(CLI::PositiveNumber);
     add_verdict_options(*sub, c.report);
+    add_connect_options(*sub, o.connect);
     return sub;
 }
 
@@ -39,7 +41,7 @@ int run_parsed(const TestServerOptions& o) {
     TestServerConfig config = o.config;
     for (std::size_t i = 0; i < o.urls.size(); ++i) {
         config.targets.push_back(
-            {parse_url(o.urls[i]), i < o.agents.size() ? o.agents[i] : "", {}});
+            {parse_url(o.urls[i], o.connect), i < o.agents.size() ? o.agents[i] : "", {}});
     }
     return run_test_server(config);
 }

@@ -47,16 +47,38 @@ void add_verdict_options(CLI::App& sub, ReportOptions& report);
 
 // A ws:// URL (UsageError saying what is wrong).
 harness::Endpoint parse_url(const std::string& url);
-// The same for the live fuzzer (fuzz, replay), which speaks plain TCP only.
-harness::Endpoint parse_live_fuzz_url(const std::string& url);
+
+// How a client reaches its server: TLS trust for wss:// (--cafile, --insecure), a client
+// certificate (--client-cert, --client-key), and --connect-to HOST:PORT.
+struct ConnectOptions {
+    std::string cafile;
+    bool insecure = false;
+    std::string client_cert;
+    std::string client_key;
+    std::string connect_to;
+};
+void add_connect_options(CLI::App& sub, ConnectOptions& connect);
+// A ws:// or wss:// URL with the connect options applied (UsageError saying what is wrong:
+// an unreadable CA file, a key that does not match its certificate).
+harness::Endpoint parse_url(const std::string& url, const ConnectOptions& connect);
 // --timeout S of fuzz and replay: how long an owed answer may take.
 void add_answer_timeout_option(CLI::App& sub, double& seconds, const std::string& help);
+// --tls-cert FILE and --tls-key FILE of the commands that listen.
+struct ServerTlsOptions {
+    std::string cert;
+    std::string key;
+};
+void add_server_tls_options(CLI::App& sub, ServerTlsOptions& tls);
+// The server context of those files (nullptr when neither is given; UsageError when one is
+// missing, unreadable, or the key does not match).
+harness::transport::TlsContextPtr server_tls_context(const ServerTlsOptions& tls);
+
 // HOST:PORT for --listen (UsageError saying what is wrong).
 void parse_listen(const std::string& text, std::string& host, std::uint16_t& port);
 // Seconds as given on the command line, in whole milliseconds.
 std::chrono::milliseconds seconds_to_ms(double seconds);
 
-// The ws:// URL of what listens on host:port, for people: "ws://[::1]:9001".
-std::string listening_url(const std::string& host, std::uint16_t port);
+// The URL of what listens on host:port, for people: "ws://[::1]:9001" (wss:// with TLS).
+std::string listening_url(const std::string& host, std::uint16_t port, bool tls = false);
 
 }  // namespace wsconform::cli

@@ -70,8 +70,12 @@ FuzzingServerSpec read_fuzzingserver_spec(const std::filesystem::path& path) {
         if (!j["url"].is_string()) throw std::runtime_error(where + ": \"url\" must be a string");
         spec.url = j["url"].get<std::string>();
     }
-    if (j.contains("key") || j.contains("cert"))
-        throw std::runtime_error(where + ": \"key\"/\"cert\" (wss://) are not supported yet");
+    for (const char* name : {"key", "cert"}) {
+        if (!j.contains(name)) continue;
+        if (!j[name].is_string())
+            throw std::runtime_error(where + ": \"" + name + "\" must be a file name");
+        (std::string(name) == "key" ? spec.key : spec.cert) = j[name].get<std::string>();
+    }
     read_case_selection(j, where, spec);
     return spec;
 }
@@ -99,6 +103,11 @@ FuzzingClientSpec read_fuzzingclient_spec(const std::filesystem::path& path) {
                 server.origin = s["origin"].get<std::string>();
             if (s.contains("protocols"))
                 server.protocols = string_list(s["protocols"], "protocols", where);
+            if (s.contains("hostname")) {
+                if (!s["hostname"].is_string())
+                    throw std::runtime_error(where + ": \"hostname\" must be a string");
+                server.hostname = s["hostname"].get<std::string>();
+            }
             spec.servers.push_back(std::move(server));
         }
     }

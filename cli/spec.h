@@ -13,6 +13,7 @@ struct SpecServer {
     std::string agent;  // empty: take the Server header
     std::string origin;
     std::vector<std::string> protocols;
+    std::string hostname;  // wss://: SNI and the name the certificate must carry
 };
 
 struct FuzzingClientSpec {
@@ -28,6 +29,7 @@ FuzzingClientSpec read_fuzzingclient_spec(const std::filesystem::path& path);
 
 struct FuzzingServerSpec {
     std::string url = "ws://127.0.0.1:9001";  // listen address, and the port Host must name
+    std::string key, cert;                    // wss://: PEM files, as Autobahn's -k/-c
     std::string outdir = "./reports/clients";
     std::vector<std::string> cases{"*"};
     std::vector<std::string> exclude_cases;

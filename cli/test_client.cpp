@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <boost/asio/ip/address.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -17,6 +20,9 @@
 #include "cli/options.h"
 #include "cli/signal_watcher.h"
 #include "harness/fuzzing_server.h"
+#include "harness/transport/certificates.h"
+#include "harness/transport/tls_context.h"
+#include "util/atomic_file.h"
 
 namespace wsconform::cli {
 
@@ -68,14 +74,109 @@ std::size_t never_run(const std::vector<reports::SummaryRow>& rows,
     return missing;
 }
 
+// The names our throwaway certificates carry: localhost and the loopback addresses, and the
+// listen address.
+harness::transport::CertificateRequest leaf_request(const std::string& listen_host) {
+    harness::transport::CertificateRequest leaf{.common_name = "localhost",
+                                                .dns_names = {"localhost"},
+                                                .ip_addresses = {"127.0.0.1", "::1"}};
+    boost::system::error_code not_an_address;
+    boost::asio::ip::make_address(listen_host, not_an_address);
+    if (not_an_address)
+        leaf.dns_names.push_back(listen_host);
+    else if (listen_host != "127.0.0.1" && listen_host != "::1")
+        leaf.ip_addresses.push_back(listen_host);
+    return leaf;
+}
+
+// Section 16's certificates, each wrong in one way only.
+harness::transport::TlsIdentity flawed_identity(harness::CertificateFlaw flaw,
+                                                const harness::transport::IssuedCertificate& ca,
+                                                harness::transport::CertificateRequest leaf) {
+    namespace t = harness::transport;
+    using F = harness::CertificateFlaw;
+    const t::IssuedCertificate* issuer = &ca;
+    t::IssuedCertificate stranger;
+    switch (flaw) {
+        case F::none:
+            break;
+        case F::untrusted_issuer:
+            stranger = t::issue_certificate(
+                {.common_name = "wsconform untrusted CA", .is_ca = true}, nullptr);
+            issuer = &stranger;
+            break;
+        case F::self_signed:
+            issuer = nullptr;
+            break;
+        case F::expired:
+            leaf.not_before = -std::chrono::hours(24 * 30);
+            leaf.not_after = -std::chrono::hours(24);
+            break;
+        case F::not_yet_valid:
+            leaf.not_before = std::chrono::hours(24);
+            leaf.not_after = std::chrono::hours(24 * 30);
+            break;
+        case F::wrong_name:
+            leaf.common_name = "wrong-name.invalid";
+            leaf.dns_names = {"wrong-name.invalid"};
+            leaf.ip_addresses = {};
+            break;
+        case F::ca_as_leaf:
+            leaf.is_ca = true;
+            break;
+    }
+    const auto issued = t::issue_certificate(leaf, issuer);
+    return {issued.certificate_pem + (issuer ? issuer->certificate_pem : ""),
+            issued.private_key_pem, to_string(flaw)};
+}
+
+// The server's TLS: from --tls-cert/--tls-key, or a throwaway CA (written to the report folder
+// for the client under test to trust) with a leaf for localhost and the listen address; only
+// then can section 16 issue its flawed certificates.
+void set_up_tls(const TestClientConfig& config, harness::FuzzingServerOptions& options,
+                std::string& ca_path) {
+    namespace t = harness::transport;
+    if (!config.tls_files.cert.empty() || !config.tls_files.key.empty()) {
+        server_tls_context(config.tls_files);  // checks the files (UsageError)
+        t::TlsServerSettings settings;
+        std::string error;
+        t::read_pem_file(config.tls_files.cert, settings.identity.certificate_chain_pem, error);
+        t::read_pem_file(
+            config.tls_files.key.empty() ? config.tls_files.cert : config.tls_files.key,
+            settings.identity.private_key_pem, error);
+        options.tls = std::move(settings);
+        return;
+    }
+    if (!config.tls) return;
+    const auto ca = t::issue_certificate({.common_name = "wsconform throwaway CA",
+                                          .is_ca = true,
+                                          .not_after = std::chrono::hours(48)},
+                                         nullptr);
+    const auto leaf = leaf_request(options.host);
+    const auto issued = t::issue_certificate(leaf, &ca);
+    t::TlsServerSettings settings;
+    settings.identity = {issued.certificate_pem + ca.certificate_pem, issued.private_key_pem, ""};
+    options.tls = std::move(settings);
+    options.flawed_certificate = [ca, leaf](harness::CertificateFlaw flaw) {
+        return flawed_identity(flaw, ca, leaf);
+    };
+    std::error_code ignored;
+    std::filesystem::create_directories(config.report.outdir, ignored);
+    ca_path = (std::filesystem::absolute(config.report.outdir) / "wsconform-ca.pem").string();
+    util::atomic_write(ca_path, ca.certificate_pem);
+}
+
 }  // namespace
 
 int run_test_client(const TestClientConfig& config) {
-    const auto selected = select_cases(config.selection, Tested::client);
+    const auto selected = select_cases(config.selection, Tested::client,
+                                       config.tls || !config.tls_files.cert.empty());
     harness::FuzzingServerOptions options;
     parse_listen(config.listen, options.host, options.port);
     options.check_host_port = config.host_check;
     options.exit_after_agents = config.exit_after_agents;
+    std::string ca_path;
+    set_up_tls(config, options, ca_path);
     const bool quiet = config.report.quiet;
 
     // The client drives the run: the total is known only when we start it ourselves.
@@ -105,17 +206,22 @@ int run_test_client(const TestClientConfig& config) {
     } catch (const std::system_error& e) {
         throw UsageError(e.what());
     }
-    const std::string url = listening_url(options.host, server.port());
+    // With our own CA the URL names localhost: a DNS name, so clients send SNI.
+    const std::string url = listening_url(ca_path.empty() ? options.host : "localhost",
+                                          server.port(), options.tls.has_value());
     std::cout << "wsconform test-client: listening on " << url << "/ (" << selected.size()
               << " cases)" << std::endl;
+    if (!ca_path.empty())
+        std::cout << "wsconform test-client: clients must trust the CA in " << ca_path << std::endl;
 
     SignalWatcher signals([&] { server.stop(); });
 
     const auto started = Clock::now();
     std::unique_ptr<ChildProcess> child;
     if (!config.run_command.empty()) {
-        child = std::make_unique<ChildProcess>(
-            substitute(substitute(config.run_command, "{url}", url), "{agent}", config.agent));
+        child = std::make_unique<ChildProcess>(substitute(
+            substitute(substitute(config.run_command, "{url}", url), "{agent}", config.agent),
+            "{ca}", ca_path));
     }
     // Serving ends when the client we started ends, or at the deadline (--timeout; with --run
     // an hour by default), which also ends the client.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/case_selection.h"
+#include "cli/options.h"
 #include "cli/run_report.h"
 
 namespace wsconform::cli {
@@ -19,6 +20,9 @@ struct TestClientConfig {
     std::size_t exit_after_agents = 0;
     bool host_check = true;
     double timeout_s = 0;
+    // wss://: the given certificate, or with `tls` alone a throwaway CA and leaf made here.
+    bool tls = false;
+    ServerTlsOptions tls_files;
 };
 
 // Exit code: 0 every case passed, 1 some did not (with --run also: a case never ran, or the

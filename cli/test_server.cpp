@@ -1,5 +1,6 @@
 #include "cli/test_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -39,7 +40,9 @@ std::optional<harness::RunOptions> run_options(const TestServerConfig& config,
 }  // namespace
 
 int run_test_server(const TestServerConfig& config) {
-    const auto selected = select_cases(config.selection, Tested::server);
+    const bool tls = std::any_of(config.targets.begin(), config.targets.end(),
+                                 [](const ServerTarget& t) { return t.endpoint.secure; });
+    const auto selected = select_cases(config.selection, Tested::server, tls);
     RunReport report(config.report);
     auto& progress = report.progress();
     const bool quiet = config.report.quiet;

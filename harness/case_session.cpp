@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "harness/model/clock.h"
+#include "harness/transport/tls_context.h"
 #include "protocol/close.h"
 #include "protocol/error.h"
 #include "protocol/handshake.h"
@@ -140,6 +141,15 @@ void CaseSession::start_as_client(const transport::ConnectTarget& server, std::s
         {.role = protocol::Role::client, .close_code_policy = protocol::CloseCodePolicy::autobahn});
     arm_deadline(config_.timeouts.open_handshake);
     const bool no_address = server.addresses.empty();
+    // The TCP connection and a TLS handshake count against the opening handshake's time.
+    auto& connect_timer = new_timer();
+    connect_timer.expires_after(config_.timeouts.open_handshake);
+    connect_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec || self->finished_ || !self->connecting_) return;
+        self->connect_timed_out_ = true;
+        self->result_.observation.was_open_handshake_timeout = true;
+        self->connecting_->cancel();
+    });
     connecting_ = transport::async_connect(
         io_, server,
         [self = shared_from_this(), no_address](const transport::ErrorCode& ec,
@@ -150,8 +160,12 @@ void CaseSession::start_as_client(const transport::ConnectTarget& server, std::s
                 return;
             }
             if (ec) {
-                self->connection_lost(no_address ? "no address to connect to"
-                                                 : "connect failed: " + ec.message());
+                self->connection_lost(
+                    no_address ? "no address to connect to"
+                    : self->connect_timed_out_
+                        ? "no connection (TCP and, for wss://, the TLS handshake) within " +
+                              std::to_string(self->config_.timeouts.open_handshake.count()) + " ms"
+                        : "connect failed: " + ec.message());
                 return;
             }
             self->attach(std::move(stream));
@@ -164,6 +178,12 @@ void CaseSession::start_as_client(const transport::ConnectTarget& server, std::s
 // Autobahn|Python's 10 us pause (_QUEUED_WRITE_DELAY) so they leave as separate segments.
 void CaseSession::attach(transport::StreamPtr stream) {
     stream_ = std::move(stream);
+    if (test_.tls.record_size && stream_->tls_session()) {
+        stream_->set_record_size(test_.tls.record_size);
+        note("our TLS records carry at most " + std::to_string(test_.tls.record_size) +
+             (test_.tls.records_during_handshake_only ? " bytes during the opening handshake"
+                                                      : " bytes each"));
+    }
     writes_ = transport::make_write_queue(
         stream_, shared_from_this(),
         {.coalesce = true, .defer_start = true, .own_write_pause = kOwnWritePause});
@@ -317,6 +337,35 @@ void CaseSession::start_as_server(transport::StreamPtr stream, std::string reque
 
 // ---------------------------------------------------------------- the open connection
 
+void CaseSession::note_tls_at_open() {
+    const auto* tls = stream_ ? stream_->tls_session() : nullptr;
+    if (!tls) return;
+    auto& o = result_.observation.tls;
+    o.version = tls->version;
+    o.cipher = tls->cipher;
+    o.server_name = tls->hello.server_name;
+    o.alpn_offered = tls->hello.alpn_offered;
+    o.alpn = tls->alpn;
+    if (is_server_) {
+        // The name the client's URL carried, which its SNI should repeat (RFC 6455 §4.1).
+        protocol::HttpMessage request;
+        protocol::parse_http_head(result_.http_request, true, request);
+        if (auto host = request.header("Host")) {
+            std::string name(*host);
+            if (name.starts_with('['))
+                name = name.substr(1, name.find(']') - 1);
+            else if (auto colon = name.rfind(':'); colon != std::string::npos)
+                name.resize(colon);
+            o.expected_name = name;
+        }
+    }
+    note("TLS: " + tls->version + ", " + tls->cipher +
+         (tls->hello.server_name.empty() ? ", no SNI" : ", SNI " + tls->hello.server_name) +
+         (tls->alpn.empty() ? "" : ", ALPN " + tls->alpn));
+    if (test_.tls.record_size && test_.tls.records_during_handshake_only)
+        writes_->push_action([stream = stream_] { stream->set_record_size(0); });
+}
+
 void CaseSession::enable_deflate(const protocol::DeflateParams& agreed) {
     deflate_ = std::make_unique<DeflateState>(agreed, is_server_, config_.max_message);
     parser_.set_permessage_deflate(true);
@@ -326,6 +375,7 @@ void CaseSession::on_open() {
     state_ = State::open;
     opened_at_ = std::chrono::steady_clock::now();
     result_.observation.was_open = true;
+    note_tls_at_open();
     if (test_.websocket()->on_open) test_.websocket()->on_open(*this);
 }
 
@@ -669,6 +719,11 @@ void CaseSession::finish() {
     close_socket();
     if (writes_) writes_->clear();
     auto& o = result_.observation;
+    if (const auto* tls = stream_ ? stream_->tls_session() : nullptr) {
+        o.tls.peer_close_notify = stream_->peer_sent_close_notify();
+        o.tls.renegotiation_started = tls->renegotiation_started;
+        o.tls.renegotiation_completed = tls->renegotiation_started && !tls->renegotiation_pending;
+    }
     o.tx_frames = result_.wirelog.tx_frames;
     o.rx_frames = result_.wirelog.rx_frames;
     if (o.was_open) {
@@ -729,7 +784,9 @@ void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view pay
 
 void CaseSession::queue_bytes(std::string bytes, std::optional<std::size_t> chopsize, bool sync) {
     if (socket_closed_ || !writes_) return;
-    if (chopsize && *chopsize > 0)
+    if (std::exchange(next_write_ends_, false))
+        writes_->push_final(std::move(bytes));
+    else if (chopsize && *chopsize > 0)
         writes_->push_chopped(bytes, *chopsize);
     else
         writes_->push(std::move(bytes), sync);
@@ -859,6 +916,39 @@ void CaseSession::send_close(std::optional<std::uint16_t> code, std::optional<st
 
 // Autobahn's timer rows: `kind` when the timer is set (with its delay), `kind` + "E" when it
 // fires; a timer that fires after the connection closed does nothing.
+void CaseSession::send_close_and_end(std::uint16_t code) {
+    if (state_ != State::open) return;
+    next_write_ends_ = true;
+    send_close_frame(code, std::nullopt, false);
+    next_write_ends_ = false;
+    note(stream_ && stream_->tls_session() ? "the close frame and close_notify leave in one write"
+                                           : "the close frame is followed by our FIN");
+}
+
+bool CaseSession::send_tls_key_update() {
+    if (state_ != State::open || tls_version() != "TLSv1.3") return false;
+    writes_->push_action([self = shared_from_this()] {
+        if (self->stream_ && self->stream_->request_key_update())
+            self->note("TLS KeyUpdate (update_requested) before the next record");
+    });
+    return true;
+}
+
+bool CaseSession::start_tls_renegotiation() {
+    const auto version = tls_version();
+    if (state_ != State::open || version.empty() || version == "TLSv1.3") return false;
+    writes_->push_action([self = shared_from_this()] {
+        if (self->stream_ && self->stream_->start_renegotiation())
+            self->note("TLS renegotiation started (ClientHello sent)");
+    });
+    return true;
+}
+
+std::string CaseSession::tls_version() const {
+    const auto* tls = stream_ ? stream_->tls_session() : nullptr;
+    return tls ? tls->version : std::string();
+}
+
 void CaseSession::start_script_timer(const char* kind, Duration delay, std::string tag,
                                      std::function<void()> on_fire) {
     WireRow row;

@@ -64,6 +64,10 @@ class CaseSession final : public Session,
     void send_frame_data(std::string chunk) override;
     void send_close(std::optional<std::uint16_t> code, std::optional<std::string> reason) override;
     void set_auto_fragment_size(std::size_t size) override { auto_fragment_size_ = size; }
+    void send_close_and_end(std::uint16_t code) override;
+    bool send_tls_key_update() override;
+    bool start_tls_renegotiation() override;
+    std::string tls_version() const override;
     void continue_later(Duration delay, std::function<void(Session&)> then,
                         std::string tag) override;
     void kill_after(Duration delay) override;
@@ -90,6 +94,7 @@ class CaseSession final : public Session,
     std::int64_t now_us() const;
     void arm_deadline(Duration from_now);
     void attach(transport::StreamPtr stream);
+    void note_tls_at_open();
     void on_connected();
     void read_handshake_response();
     void on_open();
@@ -126,6 +131,8 @@ class CaseSession final : public Session,
     SessionConfig config_;
     Done done_;
     transport::StreamPtr stream_;
+    bool next_write_ends_ = false;  // send_close_and_end(): the close frame's write
+    bool connect_timed_out_ = false;
     std::shared_ptr<transport::PendingConnect> connecting_;
     std::shared_ptr<transport::WriteQueue> writes_;
     boost::asio::steady_timer deadline_;

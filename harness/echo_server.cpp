@@ -371,6 +371,8 @@ void EchoServer::listen() {
                      .busy_response = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
                                       "Content-Length: 0\r\n\r\n",
                      .strand_per_connection = true,
+                     .tls = impl.options.tls,
+                     .tls_handshake_timeout = impl.options.handshake_timeout,
                  });
     impl.listener->listen();
     impl.listener->start(

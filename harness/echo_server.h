@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "harness/transport/tls_fwd.h"
 #include "protocol/permessage_deflate.h"
 
 namespace wsconform::harness {
@@ -38,6 +39,8 @@ struct EchoServerOptions {
     bool deflate_passthrough = true;
     // run() also returns on SIGINT/SIGTERM, after closing connections.
     bool stop_on_signals = false;
+    // Set: serve wss:// only (--tls-cert/--tls-key).
+    transport::TlsContextPtr tls;
 };
 
 class EchoServer {

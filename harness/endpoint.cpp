@@ -82,10 +82,11 @@ std::optional<Endpoint> parse_ws_url(std::string_view url, std::string& error) {
     if (url.starts_with("ws://")) {
         rest = url.substr(5);
     } else if (url.starts_with("wss://")) {
-        error = "invalid URL '" + std::string(url) + "': wss:// is not supported yet";
-        return std::nullopt;
+        rest = url.substr(6);
+        ep.secure = true;
+        ep.port = 443;  // RFC 6455 §11.1.2
     } else {
-        error = "invalid URL '" + std::string(url) + "': it must start with ws://";
+        error = "invalid URL '" + std::string(url) + "': it must start with ws:// or wss://";
         return std::nullopt;
     }
     auto slash = rest.find_first_of("/?#");
@@ -119,9 +120,12 @@ std::optional<Endpoint> parse_ws_url(std::string_view url, std::string& error) {
             return std::nullopt;
         }
     }
+    // RFC 6455 §4.1: Host names the port only when it is not the scheme's default.
     const bool v6 = ep.host.find(':') != std::string::npos;
-    ep.host_header = (v6 ? "[" + ep.host + "]" : ep.host) + ":" + std::to_string(ep.port);
-    ep.url = "ws://" + ep.host_header + ep.target;
+    const std::string host = v6 ? "[" + ep.host + "]" : ep.host;
+    const std::string host_port = host + ":" + std::to_string(ep.port);
+    ep.host_header = ep.port == (ep.secure ? 443 : 80) ? host : host_port;
+    ep.url = (ep.secure ? "wss://" : "ws://") + host_port + ep.target;
     return ep;
 }
 

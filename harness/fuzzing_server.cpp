@@ -17,6 +17,7 @@
 #include "harness/running_case.h"
 #include "harness/transport/linger.h"
 #include "harness/transport/listener.h"
+#include "harness/transport/tls_context.h"
 #include "protocol/close.h"
 #include "protocol/frame.h"
 #include "protocol/handshake.h"
@@ -113,6 +114,26 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     // earlier connections (section 14 compares a client's connections).
     std::vector<std::weak_ptr<RunningCase>> running;
     std::shared_ptr<ClientHistories> histories = std::make_shared<ClientHistories>();
+    // Section 16's certificates are chosen in the TLS handshake, before a request names its
+    // case. A driver runs cases in order, one connection each, so the case it asks for next
+    // is the one after its last /runCase: that case's certificate is presented to the next
+    // connection. A refused handshake is that case's pass, and the driver moves on.
+    int predicted_case = 0;  // 1-based; 0: not known yet
+    std::string last_agent;
+    std::map<CertificateFlaw, std::shared_ptr<const transport::TlsIdentity>> flawed;
+
+    const Case* predicted_certificate_case() const {
+        if (predicted_case < 1 || static_cast<std::size_t>(predicted_case) > cases.size())
+            return nullptr;
+        const Case* c = cases[predicted_case - 1];
+        if (c->tls.certificate == CertificateFlaw::none || !options.flawed_certificate)
+            return nullptr;
+        if (hooks.is_excluded && hooks.is_excluded(last_agent, c->id)) return nullptr;
+        return c;
+    }
+    std::shared_ptr<const transport::TlsIdentity> choose_identity();
+    void on_tls_failure(const std::string& remote, const transport::ErrorCode& ec,
+                        const transport::TlsSessionInfo& session);
 
     void track(const std::shared_ptr<RunningCase>& r) {
         std::erase_if(running, [](auto& w) { return w.expired(); });
@@ -202,6 +223,8 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
         std::string agent;
         int number = 0;
         if (const Case* c = client_handshake_case(request, agent, number)) {
+            predicted_case = number + 1;
+            last_agent = agent;
             auto http = std::make_shared<HttpCase>(
                 io, *c,
                 SessionConfig{.agent = agent, .case_number = number, .timeouts = options.timeouts},
@@ -257,6 +280,7 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
     };
 
     if (target.path == "/getCaseCount") {
+        predicted_case = 1;
         upgrade_and_send(stream, upgrade.key, {std::to_string(cases.size())});
         return;
     }
@@ -311,6 +335,8 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
             timer->async_wait([once, timer](const boost::system::error_code&) { once("MISSING"); });
             return;
         }
+        predicted_case = number + 1;
+        last_agent = agent;
         if (hooks.is_excluded && hooks.is_excluded(agent, c->id)) {
             // As Autobahn does: open, then close right away, and record nothing.
             upgrade_and_send(stream, upgrade.key, {});
@@ -377,13 +403,27 @@ void FuzzingServer::Impl::run_case(StreamPtr stream, const protocol::HttpMessage
                          .case_number = number,
                          .timeouts = options.timeouts,
                          .max_message = options.max_message};
-    if (test.is_handshake_case()) {
+    const auto* tls = stream->tls_session();
+    std::string why;
+    if (test.tls.servers_only)
+        why = "this case tests WebSocket servers (wsconform test-server)";
+    else if (test.tls.required && !tls)
+        why = "this case tests TLS, and the client did not connect over wss://";
+    else if (test.tls.certificate != CertificateFlaw::none && !options.flawed_certificate)
+        why = "the certificate cases need test-client's own CA (--tls without --tls-cert)";
+    else if (test.tls.certificate != CertificateFlaw::none &&
+             tls->certificate_label != to_string(test.tls.certificate))
+        why =
+            "the client asked for this case on a connection that did not get its certificate "
+            "(a driver that does not run the cases in order, one connection each)";
+    if (test.is_handshake_case() || !why.empty()) {
         // Section 14: a case for servers has nothing to run here (cases for clients never get
         // this far: on_request hands them over first). Open and close, as for an exclusion.
         upgrade_and_send(stream, key, {});
-        case_done(agent, test.id)(not_applicable_result(test, config, true));
+        case_done(agent, test.id)(not_applicable_result(test, config, true, why));
         return;
     }
+    if (test.tls.record_size) stream->set_record_size(test.tls.record_size);
     auto session =
         std::make_shared<CaseSession>(io, test, std::move(config), case_done(agent, test.id));
     track(session);
@@ -477,10 +517,48 @@ FuzzingServer::FuzzingServer(FuzzingServerOptions options, std::vector<const Cas
     impl_->hooks = std::move(hooks);
 }
 
+std::shared_ptr<const transport::TlsIdentity> FuzzingServer::Impl::choose_identity() {
+    const Case* c = predicted_certificate_case();
+    if (!c) return nullptr;
+    auto& identity = flawed[c->tls.certificate];
+    if (!identity)
+        identity = std::make_shared<transport::TlsIdentity>(
+            options.flawed_certificate(c->tls.certificate));
+    return identity;
+}
+
+// A client that refuses the certificate of the case it was about to run passes that case.
+void FuzzingServer::Impl::on_tls_failure(const std::string& remote, const transport::ErrorCode& ec,
+                                         const transport::TlsSessionInfo& session) {
+    const Case* c = predicted_certificate_case();
+    if (!c || session.certificate_label != to_string(c->tls.certificate)) {
+        log("TLS handshake with " + remote + " failed: " + ec.message());
+        return;
+    }
+    const int number = predicted_case++;
+    const SessionConfig config{.agent = last_agent, .case_number = number};
+    case_done(last_agent,
+              c->id)(certificate_refused_result(*c, config, ec.message(), session.hello));
+}
+
 FuzzingServer::~FuzzingServer() = default;
 
 void FuzzingServer::listen() {
     auto& impl = *impl_;
+    transport::TlsContextPtr tls;
+    if (impl.options.tls) {
+        auto settings = *impl.options.tls;
+        settings.choose_identity =
+            [weak = std::weak_ptr<Impl>(impl_)](const transport::ClientHelloInfo&) {
+                auto self = weak.lock();
+                return self ? self->choose_identity() : nullptr;
+            };
+        std::string error;
+        tls = transport::TlsContext::server(std::move(settings), error);
+        if (!tls)
+            throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                                    "TLS certificate: " + error);
+    }
     impl.listener = std::make_shared<transport::Listener>(
         impl.io,
         transport::ListenerOptions{
@@ -489,6 +567,14 @@ void FuzzingServer::listen() {
             .max_connections = impl.options.max_connections,
             .busy_response = http_error(503, "Service Unavailable", "too many connections"),
             .strand_per_connection = false,
+            .tls = tls,
+            .tls_handshake_timeout = impl.options.request_timeout,
+            .on_tls_failure =
+                [weak = std::weak_ptr<Impl>(impl_)](const std::string& remote,
+                                                    const transport::ErrorCode& ec,
+                                                    const transport::TlsSessionInfo& session) {
+                    if (auto self = weak.lock()) self->on_tls_failure(remote, ec, session);
+                },
         });
     impl.listener->listen();
     // Weakly: the listener's handler must not keep the server that owns the listener alive.

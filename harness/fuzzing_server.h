@@ -10,12 +10,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/model/case.h"
 #include "harness/model/result.h"
 #include "harness/model/timeouts.h"
+#include "harness/transport/tls_context.h"
 
 namespace wsconform::harness {
 
@@ -35,6 +37,12 @@ struct FuzzingServerOptions {
     // Stop once this many distinct agents called /updateReports (0: never).
     std::size_t exit_after_agents = 0;
     unsigned threads = 2;
+    // Set: serve wss:// only, with this certificate (--tls-cert/--tls-key, or our own CA's).
+    std::optional<transport::TlsServerSettings> tls;
+    // Section 16: the certificate with a given flaw, issued on demand (empty: the certificate
+    // cases are not applicable; issuing them needs the CA's key, which only a CA of our own
+    // gives us).
+    std::function<transport::TlsIdentity(CertificateFlaw)> flawed_certificate;
 };
 
 struct FuzzingServerHooks {

@@ -786,9 +786,15 @@ void HttpCase::finish() {
     }
 }
 
-// ---------------------------------------------------------------- not applicable
+// ---------------------------------------------------------------- verdicts without a case run
 
-CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server) {
+namespace {
+
+// A result decided before any WebSocket traffic: one verdict for both columns, explained by
+// the wire log's notes.
+CaseResult decided_result(const Case& test, const SessionConfig& config, bool is_server,
+                          Behavior behavior, const std::vector<std::string>& notes,
+                          std::string outcome_reason) {
     CaseResult r;
     r.test = &test;
     r.agent = config.agent;
@@ -797,20 +803,47 @@ CaseResult not_applicable_result(const Case& test, const SessionConfig& config, 
     r.is_server = is_server;
     r.observation.is_server = is_server;
     r.observation.expected = {};
-    const std::string text =
-        is_server ? "Not applicable: this case tests WebSocket servers (wsconform test-server); "
-                    "no connection was made."
-                  : "Not applicable: this case tests WebSocket clients (wsconform test-client); "
-                    "no connection was made.";
-    WireRow row;
-    row.kind = "NOTE";
-    row.text = text;
-    r.wirelog.add(std::move(row));
-    r.verdict = make_verdict(Behavior::unimplemented, text, Behavior::unimplemented, text);
+    for (const auto& text : notes) {
+        WireRow row;
+        row.kind = "NOTE";
+        row.text = text;
+        r.wirelog.add(std::move(row));
+    }
+    r.verdict = make_verdict(behavior, notes.front(), behavior, notes.front());
     r.verdict.outcome = overall_outcome(r.verdict.behavior, r.verdict.behavior_close);
-    r.verdict.outcome_reason =
-        is_server ? "not applicable when testing a client" : "not applicable when testing a server";
+    r.verdict.outcome_reason = std::move(outcome_reason);
     return r;
+}
+
+}  // namespace
+
+CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server,
+                                 const std::string& why) {
+    const std::string text =
+        !why.empty() ? "Not applicable: " + why + "; no connection was made."
+        : is_server  ? "Not applicable: this case tests WebSocket servers (wsconform test-server); "
+                       "no connection was made."
+                     : "Not applicable: this case tests WebSocket clients (wsconform test-client); "
+                       "no connection was made.";
+    return decided_result(test, config, is_server, Behavior::unimplemented, {text},
+                          !why.empty() ? "not applicable: " + why
+                          : is_server  ? "not applicable when testing a client"
+                                       : "not applicable when testing a server");
+}
+
+CaseResult certificate_refused_result(const Case& test, const SessionConfig& config,
+                                      const std::string& error,
+                                      const transport::ClientHelloInfo& hello) {
+    std::string offered;
+    for (const auto& p : hello.alpn_offered) offered += (offered.empty() ? "" : ", ") + p;
+    return decided_result(
+        test, config, true, Behavior::ok,
+        {"The client refused the certificate (" + to_string(test.tls.certificate) +
+             ") and never opened the WebSocket connection: " + error,
+         "ClientHello: " +
+             (hello.server_name.empty() ? std::string("no SNI") : "SNI " + hello.server_name) +
+             (offered.empty() ? ", no ALPN" : ", ALPN " + offered)},
+        "the client refused the certificate");
 }
 
 }  // namespace wsconform::harness

@@ -30,6 +30,7 @@
 #include "harness/running_case.h"
 #include "harness/transport/connector.h"
 #include "harness/transport/stream.h"
+#include "harness/transport/tls_context.h"
 #include "harness/transport/write_queue.h"
 #include "protocol/frame_parser.h"
 #include "protocol/permessage_deflate.h"
@@ -162,6 +163,12 @@ class HttpCase final : public RunningCase, public std::enable_shared_from_this<H
 
 // The result of a handshake case that has no script for the role being tested (testing a
 // server: a case for clients, and the reverse): both columns UNIMPLEMENTED, no connection.
-CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server);
+CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server,
+                                 const std::string& why = {});
+// Section 16, testing a client: it refused the certificate the case presented (a pass), with
+// the TLS error and what its ClientHello said.
+CaseResult certificate_refused_result(const Case& test, const SessionConfig& config,
+                                      const std::string& error,
+                                      const transport::ClientHelloInfo& hello);
 
 }  // namespace wsconform::harness

@@ -14,10 +14,12 @@
 #include <thread>
 
 #include "harness/case_session.h"
+#include "harness/connect.h"
 #include "harness/http_case.h"
 #include "harness/running_case.h"
 #include "harness/transport/blocking_client.h"
 #include "harness/transport/connector.h"
+#include "harness/transport/tls_context.h"
 #include "protocol/close.h"
 #include "protocol/frame.h"
 #include "protocol/handshake.h"
@@ -49,7 +51,7 @@ Runner::~Runner() = default;
 
 ProbeResult probe(const Endpoint& target, const RunOptions& options) {
     ProbeResult result;
-    const auto server = transport::resolve(target.host, target.port, result.error);
+    const auto server = connect_target(target, result.error);
     if (server.addresses.empty()) return result;
 
     using std::chrono::milliseconds;
@@ -124,7 +126,22 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
     RunSummary summary;
     auto& impl = *impl_;
     std::string error;
-    const auto server = transport::resolve(target.host, target.port, error);
+    const auto server = connect_target(target, error);
+    // Cases that cap the TLS version (section 16) connect with a context of their own.
+    std::map<int, transport::ConnectTarget> capped;
+    for (const auto* c : cases) {
+        if (!server.tls || c->tls.max_version == 0 || capped.count(c->tls.max_version)) continue;
+        auto settings = server.tls->client_settings();
+        settings.min_version = settings.max_version = c->tls.max_version;
+        auto special = server;
+        std::string tls_error;
+        special.tls = transport::TlsContext::client(settings, tls_error);
+        if (special.tls) capped.emplace(c->tls.max_version, std::move(special));
+    }
+    auto target_for = [&](const Case& c) -> const transport::ConnectTarget& {
+        auto it = capped.find(c.tls.max_version);
+        return it == capped.end() ? server : it->second;
+    };
 
     const unsigned threads = std::max(
         1u, std::min(impl.options.jobs, std::max(1u, std::thread::hardware_concurrency())));
@@ -192,17 +209,23 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 launch_more();
                 impl.changed.notify_all();
             };
-            // A section 14 case for clients has nothing to do here: not applicable.
-            if (cases[index]->is_handshake_case() && !cases[index]->http_server_probe()) {
-                asio::post(io, [on_done, c = cases[index], config]() mutable {
-                    on_done(not_applicable_result(*c, config, false));
+            // A section 14 case for clients has nothing to do here, nor a TLS case over TCP or
+            // a case about the certificates clients accept: not applicable.
+            const Case& c = *cases[index];
+            const std::string why =
+                c.tls.required && !server.tls ? "this case tests TLS, and the URL is not wss://"
+                : c.tls.clients_only ? "this case tests WebSocket clients (wsconform test-client)"
+                                     : "";
+            if ((c.is_handshake_case() && !c.http_server_probe()) || !why.empty()) {
+                asio::post(io, [on_done, c = &c, config, why]() mutable {
+                    on_done(not_applicable_result(*c, config, false, why));
                 });
                 continue;
             }
-            auto running = make_running_case(io, *cases[index], std::move(config), on_done);
+            auto running = make_running_case(io, c, std::move(config), on_done);
             impl.running[index] = running;
-            asio::post(io, [running, &server, &target] {
-                running->start_as_client(server, target.host_header, target.target);
+            asio::post(io, [running, connect = target_for(c), &target] {
+                running->start_as_client(connect, target.host_header, target.target);
             });
         }
     };

@@ -129,6 +129,11 @@ class RecordingSession final : public Session {
         if (send_close_ends_open) open = false;
     }
     void set_auto_fragment_size(std::size_t size) override { auto_fragment_size = size; }
+    std::string tls;  // what tls_version() reports ("": not TLS)
+    void send_close_and_end(std::uint16_t code) override { send_close(code, std::nullopt); }
+    bool send_tls_key_update() override { return tls == "TLSv1.3"; }
+    bool start_tls_renegotiation() override { return !tls.empty() && tls != "TLSv1.3"; }
+    std::string tls_version() const override { return tls; }
     void continue_later(Duration delay, std::function<void(Session&)> then,
                         std::string tag) override {
         tx.push_back({.kind = Tx::Kind::wait, .delay = delay, .tag = std::move(tag)});

@@ -3,6 +3,7 @@
 #include <string>
 #include <thread>
 
+#include "harness/connect.h"
 #include "harness/live_fuzz.h"
 #include "harness/transport/blocking_client.h"
 
@@ -15,7 +16,7 @@ namespace live_fuzz {
 
 transport::ConnectTarget connect_target(const Endpoint& endpoint) {
     std::string error;  // an empty address list says it all: connect() fails
-    return transport::resolve(endpoint.host, endpoint.port, error);
+    return harness::connect_target(endpoint, error);
 }
 
 bool server_alive(const transport::ConnectTarget& target) {

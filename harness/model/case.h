@@ -58,6 +58,36 @@ struct WebSocketScript {
     std::function<void(const Observation&, Verdict&)> adjust;
 };
 
+// Section 16: what a case asks of the TLS layer under its WebSocket connection.
+enum class CertificateFlaw {
+    none,
+    untrusted_issuer,  // a leaf for the right name from a CA nobody trusts
+    self_signed,
+    expired,
+    not_yet_valid,
+    wrong_name,
+    ca_as_leaf,  // a CA certificate (keyCertSign only) for the right name
+};
+
+// "expired", "self-signed" ...: for reports and the certificate's label.
+std::string to_string(CertificateFlaw flaw);
+
+struct TlsNeeds {
+    bool required = false;  // not applicable over ws:// (reported as such, no connection)
+    // The role the case tests, when it is only one (sections 1-13 serve both).
+    bool clients_only = false;
+    bool servers_only = false;
+    // Testing a client: the certificate the client-testing server presents for this case.
+    CertificateFlaw certificate = CertificateFlaw::none;
+    // Our TLS records carry at most this many bytes (0: OpenSSL's default, up to 16 KiB);
+    // with `records_during_handshake_only`, for the HTTP opening handshake alone.
+    std::size_t record_size = 0;
+    bool records_during_handshake_only = false;
+    // Testing a server: the highest TLS version we offer, as OpenSSL's TLS1_x_VERSION
+    // (0: any); these connections may fail by design, the case's `adjust` judges that.
+    int max_version = 0;
+};
+
 struct Case {
     std::string id;                // Autobahn's ID verbatim, "6.4.1"
     std::string title;             // one line, our words
@@ -72,6 +102,8 @@ struct Case {
     // the role it has no probe for is reported as not applicable (UNIMPLEMENTED) without a
     // connection.
     std::variant<WebSocketScript, HttpServerProbe, HttpClientProbe> script;
+
+    TlsNeeds tls;
 
     // The script of each kind, or nullptr when the case has another.
     const WebSocketScript* websocket() const noexcept {

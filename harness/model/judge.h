@@ -16,6 +16,19 @@ namespace wsconform::harness {
 struct Case;
 
 // Everything the judge looks at, as recorded by the Session.
+struct TlsObservation {
+    std::string version;  // "TLSv1.3"
+    std::string cipher;
+    std::string server_name;    // SNI: the one we sent (client), the one we got (server)
+    std::string expected_name;  // testing a client: the host its request named
+    std::vector<std::string> alpn_offered;  // testing a client: what it offered
+    std::string alpn;                       // what was agreed
+    bool peer_close_notify = false;         // the peer sent close_notify before its FIN
+    bool verified = true;                   // testing a server: the certificate was checked
+    bool renegotiation_started = false;     // we asked for a renegotiation (TLS 1.2)
+    bool renegotiation_completed = false;   // and the peer went through with it
+};
+
 struct Observation {
     bool is_server = false;  // we played the server (testing a client)
     bool was_open = false;   // the opening handshake completed
@@ -46,6 +59,8 @@ struct Observation {
     // offer asked for (as Autobahn runs it): the sentence the verdict carries. An OK verdict
     // becomes NON-STRICT.
     std::string lenient_handshake;
+    // Over TLS: what was negotiated and how the peer ended it (empty version: not TLS).
+    TlsObservation tls;
 };
 
 struct Verdict {

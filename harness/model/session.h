@@ -62,6 +62,19 @@ class Session {
     // Autobahn's autoFragmentSize: send_message() splits into frames of this size (0 = off).
     virtual void set_auto_fragment_size(std::size_t size) = 0;
 
+    // ---- TLS (section 16). Over plain TCP they do what TCP can (see each).
+
+    // A close frame, then at once the end of our sending side: over TLS the frame's record and
+    // close_notify leave in one TCP write (TCP: a FIN after the frame).
+    virtual void send_close_and_end(std::uint16_t code) = 0;
+    // TLS 1.3: a KeyUpdate (asking the peer to update too) before the next thing we send.
+    // False, and nothing sent, when the connection is not TLS 1.3.
+    virtual bool send_tls_key_update() = 0;
+    // TLS 1.2 and older: a renegotiation handshake started now. False when not possible.
+    virtual bool start_tls_renegotiation() = 0;
+    // What TLS negotiated ("" version: not TLS).
+    virtual std::string tls_version() const = 0;
+
     // ---- Timers (Autobahn's continueLater / killAfter / closeAfter).
 
     // After `delay`, if the connection is not closed, runs `then` (the script records its own

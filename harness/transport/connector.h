@@ -1,6 +1,6 @@
 // The one place that opens outgoing connections: resolve a host, then connect to its
-// addresses in order until one answers. TLS will wrap the connected stream here, so callers
-// keep getting a Stream.
+// addresses in order until one answers, and for wss:// run the TLS handshake on the
+// connection, so callers get a Stream either way.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -12,14 +12,16 @@
 #include <vector>
 
 #include "harness/transport/stream.h"
+#include "harness/transport/tls_context.h"
 
 namespace wsconform::harness::transport {
 
 // Where to connect: the resolved addresses of one host.
 struct ConnectTarget {
-    std::string host;  // as written in the URL (for messages; SNI later)
+    std::string host;  // as written in the URL: SNI and the name the certificate must match
     std::uint16_t port = 0;
     std::vector<boost::asio::ip::tcp::endpoint> addresses;
+    TlsContextPtr tls;  // set: TLS (wss://) on top of the TCP connection
 };
 
 // Resolves `host` (blocking; once per run). On failure returns an empty address list and
@@ -35,8 +37,9 @@ class PendingConnect {
     virtual void cancel() = 0;
 };
 
-// Connects to the target's addresses in order on `io`. The handler gets the stream, or the
-// last address's error (no address at all: host_not_found).
+// Connects to the target's addresses in order on `io`, then runs the TLS handshake when the
+// target asks for TLS. The handler gets the stream, or the last address's error (no address at
+// all: host_not_found), or the TLS handshake's.
 std::shared_ptr<PendingConnect> async_connect(boost::asio::io_context& io,
                                               const ConnectTarget& target, ConnectHandler handler);
 

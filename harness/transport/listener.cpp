@@ -1,11 +1,13 @@
 #include "harness/transport/listener.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <system_error>
 
 #include "harness/transport/tcp_stream.h"
+#include "harness/transport/tls_stream.h"
 
 namespace wsconform::harness::transport {
 
@@ -62,16 +64,22 @@ void Listener::accept_next() {
             ++self->accepted_;
             // Counted from here until the last owner of the stream lets go of it.
             auto live = self->live_;
-            auto stream = StreamPtr(new TcpStream(std::move(socket)), [live](Stream* s) {
+            const auto count = [live](Stream* s) {
                 delete s;
                 --*live;
-            });
-            if (++*live > self->options_.max_connections) {
-                if (!self->options_.busy_response.empty())
+            };
+            const bool over = ++*live > self->options_.max_connections;
+            if (self->options_.tls && !over) {
+                self->secure(StreamPtr(
+                    new TlsStream(std::move(socket), self->options_.tls, std::string()), count));
+            } else if (over) {
+                // Over TLS a plain-text busy answer would only confuse the client: just close.
+                auto stream = StreamPtr(new TcpStream(std::move(socket)), count);
+                if (!self->options_.busy_response.empty() && !self->options_.tls)
                     stream->write_now(self->options_.busy_response);
                 stream->close();
             } else {
-                self->on_accept_(std::move(stream));
+                self->on_accept_(StreamPtr(new TcpStream(std::move(socket)), count));
             }
         }
         self->accept_next();
@@ -80,6 +88,34 @@ void Listener::accept_next() {
         acceptor_.async_accept(asio::make_strand(io_), std::move(handle));
     else
         acceptor_.async_accept(std::move(handle));
+}
+
+// The handshake runs under its own deadline, so a client that connects and stays silent (or
+// stalls mid-handshake) holds nothing for long.
+void Listener::secure(StreamPtr stream) {
+    auto* tls = static_cast<TlsStream*>(stream.get());
+    auto timer = std::make_shared<asio::steady_timer>(stream->get_executor());
+    auto expired = std::make_shared<bool>(false);
+    timer->expires_after(options_.tls_handshake_timeout);
+    timer->async_wait([weak = std::weak_ptr<Stream>(stream), expired](const ErrorCode& ec) {
+        if (ec) return;
+        *expired = true;
+        if (auto s = weak.lock()) s->close();
+    });
+    tls->handshake([self = shared_from_this(), stream, timer, expired,
+                    remote = stream->remote_address()](const ErrorCode& ec) {
+        timer->cancel();
+        if (self->closed_) return stream->close();
+        if (ec) {
+            if (self->options_.on_tls_failure)
+                self->options_.on_tls_failure(remote,
+                                              *expired ? ErrorCode(asio::error::timed_out) : ec,
+                                              *stream->tls_session());
+            stream->close();
+            return;
+        }
+        self->on_accept_(stream);
+    });
 }
 
 }  // namespace wsconform::harness::transport

@@ -1,5 +1,6 @@
-// The one place that accepts connections: the reference server, the client-testing server
-// (and, later, TLS and HTTP/2 listeners) take their streams from here. It counts the streams
+// The one place that accepts connections: the reference server and the client-testing server
+// take their streams from here, plain or TLS (the TLS handshake runs here, under a deadline,
+// before the stream is handed on). It counts the streams
 // it handed out that are still alive, and past `max_connections` answers a newcomer with
 // `busy_response` and closes it, so a flood of idle sockets cannot take every descriptor.
 #pragma once
@@ -8,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -15,6 +17,7 @@
 #include <string>
 
 #include "harness/transport/stream.h"
+#include "harness/transport/tls_context.h"
 
 namespace wsconform::harness::transport {
 
@@ -26,6 +29,13 @@ struct ListenerOptions {
     // Each accepted stream gets a strand of its own (for an io_context run by several
     // threads); otherwise it runs on the io_context directly.
     bool strand_per_connection = false;
+    // Set: every connection is TLS; a handshake not done within the timeout is closed.
+    TlsContextPtr tls;
+    std::chrono::milliseconds tls_handshake_timeout{10000};
+    // A TLS handshake that failed (the client refused our certificate, spoke something else,
+    // or went silent), with what its ClientHello said.
+    std::function<void(const std::string& remote, const ErrorCode&, const TlsSessionInfo&)>
+        on_tls_failure;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {
@@ -47,6 +57,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   private:
     void accept_next();
+    void secure(StreamPtr stream);
 
     boost::asio::io_context& io_;
     ListenerOptions options_;

@@ -22,6 +22,8 @@
 
 namespace wsconform::harness::transport {
 
+struct TlsSessionInfo;
+
 using ErrorCode = boost::system::error_code;
 
 class Stream {
@@ -43,6 +45,16 @@ class Stream {
     // Half-close: no more writes from us, reads go on (TCP FIN; a TLS close_notify and an
     // HTTP/2 END_STREAM in those transports).
     virtual void shutdown_send() = 0;
+    // Writes all of `bytes`, then half-closes; over TLS the last records and close_notify
+    // leave in one TCP write (section 16: a Close frame and close_notify in the same read).
+    virtual void async_write_then_shutdown(boost::asio::const_buffer bytes, Handler handler) = 0;
+    // TLS 1.3: the next write starts with a KeyUpdate asking the peer to update too. False
+    // when the transport has no such thing (TCP, TLS 1.2).
+    virtual bool request_key_update() { return false; }
+    // TLS 1.2 and older: starts a renegotiation handshake. False when there is no such thing.
+    virtual bool start_renegotiation() { return false; }
+    // TLS: later writes are cut into records of at most `bytes` (0: the default, up to 16 KiB).
+    virtual void set_record_size(std::size_t /*bytes*/) {}
     // Orderly end of both directions; pending operations are cancelled.
     virtual void close() = 0;
     // Cancels pending operations; the stream stays open.
@@ -53,6 +65,11 @@ class Stream {
     virtual std::string remote_address() const = 0;
     // The port we are bound to (a listener's port, seen from an accepted stream).
     virtual std::uint16_t local_port() const = 0;
+
+    // What TLS negotiated (nullptr: not TLS).
+    virtual const TlsSessionInfo* tls_session() const { return nullptr; }
+    // A TLS peer ended with close_notify before its end of stream (RFC 8446 §6.1).
+    virtual bool peer_sent_close_notify() const { return false; }
 };
 
 using StreamPtr = std::shared_ptr<Stream>;

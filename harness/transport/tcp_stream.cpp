@@ -35,6 +35,16 @@ void TcpStream::shutdown_send() {
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+void TcpStream::async_write_then_shutdown(asio::const_buffer bytes, Handler handler) {
+    asio::async_write(socket_, bytes,
+                      [weak = weak_from_this(), handler = std::move(handler)](const ErrorCode& ec,
+                                                                              std::size_t n) {
+                          if (!ec)
+                              if (auto self = weak.lock()) self->shutdown_send();
+                          handler(ec, n);
+                      });
+}
+
 void TcpStream::close() {
     ErrorCode ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
@@ -51,16 +61,24 @@ bool TcpStream::is_open() const {
 }
 
 std::string TcpStream::remote_address() const {
+    return remote_address_of(socket_);
+}
+
+std::uint16_t TcpStream::local_port() const {
+    return local_port_of(socket_);
+}
+
+std::string remote_address_of(const tcp::socket& socket) {
     ErrorCode ec;
-    const auto ep = socket_.remote_endpoint(ec);
+    const auto ep = socket.remote_endpoint(ec);
     if (ec) return "?";
     const auto host = ep.address().to_string();
     return (ep.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(ep.port());
 }
 
-std::uint16_t TcpStream::local_port() const {
+std::uint16_t local_port_of(const tcp::socket& socket) {
     ErrorCode ec;
-    const auto ep = socket_.local_endpoint(ec);
+    const auto ep = socket.local_endpoint(ec);
     return ec ? 0 : ep.port();
 }
 

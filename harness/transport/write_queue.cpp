@@ -15,9 +15,24 @@ WriteQueue::WriteQueue(StreamPtr stream, std::weak_ptr<void> owner, WriteQueueOp
       pause_(stream_->get_executor()) {}
 
 void WriteQueue::push(std::string bytes, bool own_write, std::function<void()> then) {
+    enqueue({.bytes = std::move(bytes), .own_write = own_write, .then = std::move(then)});
+}
+
+void WriteQueue::push_final(std::string bytes, std::function<void()> then) {
+    enqueue({.bytes = std::move(bytes),
+             .own_write = true,
+             .then = std::move(then),
+             .shutdown_after = true});
+}
+
+void WriteQueue::push_action(std::function<void()> action) {
+    enqueue({.own_write = true, .action = std::move(action)});
+}
+
+void WriteQueue::enqueue(Item item) {
     if (cleared_) return;
-    queued_bytes_ += bytes.size();
-    items_.push_back({std::move(bytes), own_write, std::move(then)});
+    queued_bytes_ += item.bytes.size();
+    items_.push_back(std::move(item));
     if (writing_) return;
     writing_ = true;
     if (options_.defer_start)
@@ -53,7 +68,14 @@ void WriteQueue::pump() {
     }
     Item first = std::move(items_.front());
     items_.pop_front();
+    if (first.action) {
+        first.action();
+        asio::post(stream_->get_executor(),
+                   [self = shared_from_this(), owner = owner_.lock()] { self->pump(); });
+        return;
+    }
     buffer_ = std::move(first.bytes);
+    const bool shutdown_after = first.shutdown_after;
     const bool own_write = first.own_write;
     std::function<void()> then = std::move(first.then);
     if (!own_write && options_.coalesce && !then) {
@@ -65,11 +87,14 @@ void WriteQueue::pump() {
         }
     }
     if (hooks_.on_write) hooks_.on_write(buffer_, own_write);
-    stream_->async_write(asio::buffer(buffer_),
-                         [self = shared_from_this(), owner = owner_.lock(), own_write,
-                          then = std::move(then)](const ErrorCode& ec, std::size_t) mutable {
-                             self->on_written(ec, own_write, std::move(then));
-                         });
+    auto written = [self = shared_from_this(), owner = owner_.lock(), own_write,
+                    then = std::move(then)](const ErrorCode& ec, std::size_t) mutable {
+        self->on_written(ec, own_write, std::move(then));
+    };
+    if (shutdown_after)
+        stream_->async_write_then_shutdown(asio::buffer(buffer_), std::move(written));
+    else
+        stream_->async_write(asio::buffer(buffer_), std::move(written));
 }
 
 void WriteQueue::on_written(const ErrorCode& ec, bool own_write, std::function<void()> then) {

@@ -49,6 +49,10 @@ class WriteQueue : public std::enable_shared_from_this<WriteQueue> {
     void push(std::string bytes, bool own_write = false, std::function<void()> then = {});
     // `bytes` in pieces of `chopsize`, each its own write (an empty string: one empty write).
     void push_chopped(std::string_view bytes, std::size_t chopsize);
+    // `bytes` as a write of its own, then a half-close (Stream::async_write_then_shutdown).
+    void push_final(std::string bytes, std::function<void()> then = {});
+    // Runs `action` when the queue reaches it: between the writes before and after it.
+    void push_action(std::function<void()> action);
 
     bool idle() const { return !writing_ && items_.empty(); }
     std::size_t queued_bytes() const { return queued_bytes_; }
@@ -60,7 +64,10 @@ class WriteQueue : public std::enable_shared_from_this<WriteQueue> {
         std::string bytes;
         bool own_write = false;
         std::function<void()> then;
+        bool shutdown_after = false;
+        std::function<void()> action;  // set: no bytes, run this instead
     };
+    void enqueue(Item item);
     void pump();
     void on_written(const ErrorCode& ec, bool own_write, std::function<void()> then);
 

@@ -11,13 +11,19 @@
 // only maxPayload is set, to 64 MiB (ws's own default is 100 MiB).
 // Exits 0 when the loop finished, 1 if getCaseCount or updateReports failed, 2 on usage
 // errors. Environment: CASE_TIMEOUT (seconds per case, default 300); WS_MAX_FRAGMENTS
-// (ws's maxFragments, 0 = no cap; unset = ws's default).
+// (ws's maxFragments, 0 = no cap; unset = ws's default); WSCONFORM_CA (wss://: a PEM CA file
+// to trust).
 import { createRequire } from 'node:module';
 import WebSocket from 'ws';
 
 const wsVersion = createRequire(import.meta.url)('ws/package.json').version;
 const caseTimeoutMs = Number(process.env.CASE_TIMEOUT || 300) * 1000;
 const wsOptions = { maxPayload: 64 * 1024 * 1024 };
+// wss://: trust the CA `wsconform test-client --tls` wrote (its path is {ca}).
+if (process.env.WSCONFORM_CA) {
+  const { readFileSync } = await import('node:fs');
+  wsOptions.ca = readFileSync(process.env.WSCONFORM_CA);
+}
 if (process.env.WS_MAX_FRAGMENTS !== undefined && process.env.WS_MAX_FRAGMENTS !== '') {
   wsOptions.maxFragments = Number(process.env.WS_MAX_FRAGMENTS);
 }

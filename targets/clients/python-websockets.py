@@ -12,10 +12,12 @@ permessage-deflate offer (client_max_window_bits, context takeover); only max_si
 cases fit and no unsolicited pings disturb the wire log.
 Exits 0 when the loop finished (failing cases are wsconform's business, not the
 driver's), 1 if getCaseCount or updateReports could not be reached, 2 on usage errors.
-Environment: CASE_TIMEOUT (seconds per case, default 300).
+Environment: CASE_TIMEOUT (seconds per case, default 300); WSCONFORM_CA (wss://: a PEM
+CA file to trust); WSCONFORM_TLS_VERIFY (full, no-hostname or none; see tls_context).
 """
 import asyncio
 import os
+import ssl
 import sys
 import time
 import urllib.parse
@@ -30,9 +32,23 @@ def log(msg):
     print(f"[python-websockets] {msg}", file=sys.stderr, flush=True)
 
 
+def tls_context():
+    """wss://: the CA wsconform wrote (WSCONFORM_CA) trusted; WSCONFORM_TLS_VERIFY=no-hostname
+    or none plays a client that skips the name check, or every check (for wsconform's own
+    tests of section 16: such a client must fail the matching certificate cases)."""
+    context = ssl.create_default_context(cafile=os.environ.get("WSCONFORM_CA") or None)
+    verify = os.environ.get("WSCONFORM_TLS_VERIFY", "full")
+    if verify in ("no-hostname", "none"):
+        context.check_hostname = False
+    if verify == "none":
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def connect(url):
     return websockets.connect(
         url,
+        ssl=tls_context() if url.startswith("wss://") else None,
         max_size=MAX_SIZE,
         max_queue=None,
         ping_interval=None,
