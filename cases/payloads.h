@@ -68,15 +68,9 @@ inline FrameSpec written(FrameSpec frame, WriteMode mode) {
 
 // A phrase appended to descriptions: "", " Each frame is written on its own.", ...
 inline std::string_view write_mode_note(WriteMode mode) {
-    switch (mode) {
-        case WriteMode::plain:
-            return "";
-        case WriteMode::sync:
-            return " Each frame goes out in a TCP write of its own.";
-        case WriteMode::octets:
-            return " Every frame is written one octet per TCP write.";
-    }
-    return "";
+    return mode == WriteMode::sync     ? " Each frame goes out in a TCP write of its own."
+           : mode == WriteMode::octets ? " Every frame is written one octet per TCP write."
+                                       : "";
 }
 
 // A phrase appended to titles: "", ", one write per frame", ", octet-wise writes".

@@ -21,30 +21,19 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "tests/support/enum_names.h"
 #include "tests/support/socket.h"
 
 namespace wsconform::test_support {
 
+// The names of Bug's values, in their order (tests/support/enum_names.h).
+constexpr std::array<std::string_view, 8> kBugNames{
+    "none",           "skip_utf8_validation",  "ignore_rsv",
+    "no_pong",        "stall_after_handshake", "close_always_1000",
+    "reset_mid_case", "wrong_accept"};
+
 std::string_view to_string(Bug bug) noexcept {
-    switch (bug) {
-        case Bug::none:
-            return "none";
-        case Bug::skip_utf8_validation:
-            return "skip_utf8_validation";
-        case Bug::ignore_rsv:
-            return "ignore_rsv";
-        case Bug::no_pong:
-            return "no_pong";
-        case Bug::stall_after_handshake:
-            return "stall_after_handshake";
-        case Bug::close_always_1000:
-            return "close_always_1000";
-        case Bug::reset_mid_case:
-            return "reset_mid_case";
-        case Bug::wrong_accept:
-            return "wrong_accept";
-    }
-    return "?";
+    return name_in<Bug::wrong_accept>(kBugNames, bug);
 }
 
 namespace {

@@ -22,30 +22,18 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "tests/support/enum_names.h"
 #include "tests/support/socket.h"
 
 namespace wsconform::test_support {
 
+// The names of ServerFlaw's values, in their order (tests/support/enum_names.h).
+constexpr std::array<std::string_view, 8> kServerFlawNames{
+    "none",         "wrong_accept",        "unoffered_subprotocol", "upgrade_any_method",
+    "never_answer", "partial_status_line", "headers_forever",       "slow_headers"};
+
 std::string_view to_string(ServerFlaw flaw) noexcept {
-    switch (flaw) {
-        case ServerFlaw::none:
-            return "none";
-        case ServerFlaw::wrong_accept:
-            return "wrong_accept";
-        case ServerFlaw::unoffered_subprotocol:
-            return "unoffered_subprotocol";
-        case ServerFlaw::upgrade_any_method:
-            return "upgrade_any_method";
-        case ServerFlaw::never_answer:
-            return "never_answer";
-        case ServerFlaw::partial_status_line:
-            return "partial_status_line";
-        case ServerFlaw::headers_forever:
-            return "headers_forever";
-        case ServerFlaw::slow_headers:
-            return "slow_headers";
-    }
-    return "?";
+    return name_in<ServerFlaw::slow_headers>(kServerFlawNames, flaw);
 }
 
 namespace {
