@@ -40,8 +40,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// How often the acceptor looks at the stop flag.
-constexpr milliseconds kAcceptSlice{50};
 // A message buffer grown past this is given back once its message is echoed.
 constexpr std::size_t kLargeMessage = 64 * 1024;
 
@@ -254,17 +252,15 @@ class Connection {
 struct BuggyServer::Impl {
     Bug bug;
     BuggyServerLimits limits;
-    int listen_fd = -1;
-    std::uint16_t port = 0;
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> accepted{0};
-    std::thread acceptor;
 
     struct Worker {
         std::thread thread;
         std::atomic<bool> done{false};
     };
     std::list<std::unique_ptr<Worker>> workers;  // touched by the acceptor thread only
+    std::unique_ptr<Acceptor> acceptor;
 
     void reap(bool all) {
         for (auto it = workers.begin(); it != workers.end();) {
@@ -277,58 +273,49 @@ struct BuggyServer::Impl {
         }
     }
 
-    void accept_loop() {
-        while (!stopping) {
-            pollfd p{listen_fd, POLLIN, 0};
-            const int r = ::poll(&p, 1, static_cast<int>(kAcceptSlice.count()));
-            reap(false);
-            if (r <= 0) continue;
-            const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-            if (fd < 0) continue;
-            ++accepted;
-            if (workers.size() >= limits.max_connections) {
-                static constexpr std::string_view kBusy =
-                    "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
-                    "Content-Length: 0\r\n\r\n";
-                ::send(fd, kBusy.data(), kBusy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-                ::close(fd);
-                continue;
-            }
-            auto worker = std::make_unique<Worker>();
-            auto* raw = worker.get();
-            try {
-                raw->thread = std::thread([this, raw, fd] {
-                    {
-                        Connection connection(fd, bug, limits, stopping);
-                        connection.run();
-                    }
-                    raw->done = true;
-                });
-            } catch (const std::system_error&) {
-                ::close(fd);  // no thread to serve it
-                continue;
-            }
-            workers.push_back(std::move(worker));
+    void serve(int fd) {
+        ++accepted;
+        if (workers.size() >= limits.max_connections) {
+            static constexpr std::string_view kBusy =
+                "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+                "Content-Length: 0\r\n\r\n";
+            ::send(fd, kBusy.data(), kBusy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            ::close(fd);
+            return;
         }
-        reap(true);
+        auto worker = std::make_unique<Worker>();
+        auto* raw = worker.get();
+        try {
+            raw->thread = std::thread([this, raw, fd] {
+                {
+                    Connection connection(fd, bug, limits, stopping);
+                    connection.run();
+                }
+                raw->done = true;
+            });
+        } catch (const std::system_error&) {
+            ::close(fd);  // no thread to serve it
+            return;
+        }
+        workers.push_back(std::move(worker));
     }
 };
 
 BuggyServer::BuggyServer(Bug bug, BuggyServerLimits limits) : impl_(std::make_unique<Impl>()) {
     impl_->bug = bug;
     impl_->limits = limits;
-    impl_->listen_fd = listen_loopback(1024, impl_->port);
-    impl_->acceptor = std::thread([impl = impl_.get()] { impl->accept_loop(); });
+    impl_->acceptor = std::make_unique<Acceptor>(
+        1024, impl_->stopping, [impl = impl_.get()](int fd) { impl->serve(fd); },
+        [impl = impl_.get()] { impl->reap(false); });
 }
 
 BuggyServer::~BuggyServer() {
-    impl_->stopping = true;
-    impl_->acceptor.join();  // it joins every connection thread before it returns
-    ::close(impl_->listen_fd);
+    impl_->acceptor.reset();  // stops accepting
+    impl_->reap(true);        // joins every connection thread
 }
 
 std::uint16_t BuggyServer::port() const noexcept {
-    return impl_->port;
+    return impl_->acceptor->port();
 }
 Bug BuggyServer::bug() const noexcept {
     return impl_->bug;
