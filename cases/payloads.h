@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,6 +51,12 @@ inline std::string octets(std::size_t n) {
 }
 inline std::string characters(std::size_t n) {
     return std::to_string(n) + (n == 1 ? " character" : " characters");
+}
+
+// The script of a case that needs nothing but its on_open (Autobahn's onOpen): the
+// expectations, timers and sends, with the default message handling and closing handshake.
+inline WebSocketScript on_open(std::function<void(Session&)> script) {
+    return WebSocketScript{.on_open = std::move(script)};
 }
 
 // How the octets of each frame go onto the wire. Autobahn repeats many cases three times,
