@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,6 +53,12 @@ inline std::string characters(std::size_t n) {
     return std::to_string(n) + (n == 1 ? " character" : " characters");
 }
 
+// The script of a case that needs nothing but its on_open (Autobahn's onOpen): the
+// expectations, timers and sends, with the default message handling and closing handshake.
+inline WebSocketScript on_open(std::function<void(Session&)> script) {
+    return WebSocketScript{.on_open = std::move(script)};
+}
+
 // How the octets of each frame go onto the wire. Autobahn repeats many cases three times,
 // changing only this.
 enum class WriteMode {
@@ -68,15 +75,9 @@ inline FrameSpec written(FrameSpec frame, WriteMode mode) {
 
 // A phrase appended to descriptions: "", " Each frame is written on its own.", ...
 inline std::string_view write_mode_note(WriteMode mode) {
-    switch (mode) {
-        case WriteMode::plain:
-            return "";
-        case WriteMode::sync:
-            return " Each frame goes out in a TCP write of its own.";
-        case WriteMode::octets:
-            return " Every frame is written one octet per TCP write.";
-    }
-    return "";
+    return mode == WriteMode::sync     ? " Each frame goes out in a TCP write of its own."
+           : mode == WriteMode::octets ? " Every frame is written one octet per TCP write."
+                                       : "";
 }
 
 // A phrase appended to titles: "", ", one write per frame", ", octet-wise writes".

@@ -77,21 +77,16 @@ std::vector<Case> section1_framing() {
                                "(7-bit, 16-bit and 64-bit) however its octets are split across "
                                "TCP segments; the echo returns the payload unchanged.",
                 .level = Level::must,
-                .script =
-                    WebSocketScript{
-                        .on_open =
-                            [kind, row](Session& s) {
-                                const std::string payload(row.size, kind.fill);
-                                s.expect(harness::Behavior::ok,
-                                         {kind.binary ? harness::binary_message(payload)
-                                                      : harness::text_message(payload)});
-                                s.expect_close(we_close_normally());
-                                s.send_frame({.opcode = kind.binary ? opcode::binary : opcode::text,
-                                              .payload = payload,
-                                              .chopsize = row.chopsize});
-                                s.kill_after(row.kill_after);
-                            },
-                    },
+                .script = on_open([kind, row](Session& s) {
+                    const std::string payload(row.size, kind.fill);
+                    s.expect(harness::Behavior::ok, {kind.binary ? harness::binary_message(payload)
+                                                                 : harness::text_message(payload)});
+                    s.expect_close(we_close_normally());
+                    s.send_frame({.opcode = kind.binary ? opcode::binary : opcode::text,
+                                  .payload = payload,
+                                  .chopsize = row.chopsize});
+                    s.kill_after(row.kill_after);
+                }),
             });
         }
     }

@@ -95,16 +95,12 @@ std::vector<Case> section2_pings() {
         .requirement = "Control frames carry at most 125 payload octets; a longer one is a "
                        "protocol error, and the receiver fails the connection.",
         .level = Level::must,
-        .script =
-            WebSocketScript{
-                .on_open =
-                    [](Session& s) {
-                        s.expect(Behavior::ok, {});
-                        s.expect_close(peer_fails(1002));
-                        s.send_frame({.opcode = opcode::ping, .payload = std::string(126, '\xfe')});
-                        s.kill_after(1s);
-                    },
-            },
+        .script = on_open([](Session& s) {
+            s.expect(Behavior::ok, {});
+            s.expect_close(peer_fails(1002));
+            s.send_frame({.opcode = opcode::ping, .payload = std::string(126, '\xfe')});
+            s.kill_after(1s);
+        }),
     });
 
     out.push_back(ping_case(
@@ -135,17 +131,13 @@ std::vector<Case> section2_pings() {
             .rfc = {"RFC 6455 5.5.3"},
             .requirement = std::string(kUnsolicitedPongRule),
             .level = Level::must,
-            .script =
-                WebSocketScript{
-                    .on_open =
-                        [payload](Session& s) {
-                            s.expect(Behavior::ok, {});
-                            s.expect_close(we_close_normally());
-                            s.send_frame({.opcode = opcode::pong, .payload = payload});
-                            s.send_close(1000);
-                            s.close_after(1s);
-                        },
-                },
+            .script = on_open([payload](Session& s) {
+                s.expect(Behavior::ok, {});
+                s.expect_close(we_close_normally());
+                s.send_frame({.opcode = opcode::pong, .payload = payload});
+                s.send_close(1000);
+                s.close_after(1s);
+            }),
         });
     }
 
@@ -159,18 +151,13 @@ std::vector<Case> section2_pings() {
         .rfc = {"RFC 6455 5.5.2", "RFC 6455 5.5.3"},
         .requirement = std::string(kUnsolicitedPongRule) + " " + std::string(kPongRule),
         .level = Level::must,
-        .script =
-            WebSocketScript{
-                .on_open =
-                    [](Session& s) {
-                        s.expect(Behavior::ok, {pong("ping payload")});
-                        s.expect_close(we_close_normally());
-                        s.send_frame(
-                            {.opcode = opcode::pong, .payload = "unsolicited pong payload"});
-                        s.send_frame({.opcode = opcode::ping, .payload = "ping payload"});
-                        s.close_after(1s);
-                    },
-            },
+        .script = on_open([](Session& s) {
+            s.expect(Behavior::ok, {pong("ping payload")});
+            s.expect_close(we_close_normally());
+            s.send_frame({.opcode = opcode::pong, .payload = "unsolicited pong payload"});
+            s.send_frame({.opcode = opcode::ping, .payload = "ping payload"});
+            s.close_after(1s);
+        }),
     });
 
     out.push_back(ten_pings_case("2.10", "Ten Pings in a row", std::nullopt));

@@ -79,15 +79,10 @@ std::vector<Case> section3_reserved_bits() {
                            "a meaning; a receiver that sees a bit it has no meaning for fails "
                            "the connection.",
             .level = Level::must,
-            .script =
-                WebSocketScript{
-                    .on_open =
-                        [row, payload](Session& s) {
-                            send_rejected_frame(
-                                s, {.opcode = row.opcode, .payload = payload, .rsv = row.rsv},
-                                row.valid_message_first, row.mode);
-                        },
-                },
+            .script = on_open([row, payload](Session& s) {
+                send_rejected_frame(s, {.opcode = row.opcode, .payload = payload, .rsv = row.rsv},
+                                    row.valid_message_first, row.mode);
+            }),
         });
     }
     return out;

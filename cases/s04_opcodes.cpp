@@ -73,14 +73,10 @@ std::vector<Case> section4_opcodes() {
             .requirement = "Opcodes 0x3-0x7 and 0xB-0xF are reserved for future use; a receiver "
                            "that gets an opcode it does not know fails the connection.",
             .level = Level::must,
-            .script =
-                WebSocketScript{
-                    .on_open =
-                        [row, payload](Session& s) {
-                            send_rejected_frame(s, {.opcode = row.opcode, .payload = payload},
-                                                row.valid_message_first, row.mode);
-                        },
-                },
+            .script = on_open([row, payload](Session& s) {
+                send_rejected_frame(s, {.opcode = row.opcode, .payload = payload},
+                                    row.valid_message_first, row.mode);
+            }),
         });
     }
     return out;

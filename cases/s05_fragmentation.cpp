@@ -67,20 +67,16 @@ Case sequence_case(std::string id, Sequence q, WriteMode mode = WriteMode::plain
         .rfc = std::move(q.rfc),
         .requirement = std::string(q.requirement),
         .level = Level::must,
-        .script =
-            WebSocketScript{
-                .on_open =
-                    [frames = std::move(q.frames), echo = std::move(q.echo), fails,
-                     mode](Session& s) {
-                        s.expect(Behavior::ok, echo);
-                        s.expect_close(fails ? peer_fails(1002) : we_close_normally());
-                        send_all(s, frames, mode);
-                        if (fails)
-                            s.kill_after(1s);
-                        else
-                            s.close_after(1s);
-                    },
-            },
+        .script = on_open(
+            [frames = std::move(q.frames), echo = std::move(q.echo), fails, mode](Session& s) {
+                s.expect(Behavior::ok, echo);
+                s.expect_close(fails ? peer_fails(1002) : we_close_normally());
+                send_all(s, frames, mode);
+                if (fails)
+                    s.kill_after(1s);
+                else
+                    s.close_after(1s);
+            }),
     };
 }
 
@@ -150,22 +146,18 @@ std::vector<Case> section5_fragmentation() {
         .rfc = {"RFC 6455 5.4"},
         .requirement = std::string(kContinuationRule),
         .level = Level::must,
-        .script =
-            WebSocketScript{
-                .on_open =
-                    [](Session& s) {
-                        s.expect(Behavior::ok, {text_message("fragment1fragment2")});
-                        s.expect(Behavior::non_strict, {});
-                        s.expect_close(peer_fails(1002));
-                        send_all(s,
-                                 {{kText, false, "fragment1"},
-                                  {kCont, true, "fragment2"},
-                                  {kCont, false, "fragment3"},
-                                  {kText, true, "fragment4"}},
-                                 WriteMode::plain);
-                        s.kill_after(1s);
-                    },
-            },
+        .script = on_open([](Session& s) {
+            s.expect(Behavior::ok, {text_message("fragment1fragment2")});
+            s.expect(Behavior::non_strict, {});
+            s.expect_close(peer_fails(1002));
+            send_all(s,
+                     {{kText, false, "fragment1"},
+                      {kCont, true, "fragment2"},
+                      {kCont, false, "fragment3"},
+                      {kText, true, "fragment4"}},
+                     WriteMode::plain);
+            s.kill_after(1s);
+        }),
     });
 
     // 5.16, 5.17: the same three frames twice; the first continuation has nothing to continue.
@@ -210,31 +202,26 @@ std::vector<Case> section5_fragmentation() {
             .rfc = {"RFC 6455 5.4", "RFC 6455 5.5.2"},
             .requirement = std::string(kInterleaveRule),
             .level = Level::must,
-            .script =
-                WebSocketScript{
-                    .on_open =
-                        [mode](Session& s) {
-                            s.expect(
-                                Behavior::ok,
-                                {pong("pongme 1!"), pong("pongme 2!"),
-                                 text_message("fragment1fragment2fragment3fragment4fragment5")});
-                            s.expect_close(we_close_normally());
-                            send_all(s,
-                                     {{kText, false, "fragment1"},
-                                      {kCont, false, "fragment2"},
-                                      {opcode::ping, true, "pongme 1!"}},
-                                     mode);
-                            s.continue_later(1s, [mode](Session& s) {
-                                send_all(s,
-                                         {{kCont, false, "fragment3"},
-                                          {kCont, false, "fragment4"},
-                                          {opcode::ping, true, "pongme 2!"},
-                                          {kCont, true, "fragment5"}},
-                                         mode);
-                                s.close_after(1s);
-                            });
-                        },
-                },
+            .script = on_open([mode](Session& s) {
+                s.expect(Behavior::ok,
+                         {pong("pongme 1!"), pong("pongme 2!"),
+                          text_message("fragment1fragment2fragment3fragment4fragment5")});
+                s.expect_close(we_close_normally());
+                send_all(s,
+                         {{kText, false, "fragment1"},
+                          {kCont, false, "fragment2"},
+                          {opcode::ping, true, "pongme 1!"}},
+                         mode);
+                s.continue_later(1s, [mode](Session& s) {
+                    send_all(s,
+                             {{kCont, false, "fragment3"},
+                              {kCont, false, "fragment4"},
+                              {opcode::ping, true, "pongme 2!"},
+                              {kCont, true, "fragment5"}},
+                             mode);
+                    s.close_after(1s);
+                });
+            }),
         });
     }
     return out;

@@ -57,16 +57,12 @@ Case valid_text(std::string id, std::string title, std::string description,
         .rfc = std::move(rfc),
         .requirement = std::string(kValidTextRule),
         .level = Level::must,
-        .script =
-            WebSocketScript{
-                .on_open =
-                    [payload = std::move(payload), send = std::move(send)](Session& s) {
-                        s.expect(Behavior::ok, {text_message(payload)});
-                        s.expect_close(we_close_normally());
-                        send(s);
-                        s.close_after(1s);
-                    },
-            },
+        .script = on_open([payload = std::move(payload), send = std::move(send)](Session& s) {
+            s.expect(Behavior::ok, {text_message(payload)});
+            s.expect_close(we_close_normally());
+            send(s);
+            s.close_after(1s);
+        }),
     };
 }
 
@@ -116,45 +112,39 @@ Case fail_fast(std::string id, std::string title, std::string how_sent, bool one
         .rfc = {"RFC 6455 8.1", "RFC 3629"},
         .requirement = std::string(kFailFastRule),
         .level = Level::must,
-        .script =
-            WebSocketScript{
-                .on_open =
-                    [one_frame, part1, part2, part3](Session& s) {
-                        s.expect(Behavior::ok, {harness::timeout("A")});
-                        s.expect(Behavior::non_strict,
-                                 {harness::timeout("A"), harness::timeout("B")});
-                        s.expect_close(peer_fails_on_utf8());
-                        auto send_part = [one_frame](Session& s, const std::string& part,
-                                                     bool first, bool last) {
-                            if (one_frame)
-                                s.send_frame_data(part);
-                            else
-                                s.send_frame({.opcode = first ? opcode::text : opcode::continuation,
-                                              .payload = part,
-                                              .fin = last});
-                        };
-                        if (one_frame)
-                            s.begin_frame(opcode::text, part1.size() + part2.size() + part3.size());
-                        send_part(s, part1, true, false);
-                        s.continue_later(
-                            1s,
-                            [send_part, part2, part3](Session& s) {
-                                if (!s.is_open()) return;
-                                s.record(harness::timeout("A"));
-                                send_part(s, part2, false, false);
-                                s.continue_later(
-                                    1s,
-                                    [send_part, part3](Session& s) {
-                                        if (!s.is_open()) return;
-                                        s.record(harness::timeout("B"));
-                                        send_part(s, part3, false, true);
-                                        s.kill_after(1s);
-                                    },
-                                    "B");
-                            },
-                            "A");
-                    },
-            },
+        .script = on_open([one_frame, part1, part2, part3](Session& s) {
+            s.expect(Behavior::ok, {harness::timeout("A")});
+            s.expect(Behavior::non_strict, {harness::timeout("A"), harness::timeout("B")});
+            s.expect_close(peer_fails_on_utf8());
+            auto send_part = [one_frame](Session& s, const std::string& part, bool first,
+                                         bool last) {
+                if (one_frame)
+                    s.send_frame_data(part);
+                else
+                    s.send_frame({.opcode = first ? opcode::text : opcode::continuation,
+                                  .payload = part,
+                                  .fin = last});
+            };
+            if (one_frame) s.begin_frame(opcode::text, part1.size() + part2.size() + part3.size());
+            send_part(s, part1, true, false);
+            s.continue_later(
+                1s,
+                [send_part, part2, part3](Session& s) {
+                    if (!s.is_open()) return;
+                    s.record(harness::timeout("A"));
+                    send_part(s, part2, false, false);
+                    s.continue_later(
+                        1s,
+                        [send_part, part3](Session& s) {
+                            if (!s.is_open()) return;
+                            s.record(harness::timeout("B"));
+                            send_part(s, part3, false, true);
+                            s.kill_after(1s);
+                        },
+                        "B");
+                },
+                "A");
+        }),
     };
 }
 
@@ -215,16 +205,12 @@ std::vector<Case> section6_utf8() {
             .rfc = kInvalidRfc,
             .requirement = std::string(kInvalidTextRule),
             .level = Level::must,
-            .script =
-                WebSocketScript{
-                    .on_open =
-                        [frag, payload = with_surrogate](Session& s) {
-                            s.expect(Behavior::ok, {});
-                            s.expect_close(peer_fails_on_utf8());
-                            s.send_message(payload, false, frag);
-                            s.kill_after(1s);
-                        },
-                },
+            .script = on_open([frag, payload = with_surrogate](Session& s) {
+                s.expect(Behavior::ok, {});
+                s.expect_close(peer_fails_on_utf8());
+                s.send_message(payload, false, frag);
+                s.kill_after(1s);
+            }),
         });
     }
 
@@ -268,21 +254,17 @@ std::vector<Case> section6_utf8() {
                                        "message, noncharacters and specials included."
                                      : std::string(kInvalidTextRule),
                 .level = Level::must,
-                .script =
-                    WebSocketScript{
-                        .on_open =
-                            [payload, valid](Session& s) {
-                                if (valid) {
-                                    s.expect(Behavior::ok, {text_message(payload)});
-                                    s.expect_close(we_close_normally());
-                                } else {
-                                    s.expect(Behavior::ok, {});
-                                    s.expect_close(peer_fails_on_utf8());
-                                }
-                                s.send_message(payload, false);
-                                s.kill_after(500ms);
-                            },
-                    },
+                .script = on_open([payload, valid](Session& s) {
+                    if (valid) {
+                        s.expect(Behavior::ok, {text_message(payload)});
+                        s.expect_close(we_close_normally());
+                    } else {
+                        s.expect(Behavior::ok, {});
+                        s.expect_close(peer_fails_on_utf8());
+                    }
+                    s.send_message(payload, false);
+                    s.kill_after(500ms);
+                }),
             });
         }
     }

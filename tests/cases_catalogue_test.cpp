@@ -199,6 +199,30 @@ std::vector<std::string> reference_ids(const std::set<std::string>& sections = k
     return ids;
 }
 
+// The case a parameterized test checks (it must have a WebSocket script), with its row in
+// Autobahn's catalogue.
+struct Subject {
+    const Row& row;
+    const Case& c;
+    const WebSocketScript& ws;
+};
+Subject subject(const std::string& id) {
+    const Case& c = websocket_case(id);
+    return {reference().at(id), c, *c.websocket()};
+}
+
+// The flags of a script that judges each echo itself (sections 9, 12 and 13): it reports its
+// duration, its compression ratio where `compression` says so, and overrides nothing about
+// the close.
+void expect_echo_judging_flags(const Case& c, bool compression, wsconform::harness::Level level) {
+    const WebSocketScript& ws = *c.websocket();
+    EXPECT_TRUE(ws.on_message) << "the case judges each echo itself";
+    EXPECT_TRUE(ws.report_time);
+    EXPECT_EQ(ws.report_compression_ratio, compression);
+    EXPECT_EQ(c.level, level);
+    EXPECT_FALSE(ws.suppress_close || ws.wrong_code_fails || ws.informational || ws.adjust);
+}
+
 // ---- Comparing one `tx:` token with one recorded call.
 
 std::uint8_t opcode_named(const std::string& name) {
@@ -256,6 +280,17 @@ void check_frame_token(const std::string& token, const Tx& got) {
     std::optional<std::size_t> chop;
     bool sync = false;
     std::size_t i = 1;
+    // The words that end a token, from words[i] on: "chop=N" and "sync".
+    auto read_write_words = [&] {
+        for (; i < words.size(); ++i) {
+            if (starts_with(words[i], "chop="))
+                chop = std::stoul(words[i].substr(5));
+            else if (words[i] == "sync")
+                sync = true;
+            else
+                ADD_FAILURE() << token << ": unparsed word " << words[i];
+        }
+    };
     for (; i < words.size(); ++i) {
         if (words[i] == "fin=0") {
             fin = false;
@@ -272,14 +307,8 @@ void check_frame_token(const std::string& token, const Tx& got) {
                       pattern)
                 << token << ": pattern";
             while (i < words.size() && words[i] != "repeated)") ++i;
-            for (++i; i < words.size(); ++i) {
-                if (starts_with(words[i], "chop="))
-                    chop = std::stoul(words[i].substr(5));
-                else if (words[i] == "sync")
-                    sync = true;
-                else
-                    ADD_FAILURE() << token << ": unparsed word " << words[i];
-            }
+            ++i;
+            read_write_words();
             break;
         } else {
             break;
@@ -288,14 +317,7 @@ void check_frame_token(const std::string& token, const Tx& got) {
     if (i < words.size()) {
         EXPECT_FALSE(f.payload_len) << token << ": payload_len not expected";
         check_sized(words, i, frame_payload(f), token);
-        for (; i < words.size(); ++i) {
-            if (starts_with(words[i], "chop="))
-                chop = std::stoul(words[i].substr(5));
-            else if (words[i] == "sync")
-                sync = true;
-            else
-                ADD_FAILURE() << token << ": unparsed word " << words[i];
-        }
+        read_write_words();
     }
     EXPECT_EQ(f.fin, fin) << token << ": fin";
     EXPECT_EQ(f.rsv, rsv) << token << ": rsv";
@@ -488,9 +510,7 @@ class CatalogueMatchesAutobahn : public testing::TestWithParam<std::string> {};
 
 TEST_P(CatalogueMatchesAutobahn, SendsAndExpectsWhatAutobahnDoes) {
     const std::string& id = GetParam();
-    const Row& row = reference().at(id);
-    const Case& c = websocket_case(id);
-    const WebSocketScript& ws = *c.websocket();
+    const auto [row, c, ws] = subject(id);
     ASSERT_TRUE(ws.on_open);
     EXPECT_FALSE(ws.on_message) << "Autobahn's default message handling";
 
@@ -852,16 +872,10 @@ class LimitsMatchAutobahn : public testing::TestWithParam<std::string> {};
 
 TEST_P(LimitsMatchAutobahn, SendsWhatAutobahnDoes) {
     const std::string& id = GetParam();
-    const Row& row = reference().at(id);
-    const Case& c = websocket_case(id);
-    const WebSocketScript& ws = *c.websocket();
+    const auto [row, c, ws] = subject(id);
     ASSERT_TRUE(ws.on_open);
-    EXPECT_TRUE(ws.on_message) << "the case judges each echo itself";
-    EXPECT_TRUE(ws.report_time);
-    EXPECT_FALSE(ws.report_compression_ratio);
+    expect_echo_judging_flags(c, false, wsconform::harness::Level::should);
     EXPECT_TRUE(ws.deflate_offers.empty());
-    EXPECT_EQ(c.level, wsconform::harness::Level::should);
-    EXPECT_FALSE(ws.suppress_close || ws.wrong_code_fails || ws.informational || ws.adjust);
 
     RecordingSession s;
     ws.on_open(s);
@@ -1146,15 +1160,9 @@ TEST_P(CompressionMatchesAutobahn, OffersAndSendsWhatAutobahnDoes) {
     using wsconform::cases::payload_message;
     using wsconform::cases::payload_set_info;
     const std::string& id = GetParam();
-    const Row& row = reference().at(id);
-    const Case& c = websocket_case(id);
-    const WebSocketScript& ws = *c.websocket();
+    const auto [row, c, ws] = subject(id);
     ASSERT_TRUE(ws.on_open);
-    EXPECT_TRUE(ws.on_message);
-    EXPECT_TRUE(ws.report_time);
-    EXPECT_TRUE(ws.report_compression_ratio);
-    EXPECT_EQ(c.level, wsconform::harness::Level::must);
-    EXPECT_FALSE(ws.suppress_close || ws.wrong_code_fails || ws.informational || ws.adjust);
+    expect_echo_judging_flags(c, true, wsconform::harness::Level::must);
 
     const auto parts = split(row.notes, " | ");
     const CompressionRowNotes n = compression_notes(row);

@@ -39,7 +39,6 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 using test_support::BuggyClient;
 using test_support::ChildProcess;
-using test_support::ClientBug;
 
 // The server's peak resident size; AddressSanitizer alone multiplies it (some 10 MB grow to 75).
 constexpr long kMemoryBoundKb = 200 * 1024 * (test_support::kUnderAsan ? 3 : 1);
@@ -63,10 +62,13 @@ class Hostile : public test_support::ScratchTest {
     fs::path parent() const { return dir_.path() / "parent"; }
     fs::path outdir() const { return parent() / "reports"; }
 
+    // A correct client (no planted bug) of the server.
+    BuggyClient correct_client() const { return {port_, test_support::ClientBug::none}; }
+
     // The server still answers, and still runs.
     void expect_alive() {
         EXPECT_TRUE(server_->running()) << server_->err();
-        EXPECT_EQ(BuggyClient(port_, ClientBug::none).case_count(), 8);
+        EXPECT_EQ(correct_client().case_count(), 8);
     }
 
     // Nothing but the report folder in its parent, and nothing but report files in it.
@@ -98,7 +100,7 @@ class Hostile : public test_support::ScratchTest {
 };
 
 TEST_F(Hostile, AgentNamesStayInTheReportFolder) {
-    const BuggyClient client(port_, ClientBug::none);
+    const BuggyClient client = correct_client();
     // Sent percent-encoded; the server decodes them to exactly these bytes.
     const std::vector<std::string> accepted = {
         "../evil",
@@ -271,7 +273,7 @@ std::vector<int> open_connections(std::uint16_t port, int n) {
 
 TEST_F(Hostile, ThousandConnectionsAtOnce) {
     // A few ordinary requests first, so "before" includes the steady state.
-    const BuggyClient client(port_, ClientBug::none);
+    const BuggyClient client = correct_client();
     ASSERT_EQ(client.run_case(1, "before").http_status, 101);
     const long before_kb = server_->status_kb("VmHWM");
     ASSERT_GT(before_kb, 0) << "no /proc/PID/status";
@@ -352,7 +354,7 @@ TEST_F(Hostile, ThousandConnectionsAtOnce) {
     EXPECT_LT(after_kb, kMemoryBoundKb);
     expect_alive();
     expect_only_report_files();
-    EXPECT_TRUE(BuggyClient(port_, ClientBug::none).stop_server());
+    EXPECT_TRUE(correct_client().stop_server());
     EXPECT_NE(server_->wait(5s), -1) << "did not stop";
 }
 

@@ -40,12 +40,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
-using harness::Outcome;
-using test_support::BuggyClient;
-using test_support::ChildProcess;
-using test_support::ClientBug;
-using test_support::Exchange;
-using test_support::TempDir;
+using namespace test_support;  // the buggy clients, child processes and scratch folders
 using namespace test_support::verdicts;
 
 // ---- expectations (tests/support/verdict_table.cpp)
@@ -469,6 +464,16 @@ class RunCommand : public test_support::ScratchTest {
     }
 
     json index() const { return json::parse(test_support::read_text(outdir() / "index.json")); }
+
+    // The --run command runs case 1.1.1 with our driver, then `then` ends it badly: exit 1
+    // within 5 s, with `says` on stderr.
+    void expect_bad_end_after_case(const std::string& then, const std::string& says) {
+        const auto r = test_client(
+            {"--cases", "1.1.1", "--run", "'" + kDriver + "' {url} {agent} --limit 1; " + then});
+        EXPECT_EQ(r.code, 1) << r.out << r.err;
+        EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
+        EXPECT_LT(r.seconds, 5.0);
+    }
 };
 
 TEST_F(RunCommand, DriverRunsEverySelectedCase) {
@@ -514,26 +519,15 @@ TEST_F(RunCommand, ClientThatRunsOnlySomeCasesExitsOne) {
 
 TEST_F(RunCommand, ClientExitingNonZeroExitsOne) {
     ASSERT_FALSE(dir_.path().empty());
-    const auto r = test_client(
-        {"--cases", "1.1.1", "--run", "'" + kDriver + "' {url} {agent} --limit 1; exit 7"});
-    EXPECT_EQ(r.code, 1) << r.out << r.err;
-    EXPECT_NE(r.err.find("wsconform: the client under test exited with status 7"),
-              std::string::npos)
-        << r.err;
+    expect_bad_end_after_case("exit 7", "wsconform: the client under test exited with status 7");
     EXPECT_EQ(index().at("client").at("1.1.1").at("behavior"), "OK") << "all cases passed";
-    EXPECT_LT(r.seconds, 5.0);
 }
 
 TEST_F(RunCommand, ClientCrashingExitsOne) {
     ASSERT_FALSE(dir_.path().empty());
-    const auto r = test_client(
-        {"--cases", "1.1.1", "--run", "'" + kDriver + "' {url} {agent} --limit 1; kill -SEGV $$"});
-    EXPECT_EQ(r.code, 1) << r.out << r.err;
-    EXPECT_NE(r.err.find("wsconform: the client under test was killed by signal " +
-                         std::to_string(SIGSEGV)),
-              std::string::npos)
-        << r.err;
-    EXPECT_LT(r.seconds, 5.0);
+    expect_bad_end_after_case(
+        "kill -SEGV $$",
+        "wsconform: the client under test was killed by signal " + std::to_string(SIGSEGV));
 }
 
 TEST_F(RunCommand, HangingClientIsKilledAtTheTimeout) {

@@ -4,7 +4,7 @@
 // tests/support/verdict_table.cpp). A correct server of ours (Bug::none) is the control. Then:
 // --jobs 1 and --jobs 16 give the same verdicts.
 //
-// The variants run in parallel, once, in SetUpTestSuite; each TEST checks one of them.
+// The variants run in parallel, once, when the first test asks; each test checks one of them.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -87,135 +87,118 @@ std::string explain(const harness::CaseResult& r) {
     return out.str();
 }
 
-// The buggy server each test checks. Only the variants of the tests that will run are run
-// (CTest starts one process per test), all at once.
-const std::map<std::string, Bug, std::less<>> kTestBug = {
-    {"CorrectServerPassesEverything", Bug::none},
-    {"SkipUtf8Validation", Bug::skip_utf8_validation},
-    {"IgnoreRsv", Bug::ignore_rsv},
-    {"NoPong", Bug::no_pong},
-    {"StallAfterHandshake", Bug::stall_after_handshake},
-    {"CloseAlways1000", Bug::close_always_1000},
-    {"ResetMidCase", Bug::reset_mid_case},
-    {"WrongAccept", Bug::wrong_accept},
-};
+// The buggy servers, one test each, named after its bug ("none" is the control).
+const Bug kBugs[] = {Bug::none,           Bug::skip_utf8_validation,  Bug::ignore_rsv,
+                     Bug::no_pong,        Bug::stall_after_handshake, Bug::close_always_1000,
+                     Bug::reset_mid_case, Bug::wrong_accept};
 constexpr std::string_view kReferenceTest = "OneJobAndSixteenJobsGiveTheSameVerdicts";
 
-class Detection : public ::testing::Test {
-  protected:
-    static void SetUpTestSuite() {
-        std::set<Bug> bugs;
-        bool reference = false;
-        for (const auto& name : tests_to_run()) {
-            if (const auto it = kTestBug.find(name); it != kTestBug.end()) bugs.insert(it->second);
-            if (name == kReferenceTest) reference = true;
-        }
-
-        const auto started = std::chrono::steady_clock::now();
-        std::map<Bug, std::future<VariantRun>> bug_runs;
-        for (const auto bug : bugs) {
-            bug_runs[bug] = std::async(std::launch::async, [bug] {
-                BuggyServer server(bug);
-                // A stalled peer makes every case wait for its timers (up to 10 s + the
-                // close handshake timeout): run them all at once.
-                const unsigned jobs = bug == Bug::stall_after_handshake ? 256 : 0;
-                return run_cases(server.port(), std::string(test_support::to_string(bug)), jobs);
-            });
-        }
-        // The reference server, sequentially and at the default concurrency.
-        auto on_reference = [](unsigned jobs) {
-            harness::EchoServerOptions options;
-            options.port = 0;
-            harness::EchoServer server(options);
-            server.listen();
-            server.start_background();
-            auto run = run_cases(server.port(), "reference", jobs);
-            server.stop();
-            return run;
-        };
-        std::future<VariantRun> serial, parallel;
-        if (reference) {
-            serial = std::async(std::launch::async, on_reference, 1u);
-            parallel = std::async(std::launch::async, on_reference, 0u);
-        }
-
-        runs_ = new std::map<Bug, VariantRun>;
-        for (auto& [bug, future] : bug_runs) (*runs_)[bug] = future.get();
-        serial_ = new VariantRun(reference ? serial.get() : VariantRun{});
-        parallel_ = new VariantRun(reference ? parallel.get() : VariantRun{});
-        seconds_ =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    }
-
-    static void TearDownTestSuite() {
-        delete runs_;
-        delete serial_;
-        delete parallel_;
-        runs_ = nullptr;
-        serial_ = parallel_ = nullptr;
-    }
-
-    // Every case ends as `expectations(bug)` says; every row selects at least one case.
-    static void check(Bug bug) {
-        const auto& run = runs_->at(bug);
-        EXPECT_EQ(run.summary.finished, 247u) << run.summary.stop_reason;
-        EXPECT_FALSE(run.summary.stopped) << run.summary.stop_reason;
-        const auto tally =
-            expect_verdicts(expectations(bug), test_support::to_string(bug),
-                            [&](const harness::Case& c) -> std::optional<CaseEnd> {
-                                const auto it = run.results.find(c.id);
-                                if (it == run.results.end()) return std::nullopt;
-                                const auto& v = it->second.verdict;
-                                return CaseEnd{std::string(harness::to_string(v.outcome)),
-                                               std::string(harness::to_string(v.behavior)),
-                                               std::string(harness::to_string(v.behavior_close)),
-                                               explain(it->second)};
-                            });
-        std::cout << "  " << test_support::to_string(bug) << ":" << tally << " in " << run.seconds
-                  << " s (all variants together: " << seconds_ << " s)\n";
-    }
-
-    static std::map<Bug, VariantRun>* runs_;
-    static VariantRun* serial_;
-    static VariantRun* parallel_;
-    static double seconds_;
+// What the tests look at.
+struct Runs {
+    std::map<Bug, VariantRun> bugs;
+    VariantRun serial, parallel;  // the reference server, at --jobs 1 and at the default
+    double seconds = 0;           // all of them together
 };
 
-std::map<Bug, VariantRun>* Detection::runs_ = nullptr;
-VariantRun* Detection::serial_ = nullptr;
-VariantRun* Detection::parallel_ = nullptr;
-double Detection::seconds_ = 0;
+// Runs the variants of the tests that will run (a --gtest_filter may select some), all at once.
+Runs run_selected() {
+    std::set<Bug> bugs;
+    bool reference = false;
+    const auto* unit = ::testing::UnitTest::GetInstance();
+    for (int s = 0; s < unit->total_test_suite_count(); ++s) {
+        const auto* suite = unit->GetTestSuite(s);
+        for (int i = 0; i < suite->total_test_count(); ++i) {
+            const auto* info = suite->GetTestInfo(i);
+            if (!info->should_run()) continue;
+            const std::string_view name = info->name();
+            if (name == kReferenceTest) reference = true;
+            for (const auto bug : kBugs)
+                if (name.ends_with("/" + std::string(test_support::to_string(bug))))
+                    bugs.insert(bug);
+        }
+    }
 
-TEST_F(Detection, CorrectServerPassesEverything) {
-    check(Bug::none);
+    const auto started = std::chrono::steady_clock::now();
+    std::map<Bug, std::future<VariantRun>> bug_runs;
+    for (const auto bug : bugs) {
+        bug_runs[bug] = std::async(std::launch::async, [bug] {
+            BuggyServer server(bug);
+            // A stalled peer makes every case wait for its timers (up to 10 s + the
+            // close handshake timeout): run them all at once.
+            const unsigned jobs = bug == Bug::stall_after_handshake ? 256 : 0;
+            return run_cases(server.port(), std::string(test_support::to_string(bug)), jobs);
+        });
+    }
+    // The reference server, sequentially and at the default concurrency.
+    auto on_reference = [](unsigned jobs) {
+        harness::EchoServerOptions options;
+        options.port = 0;
+        harness::EchoServer server(options);
+        server.listen();
+        server.start_background();
+        auto run = run_cases(server.port(), "reference", jobs);
+        server.stop();
+        return run;
+    };
+    std::future<VariantRun> serial, parallel;
+    if (reference) {
+        serial = std::async(std::launch::async, on_reference, 1u);
+        parallel = std::async(std::launch::async, on_reference, 0u);
+    }
+
+    Runs runs;
+    for (auto& [bug, future] : bug_runs) runs.bugs[bug] = future.get();
+    if (reference) {
+        runs.serial = serial.get();
+        runs.parallel = parallel.get();
+    }
+    runs.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return runs;
 }
-TEST_F(Detection, SkipUtf8Validation) {
-    check(Bug::skip_utf8_validation);
+
+// The runs are made once, when the first test asks for them.
+class Detection : public ::testing::Test {
+  protected:
+    static const Runs& runs() {
+        static const Runs runs = run_selected();
+        return runs;
+    }
+};
+
+class DetectionOfBug : public Detection, public ::testing::WithParamInterface<Bug> {};
+
+// Every case ends as `expectations(bug)` says; every row selects at least one case.
+TEST_P(DetectionOfBug, EndsEveryCaseAsItsTableSays) {
+    const Bug bug = GetParam();
+    const auto& run = runs().bugs.at(bug);
+    EXPECT_EQ(run.summary.finished, 247u) << run.summary.stop_reason;
+    EXPECT_FALSE(run.summary.stopped) << run.summary.stop_reason;
+    const auto tally = expect_verdicts(
+        expectations(bug), test_support::to_string(bug),
+        [&](const harness::Case& c) -> std::optional<CaseEnd> {
+            const auto it = run.results.find(c.id);
+            if (it == run.results.end()) return std::nullopt;
+            const auto& v = it->second.verdict;
+            return CaseEnd{std::string(harness::to_string(v.outcome)),
+                           std::string(harness::to_string(v.behavior)),
+                           std::string(harness::to_string(v.behavior_close)), explain(it->second)};
+        });
+    std::cout << "  " << test_support::to_string(bug) << ":" << tally << " in " << run.seconds
+              << " s (all variants together: " << runs().seconds << " s)\n";
 }
-TEST_F(Detection, IgnoreRsv) {
-    check(Bug::ignore_rsv);
-}
-TEST_F(Detection, NoPong) {
-    check(Bug::no_pong);
-}
-TEST_F(Detection, StallAfterHandshake) {
-    check(Bug::stall_after_handshake);
-}
-TEST_F(Detection, CloseAlways1000) {
-    check(Bug::close_always_1000);
-}
-TEST_F(Detection, ResetMidCase) {
-    check(Bug::reset_mid_case);
-}
-TEST_F(Detection, WrongAccept) {
-    check(Bug::wrong_accept);
-}
+
+INSTANTIATE_TEST_SUITE_P(Bugs, DetectionOfBug, ::testing::ValuesIn(kBugs), [](const auto& info) {
+    return std::string(test_support::to_string(info.param));
+});
 
 TEST_F(Detection, OneJobAndSixteenJobsGiveTheSameVerdicts) {
-    ASSERT_EQ(serial_->results.size(), 247u) << serial_->summary.stop_reason;
-    ASSERT_EQ(parallel_->results.size(), 247u) << parallel_->summary.stop_reason;
-    for (const auto& [id, one] : serial_->results) {
-        const auto& many = parallel_->results.at(id);
+    const auto& serial = runs().serial;
+    const auto& parallel = runs().parallel;
+    ASSERT_EQ(serial.results.size(), 247u) << serial.summary.stop_reason;
+    ASSERT_EQ(parallel.results.size(), 247u) << parallel.summary.stop_reason;
+    for (const auto& [id, one] : serial.results) {
+        const auto& many = parallel.results.at(id);
         EXPECT_EQ(harness::to_string(one.verdict.behavior),
                   harness::to_string(many.verdict.behavior))
             << id;
@@ -226,14 +209,14 @@ TEST_F(Detection, OneJobAndSixteenJobsGiveTheSameVerdicts) {
             << id << "\n    --jobs 1:  " << explain(one) << "\n    --jobs 16: " << explain(many);
     }
     // And the reference server passes everything but the informational cases.
-    for (const auto& [id, r] : parallel_->results) {
+    for (const auto& [id, r] : parallel.results) {
         const auto* row = expectation_for(kInformational, id);
         EXPECT_EQ(harness::to_string(r.verdict.outcome),
                   harness::to_string(row ? row->outcome : Outcome::pass))
             << id << ": " << explain(r);
     }
-    std::cout << "  reference: --jobs 1 " << serial_->seconds << " s, --jobs 16 "
-              << parallel_->seconds << " s\n";
+    std::cout << "  reference: --jobs 1 " << serial.seconds << " s, --jobs 16 " << parallel.seconds
+              << " s\n";
 }
 
 // The hand-written list of invalid UTF-8 cases is Autobahn's: exactly the section 6 cases

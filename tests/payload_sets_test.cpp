@@ -22,13 +22,7 @@
 
 namespace {
 
-using wsconform::cases::kCompressionRows;
-using wsconform::cases::kPayloadSets;
-using wsconform::cases::payload_bytes;
-using wsconform::cases::payload_message;
-using wsconform::cases::payload_set_info;
-using wsconform::cases::payload_units;
-using wsconform::cases::PayloadSet;
+using namespace wsconform::cases;  // the payload sets and compression rows under test
 using wsconform::cases::detail::code_points;
 using wsconform::protocol::is_valid_utf8;
 

@@ -20,6 +20,7 @@ using harness::Behavior;
 using harness::Event;
 using harness::WireRow;
 using nlohmann::json;
+using protocol::hex_encode;
 
 WireRow octets(std::string kind, std::string bytes, bool sync = false) {
     WireRow row;
@@ -388,34 +389,30 @@ TEST_P(AsciiLogData, AsAutobahn) {
     EXPECT_EQ(ascii_log_data(GetParam().data), GetParam().want) << GetParam().why;
 }
 
-std::string hex_of(std::string_view s) {
-    return protocol::hex_encode(s);
-}
-
 INSTANTIATE_TEST_SUITE_P(
     Rows, AsciiLogData,
-    testing::Values(ExcerptRow{"", "", "empty"}, ExcerptRow{"Hello", "Hello", "valid text"},
-                    ExcerptRow{"\xce\xba\xe1\xbd\xb9", "\xce\xba\xe1\xbd\xb9",
-                               "valid multibyte text"},
-                    ExcerptRow{"\xff", "0xff", "invalid UTF-8 becomes 0x hex"},
-                    ExcerptRow{"\x03\xea", "0x03ea", "close payload 1002 is not UTF-8"},
-                    ExcerptRow{std::string(2, '\0'), std::string(2, '\0'), "NUL is valid UTF-8"},
-                    ExcerptRow{"\xed\xa0\x80", "0xeda080", "encoded surrogate"},
-                    ExcerptRow{"\xc0\xaf", "0xc0af", "overlong"},
-                    ExcerptRow{std::string(60, 'a'), std::string(60, 'a'), "60 bytes: not cut"},
-                    ExcerptRow{std::string(61, 'a'), std::string(61, 'a') + " ...",
-                               "61 bytes: Autobahn appends the ellipsis past maxlen - 4"},
-                    ExcerptRow{std::string(100, 'a'), std::string(64, 'a') + " ...", "cut at 64"},
-                    ExcerptRow{std::string(100, '\xfe'),
-                               "0x" + hex_of(std::string(64, '\xfe')) + " ...", "binary cut at 64"},
-                    ExcerptRow{std::string(63, 'a') + "\xc3\xa9",
-                               "0x" + hex_of(std::string(63, 'a') + "\xc3") + " ...",
-                               "the cut splits a sequence: Python's decode fails, so hex"}));
+    testing::Values(
+        ExcerptRow{"", "", "empty"}, ExcerptRow{"Hello", "Hello", "valid text"},
+        ExcerptRow{"\xce\xba\xe1\xbd\xb9", "\xce\xba\xe1\xbd\xb9", "valid multibyte text"},
+        ExcerptRow{"\xff", "0xff", "invalid UTF-8 becomes 0x hex"},
+        ExcerptRow{"\x03\xea", "0x03ea", "close payload 1002 is not UTF-8"},
+        ExcerptRow{std::string(2, '\0'), std::string(2, '\0'), "NUL is valid UTF-8"},
+        ExcerptRow{"\xed\xa0\x80", "0xeda080", "encoded surrogate"},
+        ExcerptRow{"\xc0\xaf", "0xc0af", "overlong"},
+        ExcerptRow{std::string(60, 'a'), std::string(60, 'a'), "60 bytes: not cut"},
+        ExcerptRow{std::string(61, 'a'), std::string(61, 'a') + " ...",
+                   "61 bytes: Autobahn appends the ellipsis past maxlen - 4"},
+        ExcerptRow{std::string(100, 'a'), std::string(64, 'a') + " ...", "cut at 64"},
+        ExcerptRow{std::string(100, '\xfe'), "0x" + hex_encode(std::string(64, '\xfe')) + " ...",
+                   "binary cut at 64"},
+        ExcerptRow{std::string(63, 'a') + "\xc3\xa9",
+                   "0x" + hex_encode(std::string(63, 'a') + "\xc3") + " ...",
+                   "the cut splits a sequence: Python's decode fails, so hex"}));
 
 TEST(BinLogData, CutsAt64BytesWhenLongerThan60) {
     EXPECT_EQ(bin_log_data("\x88\x02\x03\xea", 4), "880203ea");
-    EXPECT_EQ(bin_log_data(std::string(60, '\x01'), 60), hex_of(std::string(60, '\x01')));
-    EXPECT_EQ(bin_log_data(std::string(246, 'G'), 246), hex_of(std::string(64, 'G')) + " ...");
+    EXPECT_EQ(bin_log_data(std::string(60, '\x01'), 60), hex_encode(std::string(60, '\x01')));
+    EXPECT_EQ(bin_log_data(std::string(246, 'G'), 246), hex_encode(std::string(64, 'G')) + " ...");
 }
 
 TEST(AsciiLogDataExcerpt, UsesTheFullLengthForTheCut) {

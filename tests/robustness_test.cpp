@@ -22,7 +22,6 @@
 namespace wsconform {
 namespace {
 
-namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 using test_support::Bug;
@@ -31,7 +30,8 @@ using test_support::TempDir;
 
 // Runs the wsconform binary with `args` to its end; stdout and stderr go to files in `dir`. A
 // child still running after `safety` is killed (the test then fails on the exit code).
-test_support::ProgramRun run_wsconform(const std::vector<std::string>& args, const fs::path& dir,
+test_support::ProgramRun run_wsconform(const std::vector<std::string>& args,
+                                       const std::filesystem::path& dir,
                                        std::chrono::milliseconds safety = 60s) {
     return test_support::run_to_end(WSCONFORM_BINARY, args, dir, safety);
 }
@@ -45,7 +45,8 @@ std::size_t line_count(const std::string& text) {
 }
 
 // The per-case report of `id` for `agent`, located through index.json.
-json case_report(const fs::path& outdir, const std::string& agent, const std::string& id) {
+json case_report(const std::filesystem::path& outdir, const std::string& agent,
+                 const std::string& id) {
     const auto index = json::parse(test_support::read_text(outdir / "index.json"));
     const auto file = index.at(agent).at(id).at("reportfile").get<std::string>();
     return json::parse(test_support::read_text(outdir / file));
@@ -66,7 +67,7 @@ std::string wirelog_notes(const json& report) {
 
 class Robustness : public test_support::ScratchTest {
   protected:
-    fs::path outdir() const { return dir_.path() / "reports"; }
+    std::filesystem::path outdir() const { return dir_.path() / "reports"; }
 };
 
 // ---- peers that misbehave -----------------------------------------------------------------------

@@ -15,6 +15,11 @@ constexpr std::array<std::pair<Behavior, std::string_view>, 8> kBehaviorNames{{
     {Behavior::informational, "INFORMATIONAL"},
     {Behavior::unimplemented, "UNIMPLEMENTED"},
 }};
+
+// The names of Outcome's values, in their order.
+constexpr std::array<std::string_view, 5> kOutcomeNames{"pass", "non-strict", "informational",
+                                                        "unimplemented", "fail"};
+static_assert(kOutcomeNames.size() == static_cast<std::size_t>(Outcome::fail) + 1);
 }  // namespace
 
 std::string_view to_string(Behavior b) noexcept {
@@ -30,19 +35,8 @@ std::optional<Behavior> behavior_from_string(std::string_view s) noexcept {
 }
 
 std::string_view to_string(Outcome o) noexcept {
-    switch (o) {
-        case Outcome::pass:
-            return "pass";
-        case Outcome::non_strict:
-            return "non-strict";
-        case Outcome::informational:
-            return "informational";
-        case Outcome::unimplemented:
-            return "unimplemented";
-        case Outcome::fail:
-            return "fail";
-    }
-    return "fail";
+    const auto i = static_cast<std::size_t>(o);
+    return i < kOutcomeNames.size() ? kOutcomeNames[i] : "fail";
 }
 
 }  // namespace wsconform::harness

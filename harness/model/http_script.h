@@ -6,6 +6,7 @@
 // to the judge as plain data, the same data the report shows. No Asio here.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -33,20 +34,15 @@ enum class HttpEnd {
     deadline,       // the case deadline passed; we dropped TCP
 };
 
+// The names of HttpEnd's values, in their order.
+inline constexpr std::array<const char*, 5> kHttpEndNames{
+    "never connected", "the peer closed TCP", "the peer reset TCP",
+    "we closed TCP (the peer left it open)", "the case deadline passed"};
+static_assert(kHttpEndNames.size() == static_cast<std::size_t>(HttpEnd::deadline) + 1);
+
 inline const char* to_string(HttpEnd end) noexcept {
-    switch (end) {
-        case HttpEnd::not_connected:
-            return "never connected";
-        case HttpEnd::peer_closed:
-            return "the peer closed TCP";
-        case HttpEnd::peer_reset:
-            return "the peer reset TCP";
-        case HttpEnd::we_closed:
-            return "we closed TCP (the peer left it open)";
-        case HttpEnd::deadline:
-            return "the case deadline passed";
-    }
-    return "?";
+    const auto i = static_cast<std::size_t>(end);
+    return i < kHttpEndNames.size() ? kHttpEndNames[i] : "?";
 }
 
 // What came back where an HTTP message head was expected.
@@ -58,20 +54,15 @@ enum class HeadStatus {
     too_large,  // no blank line within the cap
 };
 
+// The names of HeadStatus's values, in their order.
+inline constexpr std::array<const char*, 5> kHeadStatusNames{"no answer", "an incomplete head",
+                                                             "a complete head", "a malformed head",
+                                                             "a head over the size cap"};
+static_assert(kHeadStatusNames.size() == static_cast<std::size_t>(HeadStatus::too_large) + 1);
+
 inline const char* to_string(HeadStatus head) noexcept {
-    switch (head) {
-        case HeadStatus::none:
-            return "no answer";
-        case HeadStatus::partial:
-            return "an incomplete head";
-        case HeadStatus::complete:
-            return "a complete head";
-        case HeadStatus::malformed:
-            return "a malformed head";
-        case HeadStatus::too_large:
-            return "a head over the size cap";
-    }
-    return "?";
+    const auto i = static_cast<std::size_t>(head);
+    return i < kHeadStatusNames.size() ? kHeadStatusNames[i] : "?";
 }
 
 // The harness's waits for one raw-HTTP case. The case deadline always lies past all of them,

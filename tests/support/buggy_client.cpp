@@ -14,29 +14,21 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "tests/support/enum_names.h"
 #include "tests/support/socket.h"
 
 namespace wsconform::test_support {
 
+// The names of ClientBug's values, in their order (tests/support/enum_names.h).
+constexpr std::array<std::string_view, 4> kClientBugNames{"none", "unmasked",
+                                                          "skip_utf8_validation", "no_close_reply"};
+
 std::string_view to_string(ClientBug bug) noexcept {
-    switch (bug) {
-        case ClientBug::none:
-            return "none";
-        case ClientBug::unmasked:
-            return "unmasked";
-        case ClientBug::skip_utf8_validation:
-            return "skip_utf8_validation";
-        case ClientBug::no_close_reply:
-            return "no_close_reply";
-    }
-    return "?";
+    return name_in<ClientBug::no_close_reply>(kClientBugNames, bug);
 }
 
 std::optional<ClientBug> client_bug_from_string(std::string_view name) noexcept {
-    for (auto bug : {ClientBug::none, ClientBug::unmasked, ClientBug::skip_utf8_validation,
-                     ClientBug::no_close_reply})
-        if (to_string(bug) == name) return bug;
-    return std::nullopt;
+    return value_named<ClientBug>(kClientBugNames, name);
 }
 
 namespace {

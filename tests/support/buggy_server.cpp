@@ -21,38 +21,25 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "tests/support/enum_names.h"
 #include "tests/support/socket.h"
 
 namespace wsconform::test_support {
 
+// The names of Bug's values, in their order (tests/support/enum_names.h).
+constexpr std::array<std::string_view, 8> kBugNames{
+    "none",           "skip_utf8_validation",  "ignore_rsv",
+    "no_pong",        "stall_after_handshake", "close_always_1000",
+    "reset_mid_case", "wrong_accept"};
+
 std::string_view to_string(Bug bug) noexcept {
-    switch (bug) {
-        case Bug::none:
-            return "none";
-        case Bug::skip_utf8_validation:
-            return "skip_utf8_validation";
-        case Bug::ignore_rsv:
-            return "ignore_rsv";
-        case Bug::no_pong:
-            return "no_pong";
-        case Bug::stall_after_handshake:
-            return "stall_after_handshake";
-        case Bug::close_always_1000:
-            return "close_always_1000";
-        case Bug::reset_mid_case:
-            return "reset_mid_case";
-        case Bug::wrong_accept:
-            return "wrong_accept";
-    }
-    return "?";
+    return name_in<Bug::wrong_accept>(kBugNames, bug);
 }
 
 namespace {
 
 using std::chrono::milliseconds;
 
-// How often the acceptor looks at the stop flag.
-constexpr milliseconds kAcceptSlice{50};
 // A message buffer grown past this is given back once its message is echoed.
 constexpr std::size_t kLargeMessage = 64 * 1024;
 
@@ -265,17 +252,15 @@ class Connection {
 struct BuggyServer::Impl {
     Bug bug;
     BuggyServerLimits limits;
-    int listen_fd = -1;
-    std::uint16_t port = 0;
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> accepted{0};
-    std::thread acceptor;
 
     struct Worker {
         std::thread thread;
         std::atomic<bool> done{false};
     };
     std::list<std::unique_ptr<Worker>> workers;  // touched by the acceptor thread only
+    std::unique_ptr<Acceptor> acceptor;
 
     void reap(bool all) {
         for (auto it = workers.begin(); it != workers.end();) {
@@ -288,58 +273,49 @@ struct BuggyServer::Impl {
         }
     }
 
-    void accept_loop() {
-        while (!stopping) {
-            pollfd p{listen_fd, POLLIN, 0};
-            const int r = ::poll(&p, 1, static_cast<int>(kAcceptSlice.count()));
-            reap(false);
-            if (r <= 0) continue;
-            const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-            if (fd < 0) continue;
-            ++accepted;
-            if (workers.size() >= limits.max_connections) {
-                static constexpr std::string_view kBusy =
-                    "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
-                    "Content-Length: 0\r\n\r\n";
-                ::send(fd, kBusy.data(), kBusy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-                ::close(fd);
-                continue;
-            }
-            auto worker = std::make_unique<Worker>();
-            auto* raw = worker.get();
-            try {
-                raw->thread = std::thread([this, raw, fd] {
-                    {
-                        Connection connection(fd, bug, limits, stopping);
-                        connection.run();
-                    }
-                    raw->done = true;
-                });
-            } catch (const std::system_error&) {
-                ::close(fd);  // no thread to serve it
-                continue;
-            }
-            workers.push_back(std::move(worker));
+    void serve(int fd) {
+        ++accepted;
+        if (workers.size() >= limits.max_connections) {
+            static constexpr std::string_view kBusy =
+                "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+                "Content-Length: 0\r\n\r\n";
+            ::send(fd, kBusy.data(), kBusy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            ::close(fd);
+            return;
         }
-        reap(true);
+        auto worker = std::make_unique<Worker>();
+        auto* raw = worker.get();
+        try {
+            raw->thread = std::thread([this, raw, fd] {
+                {
+                    Connection connection(fd, bug, limits, stopping);
+                    connection.run();
+                }
+                raw->done = true;
+            });
+        } catch (const std::system_error&) {
+            ::close(fd);  // no thread to serve it
+            return;
+        }
+        workers.push_back(std::move(worker));
     }
 };
 
 BuggyServer::BuggyServer(Bug bug, BuggyServerLimits limits) : impl_(std::make_unique<Impl>()) {
     impl_->bug = bug;
     impl_->limits = limits;
-    impl_->listen_fd = listen_loopback(1024, impl_->port);
-    impl_->acceptor = std::thread([impl = impl_.get()] { impl->accept_loop(); });
+    impl_->acceptor = std::make_unique<Acceptor>(
+        1024, impl_->stopping, [impl = impl_.get()](int fd) { impl->serve(fd); },
+        [impl = impl_.get()] { impl->reap(false); });
 }
 
 BuggyServer::~BuggyServer() {
-    impl_->stopping = true;
-    impl_->acceptor.join();  // it joins every connection thread before it returns
-    ::close(impl_->listen_fd);
+    impl_->acceptor.reset();  // stops accepting
+    impl_->reap(true);        // joins every connection thread
 }
 
 std::uint16_t BuggyServer::port() const noexcept {
-    return impl_->port;
+    return impl_->acceptor->port();
 }
 Bug BuggyServer::bug() const noexcept {
     return impl_->bug;

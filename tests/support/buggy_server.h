@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <ostream>
 #include <string_view>
 
 namespace wsconform::test_support {
@@ -24,6 +25,10 @@ enum class Bug {
 };
 
 std::string_view to_string(Bug bug) noexcept;
+// How GoogleTest prints a Bug (a test parameter): its name.
+inline void PrintTo(Bug bug, std::ostream* out) {
+    *out << to_string(bug);
+}
 
 struct BuggyServerLimits {
     std::size_t max_connections = 512;    // more are answered 503 and closed

@@ -1,9 +1,5 @@
 #include "tests/support/handshake_peers.h"
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -22,37 +18,24 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "tests/support/enum_names.h"
 #include "tests/support/socket.h"
 
 namespace wsconform::test_support {
 
+// The names of ServerFlaw's values, in their order (tests/support/enum_names.h).
+constexpr std::array<std::string_view, 8> kServerFlawNames{
+    "none",         "wrong_accept",        "unoffered_subprotocol", "upgrade_any_method",
+    "never_answer", "partial_status_line", "headers_forever",       "slow_headers"};
+
 std::string_view to_string(ServerFlaw flaw) noexcept {
-    switch (flaw) {
-        case ServerFlaw::none:
-            return "none";
-        case ServerFlaw::wrong_accept:
-            return "wrong_accept";
-        case ServerFlaw::unoffered_subprotocol:
-            return "unoffered_subprotocol";
-        case ServerFlaw::upgrade_any_method:
-            return "upgrade_any_method";
-        case ServerFlaw::never_answer:
-            return "never_answer";
-        case ServerFlaw::partial_status_line:
-            return "partial_status_line";
-        case ServerFlaw::headers_forever:
-            return "headers_forever";
-        case ServerFlaw::slow_headers:
-            return "slow_headers";
-    }
-    return "?";
+    return name_in<ServerFlaw::slow_headers>(kServerFlawNames, flaw);
 }
 
 namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds kAcceptSlice{50};  // how often the acceptor looks at the stop flag
 constexpr std::size_t kMaxHead = 64 * 1024;
 constexpr milliseconds kLifetime{20000};  // any connection, whatever it does
 
@@ -141,13 +124,11 @@ void echo_loop(Socket& s, protocol::Role our_role, std::string leftover,
 
 struct HandshakeServer::Impl {
     ServerFlaw flaw;
-    int listen_fd = -1;
-    std::uint16_t port = 0;
     std::atomic<bool> stop{false};
     std::atomic<std::uint64_t> written{0};
-    std::thread acceptor;
     std::mutex mutex;
     std::list<std::thread> connections;
+    std::unique_ptr<Acceptor> acceptor;
 
     void serve(int fd) {
         Socket s(fd, &stop);
@@ -211,29 +192,20 @@ struct HandshakeServer::Impl {
 
 HandshakeServer::HandshakeServer(ServerFlaw flaw) : impl_(std::make_unique<Impl>()) {
     impl_->flaw = flaw;
-    impl_->listen_fd = listen_loopback(128, impl_->port);
-    impl_->acceptor = std::thread([impl = impl_.get()] {
-        while (!impl->stop) {
-            pollfd p{impl->listen_fd, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(kAcceptSlice.count())) <= 0) continue;
-            const int fd = ::accept(impl->listen_fd, nullptr, nullptr);
-            if (fd < 0) continue;
-            std::lock_guard lock(impl->mutex);
-            impl->connections.emplace_back([impl, fd] { impl->serve(fd); });
-        }
+    impl_->acceptor = std::make_unique<Acceptor>(128, impl_->stop, [impl = impl_.get()](int fd) {
+        std::lock_guard lock(impl->mutex);
+        impl->connections.emplace_back([impl, fd] { impl->serve(fd); });
     });
 }
 
 HandshakeServer::~HandshakeServer() {
-    impl_->stop = true;
-    if (impl_->acceptor.joinable()) impl_->acceptor.join();
+    impl_->acceptor.reset();  // stops accepting
     for (auto& t : impl_->connections)
         if (t.joinable()) t.join();
-    if (impl_->listen_fd >= 0) ::close(impl_->listen_fd);
 }
 
 std::uint16_t HandshakeServer::port() const noexcept {
-    return impl_->port;
+    return impl_->acceptor->port();
 }
 std::uint64_t HandshakeServer::bytes_written() const noexcept {
     return impl_->written;

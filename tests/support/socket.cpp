@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include "protocol/frame.h"
 
@@ -130,6 +131,30 @@ int listen_loopback(int backlog, std::uint16_t& port) {
     }
     port = ntohs(addr.sin_port);
     return fd;
+}
+
+Acceptor::Acceptor(int backlog, std::atomic<bool>& stop, std::function<void(int fd)> on_accept,
+                   std::function<void()> after_poll)
+    : stop_(stop), on_accept_(std::move(on_accept)), after_poll_(std::move(after_poll)) {
+    fd_ = listen_loopback(backlog, port_);
+    thread_ = std::thread([this] { run(); });
+}
+
+Acceptor::~Acceptor() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+}
+
+void Acceptor::run() {
+    while (!stop_) {
+        pollfd p{fd_, POLLIN, 0};
+        const int r = ::poll(&p, 1, static_cast<int>(kPollSlice.count()));
+        if (after_poll_) after_poll_();
+        if (r <= 0) continue;
+        const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd >= 0) on_accept_(fd);
+    }
 }
 
 int connect_loopback(std::uint16_t port, Clock::time_point deadline, std::string& error) {

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "protocol/frame.h"
 
@@ -52,6 +54,32 @@ class Socket {
 // A listening socket on 127.0.0.1 and an ephemeral port (set in `port`); std::system_error
 // when there is none.
 int listen_loopback(int backlog, std::uint16_t& port);
+
+// The accepting side of a test server: a listening socket on 127.0.0.1 and an ephemeral port,
+// and a thread that accepts on it until `stop` is set. It hands each connection's socket to
+// `on_accept` and calls `after_poll` after every look at the listening socket (at least every
+// 50 ms), both on that thread. std::system_error when there is no port.
+class Acceptor {
+  public:
+    Acceptor(int backlog, std::atomic<bool>& stop, std::function<void(int fd)> on_accept,
+             std::function<void()> after_poll = {});
+    // Sets `stop`, joins the thread and closes the listening socket.
+    ~Acceptor();
+    Acceptor(const Acceptor&) = delete;
+    Acceptor& operator=(const Acceptor&) = delete;
+
+    std::uint16_t port() const noexcept { return port_; }
+
+  private:
+    void run();
+
+    std::atomic<bool>& stop_;
+    std::function<void(int)> on_accept_;
+    std::function<void()> after_poll_;
+    std::uint16_t port_ = 0;
+    int fd_ = -1;
+    std::thread thread_;
+};
 
 // A socket connected to 127.0.0.1:port, or -1 with `error` set.
 int connect_loopback(std::uint16_t port, Clock::time_point deadline, std::string& error);
