@@ -59,10 +59,17 @@ int run_test_server(const TestServerConfig& config) {
         auto options = run_options(config, target, started);
         if (!options) break;
         const auto probe = harness::probe(target.endpoint, *options);
-        if (!probe.reachable) {
+        if (!probe.connected) {
             std::cerr << "wsconform: " << probe.error << "\n";
             unreachable = true;
             continue;
+        }
+        if (!probe.upgraded) {
+            // A verdict, not "unreachable": every case runs and fails on its own, section 14
+            // saying which rule of the opening handshake the answer broke.
+            progress.print_above([&](std::ostream&) {
+                std::cerr << "wsconform: " << probe.error << "; running every case anyway\n";
+            });
         }
         std::string agent = target.agent;
         if (agent.empty()) {

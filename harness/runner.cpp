@@ -78,10 +78,12 @@ ProbeResult probe(const Endpoint& target, const RunOptions& options) {
     transport::BlockingClient client;
     if (auto ec = client.connect(server, left())) {
         result.error = transport::is_timeout(ec)
-                           ? no_answer(ec)
+                           ? "cannot connect to " + target.url + " within " +
+                                 std::to_string(options.timeouts.open_handshake.count()) + " ms"
                            : "cannot connect to " + target.url + ": " + ec.message();
         return result;
     }
+    result.connected = true;
     if (auto ec = client.write(request, left())) {
         result.error = transport::is_timeout(ec)
                            ? no_answer(ec)
@@ -103,14 +105,15 @@ ProbeResult probe(const Endpoint& target, const RunOptions& options) {
         }
         break;
     }
+    if (auto server_header = response.header("Server")) result.server_header = *server_header;
     protocol::UpgradeResponse info;
-    if (auto err = protocol::check_upgrade_response(response, key, {}, {}, info)) {
+    const auto offered = protocol::offered_subprotocols(options.extra_headers);
+    if (auto err = protocol::check_upgrade_response(response, key, offered, {}, info)) {
         result.error = "WebSocket handshake with " + target.url + " failed: " + err.message() +
                        " (status " + std::to_string(response.status) + ")";
         return result;
     }
-    result.reachable = true;
-    if (auto server_header = response.header("Server")) result.server_header = *server_header;
+    result.upgraded = true;
     // Leave politely: a masked close frame with code 1000, then drop.
     const protocol::FrameHeader close{
         .fin = true, .opcode = protocol::opcode::close, .masked = true, .mask_key = {}};
