@@ -35,6 +35,19 @@ void add_case_options(CLI::App& sub, CaseSelection& selection, const std::string
     sub.add_option("--exclude", selection.exclude, "case ID patterns to leave out");
 }
 
+void add_profile_option(CLI::App& sub, std::string& profile) {
+    sub.add_option("--profile", profile,
+                   "echo: every case (the peer echoes); protocol: only the cases judged on how "
+                   "the peer fails or closes, for endpoints that do not echo")
+        ->check(CLI::IsMember({"echo", "protocol"}))
+        ->capture_default_str();
+}
+
+cases::Profile parse_profile_option(const std::string& profile) {
+    if (const auto p = cases::parse_profile(profile)) return *p;
+    throw UsageError("--profile '" + profile + "': expected echo or protocol");
+}
+
 void add_verdict_options(CLI::App& sub, ReportOptions& report) {
     sub.add_flag("--strict", report.strict, "NON-STRICT and INFORMATIONAL count as failures");
     sub.add_flag("--quiet,-q", report.quiet, "print only the summary");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/profile.h"
 #include "cli/commands.h"
 #include "harness/endpoint.h"
 
@@ -43,6 +44,9 @@ bool want_color(const std::string& mode);
 
 // --cases and --exclude; `verb` says what is done with the selected cases ("run", "serve").
 void add_case_options(CLI::App& sub, CaseSelection& selection, const std::string& verb);
+// --profile echo|protocol (cases/profile.h), and the profile it names.
+void add_profile_option(CLI::App& sub, std::string& profile);
+cases::Profile parse_profile_option(const std::string& profile);
 // --strict, --quiet, --baseline and --color, in that order.
 void add_verdict_options(CLI::App& sub, ReportOptions& report);
 

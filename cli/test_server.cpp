@@ -1,5 +1,6 @@
 #include "cli/test_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <iostream>
@@ -40,6 +41,7 @@ std::optional<harness::RunOptions> run_options(const TestServerConfig& config,
 
 int run_test_server(const TestServerConfig& config) {
     const auto selected = select_cases(config.selection, Tested::server);
+    const cases::ProfiledCases profiled(selected, config.profile);  // outlives the report
     RunReport report(config.report);
     auto& progress = report.progress();
     const bool quiet = config.report.quiet;
@@ -76,17 +78,25 @@ int run_test_server(const TestServerConfig& config) {
             agent = probe.server_header.empty() ? "UnknownServer" : probe.server_header;
         }
         options->agent = agent;
+        options->not_run = profiled.not_run();
         harness::Runner runner(*options);
 
         std::vector<const harness::Case*> cases;
-        for (const auto* c : selected) {
+        for (const auto* c : profiled.cases()) {
             if (!excluded_for_agent(config.selection, agent, c->id)) cases.push_back(c);
         }
         if (!quiet) {
             progress.print_above([&](std::ostream& out) {
                 out << "Testing " << target.endpoint.url << " as agent '" << agent
                     << "': " << cases.size() << " cases, "
-                    << (options->jobs ? options->jobs : harness::default_jobs()) << " at a time\n";
+                    << (options->jobs ? options->jobs : harness::default_jobs()) << " at a time";
+                const auto not_run = std::count_if(cases.begin(), cases.end(), [&](auto* c) {
+                    return profiled.not_run().contains(c->id);
+                });
+                if (config.profile == cases::Profile::protocol)
+                    out << "; --profile protocol runs " << cases.size() - not_run
+                        << " of them, the others need an echo server (UNIMPLEMENTED)";
+                out << "\n";
             });
         }
         progress.add_total(cases.size());

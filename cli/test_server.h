@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/profile.h"
 #include "cli/case_selection.h"
 #include "cli/run_report.h"
 #include "harness/endpoint.h"
@@ -20,6 +21,7 @@ struct ServerTarget {
 struct TestServerConfig {
     std::vector<ServerTarget> targets;
     CaseSelection selection;
+    cases::Profile profile = cases::Profile::echo;
     ReportOptions report{.outdir = "./reports/servers"};
     unsigned jobs = 0;
     double timeout_s = 0;

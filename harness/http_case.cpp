@@ -810,6 +810,18 @@ void HttpCase::finish() {
 // ---------------------------------------------------------------- not applicable
 
 CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server) {
+    return not_applicable_result(
+        test, config, is_server,
+        is_server ? "Not applicable: this case tests WebSocket servers (wsconform test-server); "
+                    "no connection was made."
+                  : "Not applicable: this case tests WebSocket clients (wsconform test-client); "
+                    "no connection was made.",
+        is_server ? "not applicable when testing a client"
+                  : "not applicable when testing a server");
+}
+
+CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server,
+                                 const std::string& text, const std::string& reason) {
     CaseResult r;
     r.test = &test;
     r.agent = config.agent;
@@ -818,19 +830,13 @@ CaseResult not_applicable_result(const Case& test, const SessionConfig& config, 
     r.is_server = is_server;
     r.observation.is_server = is_server;
     r.observation.expected = {};
-    const std::string text =
-        is_server ? "Not applicable: this case tests WebSocket servers (wsconform test-server); "
-                    "no connection was made."
-                  : "Not applicable: this case tests WebSocket clients (wsconform test-client); "
-                    "no connection was made.";
     WireRow row;
     row.kind = "NOTE";
     row.text = text;
     r.wirelog.add(std::move(row));
     r.verdict = make_verdict(Behavior::unimplemented, text, Behavior::unimplemented, text);
     r.verdict.outcome = overall_outcome(r.verdict.behavior, r.verdict.behavior_close);
-    r.verdict.outcome_reason =
-        is_server ? "not applicable when testing a client" : "not applicable when testing a server";
+    r.verdict.outcome_reason = reason;
     return r;
 }
 

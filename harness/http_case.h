@@ -163,5 +163,9 @@ class HttpCase final : public RunningCase, public std::enable_shared_from_this<H
 // The result of a handshake case that has no script for the role being tested (testing a
 // server: a case for clients, and the reverse): both columns UNIMPLEMENTED, no connection.
 CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server);
+// The same for any case a run does not make: `text` says why (both columns' sentence and the
+// wire log's note), `reason` is the outcome's one-line reason.
+CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server,
+                                 const std::string& text, const std::string& reason);
 
 }  // namespace wsconform::harness

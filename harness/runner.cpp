@@ -195,6 +195,15 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 launch_more();
                 impl.changed.notify_all();
             };
+            // A case the run does not make (--profile protocol): not applicable, and why.
+            if (const auto why = impl.options.not_run.find(cases[index]->id);
+                why != impl.options.not_run.end()) {
+                asio::post(io, [on_done, c = cases[index], config, text = why->second]() mutable {
+                    on_done(not_applicable_result(*c, config, false, text,
+                                                  "not run under --profile protocol"));
+                });
+                continue;
+            }
             // A section 14 case for clients has nothing to do here: not applicable.
             if (cases[index]->is_handshake_case() && !cases[index]->http_server_probe()) {
                 asio::post(io, [on_done, c = cases[index], config]() mutable {

@@ -194,6 +194,7 @@ const BadInput kBadInputs[] = {
     {"HeaderNameNotAToken", {"fuzz", "ws://h/", "--header", "X A: b"}, "", "token"},
     {"HeaderWeSetOurselves", {"fuzz", "ws://h/", "-H", "Sec-WebSocket-Key: x"}, "", "itself"},
     {"SubprotocolNotAToken", {"test-server", "ws://h/", "--subprotocol", "a b"}, "", "a b"},
+    {"ProfileUnknown", {"test-server", "ws://h/", "--profile", "chat"}, "", "profile"},
 };
 
 class BadInputs : public ::testing::TestWithParam<BadInput> {};
