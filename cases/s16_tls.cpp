@@ -61,6 +61,8 @@ Case certificate_case(int n, CertificateFlaw flaw, std::string title, std::strin
             WebSocketScript{
                 .on_open =
                     [what](Session& s) {
+                        s.expect(Behavior::ok, {});
+                        s.expect_close(we_close_normally());
                         s.set_result(Behavior::failed,
                                      "The client opened the WebSocket connection over a "
                                      "certificate that is " +

@@ -33,11 +33,13 @@ struct FuzzOptions {
     std::size_t peer_rss_limit_mb = 0;
     bool quiet = false;
     ConnectOptions connect;
+    RequestHeaderOptions headers;
 };
 
 int run_fuzz(const FuzzOptions& c) {
     harness::LiveFuzzOptions o;
     o.endpoint = parse_url(c.url, c.connect);
+    o.extra_headers = request_header_lines(c.headers);
     o.seed = c.seed;
     if (c.iterations > 0) o.iterations = c.iterations;
     if (c.duration > 0) o.duration_s = c.duration;
@@ -92,6 +94,7 @@ CLI::App* fuzz_subcommand(CLI::App& app, FuzzOptions& c) {
         ->excludes(iterations);
     sub->add_option("--jobs,-j", c.jobs, "connections at once")->check(CLI::Range(1u, 64u));
     sub->add_option("--out", c.out, "folder for finding files")->capture_default_str();
+    add_request_header_options(*sub, c.headers);
     add_answer_timeout_option(*sub, c.timeout_s, "seconds an owed answer may take (else: hang)");
     add_connect_options(*sub, c.connect);
     sub->add_option("--slow-ms", c.slow_ms,

@@ -1,4 +1,5 @@
-// `wsconform list [PATTERN...]`: case IDs and titles, one per line, tab-separated.
+// `wsconform list [PATTERN...] [--profile protocol]`: case IDs and titles, one per line,
+// tab-separated; with --profile protocol, only the cases that profile runs (testing a server).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -14,24 +15,36 @@ namespace wsconform::cli {
 
 namespace {
 
-int run_list(const std::vector<std::string>& patterns) {
-    const auto include = patterns.empty() ? std::vector<std::string>{"*"} : patterns;
-    for (const auto* c : select_or_throw(include, {})) {
+struct ListOptions {
+    std::vector<std::string> patterns;
+    std::string profile = "echo";
+};
+
+int run_list(const ListOptions& o) {
+    const auto include = o.patterns.empty() ? std::vector<std::string>{"*"} : o.patterns;
+    const auto profile = parse_profile_option(o.profile);
+    // The protocol profile is test-server's: section 14's cases for clients are not in it.
+    const auto selected = profile == cases::Profile::protocol
+                              ? select_cases({.cases = include}, Tested::server, true)
+                              : select_or_throw(include, {});
+    for (const auto* c : selected) {
+        if (profile == cases::Profile::protocol && !cases::protocol_decision(*c).runs) continue;
         std::cout << c->id << "\t" << c->title << "\n";
     }
     return kExitOk;
 }
 
-CLI::App* list_subcommand(CLI::App& app, std::vector<std::string>& patterns) {
+CLI::App* list_subcommand(CLI::App& app, ListOptions& o) {
     auto* sub = app.add_subcommand("list", "List case IDs and titles");
-    sub->add_option("pattern", patterns, "case ID patterns");
+    sub->add_option("pattern", o.patterns, "case ID patterns");
+    add_profile_option(*sub, o.profile);
     return sub;
 }
 
 }  // namespace
 
 Command list_command(CLI::App& app) {
-    return add_command<std::vector<std::string>>(app, list_subcommand, run_list);
+    return add_command<ListOptions>(app, list_subcommand, run_list);
 }
 
 }  // namespace wsconform::cli

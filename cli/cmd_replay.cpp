@@ -23,6 +23,7 @@ struct ReplayOptions {
     std::string file, url;
     double timeout_s = 5;
     ConnectOptions connect;
+    RequestHeaderOptions headers;  // also what puts back a recorded "<redacted>" value
 };
 
 int run_replay(const ReplayOptions& c) {
@@ -33,6 +34,7 @@ int run_replay(const ReplayOptions& c) {
     const harness::LiveFinding f = harness::finding_from_json(text.str());
     harness::LiveFuzzOptions o;
     o.endpoint = parse_url(c.url, c.connect);
+    o.extra_headers = request_header_lines(c.headers);
     o.timeout = seconds_to_ms(c.timeout_s);
     if (!harness::server_alive(o.endpoint)) {
         std::cerr << "wsconform replay: cannot connect to " << o.endpoint.url << "\n";
@@ -52,6 +54,7 @@ CLI::App* replay_subcommand(CLI::App& app, ReplayOptions& o) {
     sub->add_option("url", o.url, "ws:// URL of the server")->required();
     add_answer_timeout_option(*sub, o.timeout_s, "seconds an owed answer may take");
     add_connect_options(*sub, o.connect);
+    add_request_header_options(*sub, o.headers);
     return sub;
 }
 

@@ -16,6 +16,8 @@ struct TestServerOptions {
     TestServerConfig config;
     std::vector<std::string> urls, agents;
     ConnectOptions connect;
+    RequestHeaderOptions headers;
+    std::string profile = "echo";
 };
 
 CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
@@ -24,6 +26,8 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     auto& c = o.config;
     sub->add_option("url", o.urls, "ws:// or wss:// URL of a server under test")->required();
     add_case_options(*sub, c.selection, "run");
+    add_profile_option(*sub, o.profile);
+    add_request_header_options(*sub, o.headers);
     sub->add_option("--agent", o.agents, "agent name per URL (default: its Server header)");
     sub->add_option("--jobs,-j", c.jobs, "cases run at once")->check(CLI::Range(1u, 1024u));
     sub->add_option("--outdir", c.report.outdir, "report folder")->capture_default_str();
@@ -39,9 +43,11 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
 int run_parsed(const TestServerOptions& o) {
     if (o.agents.size() > o.urls.size()) throw UsageError("more --agent names than URLs");
     TestServerConfig config = o.config;
+    config.profile = parse_profile_option(o.profile);
+    const auto headers = request_header_lines(o.headers);
     for (std::size_t i = 0; i < o.urls.size(); ++i) {
         config.targets.push_back(
-            {parse_url(o.urls[i], o.connect), i < o.agents.size() ? o.agents[i] : "", {}});
+            {parse_url(o.urls[i], o.connect), i < o.agents.size() ? o.agents[i] : "", headers});
     }
     return run_test_server(config);
 }

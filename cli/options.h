@@ -8,7 +8,9 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "cases/profile.h"
 #include "cli/commands.h"
 #include "harness/endpoint.h"
 
@@ -42,8 +44,25 @@ bool want_color(const std::string& mode);
 
 // --cases and --exclude; `verb` says what is done with the selected cases ("run", "serve").
 void add_case_options(CLI::App& sub, CaseSelection& selection, const std::string& verb);
+// --profile echo|protocol (cases/profile.h), and the profile it names.
+void add_profile_option(CLI::App& sub, std::string& profile);
+cases::Profile parse_profile_option(const std::string& profile);
 // --strict, --quiet, --baseline and --color, in that order.
 void add_verdict_options(CLI::App& sub, ReportOptions& report);
+
+// What a deployed endpoint may ask of the upgrade request: --header 'Name: value'
+// (repeatable), --origin URL, --subprotocol NAME (repeatable, or a comma list).
+struct RequestHeaderOptions {
+    std::vector<std::string> headers;
+    std::string origin;
+    std::vector<std::string> subprotocols;
+};
+void add_request_header_options(CLI::App& sub, RequestHeaderOptions& o);
+// The header lines to send, "Name: value" each, in the order given (the subprotocols as one
+// Sec-WebSocket-Protocol line). UsageError, one line, for a header without ':', with CR/LF or
+// a name that is not a token, a header wsconform sets itself, or a subprotocol that is not a
+// token or is given twice.
+std::vector<std::string> request_header_lines(const RequestHeaderOptions& o);
 
 // A ws:// URL (UsageError saying what is wrong).
 harness::Endpoint parse_url(const std::string& url);

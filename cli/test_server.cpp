@@ -43,6 +43,7 @@ int run_test_server(const TestServerConfig& config) {
     const bool tls = std::any_of(config.targets.begin(), config.targets.end(),
                                  [](const ServerTarget& t) { return t.endpoint.secure; });
     const auto selected = select_cases(config.selection, Tested::server, tls);
+    const cases::ProfiledCases profiled(selected, config.profile);  // outlives the report
     RunReport report(config.report);
     auto& progress = report.progress();
     const bool quiet = config.report.quiet;
@@ -62,27 +63,42 @@ int run_test_server(const TestServerConfig& config) {
         auto options = run_options(config, target, started);
         if (!options) break;
         const auto probe = harness::probe(target.endpoint, *options);
-        if (!probe.reachable) {
+        if (!probe.connected) {
             std::cerr << "wsconform: " << probe.error << "\n";
             unreachable = true;
             continue;
+        }
+        if (!probe.upgraded) {
+            // A verdict, not "unreachable": every case runs and fails on its own, section 14
+            // saying which rule of the opening handshake the answer broke.
+            progress.print_above([&](std::ostream&) {
+                std::cerr << "wsconform: " << probe.error << "; running every case anyway\n";
+            });
         }
         std::string agent = target.agent;
         if (agent.empty()) {
             agent = probe.server_header.empty() ? "UnknownServer" : probe.server_header;
         }
         options->agent = agent;
+        options->not_run = profiled.not_run();
         harness::Runner runner(*options);
 
         std::vector<const harness::Case*> cases;
-        for (const auto* c : selected) {
+        for (const auto* c : profiled.cases()) {
             if (!excluded_for_agent(config.selection, agent, c->id)) cases.push_back(c);
         }
         if (!quiet) {
             progress.print_above([&](std::ostream& out) {
                 out << "Testing " << target.endpoint.url << " as agent '" << agent
                     << "': " << cases.size() << " cases, "
-                    << (options->jobs ? options->jobs : harness::default_jobs()) << " at a time\n";
+                    << (options->jobs ? options->jobs : harness::default_jobs()) << " at a time";
+                const auto not_run = std::count_if(cases.begin(), cases.end(), [&](auto* c) {
+                    return profiled.not_run().contains(c->id);
+                });
+                if (config.profile == cases::Profile::protocol)
+                    out << "; --profile protocol runs " << cases.size() - not_run
+                        << " of them, the others need an echo server (UNIMPLEMENTED)";
+                out << "\n";
             });
         }
         progress.add_total(cases.size());

@@ -40,6 +40,14 @@ std::string repeat_to(std::string_view pattern, std::size_t length) {
     return out;
 }
 
+// Why a response fails the opening handshake, for the report: the rule it breaks, and what
+// the server answered when that was not 101.
+std::string handshake_failure(const std::error_code& err, int status) {
+    std::string why = "opening handshake: " + err.message();
+    if (status != 101) why += " (the server answered " + std::to_string(status) + ")";
+    return why;
+}
+
 }  // namespace
 
 // Our zlib level: any valid deflate stream tests the peer equally, and sections 12/13 push
@@ -199,8 +207,11 @@ void CaseSession::on_connected() {
         headers.push_back("Sec-WebSocket-Extensions: " +
                           protocol::format_deflate_offer(test_.websocket()->deflate_offers));
     headers.insert(headers.end(), config_.extra_headers.begin(), config_.extra_headers.end());
-    result_.http_request = protocol::build_upgrade_request(host_header_, target_, key_, headers);
-    queue_bytes(result_.http_request, std::nullopt, false);
+    auto request = protocol::build_upgrade_request(host_header_, target_, key_, headers);
+    // The report shows the request without credentials; the wire gets it whole.
+    result_.http_request = protocol::redact_secrets(request);
+    traffic_.preopen_outgoing_wire = request.size();
+    queue_bytes(std::move(request), std::nullopt, false);
 
     auto& open_timer = new_timer();
     open_timer.expires_after(config_.timeouts.open_handshake);
@@ -249,13 +260,13 @@ void CaseSession::read_handshake_response() {
             }
             self->result_.http_response = self->handshake_buffer_.substr(0, parsed.consumed);
             protocol::UpgradeResponse info;
-            const std::vector<std::string> no_protocols;
+            const auto protocols = protocol::offered_subprotocols(self->config_.extra_headers);
             std::vector<std::string> offered_extensions;
             if (!self->test_.websocket()->deflate_offers.empty())
                 offered_extensions.emplace_back(protocol::kPermessageDeflate);
-            if (auto err = protocol::check_upgrade_response(response, self->key_, no_protocols,
+            if (auto err = protocol::check_upgrade_response(response, self->key_, protocols,
                                                             offered_extensions, info)) {
-                self->result_.observation.harness_error = "opening handshake: " + err.message();
+                self->result_.observation.harness_error = handshake_failure(err, response.status);
                 self->drop_connection(true);
                 return;
             }
@@ -272,7 +283,6 @@ void CaseSession::read_handshake_response() {
                 if (!omitted.empty()) self->note_lenient_deflate_response(omitted);
                 self->enable_deflate(agreed);
             }
-            self->traffic_.preopen_outgoing_wire = self->result_.http_request.size();
             self->traffic_.preopen_incoming_wire = parsed.consumed;
             std::string leftover = self->handshake_buffer_.substr(parsed.consumed);
             self->handshake_buffer_.clear();
@@ -801,7 +811,11 @@ void CaseSession::on_write(std::string_view bytes, bool own_write) {
         row.kind = "TO";
         row.t_us = now_us();
         row.length = bytes.size();
-        row.excerpt = bytes.substr(0, WireLog::kExcerptBytes);
+        // While connecting, the one write is the upgrade request: logged without credentials.
+        if (state_ == State::connecting)
+            row.excerpt = protocol::redact_secrets(bytes).substr(0, WireLog::kExcerptBytes);
+        else
+            row.excerpt = bytes.substr(0, WireLog::kExcerptBytes);
         row.sync = own_write;
         log.add(std::move(row));
     }

@@ -9,6 +9,7 @@
 #include "protocol/close.h"
 #include "protocol/error.h"
 #include "protocol/hex.h"
+#include "protocol/http.h"
 #include "protocol/mask.h"
 
 namespace wsconform::harness {
@@ -211,7 +212,14 @@ void HttpCase::on_connected() {
     for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
     const RequestContext context{host_header_, target_, protocol::make_key(nonce)};
     sx_.request = test_.http_server_probe()->request(context);
-    result_.http_request = capped_text(sx_.request.head, kMaxReportedRequest);
+    // What the endpoint needs (--header, --origin, --subprotocol) goes with every request,
+    // unless the case sets that header itself.
+    if (auto offered = protocol::offered_subprotocols(config_.extra_headers);
+        !offered.empty() && !protocol::head_has_header(sx_.request.head, "Sec-WebSocket-Protocol"))
+        sx_.request.protocols = std::move(offered);
+    sx_.request.head = protocol::add_missing_headers(sx_.request.head, config_.extra_headers);
+    result_.http_request =
+        capped_text(protocol::redact_secrets(sx_.request.head), kMaxReportedRequest);
 
     auto pieces = chop(sx_.request.head, sx_.request.chopsize);
     if (sx_.request.pipelined_text) {
@@ -682,12 +690,25 @@ void HttpCase::write(std::vector<std::string> pieces, std::function<void()> then
 }
 
 void HttpCase::on_write(std::string_view bytes, bool pause_after) {
+    // Testing a server, the first writes carry our request head (in pieces when chopped): its
+    // octets are logged without credentials. `offset` is what was written before this write.
+    std::string logged(bytes);
+    if (!is_server_) {
+        std::uint64_t offset = 0;
+        for (const auto& [size, count] : result_.wirelog.tx_octets) offset += size * count;
+        const auto& head = sx_.request.head;
+        if (offset < head.size()) {
+            const auto in_head = std::min<std::size_t>(bytes.size(), head.size() - offset);
+            logged = protocol::redact_secrets(head, offset, in_head);
+            logged += bytes.substr(in_head);
+        }
+    }
     result_.wirelog.tx_octets[bytes.size()]++;
     WireRow row;
     row.kind = "TO";
     row.t_us = now_us();
     row.length = bytes.size();
-    row.excerpt.assign(bytes.substr(0, WireLog::kExcerptBytes));
+    row.excerpt.assign(std::string_view(logged).substr(0, WireLog::kExcerptBytes));
     row.sync = pause_after;
     result_.wirelog.add(std::move(row));
 }
@@ -829,6 +850,11 @@ CaseResult not_applicable_result(const Case& test, const SessionConfig& config, 
                           !why.empty() ? "not applicable: " + why
                           : is_server  ? "not applicable when testing a client"
                                        : "not applicable when testing a server");
+}
+
+CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server,
+                                 const std::string& text, const std::string& reason) {
+    return decided_result(test, config, is_server, Behavior::unimplemented, {text}, reason);
 }
 
 CaseResult certificate_refused_result(const Case& test, const SessionConfig& config,

@@ -170,5 +170,9 @@ CaseResult not_applicable_result(const Case& test, const SessionConfig& config, 
 CaseResult certificate_refused_result(const Case& test, const SessionConfig& config,
                                       const std::string& error,
                                       const transport::ClientHelloInfo& hello);
+// The same with the sentence itself: `text` says why (both columns' sentence and the wire log's
+// note), `reason` is the outcome's one-line reason.
+CaseResult not_applicable_result(const Case& test, const SessionConfig& config, bool is_server,
+                                 const std::string& text, const std::string& reason);
 
 }  // namespace wsconform::harness

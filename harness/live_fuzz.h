@@ -59,14 +59,21 @@ struct LiveInput {
     std::string probe_close;          // the whole masked close frame sent last
 };
 
-// The test input `index` of the sequence for `seed` (Host and target from `endpoint`).
-LiveInput generate_live_input(std::uint64_t seed, std::uint64_t index, const Endpoint& endpoint);
+// The test input `index` of the sequence for `seed` (Host and target from `endpoint`). Every
+// request, valid or mutated, also carries `extra_headers` ("Name: value", never mutated: what
+// the endpoint needs to upgrade at all); a Sec-WebSocket-Protocol among them replaces the
+// input's own offer. Without them the inputs are as before.
+LiveInput generate_live_input(std::uint64_t seed, std::uint64_t index, const Endpoint& endpoint,
+                              const std::vector<std::string>& extra_headers = {});
 
 enum class FindingKind { crash, hang, violation, slow, peer_memory };
 const char* to_string(FindingKind kind) noexcept;
 
 struct LiveFuzzOptions {
     Endpoint endpoint;
+    // --header, --origin, --subprotocol: sent with every request. A replay puts them in
+    // place of the "<redacted>" values its finding file holds.
+    std::vector<std::string> extra_headers;
     std::uint64_t seed = 1;
     std::optional<std::uint64_t> iterations;  // neither set: 1000 iterations
     std::optional<double> duration_s;
@@ -125,6 +132,7 @@ struct LiveFuzzSummary {
 LiveFuzzSummary run_live_fuzz(const LiveFuzzOptions& options);
 
 // A saved finding: JSON with the kind, the detail and the inputs (hex) in the order to replay.
+// The requests are saved without credentials (protocol::redact_secrets).
 struct LiveFinding {
     FindingKind kind = FindingKind::crash;
     std::string detail;
@@ -141,7 +149,8 @@ struct ReplayResult {
     std::string detail;
 };
 // Replays the inputs in order against `options.endpoint` (the Host header is rewritten to
-// it), checking after each whether the finding's kind shows again.
+// it, and each "<redacted>" header value becomes the value `options.extra_headers` gives that
+// header), checking after each whether the finding's kind shows again.
 ReplayResult replay_live_finding(const LiveFinding& finding, const LiveFuzzOptions& options);
 
 }  // namespace wsconform::harness

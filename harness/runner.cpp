@@ -80,10 +80,12 @@ ProbeResult probe(const Endpoint& target, const RunOptions& options) {
     transport::BlockingClient client;
     if (auto ec = client.connect(server, left())) {
         result.error = transport::is_timeout(ec)
-                           ? no_answer(ec)
+                           ? "cannot connect to " + target.url + " within " +
+                                 std::to_string(options.timeouts.open_handshake.count()) + " ms"
                            : "cannot connect to " + target.url + ": " + ec.message();
         return result;
     }
+    result.connected = true;
     if (auto ec = client.write(request, left())) {
         result.error = transport::is_timeout(ec)
                            ? no_answer(ec)
@@ -105,14 +107,15 @@ ProbeResult probe(const Endpoint& target, const RunOptions& options) {
         }
         break;
     }
+    if (auto server_header = response.header("Server")) result.server_header = *server_header;
     protocol::UpgradeResponse info;
-    if (auto err = protocol::check_upgrade_response(response, key, {}, {}, info)) {
+    const auto offered = protocol::offered_subprotocols(options.extra_headers);
+    if (auto err = protocol::check_upgrade_response(response, key, offered, {}, info)) {
         result.error = "WebSocket handshake with " + target.url + " failed: " + err.message() +
                        " (status " + std::to_string(response.status) + ")";
         return result;
     }
-    result.reachable = true;
-    if (auto server_header = response.header("Server")) result.server_header = *server_header;
+    result.upgraded = true;
     // Leave politely: a masked close frame with code 1000, then drop.
     const protocol::FrameHeader close{
         .fin = true, .opcode = protocol::opcode::close, .masked = true, .mask_key = {}};
@@ -209,6 +212,15 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 launch_more();
                 impl.changed.notify_all();
             };
+            // A case the run does not make (--profile protocol): not applicable, and why.
+            if (const auto why = impl.options.not_run.find(cases[index]->id);
+                why != impl.options.not_run.end()) {
+                asio::post(io, [on_done, c = cases[index], config, text = why->second]() mutable {
+                    on_done(not_applicable_result(*c, config, false, text,
+                                                  "not run under --profile protocol"));
+                });
+                continue;
+            }
             // A section 14 case for clients has nothing to do here, nor a TLS case over TCP or
             // a case about the certificates clients accept: not applicable.
             const Case& c = *cases[index];

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -26,18 +27,24 @@ struct RunOptions {
     // than the budget runs alone).
     std::size_t memory_budget = 48u << 20;
     std::vector<std::string> extra_headers;  // "Name: value", sent with every upgrade request
+    // Case ID -> why the run does not make it (--profile protocol): reported UNIMPLEMENTED with
+    // that sentence, without a connection.
+    std::map<std::string, std::string> not_run;
 };
 
 unsigned default_jobs();
 
 struct ProbeResult {
-    bool reachable = false;
-    std::string error;          // why not, in one line
-    std::string server_header;  // the Server header of the 101 response, if any
+    bool connected = false;     // the connection was made (else: the target is unreachable)
+    bool upgraded = false;      // and the WebSocket handshake succeeded
+    std::string error;          // what went wrong, in one line
+    std::string server_header;  // the Server header of the response, if any
 };
 
 // One WebSocket handshake (and a close) to see whether anything answers at `target`, and
-// which Server header it gives.
+// which Server header it gives. A target that accepts the connection but answers the
+// handshake wrongly is connected, not upgraded: its run goes on, and section 14 says which
+// rule the answer broke.
 ProbeResult probe(const Endpoint& target, const RunOptions& options);
 
 struct RunSummary {

@@ -4,6 +4,8 @@
 #include "protocol/http.h"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "protocol/handshake.h"
 
@@ -220,6 +222,124 @@ HttpParse parse_http_head(std::string_view data, bool is_request, HttpMessage& o
         first_line = false;
         pos = line_end;
     }
+}
+
+// ---- header lines given on a command line, and secrets
+
+std::string_view header_line_name(std::string_view line) noexcept {
+    return trim_ows(line.substr(0, line.find(':')));
+}
+
+std::string_view header_line_value(std::string_view line) noexcept {
+    const auto colon = line.find(':');
+    return colon == std::string_view::npos ? std::string_view{} : trim_ows(line.substr(colon + 1));
+}
+
+std::string header_line_problem(std::string_view line) {
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) return "no ':' between name and value";
+    if (!is_token(line.substr(0, colon))) return "the name is not an HTTP token";
+    // RFC 9110 §5.5: no CR, LF or other control octet in a value (a CR LF would start a line).
+    if (!is_field_value(line.substr(colon + 1))) return "the value holds CR, LF or a control octet";
+    return {};
+}
+
+std::vector<std::string> offered_subprotocols(std::span<const std::string> lines) {
+    std::vector<std::string> out;
+    for (const auto& line : lines) {
+        if (!iequals(header_line_name(line), "Sec-WebSocket-Protocol")) continue;
+        std::string_view rest = header_line_value(line);
+        for (;;) {
+            const auto comma = rest.find(',');
+            const auto item = trim_ows(rest.substr(0, comma));
+            if (!item.empty()) out.emplace_back(item);
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    return out;
+}
+
+bool head_has_header(std::string_view head, std::string_view name) {
+    const auto blank = head.find("\r\n\r\n");
+    const auto end = blank == std::string_view::npos ? head.size() : blank + 2;
+    bool first = true;  // the start line has no name
+    for (std::size_t start = 0; start < end;) {
+        const auto lf = std::min(head.find('\n', start), end);
+        const auto line = head.substr(start, lf - start);
+        if (!first && line.find(':') != std::string_view::npos &&
+            iequals(header_line_name(line), name))
+            return true;
+        first = false;
+        start = lf + 1;
+    }
+    return false;
+}
+
+std::string add_missing_headers(std::string_view head, std::span<const std::string> lines) {
+    const auto blank = head.find("\r\n\r\n");
+    if (blank == std::string_view::npos) return std::string(head);
+    std::string out(head.substr(0, blank + 2));  // through the last header line's CR LF
+    for (const auto& line : lines)
+        if (!head_has_header(head, header_line_name(line))) out.append(line).append("\r\n");
+    out += head.substr(blank + 2);
+    return out;
+}
+
+bool is_secret_header(std::string_view name) noexcept {
+    return iequals(name, "Authorization") || iequals(name, "Cookie") ||
+           iequals(name, "Proxy-Authorization");
+}
+
+namespace {
+
+// The [begin, end) octet ranges of secret values in `head`, in order: from after the colon
+// and OWS to the end of the line (before CR LF or LF), obs-fold lines included whole.
+std::vector<std::pair<std::size_t, std::size_t>> secret_ranges(std::string_view head) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    bool in_secret = false;  // the previous line was a secret header (or its continuation)
+    for (std::size_t start = 0; start < head.size();) {
+        const auto lf = head.find('\n', start);
+        const std::size_t next = lf == std::string_view::npos ? head.size() : lf + 1;
+        std::size_t end = lf == std::string_view::npos ? head.size() : lf;
+        if (end > start && head[end - 1] == '\r') --end;
+        const auto line = head.substr(start, end - start);
+        std::size_t from = std::string_view::npos;
+        if (!line.empty() && is_ows(line.front())) {
+            if (in_secret) from = start;  // obs-fold: more of the same value
+        } else {
+            const auto colon = line.find(':');
+            in_secret = colon != std::string_view::npos && is_secret_header(header_line_name(line));
+            if (in_secret) {
+                from = start + colon + 1;
+                while (from < end && is_ows(head[from])) ++from;
+            }
+        }
+        if (from != std::string_view::npos && from < end) out.emplace_back(from, end);
+        start = next;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string redact_secrets(std::string_view head) {
+    return redact_secrets(head, 0, head.size());
+}
+
+std::string redact_secrets(std::string_view head, std::size_t offset, std::size_t size) {
+    const std::size_t end = std::min(head.size(), offset + std::min(size, head.size()));
+    std::string out;
+    std::size_t at = std::min(offset, end);
+    for (const auto& [begin, stop] : secret_ranges(head)) {
+        if (stop <= at) continue;
+        if (begin >= end) break;
+        if (begin > at) out.append(head.substr(at, begin - at));
+        if (begin >= offset) out.append(kRedacted);  // the value starts in this piece
+        at = std::min(stop, end);
+    }
+    if (at < end) out.append(head.substr(at, end - at));
+    return out;
 }
 
 }  // namespace wsconform::protocol

@@ -158,17 +158,7 @@ TEST_F(Robustness, NothingListeningExitsThreeAtOnce) {
     EXPECT_NE(r.err.find("cannot connect"), std::string::npos) << r.err;
 }
 
-TEST_F(Robustness, WrongAcceptIsUnreachable) {
-    ASSERT_FALSE(dir_.path().empty());
-    BuggyServer server(Bug::wrong_accept);
-    const auto r = run_wsconform(
-        {"test-server", url_of(server.port()), "--outdir", outdir().string(), "--quiet"},
-        dir_.path());
-    EXPECT_EQ(r.code, 3);
-    EXPECT_LT(r.seconds, 1.0);
-    EXPECT_EQ(line_count(r.err), 1u) << r.err;
-    EXPECT_NE(r.err.find("Accept"), std::string::npos) << r.err;
-}
+// A server that answers the handshake wrongly gets a full report instead (endpoint_test).
 
 // ---- bad input: exit 2 and exactly one line on stderr ------------------------------------------
 
@@ -200,6 +190,12 @@ const BadInput kBadInputs[] = {
     {"ListenNonsense", {"serve", "--listen", "nonsense"}, "", "nonsense"},
     {"UnknownFlag", {"test-server", "ws://127.0.0.1:9/", "--frobnicate"}, "", "--frobnicate"},
     {"JobsZero", {"test-server", "ws://127.0.0.1:9/", "--jobs", "0"}, "", "jobs"},
+    {"HeaderWithoutColon", {"test-server", "ws://h/", "--header", "X-A b"}, "", "':'"},
+    {"HeaderWithCrLf", {"test-server", "ws://h/", "--header", "X: b\r\nY: c"}, "", "CR, LF"},
+    {"HeaderNameNotAToken", {"fuzz", "ws://h/", "--header", "X A: b"}, "", "token"},
+    {"HeaderWeSetOurselves", {"fuzz", "ws://h/", "-H", "Sec-WebSocket-Key: x"}, "", "itself"},
+    {"SubprotocolNotAToken", {"test-server", "ws://h/", "--subprotocol", "a b"}, "", "a b"},
+    {"ProfileUnknown", {"test-server", "ws://h/", "--profile", "chat"}, "", "profile"},
 };
 
 class BadInputs : public ::testing::TestWithParam<BadInput> {};

@@ -143,12 +143,12 @@ TEST(Tls, AClientVerifiesTheChainAndTheName) {
     ReferenceServer server(server_context(pki().leaf));
     RunOptions options;
     // Trusted issuer, name in the certificate: by IP address and by DNS name.
-    EXPECT_TRUE(probe(endpoint(server.url(), trusting_client()), options).reachable);
-    EXPECT_TRUE(probe(endpoint(server.url("localhost"), trusting_client()), options).reachable);
+    EXPECT_TRUE(probe(endpoint(server.url(), trusting_client()), options).upgraded);
+    EXPECT_TRUE(probe(endpoint(server.url("localhost"), trusting_client()), options).upgraded);
 
     // The system store does not know our CA.
     const auto untrusted = probe(endpoint(server.url(), client_context({})), options);
-    EXPECT_FALSE(untrusted.reachable);
+    EXPECT_FALSE(untrusted.upgraded);
     EXPECT_NE(untrusted.error.find("certificate verify failed"), std::string::npos)
         << untrusted.error;
     EXPECT_NE(untrusted.error.find("--cafile"), std::string::npos) << untrusted.error;
@@ -157,13 +157,13 @@ TEST(Tls, AClientVerifiesTheChainAndTheName) {
     EXPECT_TRUE(probe(endpoint(server.url(),
                                client_context({.verify_chain = false, .verify_hostname = false})),
                       options)
-                    .reachable);
+                    .upgraded);
 }
 
 TEST(Tls, ACertificateForAnotherNameIsRefused) {
     ReferenceServer server(server_context(pki().other_name));
     const auto r = probe(endpoint(server.url(), trusting_client()), {});
-    EXPECT_FALSE(r.reachable);
+    EXPECT_FALSE(r.upgraded);
     EXPECT_NE(r.error.find("certificate verify failed: IP address mismatch"), std::string::npos)
         << r.error;
 }
@@ -173,11 +173,11 @@ TEST(Tls, TheConnectOverrideKeepsTheUrlsNameForSniAndVerification) {
     ReferenceServer server(server_context(pki().other_name));
     auto target =
         endpoint("wss://service.invalid:" + std::to_string(server.port()) + "/", trusting_client());
-    EXPECT_FALSE(probe(target, {}).reachable) << "the name must not resolve";
+    EXPECT_FALSE(probe(target, {}).upgraded) << "the name must not resolve";
     target.connect_host = "127.0.0.1";
     target.connect_port = server.port();
     const auto r = probe(target, {});
-    EXPECT_TRUE(r.reachable) << r.error;
+    EXPECT_TRUE(r.upgraded) << r.error;
     const auto results = run(target, select({"1.1.1"}));
     EXPECT_EQ(results.at("1.1.1").verdict.behavior, Behavior::ok);
     EXPECT_NE(results.at("1.1.1").http_request.find("Host: service.invalid:"), std::string::npos);
@@ -185,7 +185,7 @@ TEST(Tls, TheConnectOverrideKeepsTheUrlsNameForSniAndVerification) {
 
 TEST(Tls, AServerThatRequiresAClientCertificateGetsOne) {
     ReferenceServer server(server_context(pki().leaf, pki().ca.certificate_pem));
-    EXPECT_FALSE(probe(endpoint(server.url(), trusting_client()), {}).reachable);
+    EXPECT_FALSE(probe(endpoint(server.url(), trusting_client()), {}).upgraded);
 
     const auto dir =
         std::filesystem::temp_directory_path() / ("wsconform-tls-" + std::to_string(::getpid()));
@@ -196,7 +196,7 @@ TEST(Tls, AServerThatRequiresAClientCertificateGetsOne) {
                                            .client_certificate_file = (dir / "client.pem").string(),
                                            .client_key_file = (dir / "client.key").string()});
     const auto r = probe(endpoint(server.url(), with_cert), {});
-    EXPECT_TRUE(r.reachable) << r.error;
+    EXPECT_TRUE(r.upgraded) << r.error;
     std::filesystem::remove_all(dir);
 }
 

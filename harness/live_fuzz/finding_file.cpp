@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "protocol/hex.h"
+#include "protocol/http.h"
 #include "util/atomic_file.h"
 
 namespace wsconform::harness {
@@ -46,7 +47,8 @@ nlohmann::json input_to_json(const LiveInput& in) {
     i["handshake_valid"] = in.handshake_valid;
     i["offers_deflate"] = in.offers_deflate;
     i["offered_protocols"] = in.offered_protocols;
-    i["handshake_hex"] = protocol::hex_encode(in.handshake);
+    // Credentials (--header 'Authorization: ...') stay out of the file; replay puts them back.
+    i["handshake_hex"] = protocol::hex_encode(protocol::redact_secrets(in.handshake));
     auto writes = nlohmann::json::array();
     for (const auto& w : in.writes) writes.push_back(protocol::hex_encode(w));
     i["writes_hex"] = std::move(writes);

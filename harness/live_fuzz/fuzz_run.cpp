@@ -125,7 +125,7 @@ class FuzzRun {
         while (!stop_ && Clock::now() < deadline_) {
             const std::uint64_t index = next_++;
             if (index >= limit_) break;
-            LiveInput in = generate_live_input(o_.seed, index, o_.endpoint);
+            LiveInput in = generate_live_input(o_.seed, index, o_.endpoint, o_.extra_headers);
             {
                 std::lock_guard lock(mu_);
                 current_[w] = in;

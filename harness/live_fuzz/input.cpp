@@ -13,6 +13,7 @@
 #include "protocol/close.h"
 #include "protocol/frame.h"
 #include "protocol/handshake.h"
+#include "protocol/http.h"
 #include "protocol/permessage_deflate.h"
 
 namespace wsconform::harness {
@@ -118,9 +119,10 @@ std::string frame_summary(const FrameSequence& seq) {
     return s;
 }
 
-// A request that breaks (or bends) the upgrade rules; always ends with a blank line.
+// A request that breaks (or bends) the upgrade rules; always ends with a blank line. The
+// `kept` header lines follow the mutated ones unchanged.
 std::string mutated_handshake(Rng& rng, const Endpoint& ep, const std::string& key,
-                              std::string& what) {
+                              const std::vector<std::string>& kept, std::string& what) {
     std::vector<std::string> lines = {"GET " + ep.target + " HTTP/1.1",
                                       "Host: " + ep.host_header,
                                       "Upgrade: websocket",
@@ -214,6 +216,8 @@ std::string mutated_handshake(Rng& rng, const Endpoint& ep, const std::string& k
                     rng, reinterpret_cast<std::uint8_t*>(buf.data()), head.size(), buf.size()));
                 head = std::move(buf);
             }
+            if (!kept.empty() && !head.ends_with('\n')) head += "\r\n";
+            for (const auto& l : kept) head += l + "\r\n";
             return head + "\r\n";
         }
         case 14: {
@@ -225,6 +229,7 @@ std::string mutated_handshake(Rng& rng, const Endpoint& ep, const std::string& k
             break;
         }
     }
+    lines.insert(lines.end(), kept.begin(), kept.end());
     std::string out;
     for (const auto& l : lines) out += l + eol;
     return out + eol;
@@ -237,7 +242,8 @@ std::uint64_t input_seed(std::uint64_t seed, std::uint64_t index) {
 
 }  // namespace
 
-LiveInput generate_live_input(std::uint64_t seed, std::uint64_t index, const Endpoint& endpoint) {
+LiveInput generate_live_input(std::uint64_t seed, std::uint64_t index, const Endpoint& endpoint,
+                              const std::vector<std::string>& extra_headers) {
     Rng rng(input_seed(seed, index));
     LiveInput in;
     in.seed = seed;
@@ -256,14 +262,18 @@ LiveInput generate_live_input(std::uint64_t seed, std::uint64_t index, const End
             "permessage-deflate; server_no_context_takeover; client_no_context_takeover"};
         extra.push_back(std::string("Sec-WebSocket-Extensions: ") + rng.pick(kOffers));
     }
-    if (rng.chance(1, 10)) {
+    // The endpoint's own subprotocols, when given, replace our occasional offer of "chat".
+    const auto given_protocols = protocol::offered_subprotocols(extra_headers);
+    if (rng.chance(1, 10) && given_protocols.empty()) {
         in.offered_protocols = {"chat"};
         extra.push_back("Sec-WebSocket-Protocol: chat");
     }
+    if (!given_protocols.empty()) in.offered_protocols = given_protocols;
+    extra.insert(extra.end(), extra_headers.begin(), extra_headers.end());
 
     if (rng.chance(1, 8)) {
         std::string what;
-        in.handshake = mutated_handshake(rng, endpoint, key, what);
+        in.handshake = mutated_handshake(rng, endpoint, key, extra_headers, what);
         in.handshake_valid = false;
         in.offers_deflate = false;
         in.description = "mutated handshake: " + what;

@@ -8,7 +8,9 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <list>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -78,14 +80,18 @@ class RsvScrubber {
 
 class Connection {
   public:
-    Connection(int fd, Bug bug, const BuggyServerLimits& limits, const std::atomic<bool>& stopping)
-        : socket_(fd, &stopping), bug_(bug), limits_(limits) {
+    Connection(int fd, const BuggyServerOptions& options, const std::atomic<bool>& stopping,
+               std::function<void(std::string)> on_request)
+        : socket_(fd, &stopping),
+          options_(options),
+          limits_(options.limits),
+          on_request_(std::move(on_request)) {
         lifetime_end_ = Clock::now() + milliseconds(limits_.lifetime_ms);
     }
 
     void run() {
         if (!handshake()) return;
-        if (bug_ == Bug::stall_after_handshake) {
+        if (has(Bug::stall_after_handshake)) {
             // Never read or write again: only notice (without reading) when the peer goes.
             socket_.wait(POLLRDHUP, lifetime_end_);
             return;
@@ -95,6 +101,10 @@ class Connection {
 
   private:
     enum class Next { more, closing, done };
+
+    bool has(Bug bug) const {
+        return std::find(options_.bugs.begin(), options_.bugs.end(), bug) != options_.bugs.end();
+    }
 
     Clock::time_point bounded(milliseconds from_now) const {
         return std::min(Clock::now() + from_now, lifetime_end_);
@@ -119,13 +129,23 @@ class Connection {
                 write_all(protocol::build_rejection(parsed.error));
                 return false;
             }
+            on_request_(head.substr(0, parsed.consumed));
             protocol::UpgradeRequest upgrade;
             if (auto ec = protocol::check_upgrade_request(request, upgrade)) {
                 write_all(protocol::build_rejection(ec));
                 return false;
             }
+            if (const auto& need = options_.required_header; !need.empty()) {
+                const auto value = request.header(protocol::header_line_name(need));
+                if (!value || *value != protocol::header_line_value(need)) {
+                    write_all(
+                        "HTTP/1.1 403 Forbidden\r\nConnection: close\r\n"
+                        "Content-Length: 0\r\n\r\n");
+                    return false;
+                }
+            }
             std::string key = upgrade.key;
-            if (bug_ == Bug::wrong_accept) {
+            if (has(Bug::wrong_accept)) {
                 // Another valid key (first base64 digit changed) gives another accept value.
                 key[0] = key[0] == 'A' ? 'B' : 'A';
             }
@@ -137,7 +157,7 @@ class Connection {
 
     void serve() {
         parser_ = protocol::FrameParser({.role = protocol::Role::server,
-                                         .validate_utf8 = bug_ != Bug::skip_utf8_validation,
+                                         .validate_utf8 = !has(Bug::skip_utf8_validation),
                                          .close_code_policy = protocol::CloseCodePolicy::rfc,
                                          .max_frame_payload = limits_.max_message,
                                          .max_message_payload = limits_.max_message});
@@ -146,7 +166,7 @@ class Connection {
             if (!buffer.empty()) {
                 std::span<std::byte> input(reinterpret_cast<std::byte*>(buffer.data()),
                                            buffer.size());
-                if (bug_ == Bug::ignore_rsv) scrubber_.scrub(input);
+                if (has(Bug::ignore_rsv)) scrubber_.scrub(input);
                 const auto next = on_bytes(input);
                 if (next == Next::done) return;
                 if (next == Next::closing) {
@@ -170,7 +190,7 @@ class Connection {
                 case protocol::FrameParser::Status::need_more:
                     return Next::more;
                 case protocol::FrameParser::Status::header:
-                    if (bug_ == Bug::reset_mid_case && !protocol::is_control(ev.header.opcode)) {
+                    if (has(Bug::reset_mid_case) && !protocol::is_control(ev.header.opcode)) {
                         socket_.reset();
                         return Next::done;
                     }
@@ -201,13 +221,13 @@ class Connection {
                 protocol::ClosePayload cp;
                 protocol::parse_close_payload(ev.payload, cp);  // the parser judged it already
                 std::optional<std::uint16_t> code = cp.code;
-                if (bug_ == Bug::close_always_1000) code = protocol::close_code::normal;
+                if (has(Bug::close_always_1000)) code = protocol::close_code::normal;
                 write_all(
                     frame_bytes(protocol::opcode::close, protocol::build_close_payload(code)));
                 return Next::closing;
             }
             case protocol::opcode::ping:
-                if (bug_ == Bug::no_pong) return Next::more;
+                if (has(Bug::no_pong)) return Next::more;
                 return write_all(frame_bytes(protocol::opcode::pong, control)) ? Next::more
                                                                                : Next::done;
             case protocol::opcode::pong:
@@ -216,14 +236,14 @@ class Connection {
                 break;
         }
         if (!ev.message_end) return Next::more;
-        const bool sent = write_all(frame_bytes(ev.message_opcode, message_));
+        const bool sent = !options_.echo || write_all(frame_bytes(ev.message_opcode, message_));
         message_.clear();
         if (message_.capacity() > kLargeMessage) message_.shrink_to_fit();
         return sent ? Next::more : Next::done;
     }
 
     Next fail(std::uint16_t code, std::string reason) {
-        if (bug_ == Bug::close_always_1000) code = protocol::close_code::normal;
+        if (has(Bug::close_always_1000)) code = protocol::close_code::normal;
         if (reason.size() > 123) reason.resize(123);
         write_all(
             frame_bytes(protocol::opcode::close, protocol::build_close_payload(code, reason)));
@@ -238,8 +258,9 @@ class Connection {
     }
 
     Socket socket_;
-    const Bug bug_;
+    const BuggyServerOptions& options_;
     const BuggyServerLimits& limits_;
+    std::function<void(std::string)> on_request_;
     Clock::time_point lifetime_end_;
     std::string leftover_;
     protocol::FrameParser parser_;
@@ -250,8 +271,9 @@ class Connection {
 }  // namespace
 
 struct BuggyServer::Impl {
-    Bug bug;
-    BuggyServerLimits limits;
+    BuggyServerOptions options;
+    mutable std::mutex request_mutex;
+    std::string last_request;
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> accepted{0};
 
@@ -275,7 +297,7 @@ struct BuggyServer::Impl {
 
     void serve(int fd) {
         ++accepted;
-        if (workers.size() >= limits.max_connections) {
+        if (workers.size() >= options.limits.max_connections) {
             static constexpr std::string_view kBusy =
                 "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
                 "Content-Length: 0\r\n\r\n";
@@ -288,7 +310,10 @@ struct BuggyServer::Impl {
         try {
             raw->thread = std::thread([this, raw, fd] {
                 {
-                    Connection connection(fd, bug, limits, stopping);
+                    Connection connection(fd, options, stopping, [this](std::string head) {
+                        std::lock_guard lock(request_mutex);
+                        last_request = std::move(head);
+                    });
                     connection.run();
                 }
                 raw->done = true;
@@ -301,9 +326,11 @@ struct BuggyServer::Impl {
     }
 };
 
-BuggyServer::BuggyServer(Bug bug, BuggyServerLimits limits) : impl_(std::make_unique<Impl>()) {
-    impl_->bug = bug;
-    impl_->limits = limits;
+BuggyServer::BuggyServer(Bug bug, BuggyServerLimits limits)
+    : BuggyServer(BuggyServerOptions{.bugs = {bug}, .limits = limits}) {}
+
+BuggyServer::BuggyServer(BuggyServerOptions options) : impl_(std::make_unique<Impl>()) {
+    impl_->options = std::move(options);
     impl_->acceptor = std::make_unique<Acceptor>(
         1024, impl_->stopping, [impl = impl_.get()](int fd) { impl->serve(fd); },
         [impl = impl_.get()] { impl->reap(false); });
@@ -318,10 +345,15 @@ std::uint16_t BuggyServer::port() const noexcept {
     return impl_->acceptor->port();
 }
 Bug BuggyServer::bug() const noexcept {
-    return impl_->bug;
+    return impl_->options.bugs.empty() ? Bug::none : impl_->options.bugs.front();
 }
 std::size_t BuggyServer::connections_accepted() const noexcept {
     return impl_->accepted;
+}
+
+std::string BuggyServer::last_request() const {
+    std::lock_guard lock(impl_->request_mutex);
+    return impl_->last_request;
 }
 
 }  // namespace wsconform::test_support

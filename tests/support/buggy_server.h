@@ -1,6 +1,7 @@
 // A small WebSocket echo server for detection tests: a correct RFC 6455 endpoint built on the
-// project's sans-I/O codec, with at most one planted bug. Running the catalogue against it
-// shows whether the harness notices exactly that bug, and nothing else.
+// project's sans-I/O codec, with a planted bug (or several, or none; and optionally no echo).
+// Running the catalogue against it shows whether the harness notices exactly that bug, and nothing
+// else.
 //
 // Blocking POSIX sockets, one thread per connection, every wait bounded: it listens on
 // 127.0.0.1 (ephemeral port) from construction until destruction. No Asio in this header.
@@ -9,7 +10,9 @@
 #include <cstdint>
 #include <memory>
 #include <ostream>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace wsconform::test_support {
 
@@ -40,9 +43,22 @@ struct BuggyServerLimits {
     unsigned linger_ms = 2000;         // after our Close: wait this long for the peer's FIN
 };
 
+// Several planted bugs at once, and what the server asks of and does for its clients.
+struct BuggyServerOptions {
+    std::vector<Bug> bugs;  // none: a correct server
+    // False: data messages are read, checked and dropped, never echoed (a chat or API
+    // endpoint); pings, closes and protocol errors are handled as before.
+    bool echo = true;
+    // "Name: value" an upgrade request must carry (name case-insensitive, value exact), else
+    // 403 Forbidden; empty: none.
+    std::string required_header;
+    BuggyServerLimits limits;
+};
+
 class BuggyServer {
   public:
     explicit BuggyServer(Bug bug, BuggyServerLimits limits = {});
+    explicit BuggyServer(BuggyServerOptions options);
     // Stops accepting, ends every connection and joins every thread it started.
     ~BuggyServer();
     BuggyServer(const BuggyServer&) = delete;
@@ -52,6 +68,8 @@ class BuggyServer {
     Bug bug() const noexcept;
     // Connections accepted so far (for tests of the server itself).
     std::size_t connections_accepted() const noexcept;
+    // The head of the last upgrade request that arrived, as it came off the wire.
+    std::string last_request() const;
 
   private:
     struct Impl;
