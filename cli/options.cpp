@@ -150,6 +150,9 @@ void add_connect_options(CLI::App& sub, ConnectOptions& connect) {
                    "PEM private key of --client-cert (default: the same file)");
     sub.add_option("--connect-to", connect.connect_to,
                    "HOST:PORT to connect to instead of the URL's (Host and SNI stay the URL's)");
+    sub.add_option("--proxy", connect.proxy,
+                   "http://[USER:PASSWORD@]HOST:PORT: an HTTP proxy to CONNECT through (default: "
+                   "https_proxy/http_proxy/all_proxy, minus no_proxy and loopback)");
 }
 
 harness::Endpoint parse_url(const std::string& url, const ConnectOptions& connect) {
@@ -161,6 +164,11 @@ harness::Endpoint parse_url(const std::string& url, const ConnectOptions& connec
             endpoint.connect_port == 0)
             throw UsageError("--connect-to " + connect.connect_to + ": " +
                              (error.empty() ? "port 0" : error));
+    }
+    if (!connect.proxy.empty()) {
+        std::string error;
+        if (!harness::parse_proxy_url(connect.proxy, error)) throw UsageError("--" + error);
+        endpoint.proxy = connect.proxy;
     }
     if (!connect.client_key.empty() && connect.client_cert.empty())
         throw UsageError("--client-key needs --client-cert");

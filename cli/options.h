@@ -68,13 +68,15 @@ std::vector<std::string> request_header_lines(const RequestHeaderOptions& o);
 harness::Endpoint parse_url(const std::string& url);
 
 // How a client reaches its server: TLS trust for wss:// (--cafile, --insecure), a client
-// certificate (--client-cert, --client-key), and --connect-to HOST:PORT.
+// certificate (--client-cert, --client-key), --connect-to HOST:PORT, and --proxy URL (else the
+// proxy environment variables).
 struct ConnectOptions {
     std::string cafile;
     bool insecure = false;
     std::string client_cert;
     std::string client_key;
     std::string connect_to;
+    std::string proxy;
 };
 void add_connect_options(CLI::App& sub, ConnectOptions& connect);
 // A ws:// or wss:// URL with the connect options applied (UsageError saying what is wrong:

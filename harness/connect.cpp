@@ -1,14 +1,47 @@
 #include "harness/connect.h"
 
+#include <openssl/evp.h>
+
 #include "harness/transport/tls_context.h"
 
 namespace wsconform::harness {
 
+namespace {
+
+std::string basic_credentials(const ProxyUrl& proxy) {
+    const std::string plain = proxy.user + ":" + proxy.password;
+    std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(plain.data()),
+                                  static_cast<int>(plain.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return "Basic " + out;
+}
+
+}  // namespace
+
 transport::ConnectTarget connect_target(const Endpoint& endpoint, std::string& error) {
     const bool overridden = !endpoint.connect_host.empty();
-    auto target = transport::resolve(
-        overridden ? endpoint.connect_host : endpoint.host,
-        overridden && endpoint.connect_port ? endpoint.connect_port : endpoint.port, error);
+    const std::string host = overridden ? endpoint.connect_host : endpoint.host;
+    const std::uint16_t port =
+        overridden && endpoint.connect_port ? endpoint.connect_port : endpoint.port;
+    const std::string proxy_url =
+        !endpoint.proxy.empty() ? endpoint.proxy : proxy_from_environment(endpoint);
+    transport::ConnectTarget target;
+    if (proxy_url.empty()) {
+        target = transport::resolve(host, port, error);
+    } else {
+        // Through a proxy: only the proxy is resolved here; it resolves the server's name.
+        const auto proxy = parse_proxy_url(proxy_url, error);
+        if (proxy) target = transport::resolve(proxy->host, proxy->port, error);
+        if (!target.addresses.empty()) {
+            const bool v6 = host.find(':') != std::string::npos;
+            target.proxy = transport::ConnectTarget::Proxy{
+                .name = proxy->name(),
+                .authority = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port),
+                .authorization = proxy->user.empty() ? "" : basic_credentials(*proxy)};
+        }
+    }
     target.host = endpoint.tls_name.empty() ? endpoint.host : endpoint.tls_name;
     target.port = endpoint.port;
     if (endpoint.secure) {

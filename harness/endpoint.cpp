@@ -1,6 +1,8 @@
 #include "harness/endpoint.h"
 
+#include <cctype>
 #include <charconv>
+#include <cstdlib>
 
 namespace wsconform::harness {
 
@@ -147,6 +149,108 @@ bool parse_listen_address(std::string_view text, std::string& host, std::uint16_
         return false;
     }
     return true;
+}
+
+namespace {
+
+std::string percent_decoded(std::string_view in) {
+    std::string out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '%' && i + 2 < in.size() &&
+            std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
+            out.push_back(
+                static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16)));
+            i += 2;
+        } else {
+            out.push_back(in[i]);
+        }
+    }
+    return out;
+}
+
+const char* environment(const char* lower, const char* upper) {
+    const char* value = std::getenv(lower);
+    if (!value || !*value) value = std::getenv(upper);
+    return value && *value ? value : nullptr;
+}
+
+bool is_loopback(std::string_view host) {
+    if (host == "localhost" || host.ends_with(".localhost") || host == "::1") return true;
+    return host.starts_with("127.") && host.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+}  // namespace
+
+std::string ProxyUrl::name() const {
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::optional<ProxyUrl> parse_proxy_url(std::string_view url, std::string& error) {
+    std::string_view rest = url;
+    if (rest.starts_with("http://")) {
+        rest.remove_prefix(7);
+    } else if (rest.find("://") != std::string_view::npos) {
+        error = "proxy: only http:// proxies (HTTP CONNECT) are supported";
+        return std::nullopt;
+    }
+    if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+        if (rest.substr(slash) != "/") {
+            error = "proxy: a proxy URL has no path";
+            return std::nullopt;
+        }
+        rest = rest.substr(0, slash);
+    }
+    ProxyUrl proxy;
+    if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+        const auto userinfo = rest.substr(0, at);
+        const auto colon = userinfo.find(':');
+        proxy.user = percent_decoded(userinfo.substr(0, colon));
+        if (colon != std::string_view::npos)
+            proxy.password = percent_decoded(userinfo.substr(colon + 1));
+        rest = rest.substr(at + 1);
+    }
+    std::string_view port_text;
+    std::string why;
+    if (!split_host_port(rest, proxy.host, port_text, why)) {
+        error = "proxy: " + why;
+        return std::nullopt;
+    }
+    if (!port_text.empty() && !parse_port(port_text, proxy.port, false)) {
+        error = "proxy: bad port '" + std::string(port_text) + "'";
+        return std::nullopt;
+    }
+    return proxy;
+}
+
+bool bypasses_proxy(std::string_view host, std::string_view no_proxy) {
+    if (is_loopback(host)) return true;
+    while (!no_proxy.empty()) {
+        const auto comma = no_proxy.find(',');
+        std::string_view entry = no_proxy.substr(0, comma);
+        no_proxy =
+            comma == std::string_view::npos ? std::string_view{} : no_proxy.substr(comma + 1);
+        while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+        while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+        if (entry.empty()) continue;
+        if (entry == "*") return true;
+        if (entry.front() == '.') entry.remove_prefix(1);
+        if (host == entry) return true;
+        if (host.size() > entry.size() && host.ends_with(entry) &&
+            host[host.size() - entry.size() - 1] == '.')
+            return true;
+    }
+    return false;
+}
+
+std::string proxy_from_environment(const Endpoint& endpoint) {
+    const char* no_proxy = environment("no_proxy", "NO_PROXY");
+    if (bypasses_proxy(endpoint.host, no_proxy ? no_proxy : "")) return {};
+    const char* proxy = endpoint.secure ? environment("https_proxy", "HTTPS_PROXY")
+                                        : environment("http_proxy", "HTTP_PROXY");
+    if (!proxy) proxy = environment("all_proxy", "ALL_PROXY");
+    return proxy ? proxy : "";
 }
 
 }  // namespace wsconform::harness

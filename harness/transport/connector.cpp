@@ -2,11 +2,14 @@
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
 
 #include <memory>
 
 #include "harness/transport/tcp_stream.h"
 #include "harness/transport/tls_stream.h"
+#include "protocol/http.h"
 
 namespace wsconform::harness::transport {
 
@@ -29,6 +32,18 @@ ConnectTarget resolve(const std::string& host, std::uint16_t port, std::string& 
 
 namespace {
 
+// A proxy's refusal of CONNECT: the value is its HTTP status.
+class ProxyCategory final : public boost::system::error_category {
+  public:
+    const char* name() const noexcept override { return "proxy"; }
+    std::string message(int status) const override {
+        return "the proxy answered " + std::to_string(status) + " to CONNECT" +
+               (status == 407 ? " (it wants credentials: http://USER:PASSWORD@HOST:PORT)" : "");
+    }
+};
+
+const ProxyCategory proxy_category;
+
 // One attempt per address, in order; the socket is reused after a failed attempt is closed.
 class Attempt final : public PendingConnect, public std::enable_shared_from_this<Attempt> {
   public:
@@ -37,6 +52,7 @@ class Attempt final : public PendingConnect, public std::enable_shared_from_this
           addresses(target.addresses),
           server_name(target.host),
           tls(target.tls),
+          proxy(target.proxy),
           handler(std::move(handler)) {}
 
     void cancel() override {
@@ -63,8 +79,48 @@ class Attempt final : public PendingConnect, public std::enable_shared_from_this
                                      self->next(index + 1, ec);
                                      return;
                                  }
-                                 self->connected();
+                                 if (self->proxy)
+                                     self->ask_proxy();
+                                 else
+                                     self->connected();
                              });
+    }
+
+    // RFC 9110 §9.3.6: CONNECT host:port; a 2xx answer turns the connection into a tunnel.
+    void ask_proxy() {
+        const std::string& authority = proxy->authority;
+        exchange = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+        if (!proxy->authorization.empty())
+            exchange += "Proxy-Authorization: " + proxy->authorization + "\r\n";
+        exchange += "\r\n";
+        asio::async_write(socket, asio::buffer(exchange),
+                          [self = shared_from_this()](const ErrorCode& ec, std::size_t) {
+                              if (ec) return self->fail(ec);
+                              self->exchange.clear();
+                              self->read_proxy_answer();
+                          });
+    }
+
+    void read_proxy_answer() {
+        asio::async_read_until(
+            socket, asio::dynamic_buffer(exchange, kMaxProxyAnswer), "\r\n\r\n",
+            [self = shared_from_this()](const ErrorCode& ec, std::size_t head_size) {
+                if (ec)
+                    return self->fail(
+                        ec == asio::error::not_found ? ErrorCode(asio::error::message_size) : ec);
+                protocol::HttpMessage answer;
+                protocol::parse_http_head(std::string_view(self->exchange).substr(0, head_size),
+                                          false, answer);
+                if (answer.status < 200 || answer.status > 299)
+                    return self->fail(ErrorCode(answer.status, proxy_category));
+                self->connected();
+            });
+    }
+
+    void fail(const ErrorCode& ec) {
+        ErrorCode ignored;
+        socket.close(ignored);
+        handler(cancelled ? ErrorCode(asio::error::operation_aborted) : ec, nullptr);
     }
 
     void connected() {
@@ -87,10 +143,14 @@ class Attempt final : public PendingConnect, public std::enable_shared_from_this
         });
     }
 
+    static constexpr std::size_t kMaxProxyAnswer = 16 * 1024;
+
     tcp::socket socket;
     std::vector<tcp::endpoint> addresses;
     std::string server_name;
     TlsContextPtr tls;
+    std::optional<ConnectTarget::Proxy> proxy;
+    std::string exchange;  // the CONNECT request, then the proxy's answer
     std::shared_ptr<TlsStream> tls_stream;
     ConnectHandler handler;
     bool cancelled = false;

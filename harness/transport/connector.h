@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,14 @@ struct ConnectTarget {
     std::uint16_t port = 0;
     std::vector<boost::asio::ip::tcp::endpoint> addresses;
     TlsContextPtr tls;  // set: TLS (wss://) on top of the TCP connection
+    // Set: connect to this HTTP proxy and ask it to CONNECT to host:port first.
+    // (`addresses` are then the proxy's.)
+    struct Proxy {
+        std::string name;           // the proxy's "HOST:PORT", for messages (never credentials)
+        std::string authority;      // what to CONNECT to: "HOST:PORT"
+        std::string authorization;  // a Proxy-Authorization value, or empty
+    };
+    std::optional<Proxy> proxy;
 };
 
 // Resolves `host` (blocking; once per run). On failure returns an empty address list and
@@ -37,9 +46,9 @@ class PendingConnect {
     virtual void cancel() = 0;
 };
 
-// Connects to the target's addresses in order on `io`, then runs the TLS handshake when the
-// target asks for TLS. The handler gets the stream, or the last address's error (no address at
-// all: host_not_found), or the TLS handshake's.
+// Connects to the target's addresses in order on `io` (or to its proxy's, then asks the proxy
+// to CONNECT), then runs the TLS handshake when the target asks for TLS. The handler gets the
+// stream, or the last address's error (no address at all: host_not_found), or the TLS handshake's.
 std::shared_ptr<PendingConnect> async_connect(boost::asio::io_context& io,
                                               const ConnectTarget& target, ConnectHandler handler);
 

@@ -61,10 +61,10 @@ start_serve() {
     (( $(head -c 4096 "$SERVE_DIR/stdout" | wc -l) >= 1 )) ||
         fail "wsconform serve printed no complete first line within ${SERVE_START_TIMEOUT}s"
     line="$(head -n 1 "$SERVE_DIR/stdout")"
-    [[ "$line" =~ ^wsconform\ serve:\ listening\ on\ ws://127\.0\.0\.1:([0-9]+)/$ ]] ||
+    [[ "$line" =~ ^wsconform\ serve:\ listening\ on\ (wss?)://127\.0\.0\.1:([0-9]+)/$ ]] ||
         fail "unexpected first line from wsconform serve: '$line'"
-    SERVE_PORT="${BASH_REMATCH[1]}"
-    SERVE_URL="ws://127.0.0.1:$SERVE_PORT/"
+    SERVE_PORT="${BASH_REMATCH[2]}"
+    SERVE_URL="${BASH_REMATCH[1]}://127.0.0.1:$SERVE_PORT/"
     say "wsconform serve (pid $SERVE_PID) listening at $SERVE_URL"
 }
 
