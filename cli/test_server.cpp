@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "cli/signal_watcher.h"
 #include "harness/runner.h"
+#include "harness/transport/tls_context.h"
 
 namespace wsconform::cli {
 
@@ -95,6 +96,9 @@ int run_test_server(const TestServerConfig& config) {
                 const auto not_run = std::count_if(cases.begin(), cases.end(), [&](auto* c) {
                     return profiled.not_run().contains(c->id);
                 });
+                if (target.endpoint.secure && target.endpoint.tls &&
+                    !target.endpoint.tls->client_settings().verify_chain)
+                    out << "; the server's certificate is not verified (--insecure)";
                 if (config.profile == cases::Profile::protocol)
                     out << "; --profile protocol runs " << cases.size() - not_run
                         << " of them, the others need an echo server (UNIMPLEMENTED)";

@@ -369,9 +369,11 @@ void CaseSession::note_tls_at_open() {
             o.expected_name = name;
         }
     }
+    o.verified = is_server_ || tls->peer_verified;
     note("TLS: " + tls->version + ", " + tls->cipher +
          (tls->hello.server_name.empty() ? ", no SNI" : ", SNI " + tls->hello.server_name) +
-         (tls->alpn.empty() ? "" : ", ALPN " + tls->alpn));
+         (tls->alpn.empty() ? "" : ", ALPN " + tls->alpn) +
+         (o.verified ? "" : ", the server's certificate NOT verified (--insecure)"));
     if (test_.tls.record_size && test_.tls.records_during_handshake_only)
         writes_->push_action([stream = stream_] { stream->set_record_size(0); });
 }

@@ -54,6 +54,7 @@ struct TlsSessionInfo {
     bool renegotiation_started = false;
     bool renegotiation_pending = false;  // started and not finished
     std::string certificate_label;       // server side: the label of the identity presented
+    bool peer_verified = false;          // client side: the server's certificate was checked
 };
 
 struct TlsServerSettings {

@@ -60,9 +60,11 @@ ErrorCode TlsStream::error_from(int ssl_result) {
 
 void TlsStream::note_session() {
     info_.version = SSL_get_version(ssl_);
-    if (context_->side() == TlsContext::Side::client)
+    if (context_->side() == TlsContext::Side::client) {
         if (const char* sni = SSL_get_servername(ssl_, TLSEXT_NAMETYPE_host_name))
             info_.hello.server_name = sni;
+        info_.peer_verified = context_->client_settings().verify_chain;
+    }
     if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_))
         info_.cipher = SSL_CIPHER_get_name(cipher);
     const unsigned char* alpn = nullptr;
