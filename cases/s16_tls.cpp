@@ -32,6 +32,14 @@ void set_both(Verdict& v, Behavior b, std::string text) {
     v.result = v.result_close = std::move(text);
 }
 
+// Nothing to send: the case is judged on how the connection opened and closes.
+void open_then_close(Session& s) {
+    s.expect(Behavior::ok, {});
+    s.expect_close(we_close_normally());
+    s.send_close(1000);
+    s.kill_after(5s);
+}
+
 // Echo `kGreeting` and close normally: the cases of 16.2 whose point is the record layout.
 void echo_greeting(Session& s) {
     s.expect(Behavior::ok, {harness::text_message(std::string(kGreeting))});
@@ -105,26 +113,21 @@ Case old_version_case(int n, int version, std::string name) {
         .rfc = {"RFC 8996 2", "RFC 6455 10.6"},
         .requirement = "TLS 1.0 and 1.1 MUST NOT be negotiated (RFC 8996).",
         .level = Level::informational,
-        .script = WebSocketScript{
-            .on_open =
-                [](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(we_close_normally());
-                    s.send_close(1000);
-                    s.kill_after(5s);
-                },
-            .adjust =
-                [name](const Observation& o, Verdict& v) {
-                    if (o.was_open) {
-                        set_both(v, Behavior::informational,
-                                 "The server accepted " + name + " (" + o.tls.version + ", " +
-                                     o.tls.cipher + ").");
-                    } else if (o.harness_error.find("TLS") != std::string::npos) {
-                        set_both(v, Behavior::ok,
-                                 "The server refused " + name + ": " + o.harness_error);
-                    }
-                },
-        },
+        .script =
+            WebSocketScript{
+                .on_open = open_then_close,
+                .adjust =
+                    [name](const Observation& o, Verdict& v) {
+                        if (o.was_open) {
+                            set_both(v, Behavior::informational,
+                                     "The server accepted " + name + " (" + o.tls.version + ", " +
+                                         o.tls.cipher + ").");
+                        } else if (o.harness_error.find("TLS") != std::string::npos) {
+                            set_both(v, Behavior::ok,
+                                     "The server refused " + name + ": " + o.harness_error);
+                        }
+                    },
+            },
         .tls = TlsNeeds{.required = true, .servers_only = true, .max_version = version},
     };
 }
@@ -164,36 +167,32 @@ std::vector<Case> section16_tls() {
         .requirement = "Clients MUST use the Server Name Indication extension in the TLS "
                        "handshake.",
         .level = Level::must,
-        .script = WebSocketScript{
-            .on_open =
-                [](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(we_close_normally());
-                    s.send_close(1000);
-                    s.kill_after(5s);
-                },
-            .adjust =
-                [](const Observation& o, Verdict& v) {
-                    if (!o.was_open) return;
-                    const auto& t = o.tls;
-                    const bool by_address =
-                        t.expected_name.empty() ||
-                        t.expected_name.find_first_not_of("0123456789.:") == std::string::npos;
-                    if (by_address)
-                        set_both(v, Behavior::unimplemented,
-                                 "Not applicable: the client's request names the host " +
-                                     t.expected_name + ", an address (no SNI expected).");
-                    else if (t.server_name.empty())
-                        set_both(v, Behavior::failed,
-                                 "The client sent no SNI for the host " + t.expected_name + ".");
-                    else if (t.server_name != t.expected_name)
-                        set_both(v, Behavior::failed,
-                                 "The client's SNI is " + t.server_name + ", its request names " +
-                                     t.expected_name + ".");
-                    else
-                        v.result = "The client sent SNI " + t.server_name + ".";
-                },
-        },
+        .script =
+            WebSocketScript{
+                .on_open = open_then_close,
+                .adjust =
+                    [](const Observation& o, Verdict& v) {
+                        if (!o.was_open) return;
+                        const auto& t = o.tls;
+                        const bool by_address =
+                            t.expected_name.empty() ||
+                            t.expected_name.find_first_not_of("0123456789.:") == std::string::npos;
+                        if (by_address)
+                            set_both(v, Behavior::unimplemented,
+                                     "Not applicable: the client's request names the host " +
+                                         t.expected_name + ", an address (no SNI expected).");
+                        else if (t.server_name.empty())
+                            set_both(
+                                v, Behavior::failed,
+                                "The client sent no SNI for the host " + t.expected_name + ".");
+                        else if (t.server_name != t.expected_name)
+                            set_both(v, Behavior::failed,
+                                     "The client's SNI is " + t.server_name +
+                                         ", its request names " + t.expected_name + ".");
+                        else
+                            v.result = "The client sent SNI " + t.server_name + ".";
+                    },
+            },
         .tls = TlsNeeds{.required = true, .clients_only = true},
     });
     out.push_back(Case{
@@ -207,24 +206,20 @@ std::vector<Case> section16_tls() {
         .requirement = "What the client offers decides whether a server may speak HTTP/2 "
                        "(RFC 8441) on the connection.",
         .level = Level::informational,
-        .script = WebSocketScript{
-            .on_open =
-                [](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(we_close_normally());
-                    s.send_close(1000);
-                    s.kill_after(5s);
-                },
-            .adjust =
-                [](const Observation& o, Verdict& v) {
-                    if (!o.was_open) return;
-                    std::string list;
-                    for (const auto& p : o.tls.alpn_offered) list += (list.empty() ? "" : ", ") + p;
-                    set_both(v, Behavior::informational,
-                             list.empty() ? "The client offered no ALPN."
-                                          : "The client offered ALPN: " + list + ".");
-                },
-        },
+        .script =
+            WebSocketScript{
+                .on_open = open_then_close,
+                .adjust =
+                    [](const Observation& o, Verdict& v) {
+                        if (!o.was_open) return;
+                        std::string list;
+                        for (const auto& p : o.tls.alpn_offered)
+                            list += (list.empty() ? "" : ", ") + p;
+                        set_both(v, Behavior::informational,
+                                 list.empty() ? "The client offered no ALPN."
+                                              : "The client offered ALPN: " + list + ".");
+                    },
+            },
         .tls = TlsNeeds{.required = true, .clients_only = true},
     });
 
@@ -295,25 +290,20 @@ std::vector<Case> section16_tls() {
         .requirement = "The TLS session SHOULD be closed cleanly: close_notify before the "
                        "write side closes.",
         .level = Level::should,
-        .script = WebSocketScript{
-            .on_open =
-                [](Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(we_close_normally());
-                    s.send_close(1000);
-                    s.kill_after(5s);
-                },
-            .adjust =
-                [](const Observation& o, Verdict& v) {
-                    if (!o.was_open || v.behavior != Behavior::ok) return;
-                    if (o.tls.peer_close_notify) {
-                        v.result = "The server sent close_notify before closing TCP.";
-                    } else {
-                        v.behavior = Behavior::non_strict;
-                        v.result = "The server closed TCP without close_notify.";
-                    }
-                },
-        },
+        .script =
+            WebSocketScript{
+                .on_open = open_then_close,
+                .adjust =
+                    [](const Observation& o, Verdict& v) {
+                        if (!o.was_open || v.behavior != Behavior::ok) return;
+                        if (o.tls.peer_close_notify) {
+                            v.result = "The server sent close_notify before closing TCP.";
+                        } else {
+                            v.behavior = Behavior::non_strict;
+                            v.result = "The server closed TCP without close_notify.";
+                        }
+                    },
+            },
         .tls = TlsNeeds{.required = true, .servers_only = true},
     });
     out.push_back(record_case(

@@ -87,17 +87,11 @@ CaseSession::CaseSession(asio::io_context& io, const Case& test, SessionConfig c
 CaseSession::~CaseSession() = default;
 
 std::int64_t CaseSession::now_us() const {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                 started_at_)
-        .count();
+    return microseconds_since(started_at_);
 }
 
 void CaseSession::note(std::string text) {
-    WireRow row;
-    row.kind = "NOTE";
-    row.t_us = now_us();
-    row.text = std::move(text);
-    result_.wirelog.add(std::move(row));
+    result_.wirelog.add_note(now_us(), std::move(text));
 }
 
 protocol::MaskKey CaseSession::random_mask() {

@@ -119,17 +119,11 @@ HttpCase::HttpCase(asio::io_context& io, const Case& test, SessionConfig config,
 HttpCase::~HttpCase() = default;
 
 std::int64_t HttpCase::now_us() const {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                 started_at_)
-        .count();
+    return microseconds_since(started_at_);
 }
 
 void HttpCase::note(std::string text) {
-    WireRow row;
-    row.kind = "NOTE";
-    row.t_us = now_us();
-    row.text = std::move(text);
-    result_.wirelog.add(std::move(row));
+    result_.wirelog.add_note(now_us(), std::move(text));
 }
 
 void HttpCase::arm_phase_timer(milliseconds after, std::function<void()> then) {

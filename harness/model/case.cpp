@@ -1,25 +1,25 @@
 #include "harness/model/case.h"
 
+#include <array>
+
 namespace wsconform::harness {
 
+namespace {
+
+// In CertificateFlaw's order.
+constexpr std::array<const char*, 7> kFlawNames{"valid",
+                                                "untrusted issuer",
+                                                "self-signed",
+                                                "expired",
+                                                "not yet valid",
+                                                "another name",
+                                                "a CA certificate as the leaf"};
+
+}  // namespace
+
 std::string to_string(CertificateFlaw flaw) {
-    switch (flaw) {
-        case CertificateFlaw::none:
-            return "valid";
-        case CertificateFlaw::untrusted_issuer:
-            return "untrusted issuer";
-        case CertificateFlaw::self_signed:
-            return "self-signed";
-        case CertificateFlaw::expired:
-            return "expired";
-        case CertificateFlaw::not_yet_valid:
-            return "not yet valid";
-        case CertificateFlaw::wrong_name:
-            return "another name";
-        case CertificateFlaw::ca_as_leaf:
-            return "a CA certificate as the leaf";
-    }
-    return "?";
+    static_assert(static_cast<std::size_t>(CertificateFlaw::ca_as_leaf) + 1 == kFlawNames.size());
+    return kFlawNames[static_cast<std::size_t>(flaw)];
 }
 
 }  // namespace wsconform::harness

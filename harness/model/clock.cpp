@@ -21,4 +21,10 @@ std::string utc_timestamp_now() {
     return buf;
 }
 
+std::int64_t microseconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 start)
+        .count();
+}
+
 }  // namespace wsconform::harness

@@ -22,4 +22,12 @@ void WireLog::set_enabled(bool on, std::int64_t t_us) {
     add(std::move(row));
 }
 
+void WireLog::add_note(std::int64_t t_us, std::string text) {
+    WireRow row;
+    row.kind = "NOTE";
+    row.t_us = t_us;
+    row.text = std::move(text);
+    add(std::move(row));
+}
+
 }  // namespace wsconform::harness

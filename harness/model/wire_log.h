@@ -41,6 +41,8 @@ class WireLog {
     static constexpr std::size_t kMaxRows = 20000;
 
     void add(WireRow row);
+    // A NOTE row: what the harness saw or did, in words.
+    void add_note(std::int64_t t_us, std::string text);
     bool enabled() const noexcept { return enabled_; }
     void set_enabled(bool on, std::int64_t t_us);
 
