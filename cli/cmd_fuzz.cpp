@@ -63,7 +63,7 @@ int run_fuzz(const FuzzOptions& c) {
               << ", " << o.jobs << " job(s), findings to " << o.out_dir << "\n";
     const auto s = harness::run_live_fuzz(o);
     if (s.unreachable) {
-        std::cerr << "wsconform fuzz: cannot connect to " << o.endpoint.url << "\n";
+        std::cerr << "wsconform fuzz: " << unreachable_reason(o.endpoint) << "\n";
         return kExitUnreachable;
     }
     std::ostringstream line;
@@ -84,7 +84,7 @@ CLI::App* fuzz_subcommand(CLI::App& app, FuzzOptions& c) {
         "fuzz",
         "Send mutated handshakes and frame sequences to a live server; report crashes, hangs, "
         "protocol violations and slow answers, each saved as a replayable file");
-    sub->add_option("url", c.url, "ws:// URL of the server")->required();
+    sub->add_option("url", c.url, "ws:// or wss:// URL of the server")->required();
     sub->add_option("--seed", c.seed, "the inputs depend only on this")->capture_default_str();
     auto* iterations =
         sub->add_option("--iterations", c.iterations, "inputs to send (default 1000)")

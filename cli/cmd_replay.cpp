@@ -37,7 +37,7 @@ int run_replay(const ReplayOptions& c) {
     o.extra_headers = request_header_lines(c.headers);
     o.timeout = seconds_to_ms(c.timeout_s);
     if (!harness::server_alive(o.endpoint)) {
-        std::cerr << "wsconform replay: cannot connect to " << o.endpoint.url << "\n";
+        std::cerr << "wsconform replay: " << unreachable_reason(o.endpoint) << "\n";
         return kExitUnreachable;
     }
     std::cerr << "wsconform replay: " << harness::to_string(f.kind) << " (" << f.detail << "), "
@@ -51,7 +51,7 @@ CLI::App* replay_subcommand(CLI::App& app, ReplayOptions& o) {
     auto* sub = app.add_subcommand(
         "replay", "Replay a finding of `wsconform fuzz` (exit 1 if it reproduces, 0 if not)");
     sub->add_option("file", o.file, "finding file (JSON)")->required();
-    sub->add_option("url", o.url, "ws:// URL of the server")->required();
+    sub->add_option("url", o.url, "ws:// or wss:// URL of the server")->required();
     add_answer_timeout_option(*sub, o.timeout_s, "seconds an owed answer may take");
     add_connect_options(*sub, o.connect);
     add_request_header_options(*sub, o.headers);

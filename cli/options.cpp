@@ -11,6 +11,7 @@
 
 #include "cli/case_selection.h"
 #include "cli/run_report.h"
+#include "harness/runner.h"
 #include "harness/transport/tls_context.h"
 
 namespace wsconform::cli {
@@ -209,6 +210,11 @@ void parse_listen(const std::string& text, std::string& host, std::uint16_t& por
 std::string listening_url(const std::string& host, std::uint16_t port, bool tls) {
     const bool v6 = host.find(':') != std::string::npos;
     return (tls ? "wss://" : "ws://") + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string unreachable_reason(const harness::Endpoint& endpoint) {
+    const auto probe = harness::probe(endpoint, {});
+    return probe.error.empty() ? "cannot connect to " + endpoint.url : probe.error;
 }
 
 void add_server_tls_options(CLI::App& sub, ServerTlsOptions& tls) {

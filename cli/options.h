@@ -94,6 +94,10 @@ void add_server_tls_options(CLI::App& sub, ServerTlsOptions& tls);
 // missing, unreadable, or the key does not match).
 harness::transport::TlsContextPtr server_tls_context(const ServerTlsOptions& tls);
 
+// Why nothing answers at the endpoint, in one line ("cannot connect to URL: certificate
+// verify failed: ..."), for the commands that exit 3.
+std::string unreachable_reason(const harness::Endpoint& endpoint);
+
 // HOST:PORT for --listen (UsageError saying what is wrong).
 void parse_listen(const std::string& text, std::string& host, std::uint16_t& port);
 // Seconds as given on the command line, in whole milliseconds.

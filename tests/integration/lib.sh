@@ -84,3 +84,18 @@ stop_serve() {
     (( status == 0 )) || fail "wsconform serve exited with status $status after SIGTERM (want 0)"
     say "wsconform serve stopped cleanly on SIGTERM"
 }
+
+# make_test_pki DIR: DIR/ca.pem (a CA) and DIR/leaf.pem, DIR/leaf.key (issued by it for
+# localhost and 127.0.0.1), with the openssl command line.
+make_test_pki() {
+    local dir="$1"
+    command -v openssl >/dev/null || skip "openssl is not installed"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+        -subj /CN=wsconform-test-ca -addext basicConstraints=critical,CA:TRUE \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+        -keyout "$dir/leaf.key" -out "$dir/leaf.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$dir/leaf.ext"
+    openssl x509 -req -in "$dir/leaf.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
+        -days 2 -extfile "$dir/leaf.ext" -out "$dir/leaf.pem" 2>/dev/null
+}

@@ -12,7 +12,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 (( $# == 1 )) || fail "usage: $0 WSCONFORM_BINARY"
 bin="$1"
 command -v tinyproxy >/dev/null || skip "tinyproxy is not installed (apt-get install tinyproxy-bin)"
-command -v openssl >/dev/null || skip "openssl is not installed"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/proxy_tinyproxy.XXXXXX")"
 proxy_pid=
@@ -25,15 +24,7 @@ stop_proxy() {
 }
 trap 'rc=$?; stop_proxy; rm -rf "$work"; (exit "$rc"); cleanup' EXIT
 
-# A CA and a leaf for localhost and 127.0.0.1.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=proxy-test-ca \
-    -addext basicConstraints=critical,CA:TRUE -keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
-    -keyout "$work/leaf.key" -out "$work/leaf.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$work/ext"
-openssl x509 -req -in "$work/leaf.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial \
-    -days 2 -extfile "$work/ext" -out "$work/leaf.pem" 2>/dev/null
-
+make_test_pki "$work"
 start_serve "$bin" --tls-cert "$work/leaf.pem" --tls-key "$work/leaf.key"
 url="wss://127.0.0.1:$SERVE_PORT/"
 
@@ -63,7 +54,11 @@ connects() { grep -c "Request (file descriptor [0-9]*): CONNECT " "$work/proxy.l
 # 1. --proxy: every case goes through the proxy.
 start_proxy
 "$bin" test-server "$url" --cafile "$work/ca.pem" --proxy "http://127.0.0.1:$proxy_port" \
-    --cases '1.1.*' '16.2.1' --outdir "$work/r1" --quiet || fail "through --proxy: exit $?"
+    --header 'Authorization: Bearer tok-3f9a1c' --origin https://app.example \
+    --cases '1.1.*' '16.2.1' --outdir "$work/r1" --quiet >"$work/r1.out" 2>&1 ||
+    fail "through --proxy: exit $?"
+grep -rq "tok-3f9a1c" "$work/r1" "$work/r1.out" && fail "the Authorization value reached a report"
+grep -q "Authorization: <redacted>" "$work/r1/"*case_1_1_1.json || fail "no redacted Authorization in the case"
 n="$(connects)"
 (( n >= 9 )) || fail "the proxy logged $n CONNECT requests, want at least 9 (one a case)"
 say "ok: --proxy, $n CONNECTs"
