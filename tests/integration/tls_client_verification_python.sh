@@ -9,24 +9,19 @@
 # usage: tls_client_verification_python.sh WSCONFORM_BINARY
 set -euo pipefail
 TEST_NAME=tls_client_verification_python
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-(( $# == 1 )) || fail "usage: $0 WSCONFORM_BINARY"
-[[ -x "$1" ]] || fail "wsconform binary not found: $1"
-
+source "$(dirname "${BASH_SOURCE[0]}")/peer_lib.sh"
+peer_test_setup "$@"
 [[ -x /usr/bin/python3 ]] || skip "/usr/bin/python3 is not installed"
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || skip "Debian python3-websockets is not installed"
-
-out="$(mktemp -d "${TMPDIR:-/tmp}/tls_client_verification_python.XXXXXX")"
-trap 'rm -rf "$out"' EXIT
 # verify setting, then the cases 16.1.1-16.1.6 whose behavior must be FAILED
 expectations=("full" "no-hostname 16.1.5" "none 16.1.1 16.1.2 16.1.3 16.1.4 16.1.5 16.1.6")
 for row in "${expectations[@]}"; do
     read -r verify failing <<<"$row"
     status=0
-    WSCONFORM="$1" WSCONFORM_TLS_VERIFY="$verify" "$TARGETS_DIR/run-client-peer" python-websockets \
-        --tls --cases '16.1.*' --outdir "$out/$verify" --timeout 50 --quiet || status=$?
+    WSCONFORM_TLS_VERIFY="$verify" "$TARGETS_DIR/run-client-peer" python-websockets \
+        --tls --cases '16.1.*' --outdir "$OUT/$verify" --timeout 50 --quiet || status=$?
     (( status == 0 || status == 1 )) || fail "WSCONFORM_TLS_VERIFY=$verify: test-client exited with status $status"
-    python3 - "$out/$verify/index.json" "$failing" <<'PY' || fail "WSCONFORM_TLS_VERIFY=$verify: wrong verdicts"
+    python3 - "$OUT/$verify/index.json" "$failing" <<'PY' || fail "WSCONFORM_TLS_VERIFY=$verify: wrong verdicts"
 import json, sys
 index = json.load(open(sys.argv[1]))
 cases = index.get("python-websockets", {})
