@@ -175,6 +175,7 @@ int run_test_client(const TestClientConfig& config) {
     parse_listen(config.listen, options.host, options.port);
     options.check_host_port = config.host_check;
     options.exit_after_agents = config.exit_after_agents;
+    options.expected_agent = config.agent;
     std::string ca_path;
     set_up_tls(config, options, ca_path);
     const bool quiet = config.report.quiet;

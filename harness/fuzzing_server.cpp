@@ -119,7 +119,7 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     // is the one after its last /runCase: that case's certificate is presented to the next
     // connection. A refused handshake is that case's pass, and the driver moves on.
     int predicted_case = 0;  // 1-based; 0: not known yet
-    std::string last_agent;
+    std::string last_agent;  // FuzzingServer's constructor starts it at expected_agent
     std::map<CertificateFlaw, std::shared_ptr<const transport::TlsIdentity>> flawed;
 
     const Case* predicted_certificate_case() const {
@@ -515,6 +515,7 @@ FuzzingServer::FuzzingServer(FuzzingServerOptions options, std::vector<const Cas
     impl_->options = std::move(options);
     impl_->cases = std::move(cases);
     impl_->hooks = std::move(hooks);
+    impl_->last_agent = impl_->options.expected_agent;
 }
 
 std::shared_ptr<const transport::TlsIdentity> FuzzingServer::Impl::choose_identity() {

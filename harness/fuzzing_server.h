@@ -43,6 +43,9 @@ struct FuzzingServerOptions {
     // cases are not applicable; issuing them needs the CA's key, which only a CA of our own
     // gives us).
     std::function<transport::TlsIdentity(CertificateFlaw)> flawed_certificate;
+    // The agent a refused certificate case is recorded under until a /runCase names one (the
+    // --agent test-client gives its --run client).
+    std::string expected_agent = "client";
 };
 
 struct FuzzingServerHooks {

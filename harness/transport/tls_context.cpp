@@ -277,6 +277,11 @@ std::shared_ptr<const TlsContext> TlsContext::server(TlsServerSettings settings,
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     }
     SSL_CTX_set_alpn_select_cb(ctx, select_alpn, nullptr);
+    // No session resumption: a resumed handshake presents no certificate, and every
+    // connection must show its own (section 16 chooses it per connection).
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx, 0);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_client_hello_cb(ctx, on_client_hello, context.get());
     context->server_ = std::move(settings);
     return context;

@@ -2,6 +2,7 @@
 browser's own WebSocket API.
 
 usage: /usr/bin/python3 chromium.py URL AGENT   (normally via targets/clients/chromium)
+URL is ws:// or wss://.
 
 Serves a driver page from a throwaway HTTP server on 127.0.0.1:0 and opens it in a
 headless Chromium with a fresh profile. The page asks URL/getCaseCount for N, runs
@@ -12,12 +13,19 @@ fetches /done from the HTTP server. Chromium keeps its default offer
 (`permessage-deflate; client_max_window_bits`). The page reports progress through
 /log (printed on stderr).
 
+wss://: Chromium on Linux trusts what the NSS database in ~/.pki/nssdb trusts, so with
+WSCONFORM_CA set (the CA `wsconform test-client --tls` wrote) Chromium runs with a fresh
+HOME whose NSS database holds that CA as a trusted issuer of server certificates
+(`certutil`, Debian libnss3-tools), and nothing else. Certificate checks stay on: no
+--ignore-certificate-errors. Host resolution is off except for 127.0.0.1 and localhost.
+
 Exits 0 when the page finished the loop; 1 if it failed (no case count, updateReports
 failed), Chromium exited early or the deadline passed; 2 on usage errors. Chromium runs
 in a process group of its own, which is always ended (SIGTERM, then SIGKILL) on the way
 out, also when this driver gets SIGTERM/SIGINT/SIGHUP.
 Environment: CHROMIUM (binary, default chromium), CHROMIUM_TIMEOUT (overall deadline in
-seconds, default 3600), CASE_TIMEOUT (seconds per case, default 300).
+seconds, default 3600), CASE_TIMEOUT (seconds per case, default 300), WSCONFORM_CA (a PEM
+CA file to trust).
 """
 import http.server
 import os
@@ -117,8 +125,8 @@ class Terminated(Exception):
 
 
 def main():
-    if len(sys.argv) != 3 or not sys.argv[1].startswith("ws://"):
-        print("usage: chromium.py ws://HOST:PORT AGENT", file=sys.stderr)
+    if len(sys.argv) != 3 or not sys.argv[1].startswith(("ws://", "wss://")):
+        print("usage: chromium.py ws[s]://HOST:PORT AGENT", file=sys.stderr)
         return 2
     base, agent = sys.argv[1], sys.argv[2]
     chromium = os.environ.get("CHROMIUM", "chromium")
@@ -172,6 +180,9 @@ def main():
     proc = None
     status = 1
     try:
+        env = dict(os.environ)
+        if os.environ.get("WSCONFORM_CA"):
+            env["HOME"] = trusting_home(tmp, os.environ["WSCONFORM_CA"])
         with open(chromium_log, "wb") as out:
             proc = subprocess.Popen(
                 [
@@ -179,10 +190,10 @@ def main():
                     "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync",
                     f"--user-data-dir={os.path.join(tmp, 'profile')}",
-                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
                     page,
                 ],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group, ended as a whole below
             )
         log(f"started {chromium} (pid {proc.pid}) on {page.split('?')[0]}")
@@ -215,6 +226,20 @@ def main():
                 log("chromium output (tail):\n" + tail)
         shutil.rmtree(tmp, ignore_errors=True)
     return status
+
+
+def trusting_home(tmp, ca_file):
+    """A fresh HOME under tmp whose NSS database (~/.pki/nssdb, what Chromium on Linux
+    trusts) holds ca_file as a trusted issuer of server certificates; returns its path."""
+    home = os.path.join(tmp, "home")
+    nssdb = os.path.join(home, ".pki", "nssdb")
+    os.makedirs(nssdb)
+    for args in (["-N", "--empty-password"],
+                 ["-A", "-t", "C,,", "-n", "wsconform test CA", "-i", ca_file]):
+        subprocess.run(["certutil", "-d", "sql:" + nssdb, *args], check=True,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    log(f"trusting {ca_file} (NSS database {nssdb})")
+    return home
 
 
 def stop_group(proc):

@@ -74,3 +74,15 @@ build_if_changed() {
         printf '%s\n' "$sum" >"$stamp"
     ) 9>"$CACHE_DIR/$name.lock" || exit 1
 }
+
+# peer_args [PORT] [--tls CERT KEY]: parse a server wrapper's arguments into $port and
+# the array $tls (empty, or "--tls CERT KEY" to pass on to the echo program).
+peer_args() {
+    # shellcheck disable=SC2034  # outputs: $port and $tls, for the wrapper that called us
+    port=$(port_arg "${1:-0}")
+    tls=()
+    (( $# <= 1 )) && return 0
+    [[ "$2" == --tls && $# == 4 ]] || die "usage: $0 [PORT] [--tls CERT KEY]"
+    [[ -r "$3" && -r "$4" ]] || die "--tls: cannot read '$3' or '$4'"
+    tls=(--tls "$3" "$4")
+}

@@ -1,14 +1,15 @@
 """Echo server on aiohttp 3.8 (Debian python3-aiohttp).
 
-usage: /usr/bin/python3 aiohttp_echo.py PORT
+usage: /usr/bin/python3 aiohttp_echo.py PORT [--tls CERT KEY]   (wss:// with --tls)
 Prints "LISTENING <port>" once the socket accepts connections.
 """
 import asyncio
 import signal
 import socket
-import sys
 
 from aiohttp import WSMsgType, web
+
+import peer_args
 
 
 async def echo(request: web.Request) -> web.WebSocketResponse:
@@ -32,7 +33,7 @@ async def echo(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
-async def main(port: int) -> None:
+async def main(port: int, tls) -> None:
     app = web.Application()
     app.router.add_route("GET", "/{tail:.*}", echo)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -40,7 +41,7 @@ async def main(port: int) -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
-    site = web.SockSite(runner, sock, backlog=512)
+    site = web.SockSite(runner, sock, ssl_context=tls, backlog=512)
     await site.start()
     print(f"LISTENING {sock.getsockname()[1]}", flush=True)
     stop = asyncio.get_running_loop().create_future()
@@ -51,4 +52,4 @@ async def main(port: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    asyncio.run(main(*peer_args.parse()))

@@ -1,16 +1,17 @@
 """Echo server on tornado 6.2 (Debian python3-tornado).
 
-usage: /usr/bin/python3 tornado_echo.py PORT
+usage: /usr/bin/python3 tornado_echo.py PORT [--tls CERT KEY]   (wss:// with --tls)
 Prints "LISTENING <port>" once the socket accepts connections.
 """
 import asyncio
 import signal
-import sys
 
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
 import tornado.websocket
+
+import peer_args
 
 
 class Echo(tornado.websocket.WebSocketHandler):
@@ -29,14 +30,14 @@ class Echo(tornado.websocket.WebSocketHandler):
             pass
 
 
-async def main(port: int) -> None:
+async def main(port: int, tls) -> None:
     app = tornado.web.Application(
         [(r"/.*", Echo)],
         websocket_max_message_size=2**26,  # default 10 MiB
         websocket_ping_interval=None,      # no keepalive pings
     )
     sockets = tornado.netutil.bind_sockets(port, "127.0.0.1", backlog=512)
-    server = tornado.httpserver.HTTPServer(app)
+    server = tornado.httpserver.HTTPServer(app, ssl_options=tls)
     server.add_sockets(sockets)
     print(f"LISTENING {sockets[0].getsockname()[1]}", flush=True)
     stop = asyncio.get_running_loop().create_future()
@@ -47,4 +48,4 @@ async def main(port: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    asyncio.run(main(*peer_args.parse()))

@@ -1,13 +1,13 @@
 """Echo server on Python `websockets` 10.4 (Debian python3-websockets, legacy asyncio API).
 
-usage: /usr/bin/python3 websockets_echo.py PORT
+usage: /usr/bin/python3 websockets_echo.py PORT [--tls CERT KEY]   (wss:// with --tls)
 Prints "LISTENING <port>" once the socket accepts connections.
 """
 import asyncio
 import signal
-import sys
 
 import websockets
+import peer_args
 from websockets.exceptions import ConnectionClosed
 
 
@@ -19,7 +19,7 @@ async def echo(ws, _path=None):
         pass  # the library already did the closing handshake (or the peer vanished)
 
 
-async def main(port: int) -> None:
+async def main(port: int, tls) -> None:
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
@@ -27,6 +27,7 @@ async def main(port: int) -> None:
         echo,
         "127.0.0.1",
         port,
+        ssl=tls,
         compression="deflate",   # the default; library offers server/client_max_window_bits=12
         max_size=2**26,          # 64 MiB messages (default 1 MiB)
         max_queue=32,
@@ -42,4 +43,4 @@ async def main(port: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    asyncio.run(main(*peer_args.parse()))

@@ -1,19 +1,35 @@
 // Echo server on node's `ws` library, a target for `wsconform test-server`.
-// usage: node ws_echo.mjs PORT [--no-deflate]
+// usage: node ws_echo.mjs PORT [--no-deflate] [--tls CERT KEY]
+// With --tls it serves wss:// (an https.createServer holding CERT and KEY, PEM files).
 // Prints "LISTENING <port>" once the socket accepts connections.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import { WebSocketServer } from 'ws';
 
-const port = Number(process.argv[2] ?? 0);
-const deflate = !process.argv.includes('--no-deflate');
+const args = process.argv.slice(2);
+const port = Number(args[0] ?? 0);
+const deflate = !args.includes('--no-deflate');
+const tlsAt = args.indexOf('--tls');
 
-const wss = new WebSocketServer({
-  host: '127.0.0.1',
-  port,
+const options = {
   // Library defaults otherwise (threshold 1 KiB, no window-bits restriction).
   perMessageDeflate: deflate,
   maxPayload: 64 * 1024 * 1024,
   clientTracking: false,
-});
+};
+let listener;  // what 'listening' and address() come from
+let wss;
+if (tlsAt >= 0) {
+  listener = createServer({
+    cert: readFileSync(args[tlsAt + 1]),
+    key: readFileSync(args[tlsAt + 2]),
+  });
+  wss = new WebSocketServer({ ...options, server: listener });
+  listener.listen(port, '127.0.0.1');
+} else {
+  wss = new WebSocketServer({ ...options, host: '127.0.0.1', port });
+  listener = wss;
+}
 
 wss.on('connection', (ws) => {
   ws.on('message', (data, isBinary) => {
@@ -24,11 +40,13 @@ wss.on('connection', (ws) => {
   ws.on('error', () => {});
 });
 
-wss.on('listening', () => {
-  process.stdout.write(`LISTENING ${wss.address().port}\n`);
+listener.on('listening', () => {
+  process.stdout.write(`LISTENING ${listener.address().port}\n`);
 });
-wss.on('error', (err) => {
-  console.error(`ws_echo: ${err.message}`);
-  process.exit(1);
-});
+for (const source of new Set([wss, listener])) {
+  source.on('error', (err) => {
+    console.error(`ws_echo: ${err.message}`);
+    process.exit(1);
+  });
+}
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));
