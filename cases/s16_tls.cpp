@@ -40,6 +40,46 @@ void open_then_close(Session& s) {
     s.kill_after(5s);
 }
 
+// A case with nothing to send: opened, closed normally, and judged by `adjust` on what TLS
+// showed.
+Case judged_on_tls(Case header, std::function<void(const Observation&, Verdict&)> adjust,
+                   TlsNeeds tls) {
+    header.script = WebSocketScript{.on_open = open_then_close, .adjust = std::move(adjust)};
+    header.tls = tls;
+    return header;
+}
+
+// 16.1.7: RFC 6455 §4.1 asks for SNI; RFC 6066 §3 forbids it for an address.
+void judge_sni(const Observation& o, Verdict& v) {
+    if (!o.was_open) return;
+    const auto& t = o.tls;
+    const bool by_address = t.expected_name.empty() ||
+                            t.expected_name.find_first_not_of("0123456789.:") == std::string::npos;
+    if (by_address)
+        set_both(v, Behavior::unimplemented,
+                 "Not applicable: the client's request names the host " + t.expected_name +
+                     ", an address (no SNI expected).");
+    else if (t.server_name.empty())
+        set_both(v, Behavior::failed,
+                 "The client sent no SNI for the host " + t.expected_name + ".");
+    else if (t.server_name != t.expected_name)
+        set_both(v, Behavior::failed,
+                 "The client's SNI is " + t.server_name + ", its request names " + t.expected_name +
+                     ".");
+    else
+        v.result = "The client sent SNI " + t.server_name + ".";
+}
+
+// 16.1.8: what the client offered, as information.
+void record_alpn(const Observation& o, Verdict& v) {
+    if (!o.was_open) return;
+    std::string list;
+    for (const auto& p : o.tls.alpn_offered) list += (list.empty() ? "" : ", ") + p;
+    set_both(
+        v, Behavior::informational,
+        list.empty() ? "The client offered no ALPN." : "The client offered ALPN: " + list + ".");
+}
+
 // Echo `kGreeting` and close normally: the cases of 16.2 whose point is the record layout.
 void echo_greeting(Session& s) {
     s.expect(Behavior::ok, {harness::text_message(std::string(kGreeting))});
@@ -165,72 +205,31 @@ std::vector<Case> section16_tls() {
                                    "a CA certificate (basicConstraints CA:TRUE, key usage "
                                    "keyCertSign and cRLSign only) issued by the trusted CA for "
                                    "the right name"));
-    out.push_back(Case{
-        .id = "16.1.7",
-        .title = "Client sends SNI for a DNS name",
-        .description = "Testing a client: the ClientHello of a connection to a URL whose host "
-                       "is a DNS name.",
-        .expectation = "Its server_name extension names the URL's host. A client connecting "
-                       "by IP address needs none: not applicable.",
-        .rfc = {"RFC 6455 4.1", "RFC 6066 3"},
-        .requirement = "Clients MUST use the Server Name Indication extension in the TLS "
-                       "handshake.",
-        .level = Level::must,
-        .script =
-            WebSocketScript{
-                .on_open = open_then_close,
-                .adjust =
-                    [](const Observation& o, Verdict& v) {
-                        if (!o.was_open) return;
-                        const auto& t = o.tls;
-                        const bool by_address =
-                            t.expected_name.empty() ||
-                            t.expected_name.find_first_not_of("0123456789.:") == std::string::npos;
-                        if (by_address)
-                            set_both(v, Behavior::unimplemented,
-                                     "Not applicable: the client's request names the host " +
-                                         t.expected_name + ", an address (no SNI expected).");
-                        else if (t.server_name.empty())
-                            set_both(
-                                v, Behavior::failed,
-                                "The client sent no SNI for the host " + t.expected_name + ".");
-                        else if (t.server_name != t.expected_name)
-                            set_both(v, Behavior::failed,
-                                     "The client's SNI is " + t.server_name +
-                                         ", its request names " + t.expected_name + ".");
-                        else
-                            v.result = "The client sent SNI " + t.server_name + ".";
-                    },
-            },
-        .tls = TlsNeeds{.required = true, .clients_only = true},
-    });
-    out.push_back(Case{
-        .id = "16.1.8",
-        .title = "ALPN protocols the client offers",
-        .description = "Testing a client: records the application protocols (ALPN) of its "
-                       "ClientHello.",
-        .expectation = "Informational: the list (a WebSocket client over HTTP/1.1 offers "
-                       "http/1.1 or nothing).",
-        .rfc = {"RFC 7301 3.1", "RFC 8441 3"},
-        .requirement = "What the client offers decides whether a server may speak HTTP/2 "
-                       "(RFC 8441) on the connection.",
-        .level = Level::informational,
-        .script =
-            WebSocketScript{
-                .on_open = open_then_close,
-                .adjust =
-                    [](const Observation& o, Verdict& v) {
-                        if (!o.was_open) return;
-                        std::string list;
-                        for (const auto& p : o.tls.alpn_offered)
-                            list += (list.empty() ? "" : ", ") + p;
-                        set_both(v, Behavior::informational,
-                                 list.empty() ? "The client offered no ALPN."
-                                              : "The client offered ALPN: " + list + ".");
-                    },
-            },
-        .tls = TlsNeeds{.required = true, .clients_only = true},
-    });
+    const TlsNeeds client_hello{.required = true, .clients_only = true};
+    out.push_back(judged_on_tls(
+        {.id = "16.1.7",
+         .title = "Client sends SNI for a DNS name",
+         .description = "Testing a client: the ClientHello of a connection to a URL whose host "
+                        "is a DNS name.",
+         .expectation = "Its server_name extension names the URL's host. A client connecting "
+                        "by IP address needs none: not applicable.",
+         .rfc = {"RFC 6455 4.1", "RFC 6066 3"},
+         .requirement = "Clients MUST use the Server Name Indication extension in the TLS "
+                        "handshake.",
+         .level = Level::must},
+        judge_sni, client_hello));
+    out.push_back(judged_on_tls(
+        {.id = "16.1.8",
+         .title = "ALPN protocols the client offers",
+         .description = "Testing a client: records the application protocols (ALPN) of its "
+                        "ClientHello.",
+         .expectation = "Informational: the list (a WebSocket client over HTTP/1.1 offers "
+                        "http/1.1 or nothing).",
+         .rfc = {"RFC 7301 3.1", "RFC 8441 3"},
+         .requirement = "What the client offers decides whether a server may speak HTTP/2 "
+                        "(RFC 8441) on the connection.",
+         .level = Level::informational},
+        record_alpn, client_hello));
 
     // ---- 16.2 record layouts (both roles)
     out.push_back(record_case(
