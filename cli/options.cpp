@@ -220,17 +220,22 @@ std::string unreachable_reason(const harness::Endpoint& endpoint) {
 void add_server_tls_options(CLI::App& sub, ServerTlsOptions& tls) {
     sub.add_option("--tls-cert", tls.cert, "serve wss://: PEM certificate (chain, leaf first)");
     sub.add_option("--tls-key", tls.key, "PEM private key of --tls-cert (default: the same file)");
+    sub.add_option("--tls-client-ca", tls.client_ca,
+                   "require a client certificate issued by a CA in this PEM file (mTLS)");
 }
 
 harness::transport::TlsContextPtr server_tls_context(const ServerTlsOptions& tls) {
-    if (tls.cert.empty() && tls.key.empty()) return nullptr;
-    if (tls.cert.empty()) throw UsageError("--tls-key needs --tls-cert");
+    if (tls.cert.empty() && tls.key.empty() && tls.client_ca.empty()) return nullptr;
+    if (tls.cert.empty()) throw UsageError("--tls-key and --tls-client-ca need --tls-cert");
     harness::transport::TlsServerSettings settings;
     std::string error;
     if (!harness::transport::read_pem_file(tls.cert, settings.identity.certificate_chain_pem,
                                            error) ||
         !harness::transport::read_pem_file(tls.key.empty() ? tls.cert : tls.key,
                                            settings.identity.private_key_pem, error))
+        throw UsageError(error);
+    if (!tls.client_ca.empty() &&
+        !harness::transport::read_pem_file(tls.client_ca, settings.client_ca_pem, error))
         throw UsageError(error);
     auto context = harness::transport::TlsContext::server(std::move(settings), error);
     if (!context) throw UsageError("--tls-cert " + tls.cert + ": " + error);

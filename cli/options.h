@@ -88,6 +88,7 @@ void add_answer_timeout_option(CLI::App& sub, double& seconds, const std::string
 struct ServerTlsOptions {
     std::string cert;
     std::string key;
+    std::string client_ca;  // require client certificates issued by this CA (mTLS)
 };
 void add_server_tls_options(CLI::App& sub, ServerTlsOptions& tls);
 // The server context of those files (nullptr when neither is given; UsageError when one is

@@ -96,6 +96,13 @@ ProbeResult probe(const Endpoint& target, const RunOptions& options) {
     protocol::HttpMessage response;
     for (;;) {
         if (auto ec = client.read_some(buffer, 4096, left())) {
+            // TLS 1.3: a server that refuses our certificate (or its absence) says so only
+            // after our side of the handshake is done: the TLS handshake failed all the same.
+            if (ec.category() == transport::tls_category()) {
+                result.connected = false;
+                result.error = "cannot connect to " + target.url + ": " + ec.message();
+                return result;
+            }
             result.error = no_answer(ec);
             return result;
         }

@@ -85,8 +85,8 @@ stop_serve() {
     say "wsconform serve stopped cleanly on SIGTERM"
 }
 
-# make_test_pki DIR: DIR/ca.pem (a CA) and DIR/leaf.pem, DIR/leaf.key (issued by it for
-# localhost and 127.0.0.1), with the openssl command line.
+# make_test_pki DIR: DIR/ca.pem (a CA), DIR/leaf.pem, DIR/leaf.key (issued by it for
+# localhost and 127.0.0.1) and a client certificate, with the openssl command line.
 make_test_pki() {
     local dir="$1"
     command -v openssl >/dev/null || skip "openssl is not installed"
@@ -98,4 +98,9 @@ make_test_pki() {
     printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$dir/leaf.ext"
     openssl x509 -req -in "$dir/leaf.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
         -days 2 -extfile "$dir/leaf.ext" -out "$dir/leaf.pem" 2>/dev/null
+    # And DIR/client.pem, DIR/client.key: a client certificate from the same CA (mTLS).
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=wsconform-client \
+        -keyout "$dir/client.key" -out "$dir/client.csr" 2>/dev/null
+    openssl x509 -req -in "$dir/client.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+        -CAcreateserial -days 2 -out "$dir/client.pem" 2>/dev/null
 }

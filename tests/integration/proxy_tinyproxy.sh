@@ -54,7 +54,7 @@ connects() { grep -c "Request (file descriptor [0-9]*): CONNECT " "$work/proxy.l
 # 1. --proxy: every case goes through the proxy.
 start_proxy
 "$bin" test-server "$url" --cafile "$work/ca.pem" --proxy "http://127.0.0.1:$proxy_port" \
-    --header 'Authorization: Bearer tok-3f9a1c' --origin https://app.example \
+    --header 'Authorization: Bearer tok-3f9a1c' --origin https://app.example --subprotocol chat \
     --cases '1.1.*' '16.2.1' --outdir "$work/r1" --quiet >"$work/r1.out" 2>&1 ||
     fail "through --proxy: exit $?"
 grep -rq "tok-3f9a1c" "$work/r1" "$work/r1.out" && fail "the Authorization value reached a report"

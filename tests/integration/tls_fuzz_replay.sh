@@ -2,7 +2,8 @@
 # The live fuzzer and replay over wss:// against `wsconform serve --tls-cert`: a fuzz run with
 # the test CA trusted ends with no finding (exit 0); a finding (an unfinished frame: the server
 # owes no pong) replays as reproduced (exit 1); without the CA, replay cannot connect (exit 3)
-# and says why.
+# and says why. And --client-cert against `serve --tls-client-ca` (a server that requires a
+# client certificate): exit 3 without one, the cases pass with it.
 # usage: tls_fuzz_replay.sh WSCONFORM_BINARY
 set -euo pipefail
 TEST_NAME=tls_fuzz_replay
@@ -43,3 +44,15 @@ status=0
 grep -q "certificate verify failed" "$work/untrusted.out" ||
     { cat "$work/untrusted.out" >&2; fail "replay without the CA does not say why"; }
 say "ok: replay over wss reproduces the hang; without the CA it says the certificate failed"
+
+# mTLS: a server that requires a client certificate from the CA.
+stop_serve
+start_serve "$bin" --tls-cert "$work/leaf.pem" --tls-key "$work/leaf.key" --tls-client-ca "$work/ca.pem"
+status=0
+"$bin" test-server "$SERVE_URL" --cafile "$work/ca.pem" --cases '1.1.1' --outdir "$work/m1" \
+    --quiet >"$work/m1.out" 2>&1 || status=$?
+(( status == 3 )) || { cat "$work/m1.out" >&2; fail "without a client certificate: exit $status, want 3"; }
+"$bin" test-server "$SERVE_URL" --cafile "$work/ca.pem" --client-cert "$work/client.pem" \
+    --client-key "$work/client.key" --cases '1.*' --outdir "$work/m2" --quiet >"$work/m2.out" 2>&1 ||
+    { cat "$work/m2.out" >&2; fail "with --client-cert: exit $?"; }
+say "ok: a server that requires a client certificate: exit 3 without one, 16 cases pass with --client-cert"
