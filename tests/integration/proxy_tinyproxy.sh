@@ -22,7 +22,7 @@ stop_proxy() {
         proxy_pid=
     fi
 }
-trap 'rc=$?; stop_proxy; rm -rf "$work"; (exit "$rc"); cleanup' EXIT
+trap 'rc=$?; stop_proxy; rm -rf "$work"; set +e; (exit "$rc"); cleanup' EXIT
 
 make_test_pki "$work"
 start_serve "$bin" --tls-cert "$work/leaf.pem" --tls-key "$work/leaf.key"

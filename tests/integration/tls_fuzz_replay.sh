@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 (( $# == 1 )) || fail "usage: $0 WSCONFORM_BINARY"
 bin="$1"
 work="$(mktemp -d "${TMPDIR:-/tmp}/tls_fuzz_replay.XXXXXX")"
-trap 'rc=$?; rm -rf "$work"; (exit "$rc"); cleanup' EXIT
+trap 'rc=$?; rm -rf "$work"; set +e; (exit "$rc"); cleanup' EXIT
 make_test_pki "$work"
 start_serve "$bin" --tls-cert "$work/leaf.pem" --tls-key "$work/leaf.key"
 
