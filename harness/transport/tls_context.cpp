@@ -24,6 +24,18 @@ std::string openssl_error_text() {
     return text;
 }
 
+// A new SSL_CTX for `method`, in the modes every context here needs: the stream may move its
+// write buffer between retries and takes partial writes. Null, with `error` set, on failure.
+SSL_CTX* new_ssl_ctx(const SSL_METHOD* method, std::string& error) {
+    SSL_CTX* ctx = SSL_CTX_new(method);
+    if (!ctx) {
+        error = openssl_error_text();
+        return nullptr;
+    }
+    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+    return ctx;
+}
+
 struct BioFree {
     void operator()(BIO* b) const { BIO_free(b); }
 };
@@ -210,14 +222,10 @@ TlsContext::~TlsContext() {
 
 std::shared_ptr<const TlsContext> TlsContext::client(const TlsClientSettings& settings,
                                                      std::string& error) {
-    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-    if (!ctx) {
-        error = openssl_error_text();
-        return nullptr;
-    }
+    SSL_CTX* ctx = new_ssl_ctx(TLS_client_method(), error);
+    if (!ctx) return nullptr;
     std::shared_ptr<TlsContext> context(new TlsContext(Side::client, ctx));
     context->client_ = settings;
-    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
     if (settings.verify_chain) {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
         if (!settings.ca_file.empty()) {
@@ -264,13 +272,9 @@ std::shared_ptr<const TlsContext> TlsContext::client(const TlsClientSettings& se
 
 std::shared_ptr<const TlsContext> TlsContext::server(TlsServerSettings settings,
                                                      std::string& error) {
-    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-    if (!ctx) {
-        error = openssl_error_text();
-        return nullptr;
-    }
+    SSL_CTX* ctx = new_ssl_ctx(TLS_server_method(), error);
+    if (!ctx) return nullptr;
     std::shared_ptr<TlsContext> context(new TlsContext(Side::server, ctx));
-    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
     if (!install_on_context(ctx, settings.identity, error)) return nullptr;
     if (!settings.client_ca_pem.empty()) {
         if (!trust_pem(ctx, settings.client_ca_pem, error)) return nullptr;
