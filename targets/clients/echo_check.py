@@ -8,7 +8,6 @@ Each check runs on its own connection under a hard deadline. Prints one line per
 "ok   NAME  detail" or "FAIL NAME  detail"; exits 0 only if every check passed
 (1 if some failed, 2 on usage errors).
 """
-import argparse
 import asyncio
 import hashlib
 import os
@@ -16,6 +15,8 @@ import sys
 import time
 
 import websockets
+
+import checklist
 
 MAX_SIZE = 2**26
 
@@ -99,12 +100,8 @@ def checks():
 
 
 async def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("url")
-    ap.add_argument("--timeout", type=float, default=10.0, help="hard deadline per check (default 10 s)")
-    args = ap.parse_args()
-    print(f"# python websockets {websockets.__version__} -> {args.url}", flush=True)
-    failed = 0
+    args = checklist.parse_args(__doc__, "--timeout", 10.0, "hard deadline per check (default 10 s)")
+    report = checklist.Report(f"# python websockets {websockets.__version__} -> {args.url}", 18)
     for name, check, factor in checks():
         t0 = time.monotonic()
         deadline = args.timeout * factor
@@ -117,10 +114,8 @@ async def main() -> int:
             ok, detail = False, str(e)
         except Exception as e:  # connection refused, closed early, protocol error...
             ok, detail = False, f"{type(e).__name__}: {e}"
-        failed += not ok
-        print(f"{'ok  ' if ok else 'FAIL'} {name:<18} {detail} [{time.monotonic() - t0:.2f}s]", flush=True)
-    print(f"# {failed} failed" if failed else "# all passed", flush=True)
-    return 1 if failed else 0
+        report.line(ok, name, detail, f"[{time.monotonic() - t0:.2f}s]")
+    return report.status()
 
 
 if __name__ == "__main__":

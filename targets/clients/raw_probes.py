@@ -9,7 +9,6 @@ deadline for the server's close frame, whose status code must match. Prints one 
 probe ("ok   NAME  detail" / "FAIL NAME  detail"); exits 0 only if every probe passed
 (1 if some failed, 2 on usage errors).
 """
-import argparse
 import base64
 import hashlib
 import os
@@ -18,6 +17,8 @@ import struct
 import sys
 import time
 import urllib.parse
+
+import checklist
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -178,12 +179,8 @@ def probes():
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("url")
-    ap.add_argument("--deadline", type=float, default=3.0, help="seconds to wait for each close (default 3)")
-    args = ap.parse_args()
-    print(f"# raw probes -> {args.url}", flush=True)
-    failed = 0
+    args = checklist.parse_args(__doc__, "--deadline", 3.0, "seconds to wait for each close (default 3)")
+    report = checklist.Report(f"# raw probes -> {args.url}", 15)
     for name, data, want, note in probes():
         conn = None
         try:
@@ -199,10 +196,8 @@ def main() -> int:
         finally:
             if conn:
                 conn.close()
-        failed += not ok
-        print(f"{'ok  ' if ok else 'FAIL'} {name:<15} {detail} ({note})", flush=True)
-    print(f"# {failed} failed" if failed else "# all passed", flush=True)
-    return 1 if failed else 0
+        report.line(ok, name, detail, f"({note})")
+    return report.status()
 
 
 if __name__ == "__main__":
