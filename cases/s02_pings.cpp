@@ -141,24 +141,22 @@ std::vector<Case> section2_pings() {
         });
     }
 
-    out.push_back(Case{
-        .id = "2.9",
-        .title = "Unsolicited Pong, then a Ping",
-        .description = "Sends a Pong with the payload 'unsolicited pong payload' that answers no "
-                       "Ping, then a Ping with the payload 'ping payload'.",
-        .expectation = "The peer ignores the Pong and answers the Ping with a Pong carrying "
-                       "'ping payload'; we then close normally with 1000.",
-        .rfc = {"RFC 6455 5.5.2", "RFC 6455 5.5.3"},
-        .requirement = std::string(kUnsolicitedPongRule) + " " + std::string(kPongRule),
-        .level = Level::must,
-        .script = on_open([](Session& s) {
+    // 2.9: a pong case whose Ping follows an unsolicited Pong, so both rules apply.
+    Case unsolicited_then_ping = pongs_case(
+        "2.9", "Unsolicited Pong, then a Ping",
+        "Sends a Pong with the payload 'unsolicited pong payload' that answers no Ping, then a "
+        "Ping with the payload 'ping payload'.",
+        "The peer ignores the Pong and answers the Ping with a Pong carrying 'ping payload'; we "
+        "then close normally with 1000.",
+        [](Session& s) {
             s.expect(Behavior::ok, {pong("ping payload")});
             s.expect_close(we_close_normally());
             s.send_frame({.opcode = opcode::pong, .payload = "unsolicited pong payload"});
             s.send_frame({.opcode = opcode::ping, .payload = "ping payload"});
             s.close_after(1s);
-        }),
-    });
+        });
+    unsolicited_then_ping.requirement.insert(0, std::string(kUnsolicitedPongRule) + " ");
+    out.push_back(std::move(unsolicited_then_ping));
 
     out.push_back(ten_pings_case("2.10", "Ten Pings in a row", std::nullopt));
     out.push_back(ten_pings_case("2.11", "Ten Pings in a row, written octet by octet", 1));
