@@ -1,4 +1,4 @@
-// 14.2: a server kExpectRefusal invalid requests without upgrading (RFC 6455 4.2.1): each case
+// 14.2: a server refuses invalid requests without upgrading (RFC 6455 4.2.1): each case
 // breaks one rule of the canonical request, and the server must answer an HTTP error (4xx)
 // and not switch to WebSocket.
 #include <string>

@@ -114,13 +114,39 @@ std::optional<std::string> unknown_extension_accepted(const ServerExchange& x) {
     return std::nullopt;
 }
 
+// 14.3.11 - 14.3.16: `c` offers permessage-deflate as `offer` says; the description names
+// the offer, and the judge checks the response against it.
+Case offering(Case c, const std::string& offer, std::string expectation,
+              std::vector<protocol::DeflateParams> valid, ServerJudge judge) {
+    c.description = "The canonical request with Sec-WebSocket-Extensions: " + offer + ".";
+    c.expectation = std::move(expectation);
+    c.script = HttpServerProbe{.request = offering_deflate(offer, std::move(valid)),
+                               .judge = std::move(judge)};
+    return c;
+}
+
+// A valid offer: the server may decline it, or accept one alternative with a fitting response.
+Case valid_offer(Case c, const std::string& offer, std::vector<protocol::DeflateParams> valid,
+                 std::string ok_text) {
+    return offering(std::move(c), offer,
+                    "No Sec-WebSocket-Extensions, or one permessage-deflate element whose "
+                    "parameters fit the offer (RFC 7692 7.1); when accepted, our message still "
+                    "comes back.",
+                    std::move(valid), response_rule(deflate_response_problem, std::move(ok_text)));
+}
+
+// An invalid first alternative before a plain permessage-deflate: the server declines it.
+Case invalid_offer(Case c, const std::string& offer, std::string ok_text) {
+    return offering(std::move(c), offer,
+                    "A 101 with no Sec-WebSocket-Extensions, or permessage-deflate fitting the "
+                    "plain alternative only (a 4xx for the whole handshake: NON-STRICT).",
+                    {{}}, declines_invalid_offer(std::move(ok_text)));
+}
+
 }  // namespace
 
 std::vector<Case> server_response() {
     const auto canonical = edited([](Head&) {});
-    const std::string kDeflateExpectation =
-        "No Sec-WebSocket-Extensions, or one permessage-deflate element whose parameters fit the "
-        "offer (RFC 7692 7.1); when accepted, our message still comes back.";
     return {
         Case{
             .id = "14.3.1",
@@ -262,98 +288,58 @@ std::vector<Case> server_response() {
                                     },
                                 .judge = response_rule(unknown_extension_accepted,
                                                        "The unknown extension was not accepted")}},
-        Case{.id = "14.3.11",
-             .title = "permessage-deflate offer as browsers send it",
-             .description = "The canonical request with Sec-WebSocket-Extensions: "
-                            "permessage-deflate; client_max_window_bits.",
-             .expectation = kDeflateExpectation,
-             .rfc = {"RFC 7692 5", "RFC 7692 7.1"},
-             .requirement = "A server accepting permessage-deflate answers with one element whose "
-                            "parameters fit the offer: client_max_window_bits only with a value "
-                            "8-15, no parameter twice, none unknown.",
-             .script =
-                 HttpServerProbe{
-                     .request = offering_deflate("permessage-deflate; client_max_window_bits",
-                                                 {{.client_max_window_bits = -1}}),
-                     .judge = response_rule(deflate_response_problem,
-                                            "The extension response fits the offer")}},
-        Case{.id = "14.3.12",
-             .title = "permessage-deflate with server_max_window_bits=10",
-             .description = "The canonical request with Sec-WebSocket-Extensions: "
-                            "permessage-deflate; server_max_window_bits=10.",
-             .expectation = kDeflateExpectation,
-             .rfc = {"RFC 7692 7.1.2.1"},
-             .requirement = "A server accepting an offer with server_max_window_bits MUST include "
-                            "that parameter with the same or a smaller value (RFC 7692 7.1.2.1).",
-             .script =
-                 HttpServerProbe{
-                     .request = offering_deflate("permessage-deflate; server_max_window_bits=10",
-                                                 {{.server_max_window_bits = 10}}),
-                     .judge = response_rule(deflate_response_problem,
-                                            "The extension response fits the offer")}},
-        Case{.id = "14.3.13",
-             .title = "permessage-deflate with server_no_context_takeover",
-             .description = "The canonical request with Sec-WebSocket-Extensions: "
-                            "permessage-deflate; server_no_context_takeover.",
-             .expectation = kDeflateExpectation,
-             .rfc = {"RFC 7692 7.1.1.1"},
-             .requirement = "A server accepting an offer with server_no_context_takeover MUST "
-                            "include that parameter in its response (RFC 7692 7.1.1.1).",
-             .script =
-                 HttpServerProbe{
-                     .request = offering_deflate("permessage-deflate; server_no_context_takeover",
-                                                 {{.server_no_context_takeover = true}}),
-                     .judge = response_rule(deflate_response_problem,
-                                            "The extension response fits the offer")}},
-        Case{.id = "14.3.14",
-             .title = "Two permessage-deflate alternatives",
-             .description = "The canonical request with Sec-WebSocket-Extensions: "
-                            "permessage-deflate; server_max_window_bits=10; "
-                            "client_max_window_bits, permessage-deflate; client_max_window_bits.",
-             .expectation = kDeflateExpectation,
-             .rfc = {"RFC 7692 5", "RFC 7692 7.1"},
-             .requirement = "Offers listed in preference order: the server accepts at most one, "
-                            "and its response fits that alternative (RFC 7692 5).",
-             .script =
-                 HttpServerProbe{
-                     .request = offering_deflate(
-                         "permessage-deflate; server_max_window_bits=10; client_max_window_bits, "
-                         "permessage-deflate; client_max_window_bits",
-                         {{.server_max_window_bits = 10, .client_max_window_bits = -1},
-                          {.client_max_window_bits = -1}}),
-                     .judge = response_rule(deflate_response_problem,
-                                            "The extension response fits one alternative")}},
-        Case{.id = "14.3.15",
-             .title = "permessage-deflate offer with an unknown parameter",
-             .description = "The canonical request with Sec-WebSocket-Extensions: "
-                            "permessage-deflate; x-wsconform=1, permessage-deflate.",
-             .expectation =
-                 "A 101 with no Sec-WebSocket-Extensions, or permessage-deflate fitting the plain "
-                 "alternative only (a 4xx for the whole handshake: NON-STRICT).",
-             .rfc = {"RFC 7692 7"},
-             .requirement = "A server MUST decline an offer that contains a parameter not defined "
-                            "for offers (RFC 7692 7); it may accept the plain second alternative.",
-             .script =
-                 HttpServerProbe{.request = offering_deflate(
-                                     "permessage-deflate; x-wsconform=1, permessage-deflate", {{}}),
-                                 .judge = declines_invalid_offer(
-                                     "The offer with the unknown parameter was declined")}},
-        Case{.id = "14.3.16",
-             .title = "permessage-deflate offer with server_max_window_bits=7",
-             .description = "The canonical request with Sec-WebSocket-Extensions: "
-                            "permessage-deflate; server_max_window_bits=7, permessage-deflate.",
-             .expectation =
-                 "A 101 with no Sec-WebSocket-Extensions, or permessage-deflate fitting the plain "
-                 "alternative only (a 4xx for the whole handshake: NON-STRICT).",
-             .rfc = {"RFC 7692 7.1.2.1", "RFC 7692 7"},
-             .requirement = "server_max_window_bits takes 8-15 (RFC 7692 7.1.2.1); a server MUST "
-                            "decline an offer with an invalid value (RFC 7692 7). It may accept "
-                            "the plain second alternative.",
-             .script =
-                 HttpServerProbe{
-                     .request = offering_deflate(
-                         "permessage-deflate; server_max_window_bits=7, permessage-deflate", {{}}),
-                     .judge = declines_invalid_offer("The invalid offer was declined")}},
+        valid_offer({.id = "14.3.11",
+                     .title = "permessage-deflate offer as browsers send it",
+                     .rfc = {"RFC 7692 5", "RFC 7692 7.1"},
+                     .requirement =
+                         "A server accepting permessage-deflate answers with one element whose "
+                         "parameters fit the offer: client_max_window_bits only with a value 8-15, "
+                         "no parameter twice, none unknown."},
+                    "permessage-deflate; client_max_window_bits", {{.client_max_window_bits = -1}},
+                    "The extension response fits the offer"),
+        valid_offer({.id = "14.3.12",
+                     .title = "permessage-deflate with server_max_window_bits=10",
+                     .rfc = {"RFC 7692 7.1.2.1"},
+                     .requirement = "A server accepting an offer with server_max_window_bits MUST "
+                                    "include that parameter with the same or a smaller value (RFC "
+                                    "7692 7.1.2.1)."},
+                    "permessage-deflate; server_max_window_bits=10",
+                    {{.server_max_window_bits = 10}}, "The extension response fits the offer"),
+        valid_offer({.id = "14.3.13",
+                     .title = "permessage-deflate with server_no_context_takeover",
+                     .rfc = {"RFC 7692 7.1.1.1"},
+                     .requirement = "A server accepting an offer with server_no_context_takeover "
+                                    "MUST include that parameter in its response (RFC 7692 "
+                                    "7.1.1.1)."},
+                    "permessage-deflate; server_no_context_takeover",
+                    {{.server_no_context_takeover = true}},
+                    "The extension response fits the offer"),
+        valid_offer({.id = "14.3.14",
+                     .title = "Two permessage-deflate alternatives",
+                     .rfc = {"RFC 7692 5", "RFC 7692 7.1"},
+                     .requirement = "Offers listed in preference order: the server accepts at most "
+                                    "one, and its response fits that alternative (RFC 7692 5)."},
+                    "permessage-deflate; server_max_window_bits=10; client_max_window_bits, "
+                    "permessage-deflate; client_max_window_bits",
+                    {{.server_max_window_bits = 10, .client_max_window_bits = -1},
+                     {.client_max_window_bits = -1}},
+                    "The extension response fits one alternative"),
+        invalid_offer({.id = "14.3.15",
+                       .title = "permessage-deflate offer with an unknown parameter",
+                       .rfc = {"RFC 7692 7"},
+                       .requirement = "A server MUST decline an offer that contains a parameter "
+                                      "not defined for offers (RFC 7692 7); it may accept the "
+                                      "plain second alternative."},
+                      "permessage-deflate; x-wsconform=1, permessage-deflate",
+                      "The offer with the unknown parameter was declined"),
+        invalid_offer({.id = "14.3.16",
+                       .title = "permessage-deflate offer with server_max_window_bits=7",
+                       .rfc = {"RFC 7692 7.1.2.1", "RFC 7692 7"},
+                       .requirement = "server_max_window_bits takes 8-15 (RFC 7692 7.1.2.1); a "
+                                      "server MUST decline an offer with an invalid value (RFC "
+                                      "7692 7). It may accept the plain second alternative."},
+                      "permessage-deflate; server_max_window_bits=7, permessage-deflate",
+                      "The invalid offer was declined"),
 
     };
 }
