@@ -51,10 +51,11 @@ set(CPACK_PACKAGE_VENDOR "wsconform")
 set(CPACK_PACKAGE_CONTACT "${WSCONFORM_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "WebSocket (RFC 6455, RFC 7692) conformance test suite")
 string(CONCAT CPACK_PACKAGE_DESCRIPTION
-       "wsconform tests WebSocket servers and clients against RFC 6455 and RFC 7692\n"
-       "(permessage-deflate) with Autobahn|Testsuite's catalogue of cases and its own, over\n"
-       "ws:// and wss://. It writes HTML, JSON and JUnit reports, compares runs, fails a CI\n"
-       "job only on regressions against a baseline, and fuzzes live servers.")
+       "wsconform tests WebSocket servers and clients against RFC 6455 and\n"
+       "RFC 7692 (permessage-deflate) with Autobahn|Testsuite's catalogue of\n"
+       "cases and its own, over ws:// and wss://. It writes HTML, JSON and JUnit\n"
+       "reports, compares runs, fails a CI job only on regressions against a\n"
+       "baseline, and fuzzes live servers.")
 set(CPACK_PACKAGE_FILE_NAME "wsconform-${PROJECT_VERSION}-linux-${CMAKE_SYSTEM_PROCESSOR}")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
