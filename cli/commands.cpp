@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "cli/exit_codes.h"
+#include "wsconform_build_info.h"
 
 namespace wsconform::cli {
 
 int run(int argc, char** argv) {
     CLI::App app{"wsconform: a WebSocket (RFC 6455, RFC 7692) conformance test suite", "wsconform"};
-    app.set_version_flag("--version", "wsconform " WSCONFORM_VERSION);
+    app.set_version_flag("--version", std::string("wsconform " WSCONFORM_VERSION " (commit ") +
+                                          build_info::kGitCommit + ")");
     app.require_subcommand(0, 1);
 
     const Command autobahn = autobahn_mode(app);
