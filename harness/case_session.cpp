@@ -59,6 +59,23 @@ std::string handshake_failure(const std::error_code& err, int status) {
     return why;
 }
 
+// A frame row (TF, RF) of the wire log: the header's bits, `length` and the payload's excerpt.
+WireRow frame_row(const char* kind, std::int64_t t_us, const FrameHeader& h, std::uint64_t length,
+                  std::string excerpt) {
+    WireRow row;
+    row.kind = kind;
+    row.t_us = t_us;
+    row.length = length;
+    row.excerpt = std::move(excerpt);
+    row.opcode = h.opcode;
+    row.fin = h.fin;
+    row.rsv = h.rsv;
+    row.masked = h.masked;
+    if (h.masked)
+        row.mask_hex = protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+    return row;
+}
+
 // What an event holds in memory, roughly.
 std::size_t event_bytes(const Event& e) {
     return sizeof(Event) + e.data.size() + e.sha256.size();
@@ -520,21 +537,9 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
     std::string control;
     if (protocol::is_control(h.opcode))
         control.assign(reinterpret_cast<const char*>(ev.payload.data()), ev.payload.size());
-    if (log.enabled()) {
-        WireRow row;
-        row.kind = "RF";
-        row.t_us = now_us();
-        row.length = h.payload_length;
-        row.excerpt = protocol::is_control(h.opcode) ? control : frame_excerpt_;
-        row.opcode = h.opcode;
-        row.fin = h.fin;
-        row.rsv = h.rsv;
-        row.masked = h.masked;
-        if (h.masked)
-            row.mask_hex =
-                protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
-        log.add(std::move(row));
-    }
+    if (log.enabled())
+        log.add(frame_row("RF", now_us(), h, h.payload_length,
+                          protocol::is_control(h.opcode) ? control : frame_excerpt_));
 
     switch (h.opcode) {
         case protocol::opcode::ping:
@@ -848,18 +853,8 @@ void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view pay
         note_sent(sending_message_);
     }
     if (log.enabled()) {
-        WireRow row;
-        row.kind = "TF";
-        row.t_us = now_us();
-        row.length = payload.size();
-        row.excerpt.assign(payload.substr(0, WireLog::kExcerptBytes));
-        row.opcode = header.opcode;
-        row.fin = header.fin;
-        row.rsv = header.rsv;
-        row.masked = header.masked;
-        if (header.masked)
-            row.mask_hex =
-                protocol::hex_encode({reinterpret_cast<const char*>(header.mask_key.data()), 4});
+        WireRow row = frame_row("TF", now_us(), header, payload.size(),
+                                std::string(payload.substr(0, WireLog::kExcerptBytes)));
         row.repeat_length = repeat_length;
         row.chopsize = chopsize;
         row.sync = sync;
@@ -975,16 +970,7 @@ void CaseSession::begin_frame(std::uint8_t opcode, std::uint64_t length) {
     note_sent(static_cast<std::size_t>(std::min<std::uint64_t>(length, config_.max_message)));
     result_.wirelog.tx_frames[opcode]++;
     if (result_.wirelog.enabled()) {
-        WireRow row;
-        row.kind = "TF";
-        row.t_us = now_us();
-        row.length = length;
-        row.opcode = opcode;
-        row.fin = true;
-        row.masked = h.masked;
-        if (h.masked)
-            row.mask_hex =
-                protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+        WireRow row = frame_row("TF", now_us(), h, length, {});
         row.text = "header only; payload follows in separate writes";
         result_.wirelog.add(std::move(row));
     }
