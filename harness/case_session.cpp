@@ -1,5 +1,7 @@
 #include "harness/case_session.h"
 
+#include <openssl/evp.h>
+
 #include <boost/asio/error.hpp>
 
 #include <algorithm>
@@ -26,7 +28,16 @@ namespace {
 
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kMaxHandshakeBytes = 16 * 1024;
-constexpr std::size_t kMaxRecordedEvents = 100000;
+// What a case keeps of the peer's events at least (in bytes, each event counted with its
+// struct), whatever it expects; past it, events are counted and hashed, the last few kept.
+constexpr std::size_t kEventKeepFloor = 64 * 1024;
+constexpr std::size_t kLastEventsKept = 8;
+// What a case keeps of one incoming message at least; more when it sent or expects more.
+constexpr std::size_t kMessageKeepFloor = 64 * 1024;
+static_assert(kEventKeepFloor + WireLog::kHeadBytes + WireLog::kTailBytes + kMessageKeepFloor +
+                      kReadChunk + kMaxHandshakeBytes <=
+                  kRunningCaseKeptBytes,
+              "a running case keeps no more than the runner's budget counts");
 // Autobahn|Python re-enters the reactor for 10 us after each chopped or synced write so the
 // octets leave as their own TCP segments (_QUEUED_WRITE_DELAY).
 constexpr auto kOwnWritePause = std::chrono::microseconds(10);
@@ -48,11 +59,49 @@ std::string handshake_failure(const std::error_code& err, int status) {
     return why;
 }
 
+// A frame row (TF, RF) of the wire log: the header's bits, `length` and the payload's excerpt.
+WireRow frame_row(const char* kind, std::int64_t t_us, const FrameHeader& h, std::uint64_t length,
+                  std::string excerpt) {
+    WireRow row;
+    row.kind = kind;
+    row.t_us = t_us;
+    row.length = length;
+    row.excerpt = std::move(excerpt);
+    row.opcode = h.opcode;
+    row.fin = h.fin;
+    row.rsv = h.rsv;
+    row.masked = h.masked;
+    if (h.masked)
+        row.mask_hex = protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+    return row;
+}
+
+// What an event holds in memory, roughly.
+std::size_t event_bytes(const Event& e) {
+    return sizeof(Event) + e.data.size() + e.sha256.size();
+}
+
 }  // namespace
 
 // Our zlib level: any valid deflate stream tests the peer equally, and sections 12/13 push
 // gigabytes through it, so we favour speed.
 constexpr int kDeflateLevel = 1;
+
+// An incremental SHA-256 (OpenSSL's EVP).
+struct CaseSession::Sha256 {
+    Sha256() : ctx(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr); }
+    ~Sha256() { EVP_MD_CTX_free(ctx); }
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+    void update(std::string_view bytes) { EVP_DigestUpdate(ctx, bytes.data(), bytes.size()); }
+    std::string hex() {
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        EVP_DigestFinal_ex(ctx, digest, &n);
+        return protocol::hex_encode({reinterpret_cast<const char*>(digest), n});
+    }
+    EVP_MD_CTX* ctx;
+};
 
 struct CaseSession::DeflateState {
     DeflateState(const protocol::DeflateParams& params, bool we_are_server, std::size_t max_message)
@@ -439,16 +488,19 @@ void CaseSession::on_bytes(std::size_t n) {
                                           std::min(ev.payload.size(),
                                                    WireLog::kExcerptBytes - frame_excerpt_.size()));
                 if (message_compressed_ && deflate_) {
-                    if (auto err = deflate_->inflater.feed(ev.payload, message_)) {
+                    std::string inflated;
+                    if (auto err = deflate_->inflater.feed(ev.payload, inflated)) {
                         parser_failed_ = true;
                         note("peer sent bad compressed data: " + err.message());
                         fail_connection(protocol::close_code_for(err), err.message());
                         return;
                     }
-                } else if (message_.size() + ev.payload.size() > config_.max_message) {
+                    take_message_bytes(inflated);
+                } else if (message_overflow_ ||
+                           message_size_ + ev.payload.size() > config_.max_message) {
                     message_overflow_ = true;
                 } else {
-                    message_.append(p, ev.payload.size());
+                    take_message_bytes({p, ev.payload.size()});
                 }
                 break;
             }
@@ -485,21 +537,9 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
     std::string control;
     if (protocol::is_control(h.opcode))
         control.assign(reinterpret_cast<const char*>(ev.payload.data()), ev.payload.size());
-    if (log.enabled()) {
-        WireRow row;
-        row.kind = "RF";
-        row.t_us = now_us();
-        row.length = h.payload_length;
-        row.excerpt = protocol::is_control(h.opcode) ? control : frame_excerpt_;
-        row.opcode = h.opcode;
-        row.fin = h.fin;
-        row.rsv = h.rsv;
-        row.masked = h.masked;
-        if (h.masked)
-            row.mask_hex =
-                protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
-        log.add(std::move(row));
-    }
+    if (log.enabled())
+        log.add(frame_row("RF", now_us(), h, h.payload_length,
+                          protocol::is_control(h.opcode) ? control : frame_excerpt_));
 
     switch (h.opcode) {
         case protocol::opcode::ping:
@@ -530,10 +570,11 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
     }
     if (ev.message_end) {
         if (message_compressed_ && deflate_) {
+            std::string inflated;
+            auto err = deflate_->inflater.finish_message(inflated);
+            take_message_bytes(inflated);
             message_compressed_ = false;
-            auto err = deflate_->inflater.finish_message(message_);
-            if (!err && ev.message_opcode == protocol::opcode::text &&
-                !protocol::is_valid_utf8(message_))
+            if (!err && ev.message_opcode == protocol::opcode::text && !message_utf8_.finish())
                 err = protocol::Error::invalid_utf8;
             if (err) {
                 parser_failed_ = true;
@@ -545,6 +586,9 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
         if (message_overflow_) {
             message_overflow_ = false;
             message_.clear();
+            message_size_ = 0;
+            message_hash_.reset();
+            message_utf8_.reset();
             note("message larger than --max-message (" + std::to_string(config_.max_message) +
                  " bytes)");
             fail_connection(protocol::close_code::message_too_big, "message too big");
@@ -554,11 +598,48 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
     }
 }
 
+// One more piece of the incoming message (inflated, when compressed): kept while the case can
+// need it, else counted and hashed.
+void CaseSession::take_message_bytes(std::string_view bytes) {
+    message_size_ += bytes.size();
+    if (message_compressed_) message_utf8_.feed(bytes);
+    const std::size_t keep = message_keep_bytes();
+    if (!message_hash_ && message_.size() + bytes.size() <= keep) {
+        message_.append(bytes);
+        return;
+    }
+    if (!message_hash_) {
+        message_hash_ = std::make_unique<Sha256>();
+        message_hash_->update(message_);
+    }
+    message_hash_->update(bytes);
+    if (message_.size() < keep) message_.append(bytes.substr(0, keep - message_.size()));
+}
+
+// One more than the largest message the case could compare with (what it sent or expects):
+// a message cut there still differs from any of them.
+std::size_t CaseSession::message_keep_bytes() const {
+    return std::max({kMessageKeepFloor, largest_sent_, raw_bytes_sent_, largest_expected_}) + 1;
+}
+
+void CaseSession::note_sent(std::size_t message_bytes) {
+    largest_sent_ = std::max(largest_sent_, message_bytes);
+}
+
 void CaseSession::on_message_complete(bool binary) {
     traffic_.incoming.messages++;
-    traffic_.incoming.octets_app += message_.size();
+    traffic_.incoming.octets_app += message_size_;
     Event event{Event::Kind::message, binary, std::move(message_)};
     message_.clear();
+    if (message_hash_) {
+        event.omitted = message_size_ - event.data.size();
+        event.sha256 = std::exchange(message_hash_, nullptr)->hex();
+        note("message of " + std::to_string(message_size_) + " bytes: the first " +
+             std::to_string(event.data.size()) +
+             " kept (the case needs no more), the rest counted; SHA-256 " + event.sha256);
+    }
+    message_size_ = 0;
+    message_utf8_.reset();
     if (test_.websocket()->on_message) {
         test_.websocket()->on_message(*this, event);
         return;
@@ -571,6 +652,7 @@ void CaseSession::on_message_complete(bool binary) {
 // the case expects us to close, start the closing handshake right away.
 void CaseSession::finish_when_done() {
     auto& o = result_.observation;
+    if (o.received_dropped.count > 0) return;
     for (const auto& [behavior, events] : o.expected)
         if (events != o.received) return;
     if (o.expected_close.closed_by_me && !test_.websocket()->suppress_close &&
@@ -594,16 +676,12 @@ void CaseSession::on_close_frame(std::optional<std::uint16_t> code,
         if (is_server_) {
             drop_connection(true);
         } else {
-            drop_timer_.expires_after(config_.timeouts.server_drop);
-            drop_timer_.async_wait(
-                [self = shared_from_this()](const boost::system::error_code& ec) {
-                    if (ec || self->finished_ || self->state_ == State::closed) return;
-                    auto& o = self->result_.observation;
-                    o.was_clean = false;
-                    o.was_not_clean_reason = "server did not drop TCP connection (in time)";
-                    o.was_server_connection_drop_timeout = true;
-                    self->drop_connection(true);
-                });
+            drop_after(drop_timer_, config_.timeouts.server_drop, [](CaseSession& self) {
+                auto& o = self.result_.observation;
+                o.was_clean = false;
+                o.was_not_clean_reason = "server did not drop TCP connection (in time)";
+                o.was_server_connection_drop_timeout = true;
+            });
         }
     } else if (state_ == State::open) {
         o.was_clean = true;
@@ -612,13 +690,9 @@ void CaseSession::on_close_frame(std::optional<std::uint16_t> code,
             drop_connection(false);
         } else {
             // Autobahn|Python would wait for the server without limit here; we bound it.
-            drop_timer_.expires_after(config_.timeouts.server_drop);
-            drop_timer_.async_wait(
-                [self = shared_from_this()](const boost::system::error_code& ec) {
-                    if (ec || self->finished_ || self->state_ == State::closed) return;
-                    self->note("server did not drop TCP after the closing handshake");
-                    self->drop_connection(true);
-                });
+            drop_after(drop_timer_, config_.timeouts.server_drop, [](CaseSession& self) {
+                self.note("server did not drop TCP after the closing handshake");
+            });
         }
     } else {
         o.was_clean = false;
@@ -626,6 +700,17 @@ void CaseSession::on_close_frame(std::optional<std::uint16_t> code,
 }
 
 // ---------------------------------------------------------------- closing and failing
+
+// When `timer` fires after `delay` with the connection not yet closed: `why` records the
+// reason, then we drop TCP.
+void CaseSession::drop_after(asio::steady_timer& timer, Duration delay, void (*why)(CaseSession&)) {
+    timer.expires_after(delay);
+    timer.async_wait([self = shared_from_this(), why](const boost::system::error_code& ec) {
+        if (ec || self->finished_ || self->state_ == State::closed) return;
+        why(*self);
+        self->drop_connection(true);
+    });
+}
 
 void CaseSession::send_close_frame(std::optional<std::uint16_t> code,
                                    std::optional<std::string> reason, bool is_reply) {
@@ -644,16 +729,12 @@ void CaseSession::send_close_frame(std::optional<std::uint16_t> code,
     o.local_close_code = code;
     o.local_close_reason = reason;
     if (o.closed_by_me) {
-        close_handshake_timer_.expires_after(config_.timeouts.close_handshake);
-        close_handshake_timer_.async_wait(
-            [self = shared_from_this()](const boost::system::error_code& ec) {
-                if (ec || self->finished_ || self->state_ == State::closed) return;
-                auto& o = self->result_.observation;
-                o.was_clean = false;
-                o.was_not_clean_reason = "peer did not respond (in time) in closing handshake";
-                o.was_close_handshake_timeout = true;
-                self->drop_connection(true);
-            });
+        drop_after(close_handshake_timer_, config_.timeouts.close_handshake, [](CaseSession& self) {
+            auto& o = self.result_.observation;
+            o.was_clean = false;
+            o.was_not_clean_reason = "peer did not respond (in time) in closing handshake";
+            o.was_close_handshake_timeout = true;
+        });
     }
 }
 
@@ -732,6 +813,7 @@ void CaseSession::finish() {
     }
     o.tx_frames = result_.wirelog.tx_frames;
     o.rx_frames = result_.wirelog.rx_frames;
+    if (dropped_hash_) o.received_dropped.sha256 = std::exchange(dropped_hash_, nullptr)->hex();
     if (o.was_open) {
         result_.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::steady_clock::now() - opened_at_)
@@ -766,20 +848,13 @@ void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view pay
     if (!protocol::is_control(header.opcode)) {
         traffic_.outgoing.frames++;
         traffic_.outgoing.octets_websocket += payload.size();
+        if (header.opcode != protocol::opcode::continuation) sending_message_ = 0;
+        sending_message_ += payload.size();
+        note_sent(sending_message_);
     }
     if (log.enabled()) {
-        WireRow row;
-        row.kind = "TF";
-        row.t_us = now_us();
-        row.length = payload.size();
-        row.excerpt.assign(payload.substr(0, WireLog::kExcerptBytes));
-        row.opcode = header.opcode;
-        row.fin = header.fin;
-        row.rsv = header.rsv;
-        row.masked = header.masked;
-        if (header.masked)
-            row.mask_hex =
-                protocol::hex_encode({reinterpret_cast<const char*>(header.mask_key.data()), 4});
+        WireRow row = frame_row("TF", now_us(), header, payload.size(),
+                                std::string(payload.substr(0, WireLog::kExcerptBytes)));
         row.repeat_length = repeat_length;
         row.chopsize = chopsize;
         row.sync = sync;
@@ -855,6 +930,7 @@ void CaseSession::send_message(std::string payload, bool binary,
     const std::uint8_t op = binary ? protocol::opcode::binary : protocol::opcode::text;
     traffic_.outgoing.messages++;
     traffic_.outgoing.octets_app += payload.size();
+    note_sent(payload.size());
     std::uint8_t first_rsv = 0;
     if (deflate_) {
         std::string compressed;
@@ -878,6 +954,8 @@ void CaseSession::send_message(std::string payload, bool binary,
 }
 
 void CaseSession::send_raw(std::string bytes, std::optional<std::size_t> chopsize, bool sync) {
+    // Raw bytes may carry a message over several calls: all of them count.
+    raw_bytes_sent_ += bytes.size();
     queue_bytes(std::move(bytes), chopsize, sync);
 }
 
@@ -889,18 +967,10 @@ void CaseSession::begin_frame(std::uint8_t opcode, std::uint64_t length) {
     pending_mask_ = h.mask_key;
     pending_mask_offset_ = 0;
     pending_frame_bytes_ = length;
+    note_sent(static_cast<std::size_t>(std::min<std::uint64_t>(length, config_.max_message)));
     result_.wirelog.tx_frames[opcode]++;
     if (result_.wirelog.enabled()) {
-        WireRow row;
-        row.kind = "TF";
-        row.t_us = now_us();
-        row.length = length;
-        row.opcode = opcode;
-        row.fin = true;
-        row.masked = h.masked;
-        if (h.masked)
-            row.mask_hex =
-                protocol::hex_encode({reinterpret_cast<const char*>(h.mask_key.data()), 4});
+        WireRow row = frame_row("TF", now_us(), h, length, {});
         row.text = "header only; payload follows in separate writes";
         result_.wirelog.add(std::move(row));
     }
@@ -1002,6 +1072,12 @@ void CaseSession::close_after(Duration delay) {
 // ---------------------------------------------------------------- expectations
 
 void CaseSession::expect(Behavior behavior, std::vector<Event> events) {
+    std::size_t total = 0;
+    for (const auto& e : events) {
+        largest_expected_ = std::max(largest_expected_, e.data.size());
+        total += event_bytes(e);
+    }
+    expected_bytes_ = std::max(expected_bytes_, total);
     auto& expected = result_.observation.expected;
     for (auto& [b, e] : expected) {
         if (b == behavior) {
@@ -1016,16 +1092,36 @@ void CaseSession::expect_close(ExpectedClose close) {
     result_.observation.expected_close = std::move(close);
 }
 
+// Events are kept up to a budget in bytes (twice what the case expects, at least
+// kEventKeepFloor); past it a peer has sent more than any expectation, and the case fails the
+// connection and only counts and hashes what still comes, keeping the last few.
 void CaseSession::record(Event event) {
-    auto& received = result_.observation.received;
-    if (received.size() >= kMaxRecordedEvents) {
-        if (state_ == State::open) {
-            note("peer sent more than " + std::to_string(kMaxRecordedEvents) + " events");
-            fail_connection(protocol::close_code::policy_violation, "too many messages");
-        }
+    auto& o = result_.observation;
+    const std::size_t bytes = event_bytes(event);
+    const std::size_t budget = std::max(kEventKeepFloor, 2 * expected_bytes_);
+    if (!dropped_hash_ && received_bytes_ + bytes <= budget) {
+        received_bytes_ += bytes;
+        o.received.push_back(std::move(event));
         return;
     }
-    received.push_back(std::move(event));
+    auto& dropped = o.received_dropped;
+    if (!dropped_hash_) {
+        dropped_hash_ = std::make_unique<Sha256>();
+        note("peer sent more events than the case keeps (" + std::to_string(o.received.size()) +
+             " events, " + std::to_string(received_bytes_ / 1024) +
+             " KiB): the rest are counted and hashed");
+        if (state_ == State::open)
+            fail_connection(protocol::close_code::policy_violation, "too many messages");
+    }
+    ++dropped.count;
+    dropped.octets += event.data.size() + event.omitted;
+    dropped_hash_->update(event.data);
+    if (event.data.size() > WireLog::kExcerptBytes) {
+        event.omitted += event.data.size() - WireLog::kExcerptBytes;
+        event.data.resize(WireLog::kExcerptBytes);
+    }
+    if (dropped.last.size() == kLastEventsKept) dropped.last.erase(dropped.last.begin());
+    dropped.last.push_back(std::move(event));
 }
 
 void CaseSession::set_result(Behavior behavior, std::string text) {

@@ -23,6 +23,7 @@
 #include "harness/transport/write_queue.h"
 #include "protocol/frame_parser.h"
 #include "protocol/permessage_deflate.h"
+#include "protocol/utf8.h"
 
 namespace wsconform::harness {
 
@@ -103,6 +104,9 @@ class CaseSession final : public Session,
     void on_bytes(std::size_t n);
     void handle_frame_end(const protocol::FrameParser::Event& ev);
     void on_message_complete(bool binary);
+    void take_message_bytes(std::string_view bytes);
+    std::size_t message_keep_bytes() const;
+    void note_sent(std::size_t message_bytes);
     void on_close_frame(std::optional<std::uint16_t> code, std::optional<std::string> reason);
     void finish_when_done();
 
@@ -116,6 +120,7 @@ class CaseSession final : public Session,
                           bool is_reply);
     void fail_connection(std::uint16_t code, std::string reason);
     void drop_connection(bool abortive);
+    void drop_after(boost::asio::steady_timer& timer, Duration delay, void (*why)(CaseSession&));
     void close_socket();
     void connection_lost(std::string why);
     void finish();
@@ -157,9 +162,22 @@ class CaseSession final : public Session,
     std::vector<std::byte> read_buffer_;
     protocol::FrameParser parser_;
     bool parser_failed_ = false;
+    // The message coming in: its first message_keep_bytes() octets; past them, a SHA-256 of
+    // the whole (message_hash_) and its size, so a peer's large message costs no memory.
     std::string message_;
+    std::uint64_t message_size_ = 0;
+    struct Sha256;
+    std::unique_ptr<Sha256> message_hash_;
+    protocol::Utf8Validator message_utf8_;  // a compressed text message, as it inflates
     bool message_overflow_ = false;
     bool message_compressed_ = false;
+    // What the case can need of the peer's messages: the largest we sent (an echo comes back
+    // as large) and the largest and the total of what it expects.
+    std::size_t largest_sent_ = 0, sending_message_ = 0, raw_bytes_sent_ = 0;
+    std::size_t largest_expected_ = 0, expected_bytes_ = 0;
+    // Events recorded so far, in bytes, and the digest of those past the case's budget.
+    std::size_t received_bytes_ = 0;
+    std::unique_ptr<Sha256> dropped_hash_;
     TrafficStats traffic_;
     std::string frame_excerpt_;
     std::size_t auto_fragment_size_ = 0;

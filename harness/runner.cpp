@@ -182,7 +182,7 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
         }
     });
 
-    std::size_t next = 0, in_flight = 0, memory_in_use = 0;
+    std::size_t next = 0, in_flight = 0, memory_in_use = 0, kept_in_use = 0;
     // A case's weight against the memory budget: three copies of its largest message (what
     // we send, what comes back, and the write buffer).
     auto weight = [](const Case& c) { return c.websocket() ? 3 * c.websocket()->memory_hint : 0; };
@@ -191,7 +191,10 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
         while (!impl.stopped && in_flight < impl.options.jobs && next < cases.size()) {
             const std::size_t cost = weight(*cases[next]);
             if (in_flight > 0 && memory_in_use + cost > impl.options.memory_budget) break;
+            if (in_flight > 0 && kept_in_use + kRunningCaseKeptBytes > impl.options.kept_budget)
+                break;
             memory_in_use += cost;
+            kept_in_use += kRunningCaseKeptBytes;
             const std::size_t index = next++;
             ++in_flight;
             auto& io = *contexts[index % contexts.size()];
@@ -215,6 +218,7 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 std::lock_guard lock(impl.mutex);
                 --in_flight;
                 memory_in_use -= weight(*cases[index]);
+                kept_in_use -= kRunningCaseKeptBytes;
                 if (report) ++summary.finished;
                 launch_more();
                 impl.changed.notify_all();

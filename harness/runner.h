@@ -26,6 +26,9 @@ struct RunOptions {
     // Cases start only while the sum of their memory_hint stays under this (a case larger
     // than the budget runs alone).
     std::size_t memory_budget = 48u << 20;
+    // And while the sum of what they may keep of a peer's traffic (kRunningCaseKeptBytes
+    // each, a flooding peer's worst) stays under this: 64 cases at a time at most.
+    std::size_t kept_budget = 64u << 20;
     std::vector<std::string> extra_headers;  // "Name: value", sent with every upgrade request
     // Case ID -> why the run does not make it (--profile protocol): reported UNIMPLEMENTED with
     // that sentence, without a connection.

@@ -17,6 +17,11 @@ namespace wsconform::harness {
 
 struct SessionConfig;
 
+// At most what one running case keeps of the peer's traffic, whatever the peer sends: its
+// events, wire log, read and handshake buffers and the part of a message it keeps beyond what
+// it sent or expects (CaseSession and WireLog keep to it; memory_hint covers the rest).
+inline constexpr std::size_t kRunningCaseKeptBytes = 1u << 20;
+
 class RunningCase {
   public:
     using Done = std::function<void(CaseResult&&)>;

@@ -78,9 +78,14 @@ json event_json(const harness::Event& e) {
     return json::array({"timeout", detail::valid_utf8(e.data)});
 }
 
+// A message cut short (the case kept its beginning) gets a fourth element: what was not kept.
 json events_json(const std::vector<harness::Event>& events) {
     json out = json::array();
-    for (const auto& e : events) out.push_back(event_json(e));
+    for (const auto& e : events) {
+        out.push_back(event_json(e));
+        if (e.omitted > 0)
+            out.back().push_back(json{{"omittedOctets", e.omitted}, {"sha256", e.sha256}});
+    }
     return out;
 }
 
@@ -357,6 +362,11 @@ json case_result_json(const harness::CaseResult& r) {
     j["harnessError"] = empty_is_null(o.harness_error);
     j["wirelogTimesUs"] = std::move(times);
     j["wirelogDroppedRows"] = r.wirelog.dropped_rows();
+    if (const auto& dropped = o.received_dropped; dropped.count > 0)
+        j["receivedDropped"] = json{{"events", dropped.count},
+                                    {"octets", dropped.octets},
+                                    {"sha256", dropped.sha256},
+                                    {"last", events_json(dropped.last)}};
     return j;
 }
 

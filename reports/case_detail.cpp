@@ -194,6 +194,14 @@ std::optional<long long> close_frames_received(const json& doc) {
     return n && n->is_number_integer() ? n->get<long long>() : 0;
 }
 
+std::string dropped_events_text(const json* doc) {
+    const json* dropped = field(doc, "receivedDropped");
+    if (!dropped || !dropped->is_object()) return {};
+    return json_text(dropped, "events") + " further events (" + json_text(dropped, "octets") +
+           " payload octets) not kept; SHA-256 of their payloads " + json_text(dropped, "sha256") +
+           "; the last of them (payloads cut): " + json_text(dropped, "last");
+}
+
 CaseDetail read_case_detail(const json* doc) {
     CaseDetail d;
     d.recorded = doc != nullptr;
@@ -230,6 +238,7 @@ CaseDetail read_case_detail(const json* doc) {
     d.http_request = json_text(doc, "httpRequest");
     d.http_response = json_text(doc, "httpResponse");
     read_wirelog(doc, d);
+    d.received_dropped = dropped_events_text(doc);
     read_stats(doc, d);
     return d;
 }

@@ -18,6 +18,10 @@ namespace wsconform::reports {
 // its JSON.
 std::string json_text(const nlohmann::json* doc, const char* key);
 
+// What the case did not keep of the peer's events (`receivedDropped`), in one sentence; ""
+// when it kept them all.
+std::string dropped_events_text(const nlohmann::json* doc);
+
 // An expected or received event: ["message", text, binary], ["pong", text], ["timeout", tag].
 struct EventEntry {
     std::optional<std::string> kind;  // nullopt: not such an array (`text` holds its JSON)
@@ -92,6 +96,7 @@ struct CaseDetail {
     std::vector<WireEntry> wirelog;
     bool wirelog_timed = false;        // wirelogTimesUs has a time for each row
     std::string wirelog_dropped_rows;  // "" unless the capped log dropped rows
+    std::string received_dropped;      // dropped_events_text()
     // Statistics: frames and octets each way, then trafficStats (nullopt: none).
     std::vector<StatsTable> stats;
     std::optional<std::vector<std::pair<std::string, std::string>>> traffic;

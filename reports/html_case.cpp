@@ -403,7 +403,11 @@ std::string render_case_page(const CaseRecord& r, const harness::SectionTitles& 
         "<h2>Expected vs observed</h2>\n<table class=\"evo\" id=\"evo\"><thead><tr><th></th>"
         "<th>Expected</th><th>Observed</th></tr></thead><tbody>\n";
     out += "<tr><th>Messages and pongs</th><td>" + expected_html(d) + "</td><td>" +
-           events_html(d.received) + "</td></tr>\n";
+           events_html(d.received) +
+           (d.received_dropped.empty()
+                ? std::string()
+                : "<p class=\"muted\">" + html_escape(d.received_dropped) + "</p>") +
+           "</td></tr>\n";
     out += "<tr><th>Close</th><td>" + expected_close_html(d) + "</td><td>" +
            observed_close_html(d) + "</td></tr>\n";
     out += "<tr><th>Verdict</th><td colspan=\"2\"><strong>behavior " +

@@ -49,6 +49,7 @@ std::string failure_body(const CaseRecord& r) {
     line("Expected", json_text(doc, "expected"));
     line("Expected close", json_text(doc, "expectedClose"));
     line("Received", json_text(doc, "received"));
+    line("Not kept", dropped_events_text(doc));
     line("Peer's close code",
          r.remote_close_code ? std::to_string(*r.remote_close_code) : std::string("none"));
     line("Peer's close reason", json_text(doc, "remoteCloseReason"));

@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "harness/model/case.h"
+#include "harness/model/judge.h"
 #include "harness/model/timeouts.h"
+#include "harness/model/wire_log.h"
 #include "tests/support/buggy_server.h"
 #include "tests/support/child_process.h"
 #include "tests/support/scratch_test.h"
@@ -69,6 +72,64 @@ class Robustness : public test_support::ScratchTest {
   protected:
     std::filesystem::path outdir() const { return dir_.path() / "reports"; }
 };
+
+// ---- what a case keeps, whatever the peer sends -----------------------------------------------
+
+// A flood of received-octets rows: the log keeps its first and last rows within its byte
+// budget, says how many it dropped between, and loses none of the count.
+TEST(WireLogBudget, AFloodKeepsTheHeadTheTailAndACount) {
+    harness::WireLog log;
+    constexpr int kRows = 100000;
+    for (int i = 0; i < kRows; ++i) {
+        harness::WireRow row;
+        row.kind = "RO";
+        row.t_us = i;
+        row.length = 65536;
+        row.excerpt.assign(harness::WireLog::kExcerptBytes, 'x');
+        log.add(std::move(row));
+    }
+    const auto rows = log.rows();
+    ASSERT_GT(rows.size(), 3u);
+    const auto note = std::find_if(rows.begin(), rows.end(),
+                                   [](const harness::WireRow& r) { return r.kind == "NOTE"; });
+    ASSERT_NE(note, rows.end());
+    EXPECT_NE(note->text.find(std::to_string(log.dropped_rows()) + " further wire log rows"),
+              std::string::npos)
+        << note->text;
+    EXPECT_EQ(rows.front().t_us, 0);
+    EXPECT_EQ(rows.back().t_us, kRows - 1);
+    EXPECT_EQ(rows.size() - 1 + log.dropped_rows(), static_cast<std::size_t>(kRows));
+    const std::size_t kept_bytes =
+        rows.size() * (sizeof(harness::WireRow) + harness::WireLog::kExcerptBytes);
+    EXPECT_LE(kept_bytes, harness::WireLog::kHeadBytes + harness::WireLog::kTailBytes + 4096);
+}
+
+// Events past the case's budget make `received` only a beginning: it matches no expectation,
+// even one it equals.
+TEST(DroppedEvents, NeverMatchAnExpectation) {
+    harness::Case c;
+    c.id = "0.1";
+    c.script = harness::WebSocketScript{};
+    harness::Observation o;
+    o.was_open = true;
+    o.closed_by_me = true;
+    o.was_clean = true;
+    o.remote_close_code = 1000;
+    o.expected = {{harness::Behavior::ok, {harness::text_message("hello")}}};
+    o.received = {harness::text_message("hello")};
+    EXPECT_EQ(harness::judge(c, o).behavior, harness::Behavior::ok);
+    o.received_dropped.count = 1;
+    EXPECT_EQ(harness::judge(c, o).behavior, harness::Behavior::failed);
+}
+
+// A message cut short differs from the whole one, whatever it begins with.
+TEST(DroppedEvents, AMessageCutShortDiffersFromTheWhole) {
+    auto cut = harness::binary_message(std::string(10, 'a'));
+    cut.omitted = 100;
+    cut.sha256 = std::string(64, '0');
+    EXPECT_NE(cut, harness::binary_message(std::string(10, 'a')));
+    EXPECT_NE(cut, harness::binary_message(std::string(110, 'a')));
+}
 
 // ---- peers that misbehave -----------------------------------------------------------------------
 

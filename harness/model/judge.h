@@ -35,6 +35,16 @@ struct Observation {
     Expectations expected;   // as declared by the script
     ExpectedClose expected_close;
     std::vector<Event> received;
+    // Events past what the case keeps (a peer that floods): how many, their payload octets,
+    // the SHA-256 (hex) of those payloads in order, and the last few (payloads cut to an
+    // excerpt). `received` then holds only the first ones and matches no expectation.
+    struct DroppedEvents {
+        std::uint64_t count = 0;
+        std::uint64_t octets = 0;
+        std::string sha256;
+        std::vector<Event> last;
+    };
+    DroppedEvents received_dropped;
     // Set by performance cases through Session::set_result().
     std::optional<Behavior> scripted_behavior;
     std::string scripted_result;

@@ -2,14 +2,51 @@
 
 namespace wsconform::harness {
 
+namespace {
+
+// What a row holds in memory, roughly: the struct and its strings.
+std::size_t row_bytes(const WireRow& row) {
+    return sizeof(WireRow) + row.kind.size() + row.excerpt.size() + row.text.size() +
+           (row.mask_hex ? row.mask_hex->size() : 0);
+}
+
+}  // namespace
+
 void WireLog::add(WireRow row) {
     if (!enabled_ && row.kind != "WLM" && row.kind != "NOTE") return;
-    if (rows_.size() >= kMaxRows) {
-        ++dropped_;
+    if (row.excerpt.size() > kExcerptBytes) row.excerpt.resize(kExcerptBytes);
+    const std::size_t bytes = row_bytes(row);
+    if (tail_.empty() && head_bytes_ + bytes <= kHeadBytes) {
+        head_bytes_ += bytes;
+        rows_.push_back(std::move(row));
         return;
     }
-    if (row.excerpt.size() > kExcerptBytes) row.excerpt.resize(kExcerptBytes);
-    rows_.push_back(std::move(row));
+    tail_bytes_ += bytes;
+    tail_.push_back(std::move(row));
+    while (tail_bytes_ > kTailBytes && tail_.size() > 1) {
+        const std::size_t front = row_bytes(tail_.front());
+        if (dropped_ == 0) dropped_from_us_ = tail_.front().t_us;
+        ++dropped_;
+        dropped_bytes_ += front;
+        tail_bytes_ -= front;
+        tail_.pop_front();
+    }
+}
+
+std::vector<WireRow> WireLog::rows() const {
+    std::vector<WireRow> out = rows_;
+    if (dropped_ > 0) {
+        WireRow note;
+        note.kind = "NOTE";
+        note.t_us = dropped_from_us_;
+        note.text = std::to_string(dropped_) + " further wire log rows (" +
+                    std::to_string(dropped_bytes_ / 1024) +
+                    " KiB) not kept: the log keeps its first " + std::to_string(kHeadBytes / 1024) +
+                    " KiB and its last " + std::to_string(kTailBytes / 1024) + " KiB";
+        out.push_back(std::move(note));
+    }
+    out.insert(out.end(), tail_.begin(), tail_.end());
+    return out;
 }
 
 void WireLog::set_enabled(bool on, std::int64_t t_us) {

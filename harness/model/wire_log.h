@@ -1,9 +1,11 @@
 // Every octet in and out of one case's connection, with timestamps and decoded frames, as
-// Autobahn's wirelog rows (AB:fuzzing.py logRxOctets/logTxFrame...). Bounded: payload
-// excerpts are cut, and past a row cap only a count of dropped rows is kept.
+// Autobahn's wirelog rows (AB:fuzzing.py logRxOctets/logTxFrame...). Bounded by bytes, whatever
+// the peer sends: payload excerpts are cut, the first kHeadBytes of rows and the last
+// kTailBytes are kept, and of the rows between only a count and their size.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,7 +40,10 @@ struct WireRow {
 class WireLog {
   public:
     static constexpr std::size_t kExcerptBytes = 256;
-    static constexpr std::size_t kMaxRows = 20000;
+    // What the rows may take in memory (each row counted as sizeof(WireRow) plus its strings):
+    // the first kHeadBytes, then the last kTailBytes.
+    static constexpr std::size_t kHeadBytes = 64 * 1024;
+    static constexpr std::size_t kTailBytes = 16 * 1024;
 
     void add(WireRow row);
     // A NOTE row: what the harness saw or did, in words.
@@ -46,8 +51,11 @@ class WireLog {
     bool enabled() const noexcept { return enabled_; }
     void set_enabled(bool on, std::int64_t t_us);
 
-    const std::vector<WireRow>& rows() const noexcept { return rows_; }
+    // The rows kept, in order: the head, then (when rows were dropped) a NOTE row saying how
+    // many and how large, then the tail.
+    std::vector<WireRow> rows() const;
     std::uint64_t dropped_rows() const noexcept { return dropped_; }
+    std::uint64_t dropped_bytes() const noexcept { return dropped_bytes_; }
 
     // Octet and frame statistics (Autobahn's rx/txOctetStats, rx/txFrameStats): kept even when
     // the log is off.
@@ -55,8 +63,11 @@ class WireLog {
     std::map<std::uint8_t, std::uint64_t> rx_frames, tx_frames;   // opcode -> count
 
   private:
-    std::vector<WireRow> rows_;
-    std::uint64_t dropped_ = 0;
+    std::vector<WireRow> rows_;  // the head
+    std::deque<WireRow> tail_;
+    std::size_t head_bytes_ = 0, tail_bytes_ = 0;
+    std::uint64_t dropped_ = 0, dropped_bytes_ = 0;
+    std::int64_t dropped_from_us_ = 0;  // the time of the first row dropped
     bool enabled_ = true;
 };
 

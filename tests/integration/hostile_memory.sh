@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Memory under hostile peers (issue 15, acceptance 1): against a server that floods small
+# valid frames forever and one that answers every message with a 100 MiB message, with
+# --jobs 64, and against 16 flooding clients in test-client mode, wsconform's peak RSS stays
+# <= 200 MB, its report folder <= 50 MB, and `wsconform report` on that folder <= 200 MB.
+# The flooding server gets the issue's 39 cases; the others a faster slice (scripts/robustness
+# measures the full 39 for docs/robustness.md).
+#
+# usage: hostile_memory.sh WSCONFORM_BINARY
+set -uo pipefail
+TEST_NAME=hostile_memory
+SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../support/hostile_measure.sh
+source "$SOURCE_DIR/tests/support/hostile_measure.sh"
+
+say() { printf '[%s] %s\n' "$TEST_NAME" "$*" >&2; }
+BIN="${1:?usage: hostile_memory.sh WSCONFORM_BINARY}"
+[[ -x "$BIN" ]] || { say "FAIL: no binary at $BIN"; exit 1; }
+[[ -x /usr/bin/time ]] || { say "SKIP: /usr/bin/time is missing"; exit 77; }
+command -v python3 >/dev/null || { say "SKIP: python3 is missing"; exit 77; }
+
+OUT="$(mktemp -d "${TMPDIR:-/tmp}/wsconform-hostile-memory.XXXXXX")"
+trap 'stop_hostile_peer; rm -rf "$OUT"' EXIT
+
+MAX_RSS_KB=$((200 * 1000))
+MAX_REPORT_KB=$((50 * 1000))
+failed=0
+
+# check LABEL EXPECTED_CASES: the figures of the last measure_hostile against the limits.
+check() {
+    say "$1: ${M_CASES} cases, exit ${M_EXIT}, ${M_SECONDS} s, peak RSS ${M_RSS_KB} kB," \
+        "report ${M_REPORT_KB} kB, \`report\` peak RSS ${M_REPORT_RSS_KB} kB"
+    local bad=()
+    ((M_CASES == $2)) || bad+=("${M_CASES} cases in index.json, not $2")
+    ((M_EXIT == 1)) || bad+=("exit ${M_EXIT}, not 1 (failures)")
+    ((M_RSS_KB <= MAX_RSS_KB)) || bad+=("peak RSS ${M_RSS_KB} kB > ${MAX_RSS_KB}")
+    ((M_REPORT_KB <= MAX_REPORT_KB)) || bad+=("report ${M_REPORT_KB} kB > ${MAX_REPORT_KB}")
+    ((M_REPORT_RSS_KB <= MAX_RSS_KB)) || bad+=("report's peak RSS ${M_REPORT_RSS_KB} kB")
+    if ((${#bad[@]})); then
+        say "FAIL: $1: ${bad[*]}"
+        failed=1
+    fi
+}
+
+measure_hostile "$BIN" flood server 64 "$OUT/flood" '1.1.*' '1.2.*' '2.*' '3.*' '4.1.*'
+check "flooding server, 39 cases, --jobs 64" 39
+measure_hostile "$BIN" big server 64 "$OUT/big" '1.1.*' '2.1' '2.2'
+check "100 MiB-message server, 10 cases, --jobs 64" 10
+measure_hostile "$BIN" flood client 16 "$OUT/clients" '1.1.*' '1.2.*'
+check "16 flooding clients (test-client), 16 cases" 16
+exit "$failed"

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Hostile WebSocket peers for the memory tests (tests/integration/hostile_memory.sh) and
+scripts/robustness. Standard library only; every peer completes a correct opening handshake,
+then misbehaves:
+
+  server flood  PORTFILE          after the 101, sends small valid text frames forever
+  server big    PORTFILE [MB]     answers every message with one binary message of MB MiB (100)
+  server stall  PORTFILE          after the 101, never reads or writes again
+  client flood  URL AGENT [N]     a test-client driver: N connections at a time (16), each
+                                  sending small valid text frames until the server drops it
+
+A server listens on 127.0.0.1 (an ephemeral port, written to PORTFILE) until killed. The client
+exits 0 once every case has been run and /updateReports was called.
+"""
+import asyncio
+import base64
+import hashlib
+import os
+import struct
+import sys
+import urllib.parse
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+# 4096 text frames "hello" (FIN=1 op=text len=5, unmasked), written in one go.
+FLOOD_UNMASKED = b"\x81\x05hello" * 4096
+# The same frames masked with the key 00 00 00 00 (a client's frames must be masked).
+FLOOD_MASKED = b"\x81\x85\x00\x00\x00\x00hello" * 4096
+CHUNK = 1 << 20
+
+
+async def read_head(reader):
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+    return lines[0], headers
+
+
+def accept_of(key):
+    return base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
+
+
+async def server_handshake(reader, writer):
+    _, headers = await read_head(reader)
+    writer.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n" %
+                  accept_of(headers.get("sec-websocket-key", ""))).encode())
+    await writer.drain()
+
+
+async def frames(reader):
+    """Yields (fin, opcode, payload) for each frame the peer sends; only control frames are
+    unmasked (no peer here looks into a data frame)."""
+    while True:
+        b0, b1 = await reader.readexactly(2)
+        length = b1 & 0x7F
+        if length == 126:
+            (length,) = struct.unpack("!H", await reader.readexactly(2))
+        elif length == 127:
+            (length,) = struct.unpack("!Q", await reader.readexactly(8))
+        key = await reader.readexactly(4) if b1 & 0x80 else b"\0\0\0\0"
+        data = await reader.readexactly(length)
+        if b0 & 0x08:
+            data = bytes(b ^ key[i % 4] for i, b in enumerate(data))
+        yield bool(b0 & 0x80), b0 & 0x0F, data
+
+
+async def drain_forever(reader):
+    while await reader.read(1 << 16):
+        pass
+
+
+async def flood(writer, frames_bytes):
+    while True:
+        writer.write(frames_bytes)
+        await writer.drain()
+
+
+async def serve_flood(reader, writer):
+    asyncio.ensure_future(drain_forever(reader))
+    await flood(writer, FLOOD_UNMASKED)
+
+
+async def serve_stall(reader, writer):
+    await asyncio.sleep(3600)
+
+
+async def send_big(writer, lock, size):
+    zeros = memoryview(bytes(CHUNK))
+    async with lock:
+        writer.write(b"\x82\x7f" + struct.pack("!Q", size))  # FIN=1 op=binary, 64-bit length
+        left = size
+        while left > 0:
+            n = min(left, CHUNK)
+            writer.write(zeros[:n])
+            await writer.drain()
+            left -= n
+
+
+async def serve_big(reader, writer, size):
+    lock = asyncio.Lock()
+    tasks = []
+    async for fin, opcode, payload in frames(reader):
+        if opcode == 0x8:
+            async with lock:
+                writer.write(b"\x88\x02\x03\xe8")  # Close 1000
+                await writer.drain()
+            break
+        if opcode == 0x9:
+            async with lock:
+                writer.write(bytes([0x8A, len(payload)]) + payload)  # Pong
+        elif fin and opcode in (0x0, 0x1, 0x2):
+            tasks.append(asyncio.ensure_future(send_big(writer, lock, size)))
+
+
+def run_server(portfile, behaviour):
+    async def on_connection(reader, writer):
+        try:
+            await server_handshake(reader, writer)
+            await behaviour(reader, writer)
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            writer.close()
+
+    async def main():
+        server = await asyncio.start_server(on_connection, "127.0.0.1", 0, limit=1 << 20)
+        port = server.sockets[0].getsockname()[1]
+        with open(portfile + ".tmp", "w") as f:
+            f.write("%d\n" % port)
+        os.replace(portfile + ".tmp", portfile)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
+
+
+async def client_connect(base, path):
+    url = urllib.parse.urlsplit(base)
+    reader, writer = await asyncio.open_connection(url.hostname, url.port, limit=1 << 20)
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(("GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n" %
+                  (path, url.hostname, url.port, key)).encode())
+    await writer.drain()
+    status, _ = await read_head(reader)
+    if " 101 " not in status + " ":
+        raise ConnectionError(status)
+    return reader, writer
+
+
+async def client_message(base, path):
+    """The first text message on `path` (getCaseCount)."""
+    reader, writer = await client_connect(base, path)
+    async for fin, opcode, payload in frames(reader):
+        if opcode == 0x1:
+            writer.close()
+            return payload.decode()
+    return ""
+
+
+async def client_flood_case(base, case, agent):
+    try:
+        reader, writer = await client_connect(
+            base, "/runCase?case=%d&agent=%s" % (case, urllib.parse.quote(agent)))
+    except (ConnectionError, asyncio.IncompleteReadError, OSError):
+        return
+    reading = asyncio.ensure_future(drain_forever(reader))
+    try:
+        await asyncio.wait_for(flood(writer, FLOOD_MASKED), timeout=120)
+    except (ConnectionError, asyncio.TimeoutError, OSError):
+        pass
+    reading.cancel()
+    writer.close()
+
+
+async def client_flood(base, agent, parallel):
+    count = int(await client_message(base, "/getCaseCount"))
+    queue = list(range(1, count + 1))
+
+    async def worker():
+        while queue:
+            await client_flood_case(base, queue.pop(0), agent)
+
+    await asyncio.gather(*(worker() for _ in range(parallel)))
+    reader, writer = await client_connect(
+        base, "/updateReports?agent=%s" % urllib.parse.quote(agent))
+    writer.close()
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "server":
+        behaviours = {
+            "flood": serve_flood,
+            "stall": serve_stall,
+            "big": lambda r, w: serve_big(r, w, int(argv[3] if len(argv) > 3 else 100) << 20),
+        }
+        if argv[1] in behaviours:
+            run_server(argv[2], behaviours[argv[1]])
+            return 0
+    if len(argv) >= 4 and argv[:2] == ["client", "flood"]:
+        asyncio.run(client_flood(argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 16))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
