@@ -25,16 +25,17 @@ int run_report(const std::string& folder) {
         throw std::runtime_error("report: " + dir.string() + " holds no index.json");
     reports::write_views(dir, cases::section_titles());
     const auto model = reports::load_report(dir, false);
-    std::size_t results = 0, failed = 0;
+    std::size_t results = 0, failed = 0, not_run = 0;
     for (const auto& [agent, entries] : model.cases)
         for (const auto& [id, r] : entries) {
             ++results;
             if (r.outcome == harness::Outcome::fail) ++failed;
+            if (r.outcome == harness::Outcome::not_run) ++not_run;
         }
     std::cout << "Rendered " << results << " results of " << model.agents.size()
-              << (model.agents.size() == 1 ? " agent" : " agents") << " (" << failed
-              << " failed):\n  " << (dir / "index.html").string() << "\n  "
-              << (dir / "junit.xml").string() << "\n";
+              << (model.agents.size() == 1 ? " agent" : " agents") << " (" << failed << " failed"
+              << (not_run ? ", " + std::to_string(not_run) + " not run" : std::string()) << "):\n  "
+              << (dir / "index.html").string() << "\n  " << (dir / "junit.xml").string() << "\n";
     return kExitOk;
 }
 

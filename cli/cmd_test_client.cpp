@@ -22,6 +22,8 @@ CLI::App* test_client_subcommand(CLI::App& app, TestClientOptions& o) {
         ->capture_default_str();
     add_case_options(*sub, c.selection, "serve");
     sub->add_option("--outdir", c.report.outdir, "report folder")->capture_default_str();
+    sub->add_flag("--merge", c.report.merge,
+                  "keep the report folder's earlier results (default: this run replaces them)");
     sub->add_option("--run", c.run_command,
                     "start the client under test: a shell command where {url}, {agent} "
                     "and (with --tls) {ca} are replaced");

@@ -31,6 +31,8 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     sub->add_option("--agent", o.agents, "agent name per URL (default: its Server header)");
     sub->add_option("--jobs,-j", c.jobs, "cases run at once")->check(CLI::Range(1u, 1024u));
     sub->add_option("--outdir", c.report.outdir, "report folder")->capture_default_str();
+    sub->add_flag("--merge", c.report.merge,
+                  "keep the report folder's earlier results (default: this run replaces them)");
     sub->add_option("--timeout", c.timeout_s, "stop the whole run after S seconds")
         ->check(CLI::PositiveNumber);
     sub->add_option("--case-timeout", c.case_timeout_s, "hard limit on any single case, in seconds")

@@ -57,21 +57,29 @@ std::string printable_agent(const std::string& agent) {
 }
 
 // Cases an agent never ran: they count against it when we started the client ourselves.
-std::size_t never_run(const std::vector<reports::SummaryRow>& rows,
-                      const std::vector<const harness::Case*>& selected,
-                      const TestClientConfig& config) {
+// Each agent seen (or, when none ran a case, the --agent name) with its selected cases that
+// have no result.
+std::map<std::string, std::vector<const harness::Case*>> never_run(
+    const std::vector<reports::SummaryRow>& rows, const std::vector<const harness::Case*>& selected,
+    const TestClientConfig& config) {
     std::map<std::string, std::set<std::string>> ran;
     for (const auto& row : rows) ran[row.agent].insert(row.id);
     if (ran.empty()) ran[config.agent];
-    std::size_t missing = 0;
+    std::map<std::string, std::vector<const harness::Case*>> missing;
     for (const auto& [agent, ids] : ran) {
         for (const auto* c : selected) {
             if (!ids.count(c->id) && !excluded_for_agent(config.selection, agent, c->id)) {
-                ++missing;
+                missing[agent].push_back(c);
             }
         }
     }
     return missing;
+}
+
+std::size_t count_cases(const std::map<std::string, std::vector<const harness::Case*>>& m) {
+    std::size_t n = 0;
+    for (const auto& [agent, cases] : m) n += cases.size();
+    return n;
 }
 
 // The names our throwaway certificates carry: localhost and the loopback addresses, and the
@@ -256,26 +264,40 @@ int run_test_client(const TestClientConfig& config) {
                                         : child->failure();
     }
 
+    // With --run, every selected case is in the report: those the client never ran (or, no
+    // client having connected, all of them) as not run.
+    std::size_t missing = 0;
+    const bool nobody = server.connections_seen() == 0;
+    if (child) {
+        const auto never = never_run(report.dir().summaries(), selected, config);
+        missing = count_cases(never);
+        for (const auto& [agent, cases] : never) {
+            if (nobody)
+                report.add_unreachable(agent, cases, "no client connected");
+            else
+                report.add_not_run(agent, cases,
+                                   signals.interrupted() ? "interrupted by a signal"
+                                                         : "the client under test never ran it");
+        }
+    }
     report.finish();
     const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    const std::size_t missing = child ? never_run(report.rows(), selected, config) : 0;
-    report.print_summary(elapsed);
-    if (missing) std::cout << missing << " selected cases were never run by the client\n";
-    report.print_locations();
     if (!child_failure.empty()) {
         std::cerr << "wsconform: the client under test " << child_failure << "\n";
     }
-    report.print_baseline();
-
-    if (signals.interrupted()) return kExitFailures;
-    if (server.connections_seen() == 0) {
+    if (nobody) {
+        // Like an unreachable server: one line (and the client's own failure, said above).
         std::cerr << (child && child_failure.empty()
                           ? "wsconform: no client connected: the client under test exited "
                             "with status 0 first (is --run the right command?)\n"
                           : "wsconform: no client connected\n");
-        return kExitUnreachable;
+        return signals.interrupted() ? kExitFailures : kExitUnreachable;
     }
-    return !child_failure.empty() || missing > 0 || report.failed() ? kExitFailures : kExitOk;
+    report.print_summary(elapsed);
+    if (missing) std::cout << missing << " selected cases were never run by the client\n";
+    report.print_baseline();
+    const int code = report.exit_code(signals.interrupted());
+    return code == kExitOk && !child_failure.empty() ? kExitFailures : code;
 }
 
 }  // namespace wsconform::cli

@@ -57,16 +57,32 @@ int run_test_server(const TestServerConfig& config) {
     });
 
     const auto started = Clock::now();
-    bool unreachable = false;
-    std::size_t not_run = 0;
+    // The cases an agent gets: the selection, less its --exclude-agent-cases.
+    auto cases_for = [&](const std::string& agent) {
+        std::vector<const harness::Case*> cases;
+        for (const auto* c : profiled.cases())
+            if (!excluded_for_agent(config.selection, agent, c->id)) cases.push_back(c);
+        return cases;
+    };
+    // Without --agent, a target not reached (no Server header to name it) goes by its URL.
+    auto fallback_agent = [](const ServerTarget& t) {
+        return t.agent.empty() ? t.endpoint.url : t.agent;
+    };
     for (const auto& target : config.targets) {
-        if (signals.interrupted()) break;
         auto options = run_options(config, target, started);
-        if (!options) break;
+        if (signals.interrupted() || !options) {
+            // Every selected case is in the report: those of targets never tried as not run.
+            const std::string agent = fallback_agent(target);
+            report.add_not_run(agent, cases_for(agent),
+                               signals.interrupted() ? "interrupted by a signal"
+                                                     : "the run timeout (--timeout) passed");
+            continue;
+        }
         const auto probe = harness::probe(target.endpoint, *options);
         if (!probe.connected) {
             std::cerr << "wsconform: " << probe.error << "\n";
-            unreachable = true;
+            const std::string agent = fallback_agent(target);
+            report.add_unreachable(agent, cases_for(agent), probe.error);
             continue;
         }
         if (!probe.upgraded) {
@@ -84,10 +100,7 @@ int run_test_server(const TestServerConfig& config) {
         options->not_run = profiled.not_run();
         harness::Runner runner(*options);
 
-        std::vector<const harness::Case*> cases;
-        for (const auto* c : profiled.cases()) {
-            if (!excluded_for_agent(config.selection, agent, c->id)) cases.push_back(c);
-        }
+        const auto cases = cases_for(agent);
         if (!quiet) {
             progress.print_above([&](std::ostream& out) {
                 out << "Testing " << target.endpoint.url << " as agent '" << agent
@@ -117,27 +130,20 @@ int run_test_server(const TestServerConfig& config) {
             std::lock_guard lock(runner_mutex);
             active = nullptr;
         }
-        not_run += summary.not_run;
-        if (summary.stopped) {
+        if (summary.stopped && !quiet) {
             progress.print_above([&](std::ostream&) {
                 std::cerr << "wsconform: run stopped (" << summary.stop_reason << "); "
                           << summary.not_run << " cases of agent '" << agent
-                          << "' not run; the report holds the cases that finished\n";
+                          << "' not run; the report lists them as not run\n";
             });
-            if (signals.interrupted()) break;
         }
     }
 
     report.finish();
     const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    if (!quiet || !report.rows().empty()) {
-        report.print_summary(elapsed);
-        report.print_locations();
-    }
+    report.print_summary(elapsed);
     report.print_baseline();
-    if (signals.interrupted()) return kExitFailures;
-    if (unreachable) return kExitUnreachable;
-    return not_run > 0 || report.failed() ? kExitFailures : kExitOk;
+    return report.exit_code(signals.interrupted());
 }
 
 }  // namespace wsconform::cli

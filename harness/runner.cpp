@@ -49,6 +49,15 @@ Runner::Runner(RunOptions options) : impl_(std::make_unique<Impl>()) {
 
 Runner::~Runner() = default;
 
+CaseResult not_run_result(const Case& test, const std::string& agent, int case_number,
+                          const std::string& why, const std::string& harness_error) {
+    const SessionConfig config{.agent = agent, .case_number = case_number};
+    auto result = not_applicable_result(test, config, false, "Not run: " + why + ".", why);
+    result.verdict.outcome = Outcome::not_run;
+    result.observation.harness_error = harness_error;
+    return result;
+}
+
 ProbeResult probe(const Endpoint& target, const RunOptions& options) {
     ProbeResult result;
     const auto server = connect_target(target, result.error);
@@ -183,6 +192,7 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
     });
 
     std::size_t next = 0, in_flight = 0, memory_in_use = 0, kept_in_use = 0;
+    std::vector<bool> finished(cases.size(), false);  // guarded by impl.mutex
     // A case's weight against the memory budget: three copies of its largest message (what
     // we send, what comes back, and the write buffer).
     auto weight = [](const Case& c) { return c.websocket() ? 3 * c.websocket()->memory_hint : 0; };
@@ -219,7 +229,10 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 --in_flight;
                 memory_in_use -= weight(*cases[index]);
                 kept_in_use -= kRunningCaseKeptBytes;
-                if (report) ++summary.finished;
+                if (report) {
+                    ++summary.finished;
+                    finished[index] = true;
+                }
                 launch_more();
                 impl.changed.notify_all();
             };
@@ -262,9 +275,7 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
         if (timed) {
             if (!impl.changed.wait_until(lock, until, done)) {
                 impl.stopped = true;
-                impl.stop_reason = "the run timeout (" +
-                                   std::to_string(impl.options.run_timeout.count() / 1000.0) +
-                                   " s) passed";
+                impl.stop_reason = "the run timeout (--timeout) passed";
             }
         } else {
             impl.changed.wait(lock, done);
@@ -291,6 +302,13 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
     }
     result_ready.notify_one();
     reporter.join();
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        if (finished[i]) continue;
+        summary.not_run_ids.push_back(cases[i]->id);
+        const std::string why =
+            summary.stop_reason.empty() ? "the run ended first" : summary.stop_reason;
+        on_result(not_run_result(*cases[i], impl.options.agent, static_cast<int>(i + 1), why));
+    }
     return summary;
 }
 

@@ -52,10 +52,18 @@ ProbeResult probe(const Endpoint& target, const RunOptions& options);
 
 struct RunSummary {
     std::size_t finished = 0;  // cases that ran to a verdict
-    std::size_t not_run = 0;   // cases left when the run was stopped
-    bool stopped = false;      // by stop() or the run timeout
+    std::size_t not_run = 0;   // cases left when the run was stopped (not_run_ids.size())
+    std::vector<std::string> not_run_ids;  // which, in the order given to run()
+    bool stopped = false;                  // by stop() or the run timeout
     std::string stop_reason;
 };
+
+// The result of a case a run did not make: both columns UNIMPLEMENTED (Autobahn's readers
+// count it neither passed nor failed), outcome not_run, `why` as its reason ("interrupted by a
+// signal", "the run timeout (4 s) passed"). `harness_error` set (the target could not be
+// reached) makes it a fault of the setup, as reports show harness errors.
+CaseResult not_run_result(const Case& test, const std::string& agent, int case_number,
+                          const std::string& why, const std::string& harness_error = {});
 
 class Runner {
   public:
@@ -64,11 +72,12 @@ class Runner {
     Runner(const Runner&) = delete;
     Runner& operator=(const Runner&) = delete;
 
-    // Runs `cases` in order of start; `on_result` gets each finished case, one call at a time.
+    // Runs `cases` in order of start; `on_result` gets each finished case, one call at a time,
+    // and when the run is stopped, a not_run_result() for each case it did not finish.
     RunSummary run(const Endpoint& target, std::span<const Case* const> cases,
                    const std::function<void(CaseResult&&)>& on_result);
 
-    // Ends the run early (thread-safe): running cases are abandoned and not reported.
+    // Ends the run early (thread-safe): running cases are abandoned and reported not run.
     void stop(std::string why);
 
   private:

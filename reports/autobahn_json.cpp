@@ -15,6 +15,7 @@
 #include "harness/model/case.h"
 #include "harness/model/result.h"
 #include "protocol/hex.h"
+#include "reports/outcomes.h"
 
 namespace wsconform::reports {
 
@@ -244,6 +245,11 @@ std::string clean_for_filename(std::string_view agent) {
 
 std::string case_report_file(std::string_view agent, std::string_view case_id,
                              std::string_view ext) {
+    return case_file_for_stem(clean_for_filename(agent), case_id, ext);
+}
+
+std::string case_file_for_stem(std::string_view stem, std::string_view case_id,
+                               std::string_view ext) {
     std::string id;
     id.reserve(std::min(case_id.size(), kMaxCleanNameChars));
     for (const char c : case_id.substr(0, kMaxCleanNameChars)) {
@@ -251,7 +257,7 @@ std::string case_report_file(std::string_view agent, std::string_view case_id,
             (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         id.push_back(keep ? c : '_');
     }
-    std::string name = clean_for_filename(agent);
+    std::string name(stem);
     name += "_case_";
     name += id;
     name += '.';
@@ -392,6 +398,8 @@ IndexEntry index_entry(const harness::CaseResult& r) {
     e.duration_ms = r.duration_ms;
     e.remote_close_code = r.observation.remote_close_code;
     e.reportfile = case_report_file(r.agent, r.test ? r.test->id : std::string(), "json");
+    if (r.verdict.outcome != harness::overall_outcome(e.behavior, e.behavior_close))
+        e.outcome = r.verdict.outcome;
     return e;
 }
 
@@ -408,6 +416,7 @@ std::string dump_index_json(const Index& index) {
                 {"remoteCloseCode", optional_json(e.remote_close_code)},
                 {"reportfile", e.reportfile},
             };
+            if (e.outcome) per_agent[id]["outcome"] = harness::to_string(*e.outcome);
         }
     }
     return out.dump(3, ' ', true, json::error_handler_t::replace);
@@ -445,6 +454,8 @@ Index parse_index_json(std::string_view text) {
                     bad_index(where, "remoteCloseCode is not a close code");
                 e.remote_close_code = static_cast<std::uint16_t>(c->get<std::int64_t>());
             }
+            if (const auto o = entry.find("outcome"); o != entry.end() && o->is_string())
+                e.outcome = outcome_from_string(o->get_ref<const std::string&>());
             if (const auto f = entry.find("reportfile"); f != entry.end() && f->is_string())
                 e.reportfile = f->get<std::string>();
             else

@@ -37,6 +37,10 @@ std::string clean_for_filename(std::string_view agent);
 // Autobahn's name), and the ID is cut at kMaxCleanNameChars.
 std::string case_report_file(std::string_view agent, std::string_view case_id,
                              std::string_view ext);
+// The same with the agent's file stem given (ReportDir::agent_stem(): the clean name, with a
+// suffix when two agents of a folder share it): "<stem>_case_<id>.<ext>".
+std::string case_file_for_stem(std::string_view stem, std::string_view case_id,
+                               std::string_view ext);
 
 // ---- Payload excerpts (AB:fuzzing.py binLogData, asciiLogData).
 
@@ -74,6 +78,9 @@ struct IndexEntry {
     std::int64_t duration_ms = 0;
     std::optional<std::uint16_t> remote_close_code;
     std::string reportfile;  // as written; not checked to be a plain file name
+    // Ours, written only when Autobahn's two columns do not tell it (harness::overall_outcome
+    // differs): a case not run, a warning. Autobahn's readers ignore the key.
+    std::optional<harness::Outcome> outcome;
 
     friend bool operator==(const IndexEntry&, const IndexEntry&) = default;
 };

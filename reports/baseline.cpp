@@ -242,7 +242,7 @@ void print_comparison(std::ostream& out, const Comparison& cmp, bool all, bool c
     if (!all && shown == 0) out << "(no case differs)\n";
     out << '\n';
     for (std::size_t c = 0; c < cmp.columns.size(); ++c) {
-        std::array<std::size_t, 5> n{};
+        std::array<std::size_t, harness::kOutcomeCount> n{};
         std::size_t present = 0;
         for (const auto& row : cmp.rows)
             if (const auto* r = row.cells[c]) {
@@ -254,7 +254,12 @@ void print_comparison(std::ostream& out, const Comparison& cmp, bool all, bool c
             << n[static_cast<std::size_t>(Outcome::non_strict)] << " non-strict, "
             << n[static_cast<std::size_t>(Outcome::informational)] << " informational, "
             << n[static_cast<std::size_t>(Outcome::unimplemented)] << " unimplemented, "
-            << n[static_cast<std::size_t>(Outcome::fail)] << " failed\n";
+            << n[static_cast<std::size_t>(Outcome::fail)] << " failed";
+        if (const auto w = n[static_cast<std::size_t>(Outcome::warning)])
+            out << ", " << w << " warned";
+        if (const auto m = n[static_cast<std::size_t>(Outcome::not_run)])
+            out << ", " << m << " not run";
+        out << '\n';
     }
     out << differing << " of " << cmp.rows.size() << " cases differ"
         << (all ? "" : " (all rows: --all)") << '\n';

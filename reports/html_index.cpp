@@ -34,6 +34,15 @@ std::pair<std::string, std::string> started_range(const ReportModel& model) {
     return {first, last};
 }
 
+// Every case of `agent` was not run for want of a connection.
+bool unreachable(const ReportModel& model, const std::string& agent) {
+    const auto it = model.cases.find(agent);
+    if (it == model.cases.end() || it->second.empty()) return false;
+    return std::all_of(it->second.begin(), it->second.end(), [](const auto& entry) {
+        return entry.second.outcome == Outcome::not_run && entry.second.harness_fault;
+    });
+}
+
 }  // namespace
 
 std::string render_index_page(const ReportModel& model, const harness::SectionTitles& titles) {
@@ -50,12 +59,27 @@ std::string render_index_page(const ReportModel& model, const harness::SectionTi
             all.add(r);
         }
 
-    const std::size_t failed = all.n(Outcome::fail);
+    const std::size_t failed = all.n(Outcome::fail), not_run = all.n(Outcome::not_run);
     if (model.agents.empty()) {
         out += "<p class=\"verdict o-missing\">– No results: index.json lists no case.</p>\n";
     } else if (failed) {
         out += "<p class=\"verdict o-fail\" id=\"verdict\">✘ Fail: " + std::to_string(failed) +
-               " of " + std::to_string(all.total) + " results failed</p>\n";
+               " of " + std::to_string(all.total) + " results failed";
+        if (not_run) out += ", " + std::to_string(not_run) + " not run";
+        out += "</p>\n";
+    } else if (not_run) {
+        // Why the first of them did not run: the reasons of a run are few (a signal, the run
+        // timeout, an unreachable target).
+        const CaseRecord* first = nullptr;
+        for (const auto& id : model.case_ids)
+            for (const auto& agent : model.agents)
+                if (const auto* r = model.find(agent, id);
+                    !first && r && r->outcome == Outcome::not_run)
+                    first = r;
+        out += std::string("<p class=\"verdict o-not-run\" id=\"verdict\">– ") +
+               (not_run == all.total && first->harness_fault ? "Unreachable" : "Incomplete") +
+               ": " + std::to_string(not_run) + " of " + std::to_string(all.total) +
+               " cases not run (" + html_escape(first->outcome_reason) + ")</p>\n";
     } else {
         out += "<p class=\"verdict o-pass\" id=\"verdict\">✔ Pass: " +
                std::to_string(all.acceptable()) + " of " + std::to_string(all.total) +
@@ -85,9 +109,15 @@ std::string render_index_page(const ReportModel& model, const harness::SectionTi
                    std::to_string(c.n(Outcome::fail)) + "</a>";
         else
             out += "0";
-        out += "</td>" + n(c.missing);
-        out += c.n(Outcome::fail) ? "<td class=\"o-fail\">✘ Fail</td>"
-                                  : "<td class=\"o-pass\">✔ Pass</td>";
+        out += "</td>" + n(c.missing + c.n(Outcome::not_run));
+        if (c.n(Outcome::fail))
+            out += "<td class=\"o-fail\">✘ Fail</td>";
+        else if (c.n(Outcome::not_run))
+            out += c.n(Outcome::not_run) == c.total && unreachable(model, agent)
+                       ? "<td class=\"o-not-run\">– Unreachable</td>"
+                       : "<td class=\"o-not-run\">– Incomplete</td>";
+        else
+            out += "<td class=\"o-pass\">✔ Pass</td>";
         out += "</tr>\n";
     }
     out += "</tbody></table>\n";

@@ -45,8 +45,8 @@ constexpr std::string_view kHead = R"(<!DOCTYPE html>
 )";
 
 // The filters' values, in this order in a row's data-v.
-constexpr std::string_view kAllOutcomes[] = {"pass",          "non-strict", "informational",
-                                             "unimplemented", "fail",       "missing"};
+constexpr std::string_view kAllOutcomes[] = {
+    "pass", "non-strict", "informational", "warning", "unimplemented", "fail", "missing"};
 
 std::string ratio_class(std::size_t ok, std::size_t total) {
     if (total == 0) return "rnone";
@@ -66,11 +66,13 @@ std::string peer_code_text(const CaseRecord& r) {
     return *r.close_frames_received > 0 ? "no code" : "no close";
 }
 
-// The outcomes of a row, for the filter: "pass fail missing".
+// The outcomes of a row, for the filter: "pass fail missing" (a case the run did not make is
+// "missing", as one the agent never ran: the filter's "not run").
 std::string row_outcomes(const std::vector<const CaseRecord*>& cells) {
     std::set<std::string_view> seen;
     for (const auto* r : cells)
-        seen.insert(r ? harness::to_string(r->outcome) : std::string_view("missing"));
+        seen.insert(r && r->outcome != Outcome::not_run ? harness::to_string(r->outcome)
+                                                        : std::string_view("missing"));
     std::string out;
     for (const auto name : kAllOutcomes)
         if (seen.count(name)) {
@@ -108,7 +110,8 @@ std::string outcome_class(Outcome o) {
 }
 
 std::size_t Counts::acceptable() const {
-    return n(Outcome::pass) + n(Outcome::non_strict) + n(Outcome::informational);
+    return n(Outcome::pass) + n(Outcome::non_strict) + n(Outcome::informational) +
+           n(Outcome::warning);
 }
 
 void Counts::add(const CaseRecord* r) {
@@ -122,8 +125,8 @@ void Counts::add(const CaseRecord* r) {
 
 std::string pass_count_html(const std::string& agent, const Counts& c, bool show_agent) {
     Outcome worst = Outcome::pass;
-    for (const Outcome o :
-         {Outcome::informational, Outcome::non_strict, Outcome::unimplemented, Outcome::fail})
+    for (const Outcome o : {Outcome::informational, Outcome::warning, Outcome::non_strict,
+                            Outcome::not_run, Outcome::unimplemented, Outcome::fail})
         if (c.n(o) && outcome_severity(o) >= outcome_severity(worst)) worst = o;
     if (worst == Outcome::informational) worst = Outcome::pass;
     std::string title = std::to_string(c.n(Outcome::pass)) + " passed, " +
@@ -131,7 +134,9 @@ std::string pass_count_html(const std::string& agent, const Counts& c, bool show
                         std::to_string(c.n(Outcome::informational)) + " informational, " +
                         std::to_string(c.n(Outcome::unimplemented)) + " unimplemented, " +
                         std::to_string(c.n(Outcome::fail)) + " failed";
-    if (c.missing) title += ", " + std::to_string(c.missing) + " not run";
+    if (c.n(Outcome::warning)) title += ", " + std::to_string(c.n(Outcome::warning)) + " warned";
+    if (c.missing || c.n(Outcome::not_run))
+        title += ", " + std::to_string(c.missing + c.n(Outcome::not_run)) + " not run";
     std::string out = "<span class=\"pc " + ratio_class(c.acceptable(), c.total) + "\" title=\"" +
                       html_escape(title) + "\">";
     if (show_agent) out += html_escape(agent) + " ";
@@ -166,7 +171,7 @@ std::string cell_html(const CaseRecord* r, const std::string& href) {
 std::string legend_html() {
     std::string out = "<p class=\"legend\">";
     for (const Outcome o : {Outcome::pass, Outcome::non_strict, Outcome::informational,
-                            Outcome::unimplemented, Outcome::fail}) {
+                            Outcome::warning, Outcome::unimplemented, Outcome::fail}) {
         out += "<span class=\"" + outcome_class(o) + "\">" + std::string(outcome_glyph(o)) + " " +
                std::string(outcome_label(o)) + "</span>";
     }
@@ -199,6 +204,7 @@ std::string filters_html(const std::vector<std::pair<std::string, std::string>>&
         "<option value=\"fail\">✘ fail</option>"
         "<option value=\"non-strict\">~ non-strict</option>"
         "<option value=\"informational\">ℹ informational</option>"
+        "<option value=\"warning\">⚠ warning</option>"
         "<option value=\"unimplemented\">∅ unimplemented</option>"
         "<option value=\"missing\">– not run</option>"
         "<option value=\"pass\">✔ pass</option>"

@@ -33,7 +33,7 @@ std::string outcome_class(harness::Outcome o);
 
 // The outcomes of some cases, and those missing.
 struct Counts {
-    std::array<std::size_t, 5> by_outcome{};
+    std::array<std::size_t, harness::kOutcomeCount> by_outcome{};
     std::size_t missing = 0;
     std::size_t total = 0;  // present cases
 

@@ -118,12 +118,16 @@ std::string render_junit(const ReportModel& model, const harness::SectionTitles&
                     "missing from the report)\"/>\n    </testcase>\n";
                 continue;
             }
-            switch (r->outcome) {
+            // A case not run because the target could not be reached is the setup's fault: an
+            // <error>, as a harness fault.
+            const bool unreachable = r->outcome == Outcome::not_run && r->harness_fault;
+            switch (unreachable ? Outcome::fail : r->outcome) {
                 case Outcome::pass:
                     out += "/>\n";
                     break;
                 case Outcome::non_strict:
                 case Outcome::informational:
+                case Outcome::warning:
                     // Passed; the nuance goes where every consumer shows it without failing.
                     out += ">\n      <system-out>" +
                            xml_escape(std::string(outcome_label(r->outcome)) + ": " +
@@ -132,9 +136,13 @@ std::string render_junit(const ReportModel& model, const harness::SectionTitles&
                            "</system-out>\n    </testcase>\n";
                     break;
                 case Outcome::unimplemented:
+                case Outcome::not_run:
                     ++suite.skipped;
                     out += ">\n      <skipped message=\"" +
-                           xml_escape("UNIMPLEMENTED: " + r->outcome_reason, true) +
+                           xml_escape((r->outcome == Outcome::unimplemented ? "UNIMPLEMENTED: "
+                                                                            : "not run: ") +
+                                          r->outcome_reason,
+                                      true) +
                            "\"/>\n    </testcase>\n";
                     break;
                 case Outcome::fail: {
@@ -144,16 +152,19 @@ std::string render_junit(const ReportModel& model, const harness::SectionTitles&
                     else
                         ++suite.failures;
                     std::string message = r->outcome_reason;
-                    if (r->harness_fault) {
+                    if (unreachable) {
+                        message = "not run: " + r->outcome_reason;
+                    } else if (r->harness_fault) {
                         const json* doc = r->detail.get();
                         message = "harness: " + json_text(doc, "harnessError");
                     }
-                    const std::string type =
-                        r->harness_fault
-                            ? std::string("HarnessError")
-                            : "behavior " + std::string(harness::to_string(r->behavior)) +
-                                  " / behaviorClose " +
-                                  std::string(harness::to_string(r->behavior_close));
+                    std::string type = "behavior " + std::string(harness::to_string(r->behavior)) +
+                                       " / behaviorClose " +
+                                       std::string(harness::to_string(r->behavior_close));
+                    if (unreachable)
+                        type = "Unreachable";
+                    else if (r->harness_fault)
+                        type = "HarnessError";
                     out += ">\n      <" + std::string(tag) + " message=\"" +
                            xml_escape(message, true) + "\" type=\"" + xml_escape(type, true) +
                            "\">" + xml_escape(failure_body(*r), false) + "</" + tag +

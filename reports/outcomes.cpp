@@ -1,5 +1,7 @@
 #include "reports/outcomes.h"
 
+#include <iterator>
+
 namespace wsconform::reports {
 
 namespace {
@@ -21,7 +23,10 @@ constexpr OutcomeStyle kStyles[] = {
     {Outcome::informational, "Informational", "~", "ℹ", "\x1b[36m", 0},  // cyan
     {Outcome::unimplemented, "Unimplemented", "∅", "∅", "\x1b[90m", 2},  // grey
     {Outcome::fail, "Fail", "✘", "✘", "\x1b[31m", 3},                    // red
+    {Outcome::warning, "Warning", "!", "⚠", "\x1b[35m", 1},              // magenta
+    {Outcome::not_run, "Not run", "–", "–", "\x1b[90m", 2},              // grey
 };
+static_assert(std::size(kStyles) == harness::kOutcomeCount);
 
 const OutcomeStyle& style_of(Outcome o) noexcept {
     for (const auto& s : kStyles)

@@ -157,22 +157,26 @@ std::string actual_brief(const harness::Observation& o) {
     return out;
 }
 
-std::string counts_line(const std::array<std::size_t, 5>& counts) {
+using OutcomeCounts = std::array<std::size_t, harness::kOutcomeCount>;
+
+std::string counts_line(const OutcomeCounts& counts) {
     using harness::Outcome;
     auto n = [&](Outcome o) { return counts[static_cast<std::size_t>(o)]; };
     std::string out = std::to_string(n(Outcome::pass)) + " passed";
-    if (n(Outcome::non_strict))
-        out += ", " + std::to_string(n(Outcome::non_strict)) + " non-strict";
-    if (n(Outcome::informational))
-        out += ", " + std::to_string(n(Outcome::informational)) + " informational";
-    if (n(Outcome::unimplemented))
-        out += ", " + std::to_string(n(Outcome::unimplemented)) + " unimplemented";
+    auto some = [&](Outcome o, std::string_view what) {
+        if (n(o)) out += ", " + std::to_string(n(o)) + " " + std::string(what);
+    };
+    some(Outcome::non_strict, "non-strict");
+    some(Outcome::informational, "informational");
+    some(Outcome::warning, n(Outcome::warning) == 1 ? "warning" : "warnings");
+    some(Outcome::unimplemented, "unimplemented");
     out += ", " + std::to_string(n(Outcome::fail)) + " failed";
+    some(Outcome::not_run, "not run");
     return out;
 }
 
-std::array<std::size_t, 5> count(const std::vector<const SummaryRow*>& rows) {
-    std::array<std::size_t, 5> counts{};
+OutcomeCounts count(const std::vector<const SummaryRow*>& rows) {
+    OutcomeCounts counts{};
     for (const auto* r : rows) {
         const auto i = static_cast<std::size_t>(r->outcome);
         if (i < counts.size()) ++counts[i];
@@ -262,7 +266,8 @@ void print_summary(std::ostream& out, const std::vector<SummaryRow>& rows, doubl
     }
 
     const auto counts = count(all);
-    const bool any_failed = counts[static_cast<std::size_t>(harness::Outcome::fail)] > 0;
+    const bool any_failed = counts[static_cast<std::size_t>(harness::Outcome::fail)] > 0 ||
+                            counts[static_cast<std::size_t>(harness::Outcome::not_run)] > 0;
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.2f s", elapsed_s);
     const std::string line =

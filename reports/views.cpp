@@ -34,13 +34,6 @@ std::string read_file(const std::filesystem::path& p, std::string& error) {
     return s.str();
 }
 
-// A name index.json may point at: a plain file in the folder, nothing hidden or up-level.
-bool is_plain_file_name(std::string_view name) {
-    return !name.empty() && name.size() <= 255 && name.front() != '.' &&
-           name.find('/') == std::string_view::npos && name.find('\\') == std::string_view::npos &&
-           name.find('\0') == std::string_view::npos;
-}
-
 bool empty_or_missing_object(const json& doc, const char* key) {
     const auto it = doc.find(key);
     return it == doc.end() || it->is_null() || (it->is_object() && it->empty());
@@ -103,6 +96,21 @@ void fill_from_detail(CaseRecord& r, const json& doc) {
 
 }  // namespace
 
+// ---- File names.
+
+bool is_plain_file_name(std::string_view name) {
+    return !name.empty() && name.size() <= 255 && name.front() != '.' &&
+           name.find('/') == std::string_view::npos && name.find('\\') == std::string_view::npos &&
+           name.find('\0') == std::string_view::npos;
+}
+
+std::string page_for_case_file(std::string_view json_file) {
+    constexpr std::string_view kJson = ".json";
+    if (!json_file.ends_with(kJson) || json_file.find("_case_") == std::string_view::npos)
+        return {};
+    return std::string(json_file.substr(0, json_file.size() - kJson.size())) + ".html";
+}
+
 // ---- Sections.
 
 std::string section_of(std::string_view id) {
@@ -150,10 +158,17 @@ ReportModel load_report(const std::filesystem::path& path, bool details) {
             r.behavior_close = entry.behavior_close;
             r.outcome =
                 harness::overall_outcome(entry.behavior, entry.behavior_close, &r.outcome_reason);
+            if (entry.outcome) {
+                r.outcome = *entry.outcome;
+                r.outcome_reason.clear();  // the case file's outcomeReason says why
+            }
             r.duration_ms = entry.duration_ms;
             r.remote_close_code = entry.remote_close_code;
-            r.html_file = case_report_file(agent, id, "html");
             if (is_plain_file_name(entry.reportfile)) r.json_file = entry.reportfile;
+            // The page beside its case file, so agents whose names clean to the same stem
+            // keep their own pages.
+            r.html_file = page_for_case_file(r.json_file);
+            if (r.html_file.empty()) r.html_file = case_report_file(agent, id, "html");
             if (details) {
                 if (r.json_file.empty()) {
                     r.detail_error = "index.json names no case file in this folder";

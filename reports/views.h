@@ -35,7 +35,8 @@ struct CaseRecord {
     std::optional<std::uint16_t> remote_close_code;
     std::string json_file;  // the case file's name in the folder ("" when index.json named
                             // something that is not a plain file name)
-    std::string html_file;  // the per-case page: case_report_file(agent, id, "html")
+    std::string html_file;  // the per-case page: page_for_case_file(json_file), else
+                            // case_report_file(agent, id, "html")
     // The case file's JSON object; null when it is missing or unreadable (see detail_error).
     std::shared_ptr<const nlohmann::json> detail;
     std::string detail_error;
@@ -70,6 +71,14 @@ ReportModel load_report(const std::filesystem::path& path, bool details = true);
 // same bytes out. Without an index.json (a run in which no case finished) the views are empty.
 // Throws std::system_error when a file cannot be written, and what load_report() throws.
 void write_views(const std::filesystem::path& dir, const harness::SectionTitles& titles);
+
+// ---- File names in a report folder.
+
+// A name index.json may point at: a plain file in the folder, nothing hidden or up-level.
+bool is_plain_file_name(std::string_view name);
+// The page of a case file: "x_case_1_1_1.json" -> "x_case_1_1_1.html"; "" when `json_file`
+// is not named "…_case_….json".
+std::string page_for_case_file(std::string_view json_file);
 
 // ---- Sections, from the case ID.
 

@@ -163,18 +163,25 @@ TEST_F(Hostile, AgentNamesStayInTheReportFolder) {
     EXPECT_FALSE(fs::exists(dir_.path() / "evil_case_1_1_1.json"));
 
     // index.json keeps every agent as sent (invalid UTF-8 replaced), each pointing at a file
-    // in the folder that is named after the agent's clean form.
+    // in the folder that is named after the agent's clean form, with a suffix when another
+    // agent has that name already ("..", "." and "unknown"): one file per agent.
     const auto idx = index();
     std::set<std::string> expected_agents;
     for (const auto& a : accepted) expected_agents.insert(a);
     for (const auto& [sent, agent] : raw) expected_agents.insert(agent);
-    std::set<std::string> stored;
+    std::set<std::string> stored, files;
     for (const auto& [agent, entries] : idx.items()) {
         stored.insert(agent);
         for (const auto& [id, entry] : entries.items()) {
             const auto file = entry.at("reportfile").get<std::string>();
-            EXPECT_EQ(file, reports::case_report_file(agent, id, "json"));
+            const auto stem = file.substr(0, file.rfind("_case_"));
+            const auto clean = reports::clean_for_filename(agent);
+            EXPECT_TRUE(stem == clean || stem.starts_with(clean + "_")) << file << " " << agent;
+            EXPECT_EQ(file, reports::case_file_for_stem(stem, id, "json"));
             EXPECT_TRUE(fs::is_regular_file(outdir() / file)) << file;
+            EXPECT_TRUE(files.insert(file).second) << "two agents share " << file;
+            const auto doc = json::parse(test_support::read_text(outdir() / file));
+            EXPECT_EQ(doc.at("fileStem"), stem);
         }
     }
     EXPECT_EQ(stored.size(), expected_agents.size());
@@ -186,7 +193,7 @@ TEST_F(Hostile, AgentNamesStayInTheReportFolder) {
     EXPECT_TRUE(stored.count(std::string("x\0y", 3)));
     EXPECT_TRUE(idx.contains("../evil"));
     EXPECT_EQ(idx.at("../evil").at("1.1.1").at("reportfile"), "evil_case_1_1_1.json");
-    EXPECT_EQ(idx.at(".").at("1.1.1").at("reportfile"), "unknown_case_1_1_1.json");
+    EXPECT_TRUE(idx.at(".").at("1.1.1").at("reportfile").get<std::string>().starts_with("unknown"));
 }
 
 TEST_F(Hostile, OversizedAndMalformedRequests) {

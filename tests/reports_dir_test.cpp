@@ -182,6 +182,76 @@ TEST(ReportDir, ReportsAFileThatCannotBeWritten) {
     EXPECT_EQ(leftover_temp_files(tmp.path()), 0);
 }
 
+// Names that clean to one file name ("Srv"/"srv", and "..", "." and "unknown", which clean
+// to "unknown") get stems of their own, kept when the folder is opened again.
+TEST(ReportDir, AgentsWhoseNamesCleanAlikeKeepTheirOwnFiles) {
+    TempDir tmp;
+    const auto cases = make_cases(1);
+    const std::vector<std::pair<std::string, std::string>> stems = {
+        {"..", "unknown"}, {".", "unknown_2"}, {"unknown", "unknown_3"},
+        {"Srv", "srv"},    {"srv", "srv_2"},   {"srv 2", "srv_2_2"},
+    };
+    {
+        ReportDir reports(tmp.path(), EarlierResults::replace, "2026-01-01T00:00:00.000Z");
+        for (const auto& [agent, stem] : stems) {
+            reports.add(make_result(cases[0], agent, Outcome::pass));
+            const auto file = tmp.path() / (stem + "_case_1_1_1.json");
+            ASSERT_TRUE(fs::exists(file)) << agent;
+            const auto j = nlohmann::json::parse(read_text(file));
+            EXPECT_EQ(j["agent"], agent);
+            EXPECT_EQ(j["fileStem"], stem);
+            EXPECT_EQ(j["runId"], "2026-01-01T00:00:00.000Z");
+        }
+    }
+    ReportDir again(tmp.path());
+    for (const auto& [agent, stem] : stems) {
+        EXPECT_EQ(again.agent_stem(agent), stem) << agent;
+        EXPECT_EQ(again.index().at(agent).at("1.1.1").reportfile, stem + "_case_1_1_1.json");
+    }
+    EXPECT_EQ(again.agent_stem("new"), "new");
+}
+
+// Without --merge a run starts afresh: the files the old index.json names, their pages and the
+// views go; files it does not name stay.
+TEST(ReportDir, ReplaceRemovesTheEarlierRunOnly) {
+    TempDir tmp;
+    const auto cases = make_cases(2);
+    {
+        ReportDir reports(tmp.path());
+        for (const auto& c : cases) reports.add(make_result(c, "old", Outcome::fail));
+    }
+    for (const char* name : {"old_case_1_1_1.html", "index.html", "junit.xml", "notes.txt"})
+        write_text(tmp.path() / name, "x");
+    ReportDir reports(tmp.path(), EarlierResults::replace);
+    EXPECT_TRUE(reports.index().empty());
+    for (const char* name : {"old_case_1_1_1.json", "old_case_1_1_2.json", "old_case_1_1_1.html",
+                             "index.html", "junit.xml", "index.json"})
+        EXPECT_FALSE(fs::exists(tmp.path() / name)) << name;
+    EXPECT_TRUE(fs::exists(tmp.path() / "notes.txt"));
+}
+
+// A case not run: both columns UNIMPLEMENTED in index.json, which also says "not-run" (its
+// columns cannot); the reader takes it back.
+TEST(ReportDir, IndexCarriesTheOutcomeTheColumnsCannotSay) {
+    TempDir tmp;
+    const auto cases = make_cases(2);
+    {
+        ReportDir reports(tmp.path());
+        auto r = make_result(cases[0], "a", Outcome::unimplemented);
+        r.verdict.outcome = Outcome::not_run;
+        reports.add(r);
+        reports.add(make_result(cases[1], "a", Outcome::pass));
+    }
+    const auto text = read_text(tmp.path() / "index.json");
+    const auto j = nlohmann::json::parse(text);
+    EXPECT_EQ(j["a"]["1.1.1"]["outcome"], "not-run");
+    EXPECT_EQ(j["a"]["1.1.1"]["behavior"], "UNIMPLEMENTED");
+    EXPECT_FALSE(j["a"]["1.1.2"].contains("outcome")) << "Autobahn's columns say it";
+    const Index index = parse_index_json(text);
+    EXPECT_EQ(index.at("a").at("1.1.1").outcome, Outcome::not_run);
+    EXPECT_EQ(index.at("a").at("1.1.2").outcome, std::nullopt);
+}
+
 // ---- atomic_write.
 
 TEST(AtomicWrite, ReplacesTheFileWhole) {
@@ -278,6 +348,16 @@ TEST(Terminal, SummaryCountsAndRecapsFailures) {
               "  ✘ 2.10  D — behavior FAILED [ws]\n"
               "\n"
               "5 cases: 1 passed, 1 non-strict, 1 informational, 2 failed (2.31 s)\n");
+
+    rows = {
+        {"1.1.1", "ws", "A", Outcome::pass, "", 1},
+        {"1.1.2", "ws", "B", Outcome::warning, "no limit", 1},
+        {"1.1.3", "ws", "C", Outcome::not_run, "interrupted by a signal", 0},
+        {"1.1.4", "ws", "D", Outcome::not_run, "interrupted by a signal", 0},
+    };
+    out.str("");
+    print_summary(out, rows, 1, false);
+    EXPECT_EQ(out.str(), "\n4 cases: 1 passed, 1 warning, 0 failed, 2 not run (1.00 s)\n");
 
     rows = {{"1.1.1", "a", "", Outcome::pass, "", 1}, {"1.1.1", "b", "", Outcome::pass, "", 1}};
     out.str("");

@@ -1,7 +1,7 @@
 // junit.xml: counts equal the JSON's, XML 1.0 escaping, and validation by a real consumer:
 // libxml2's xmllint, against an XSD written from the facts of Jenkins' JUnit schema
 // (tests/support/junit.xsd). Then a real run stopped by SIGINT: every view agrees with
-// index.json on the cases that finished.
+// index.json on the cases that finished and those that did not.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -28,6 +28,7 @@
 #include "reports/autobahn_json.h"
 #include "reports/junit.h"
 #include "reports/report_dir.h"
+#include "reports/terminal.h"
 #include "reports/views.h"
 #include "tests/support/report_fixtures.h"
 
@@ -93,6 +94,8 @@ harness::CaseResult make_result(const harness::Case& c, std::string agent, Outco
             r.observation.received = {harness::text_message("</failure><x>\x0b")};
             break;
         case Outcome::pass:
+        case Outcome::warning:
+        case Outcome::not_run:
             break;
     }
     return r;
@@ -124,6 +127,78 @@ struct JUnitFixture {
     }
     const fs::path& dir() const { return tmp.path(); }
 };
+
+// Every state a case can end in, in every view: the index.json columns and outcome, the
+// JUnit element, the HTML cell and the terminal symbol (docs/reports.md has the same table).
+struct StateRow {
+    Outcome outcome;
+    bool unreachable;      // not run for want of a connection (harnessError set, no frame)
+    const char* behavior;  // index.json
+    const char* junit;     // the element inside <testcase>, "" for none
+    const char* html_class;
+    const char* symbol;  // terminal
+};
+
+const StateRow kStates[] = {
+    {Outcome::pass, false, "OK", "", "o-pass", "✔"},
+    {Outcome::non_strict, false, "NON-STRICT", "system-out", "o-non-strict", "~"},
+    {Outcome::informational, false, "INFORMATIONAL", "system-out", "o-informational", "~"},
+    {Outcome::warning, false, "OK", "system-out", "o-warning", "!"},
+    {Outcome::unimplemented, false, "UNIMPLEMENTED", "skipped", "o-unimplemented", "∅"},
+    {Outcome::not_run, false, "UNIMPLEMENTED", "skipped", "o-not-run", "–"},
+    {Outcome::not_run, true, "UNIMPLEMENTED", "error", "o-not-run", "–"},
+    {Outcome::fail, false, "FAILED", "failure", "o-fail", "✘"},
+};
+
+TEST(States, EveryStateInEveryView) {
+    TempDir tmp;
+    std::vector<harness::Case> cases;
+    for (std::size_t i = 0; i < std::size(kStates); ++i)
+        cases.push_back(make_case("1.1." + std::to_string(i + 1), "State"));
+    {
+        ReportDir dir(tmp.path());
+        for (std::size_t i = 0; i < std::size(kStates); ++i) {
+            const auto& row = kStates[i];
+            auto r = make_result(cases[i], "a", row.outcome);
+            if (row.outcome == Outcome::warning) r.verdict.behavior = Behavior::ok;
+            if (row.outcome == Outcome::not_run) {
+                r.verdict.behavior = r.verdict.behavior_close = Behavior::unimplemented;
+                r.verdict.outcome_reason = "interrupted by a signal";
+            }
+            if (row.unreachable) {
+                r.observation.tx_frames.clear();
+                r.observation.rx_frames.clear();
+                r.observation.harness_error = "cannot connect to ws://127.0.0.1:9/";
+            }
+            dir.add(r);
+            std::ostringstream line;
+            print_case_line(line, r, false);
+            EXPECT_TRUE(line.str().starts_with(std::string(row.symbol) + " ")) << line.str();
+        }
+    }
+    write_views(tmp.path(), report_titles());
+    const Index index = read_index_json(tmp.path() / "index.json");
+    const std::string xml = read_text(tmp.path() / "junit.xml");
+    const std::string html = read_text(tmp.path() / "index.html");
+    for (std::size_t i = 0; i < std::size(kStates); ++i) {
+        const auto& row = kStates[i];
+        const std::string id = cases[i].id, where = id + " " + std::string(to_string(row.outcome));
+        EXPECT_EQ(to_string(index.at("a").at(id).behavior), row.behavior) << where;
+        // The test case's element: what follows its start tag.
+        const auto at = xml.find("name=\"" + id + " State\"");
+        ASSERT_NE(at, std::string::npos) << where;
+        const std::string after = xml.substr(at, xml.find("</testcase>", at) - at);
+        if (*row.junit)
+            EXPECT_NE(after.find(std::string("<") + row.junit), std::string::npos) << where;
+        else
+            EXPECT_NE(after.find("/>"), std::string::npos) << where;
+        const auto cell = html.find("<tr id=\"c-" + id + "\"");
+        ASSERT_NE(cell, std::string::npos) << where;
+        EXPECT_NE(html.find(std::string("cell ") + row.html_class, cell), std::string::npos)
+            << where;
+    }
+    EXPECT_EQ(schema_errors(tmp.path() / "junit.xml"), "");
+}
 
 TEST(XmlEscape, ForbiddenCharactersAreDropped) {
     struct Row {
@@ -319,18 +394,25 @@ TEST(Interrupted, EveryViewAgreesOnTheFinishedCases) {
     const std::string printed = read_text(tmp.path() / "stdout.txt");
     EXPECT_EQ(status, 1) << printed;
 
-    // index.json: the cases that finished.
+    // index.json: every selected case; those that did not finish are not run.
     const Index index = read_index_json(out / "index.json");
     ASSERT_EQ(index.size(), 1u);
-    std::set<std::string> ids;
+    std::set<std::string> ids, finished;
     for (const auto& [id, entry] : index.at("Reference")) {
         ids.insert(id);
         const auto doc = nlohmann::json::parse(read_text(out / entry.reportfile));
         EXPECT_EQ(doc["id"], id);
+        if (doc["outcome"] != "not-run") finished.insert(id);
+        EXPECT_EQ(entry.outcome == Outcome::not_run, doc["outcome"] == "not-run") << id;
         EXPECT_TRUE(fs::exists(out / case_report_file("Reference", id, "html"))) << id;
     }
-    EXPECT_GT(ids.size(), 0u) << printed;
-    EXPECT_LT(ids.size(), 16u + 2u + 4u) << "the run was not interrupted: " << printed;
+    EXPECT_EQ(ids.size(), 16u + 2u + 4u) << printed;
+    EXPECT_GT(finished.size(), 0u) << printed;
+    EXPECT_LT(finished.size(), ids.size()) << "the run was not interrupted: " << printed;
+    const std::size_t not_run = ids.size() - finished.size();
+    EXPECT_NE(printed.find("22 cases: "), std::string::npos) << printed;
+    EXPECT_NE(printed.find(", " + std::to_string(not_run) + " not run ("), std::string::npos)
+        << printed;
     std::size_t case_files = 0;
     for (const auto& e : fs::directory_iterator(out)) {
         const std::string name = e.path().filename().string();
@@ -339,16 +421,18 @@ TEST(Interrupted, EveryViewAgreesOnTheFinishedCases) {
     }
     EXPECT_EQ(case_files, ids.size());
 
-    // index.html: one row per finished case.
+    // index.html: one row per case, and a verdict that counts those not run.
     const std::string html = read_text(out / "index.html");
     ASSERT_TRUE(html.ends_with("</html>\n"));
     EXPECT_EQ(matches(html, "<tr id=\"c-([^\"]+)\" data-s="), ids);
+    EXPECT_NE(html.find(std::to_string(not_run) + " not run"), std::string::npos);
 
-    // junit.xml: well-formed, one test case per finished case.
+    // junit.xml: well-formed, one test case per case, those not run skipped.
     const std::string xml = read_text(out / "junit.xml");
     EXPECT_EQ(matches(xml, "<testcase classname=\"[^\"]*\" name=\"([^ \"]+)"), ids);
     ASSERT_TRUE(have_xmllint());
     EXPECT_EQ(schema_errors(out / "junit.xml"), "");
+    EXPECT_EQ(xpath_number(out / "junit.xml", "count(//testcase/skipped)"), not_run);
     EXPECT_EQ(xpath_number(out / "junit.xml", "count(//testcase)"), ids.size());
 }
 

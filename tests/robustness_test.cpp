@@ -210,8 +210,10 @@ TEST_F(Robustness, ResetMidCaseIsReportedAsADroppedConnection) {
 
 TEST_F(Robustness, NothingListeningExitsThreeAtOnce) {
     ASSERT_FALSE(dir_.path().empty());
+    // Section 1 only: the report lists every selected case as not run, and writing 500 cases'
+    // files and pages on a loaded machine is not what "at once" is about (no connect timeout).
     const auto r = run_wsconform({"test-server", url_of(test_support::closed_port()), "--outdir",
-                                  outdir().string(), "--quiet"},
+                                  outdir().string(), "--quiet", "--cases", "1.*"},
                                  dir_.path());
     EXPECT_EQ(r.code, 3);
     EXPECT_LT(r.seconds, 1.0);

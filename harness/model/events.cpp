@@ -17,9 +17,8 @@ constexpr std::array<std::pair<Behavior, std::string_view>, 8> kBehaviorNames{{
 }};
 
 // The names of Outcome's values, in their order.
-constexpr std::array<std::string_view, 5> kOutcomeNames{"pass", "non-strict", "informational",
-                                                        "unimplemented", "fail"};
-static_assert(kOutcomeNames.size() == static_cast<std::size_t>(Outcome::fail) + 1);
+constexpr std::array<std::string_view, kOutcomeCount> kOutcomeNames{
+    "pass", "non-strict", "informational", "unimplemented", "fail", "warning", "not-run"};
 }  // namespace
 
 std::string_view to_string(Behavior b) noexcept {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -70,8 +71,11 @@ struct ExpectedClose {
 // The alternatives a case accepts, in Autobahn's order (OK first, then NON-STRICT).
 using Expectations = std::vector<std::pair<Behavior, std::vector<Event>>>;
 
-// Our one-word summary over both columns.
-enum class Outcome { pass, non_strict, informational, unimplemented, fail };
-std::string_view to_string(Outcome o) noexcept;  // "pass", "non-strict", ...
+// Our one-word summary over both columns, and the states Autobahn's columns cannot say: a
+// warning (the peer passed, with something a person should look at) and a case the run did
+// not make (interrupted, the run timeout, the target unreachable). New values go at the end.
+enum class Outcome { pass, non_strict, informational, unimplemented, fail, warning, not_run };
+inline constexpr std::size_t kOutcomeCount = static_cast<std::size_t>(Outcome::not_run) + 1;
+std::string_view to_string(Outcome o) noexcept;  // "pass", "non-strict", ..., "not-run"
 
 }  // namespace wsconform::harness

@@ -11,11 +11,8 @@
 set -euo pipefail
 TEST_NAME=deflate_slice_builtin
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-(( $# == 1 )) || fail "usage: $0 WSCONFORM_BINARY"
-bin="$1"
-
-out="$(mktemp -d "${TMPDIR:-/tmp}/deflate_slice_builtin.XXXXXX")"
-trap 'rc=$?; rm -rf "$out"; set +e; (exit $rc); cleanup' EXIT
+scratch_setup "$@"
+bin="$BIN" out="$SCRATCH"
 
 slice=(9.1.1 9.2.6 9.7.1 12.1.1 12.2.10 12.3.5 12.4.14 12.5.18 13.1.3 13.2.12 13.3.5 13.4.10
        13.5.18 13.6.2 13.7.9)

@@ -16,6 +16,15 @@ skip() { say "SKIP: $*"; exit 77; }
 SERVE_PID=
 SERVE_DIR=
 SERVE_STOPPED=
+SCRATCH=
+
+# scratch_setup ARGS...: the test's one argument is the wsconform binary (BIN); SCRATCH is a
+# fresh folder, removed on exit.
+scratch_setup() {
+    (( $# == 1 )) || fail "usage: $0 WSCONFORM_BINARY"
+    BIN="$1"
+    SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/$TEST_NAME.XXXXXX")"
+}
 
 dump_serve_logs() {
     [[ -n "$SERVE_DIR" ]] || return 0
@@ -33,6 +42,7 @@ cleanup() {
     fi
     (( rc == 0 || rc == 77 )) || dump_serve_logs
     [[ -n "$SERVE_DIR" ]] && rm -rf "$SERVE_DIR"
+    [[ -n "$SCRATCH" ]] && rm -rf "$SCRATCH"
     exit "$rc"
 }
 trap cleanup EXIT

@@ -7,11 +7,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # peer_test_setup ARGS...: the test's one argument is the wsconform binary, exported as
 # WSCONFORM (what targets/run-*-peer run); OUT is a fresh folder for reports, removed on exit.
 peer_test_setup() {
-    (( $# == 1 )) || fail "usage: $0 WSCONFORM_BINARY"
-    [[ -x "$1" ]] || fail "wsconform binary not found: $1"
-    export WSCONFORM="$1"
-    OUT="$(mktemp -d "${TMPDIR:-/tmp}/$TEST_NAME.XXXXXX")"
-    trap 'rm -rf "$OUT"' EXIT
+    scratch_setup "$@"
+    [[ -x "$BIN" ]] || fail "wsconform binary not found: $BIN"
+    export WSCONFORM="$BIN"
+    OUT="$SCRATCH"
 }
 
 # need_node_ws: node and ws (targets/node_modules, installed if npm can fetch it), or skip.

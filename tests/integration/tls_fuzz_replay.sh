@@ -8,10 +8,8 @@
 set -euo pipefail
 TEST_NAME=tls_fuzz_replay
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-(( $# == 1 )) || fail "usage: $0 WSCONFORM_BINARY"
-bin="$1"
-work="$(mktemp -d "${TMPDIR:-/tmp}/tls_fuzz_replay.XXXXXX")"
-trap 'rc=$?; rm -rf "$work"; set +e; (exit "$rc"); cleanup' EXIT
+scratch_setup "$@"
+bin="$BIN" work="$SCRATCH"
 make_test_pki "$work"
 start_serve "$bin" --tls-cert "$work/leaf.pem" --tls-key "$work/leaf.key"
 
