@@ -53,6 +53,7 @@ constexpr std::array kRules{
     ProtocolRule{"16.2.5", Kind::runs, "the end of TLS: judged on close_notify"},
     ProtocolRule{"16.2.*", Kind::needs_echo, "a message in unusual TLS records, judged on its echo"},
     ProtocolRule{"16.3.*", Kind::runs, "the server's TLS configuration: judged on the TLS handshake alone"},
+    ProtocolRule{"18.*", Kind::runs, "masking: the peer must fail the connection (1002); the echo of a valid message sent first is not expected"},
 };
 // clang-format on
 

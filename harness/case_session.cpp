@@ -831,17 +831,20 @@ void CaseSession::finish() {
 void CaseSession::queue_frame(const FrameHeader& header_in, std::string_view payload,
                               std::optional<std::size_t> chopsize, bool sync,
                               protocol::LengthForm form, std::optional<std::uint64_t> repeat_length,
-                              bool key_given) {
+                              Masking masking) {
     if (socket_closed_) return;
     FrameHeader header = header_in;
     header.payload_length = payload.size();
     // We mask as a client must (RFC 6455 5.3), with a fresh key per frame unless the case
-    // chose one; as a server we mask only when the case asks for it.
-    if (!is_server_) {
+    // chose one; as a server we mask only when the case asks for it. Section 18 breaks the
+    // rule of our role on purpose.
+    if (masking == Masking::wrong_for_role) {
+        header.masked = is_server_;
+    } else if (!is_server_) {
         header.masked = true;
-        if (!key_given) header.mask_key = random_mask();
+        if (masking == Masking::role) header.mask_key = random_mask();
     } else {
-        header.masked = key_given;
+        header.masked = masking == Masking::given_key;
     }
     auto& log = result_.wirelog;
     log.tx_frames[header.opcode]++;
@@ -912,13 +915,18 @@ void CaseSession::on_writes_drained() {
 
 void CaseSession::send_frame(FrameSpec f) {
     FrameHeader h{.fin = f.fin, .rsv = f.rsv, .opcode = f.opcode};
-    if (f.mask) h.mask_key = *f.mask;
+    if (f.mask)
+        h.mask_key = *f.mask;
+    else if (f.wrong_masking)
+        h.mask_key = random_mask();
+    const Masking masking = f.wrong_masking ? Masking::wrong_for_role
+                            : f.mask        ? Masking::given_key
+                                            : Masking::role;
     if (f.payload_len) {
         queue_frame(h, repeat_to(f.payload, *f.payload_len), f.chopsize, f.sync, f.length_form,
-                    f.payload_len, f.mask.has_value());
+                    f.payload_len, masking);
     } else {
-        queue_frame(h, f.payload, f.chopsize, f.sync, f.length_form, std::nullopt,
-                    f.mask.has_value());
+        queue_frame(h, f.payload, f.chopsize, f.sync, f.length_form, std::nullopt, masking);
     }
 }
 

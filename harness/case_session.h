@@ -110,11 +110,14 @@ class CaseSession final : public Session,
     void on_close_frame(std::optional<std::uint16_t> code, std::optional<std::string> reason);
     void finish_when_done();
 
+    // How a frame we send is masked: as our role must (a fresh key when we are the client),
+    // with the case's key, or the way our role must not (section 18).
+    enum class Masking { role, given_key, wrong_for_role };
     void queue_frame(const protocol::FrameHeader& header, std::string_view payload,
                      std::optional<std::size_t> chopsize, bool sync,
                      protocol::LengthForm form = protocol::LengthForm::minimal,
                      std::optional<std::uint64_t> repeat_length = std::nullopt,
-                     bool key_given = false);
+                     Masking masking = Masking::role);
     void queue_bytes(std::string bytes, std::optional<std::size_t> chopsize, bool sync);
     void send_close_frame(std::optional<std::uint16_t> code, std::optional<std::string> reason,
                           bool is_reply);

@@ -94,9 +94,10 @@ Error FrameParser::check_first_byte(std::uint8_t b0) const noexcept {
 Error FrameParser::check_second_byte(std::uint8_t b0, std::uint8_t b1) const noexcept {
     const bool masked = (b1 & 0x80) != 0;
     // §5.1: "The server MUST close the connection upon receiving a frame that is not masked."
-    if (options_.role == Role::server && !masked) return Error::frame_not_masked;
+    const bool check = options_.require_role_masking;
+    if (check && options_.role == Role::server && !masked) return Error::frame_not_masked;
     // §5.1: "A client MUST close a connection if it detects a masked frame."
-    if (options_.role == Role::client && masked) return Error::frame_masked;
+    if (check && options_.role == Role::client && masked) return Error::frame_masked;
     // §5.5: "All control frames MUST have a payload length of 125 bytes or less."
     if (is_control(b0 & 0xF) && (b1 & 0x7F) > kMaxControlPayload) {
         return Error::control_frame_too_long;

@@ -36,6 +36,9 @@ struct ParserOptions {
     // permessage-deflate was negotiated: RSV1 is then legal on the first frame of a data
     // message (RFC 7692 §6). UTF-8 of compressed messages is then the caller's job.
     bool permessage_deflate = false;
+    // Enforce §5.1's masking rule for frames from the other role. Off only to plant the
+    // weakness in test peers (a server taking unmasked frames, a client taking masked ones).
+    bool require_role_masking = true;
     // Enforce §5.2's minimal length encoding (Autobahn does, as a strict endpoint).
     bool require_minimal_length = true;
     // Validate text messages and close reasons as UTF-8, fail-fast, across frames.

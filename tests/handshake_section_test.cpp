@@ -24,6 +24,7 @@
 #include "harness/runner.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "tests/support/case_runs.h"
 #include "tests/support/handshake_peers.h"
 
 namespace wsconform {
@@ -40,28 +41,19 @@ using harness::Outcome;
 using harness::ServerExchange;
 using protocol::HandshakeError;
 using test_support::ClientFlaw;
+using test_support::columns;
+using test_support::explain;
+using test_support::quick_options;
+using test_support::Results;
+using test_support::run_client_cases;
+using test_support::run_server_cases;
+using test_support::select;
 using test_support::ServerFlaw;
-using Results = std::map<std::string, harness::CaseResult>;
-
-std::vector<const Case*> select(const std::string& pattern) {
-    const std::vector<std::string> include{pattern};
-    return cases::select(include, {});
-}
 
 const Case& get(const std::string& id) {
     const Case* c = cases::find(id);
     if (!c) throw std::runtime_error("no case " + id);
     return *c;
-}
-
-std::string columns(const harness::Verdict& v) {
-    return std::string(harness::to_string(v.behavior)) + " / " +
-           std::string(harness::to_string(v.behavior_close));
-}
-
-std::string explain(const harness::CaseResult& r) {
-    return columns(r.verdict) + " (" + std::string(harness::to_string(r.verdict.outcome)) +
-           "): " + r.verdict.result + " | " + r.verdict.result_close;
 }
 
 // ================================================================ the catalogue
@@ -338,67 +330,6 @@ TEST(HandshakeJudges, ClientMustSendNoFrameAfterABadHandshake) {
 
 // ================================================================ runs
 
-harness::RunOptions quick_options(
-    std::chrono::milliseconds head_wait = std::chrono::milliseconds(5000)) {
-    harness::RunOptions options;
-    options.agent = "wsconform-test";
-    options.jobs = 8;
-    options.timeouts.open_handshake = head_wait;
-    return options;
-}
-
-Results run_server_cases(std::uint16_t port, const std::string& pattern,
-                         harness::RunOptions options = quick_options()) {
-    std::string error;
-    const auto endpoint =
-        harness::parse_ws_url("ws://127.0.0.1:" + std::to_string(port) + "/", error);
-    EXPECT_TRUE(endpoint) << error;
-    Results results;
-    if (!endpoint) return results;
-    harness::Runner runner(options);
-    const auto cases = select(pattern);
-    const auto summary = runner.run(*endpoint, cases, [&](harness::CaseResult&& r) {
-        results.emplace(r.test->id, std::move(r));
-    });
-    EXPECT_EQ(summary.finished, cases.size());
-    return results;
-}
-
-// One agent runs every selected case, in order, as Autobahn's client drivers do.
-Results run_client_cases(ClientFlaw flaw, const std::string& pattern, const std::string& agent) {
-    harness::FuzzingServerOptions options;
-    options.port = 0;
-    std::mutex mutex;
-    Results results;
-    harness::FuzzingServerHooks hooks;
-    hooks.on_result = [&](harness::CaseResult&& r) {
-        std::lock_guard lock(mutex);
-        results.emplace(r.test->id, std::move(r));
-    };
-    const auto cases = select(pattern);
-    harness::FuzzingServer server(options, cases, hooks);
-    server.listen();
-    std::thread io([&] { server.run(); });
-    for (std::size_t i = 1; i <= cases.size(); ++i) {
-        test_support::run_client_case(server.port(), static_cast<int>(i), agent, flaw);
-        // The case ends on the server's side a little after the client is done.
-        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        for (;;) {
-            {
-                std::lock_guard lock(mutex);
-                if (results.size() >= i) break;
-            }
-            if (std::chrono::steady_clock::now() > until) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-    }
-    server.stop();
-    io.join();
-    std::lock_guard lock(mutex);
-    EXPECT_EQ(results.size(), cases.size());
-    return results;
-}
-
 // Every case passes, but should-level ones may be NON-STRICT and informational ones are
 // INFORMATIONAL; cases for the other role are not applicable.
 void expect_conformant(const Results& results, bool other_role_na = true) {
@@ -430,20 +361,14 @@ void expect_conformant(const Results& results, bool other_role_na = true) {
 }
 
 TEST(HandshakeSection, ReferenceServerPassesEveryMustCase) {
-    harness::EchoServerOptions options;
-    options.port = 0;
-    harness::EchoServer server(options);
-    server.listen();
-    server.start_background();
-    const auto results = run_server_cases(server.port(), "14.*");
+    const auto results = test_support::run_reference_server_cases({"14.*"});
     EXPECT_EQ(results.size(), select("14.*").size());
     expect_conformant(results);
-    server.stop();
 }
 
 TEST(HandshakeSection, ControlServerPassesEverything) {
     test_support::HandshakeServer server(ServerFlaw::none);
-    const auto results = run_server_cases(server.port(), "14.*");
+    const auto results = run_server_cases(server.port(), {"14.*"});
     for (const auto& [id, r] : results) {
         if (!r.test->http_server_probe()) continue;
         EXPECT_EQ(r.verdict.outcome, Outcome::pass) << id << ": " << explain(r);
@@ -462,7 +387,7 @@ class FlawedServer : public ::testing::TestWithParam<FlawRow> {};
 TEST_P(FlawedServer, FailsExactlyTheCasesOfItsFlaw) {
     const auto& row = GetParam();
     test_support::HandshakeServer server(row.flaw);
-    const auto results = run_server_cases(server.port(), "14.*");
+    const auto results = run_server_cases(server.port(), {"14.*"});
     for (const auto& [id, r] : results) {
         if (!r.test->http_server_probe()) continue;
         SCOPED_TRACE(id + ": " + explain(r));
@@ -523,7 +448,7 @@ TEST_P(HangingServer, GetsAVerdictWithinTheDeadlineInBoundedMemory) {
     test_support::HandshakeServer server(row.flaw);
     const auto head_wait = std::chrono::milliseconds(1500);
     const auto started = std::chrono::steady_clock::now();
-    const auto results = run_server_cases(server.port(), "14.1.1", quick_options(head_wait));
+    const auto results = run_server_cases(server.port(), {"14.1.1"}, quick_options(head_wait));
     const auto elapsed = std::chrono::steady_clock::now() - started;
     ASSERT_EQ(results.size(), 1u);
     const auto& r = results.begin()->second;
@@ -554,7 +479,7 @@ TEST(HangingServer, EveryRefusalCaseEndsInTime) {
     test_support::HandshakeServer server(ServerFlaw::never_answer);
     const auto started = std::chrono::steady_clock::now();
     const auto results =
-        run_server_cases(server.port(), "14.2.*", quick_options(std::chrono::milliseconds(1000)));
+        run_server_cases(server.port(), {"14.2.*"}, quick_options(std::chrono::milliseconds(1000)));
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(8));
     for (const auto& [id, r] : results) {
         // A head it cannot parse (14.2.17) or that passes its cap (14.2.18) gets a 400 before
@@ -571,7 +496,7 @@ TEST(HangingServer, EveryRefusalCaseEndsInTime) {
 // ---- testing clients
 
 TEST(HandshakeSection, ClientOfOursPassesEveryMustCase) {
-    const auto results = run_client_cases(ClientFlaw::none, "14.*", "good-client");
+    const auto results = run_client_cases(ClientFlaw::none, {"14.*"}, "good-client");
     EXPECT_EQ(results.size(), select("14.*").size());
     expect_conformant(results);
     // With the whole section run, 14.5.6 has earlier keys to compare with.
@@ -580,7 +505,7 @@ TEST(HandshakeSection, ClientOfOursPassesEveryMustCase) {
 }
 
 TEST(HandshakeSection, ClientIgnoringTheAcceptFailsExactlyTheAcceptCases) {
-    const auto results = run_client_cases(ClientFlaw::ignore_accept, "14.[456].*", "lax-client");
+    const auto results = run_client_cases(ClientFlaw::ignore_accept, {"14.[456].*"}, "lax-client");
     // It echoes our message, then waits on a connection it believes open, until we drop it.
     const std::map<std::string, std::pair<std::string, Outcome>> failing = {
         {"14.4.1", {"FAILED / FAILED", Outcome::fail}},

@@ -34,6 +34,9 @@ struct FrameSpec {
     bool sync = false;
     // Masking key to use instead of a random one (only when we are the client).
     std::optional<protocol::MaskKey> mask;
+    // Masked the way our role must not mask (RFC 6455 5.1): unmasked when we are the client,
+    // masked (with `mask` or a random key) when we are the server. Section 18.
+    bool wrong_masking = false;
     protocol::LengthForm length_form = protocol::LengthForm::minimal;
 };
 

@@ -24,12 +24,18 @@
 namespace wsconform::test_support {
 
 // The names of ServerFlaw's values, in their order (tests/support/enum_names.h).
-constexpr std::array<std::string_view, 8> kServerFlawNames{
-    "none",         "wrong_accept",        "unoffered_subprotocol", "upgrade_any_method",
-    "never_answer", "partial_status_line", "headers_forever",       "slow_headers"};
+constexpr std::array<std::string_view, 9> kServerFlawNames{"none",
+                                                           "wrong_accept",
+                                                           "unoffered_subprotocol",
+                                                           "upgrade_any_method",
+                                                           "never_answer",
+                                                           "partial_status_line",
+                                                           "headers_forever",
+                                                           "slow_headers",
+                                                           "accepts_unmasked"};
 
 std::string_view to_string(ServerFlaw flaw) noexcept {
-    return name_in<ServerFlaw::slow_headers>(kServerFlawNames, flaw);
+    return name_in<ServerFlaw::accepts_unmasked>(kServerFlawNames, flaw);
 }
 
 namespace {
@@ -59,9 +65,10 @@ std::optional<std::pair<std::string, std::size_t>> read_head(Socket& s, bool is_
 
 // Echoes messages and completes the closing handshake over `s`, as an endpoint of `our_role`
 // (a server echoes unmasked, a client masked with a fresh random key per frame). `leftover`
-// are octets that came with the handshake.
-void echo_loop(Socket& s, protocol::Role our_role, std::string leftover,
-               Clock::time_point deadline) {
+// are octets that came with the handshake. `check_masking` false plants the flaw of taking
+// frames masked the wrong way for their sender.
+void echo_loop(Socket& s, protocol::Role our_role, std::string leftover, Clock::time_point deadline,
+               bool check_masking = true) {
     const bool we_are_client = our_role == protocol::Role::client;
     std::mt19937 rng(std::random_device{}());
     auto mask = [&]() -> std::optional<protocol::MaskKey> {
@@ -71,7 +78,7 @@ void echo_loop(Socket& s, protocol::Role our_role, std::string leftover,
                                  static_cast<std::uint8_t>(r >> 16),
                                  static_cast<std::uint8_t>(r >> 24)};
     };
-    protocol::FrameParser parser({.role = our_role});
+    protocol::FrameParser parser({.role = our_role, .require_role_masking = check_masking});
     std::string message;
     std::string buffer = std::move(leftover);
     for (;;) {
@@ -186,7 +193,8 @@ struct HandshakeServer::Impl {
         std::optional<std::string_view> subprotocol;
         if (flaw == ServerFlaw::unoffered_subprotocol) subprotocol = "mqtt";
         if (!write(protocol::build_upgrade_response(key, subprotocol))) return;
-        echo_loop(s, protocol::Role::server, head->first.substr(head->second), end);
+        echo_loop(s, protocol::Role::server, head->first.substr(head->second), end,
+                  flaw != ServerFlaw::accepts_unmasked);
     }
 };
 
@@ -237,7 +245,8 @@ void run_client_case(std::uint16_t port, int number, const std::string& agent, C
                                   ec == protocol::HandshakeError::missing_accept;
         if (!(flaw == ClientFlaw::ignore_accept && accept_error)) return;  // fail: close TCP
     }
-    echo_loop(s, protocol::Role::client, head->first.substr(head->second), end);
+    echo_loop(s, protocol::Role::client, head->first.substr(head->second), end,
+              flaw != ClientFlaw::accepts_masked);
 }
 
 }  // namespace wsconform::test_support

@@ -1,8 +1,9 @@
-// Peers with one planted opening-handshake flaw each, for the section 14 tests
-// (tests/handshake_section_test.cpp): a WebSocket echo server and a client of Autobahn's driver
-// protocol, both built on the project's sans-I/O codec. Running section 14 against them shows
-// whether the harness notices exactly that flaw, and whether a peer that never answers, answers
-// half a status line or sends headers forever still gets a verdict in bounded time and memory.
+// Peers with one planted flaw each, for the section 14 tests (tests/handshake_section_test.cpp)
+// and section 18's (tests/masking_section_test.cpp): a WebSocket echo server and a client of
+// Autobahn's driver protocol, both built on the project's sans-I/O codec. Running section 14
+// against them shows whether the harness notices exactly that flaw, and whether a peer that never
+// answers, answers half a status line or sends headers forever still gets a verdict in bounded time
+// and memory.
 //
 // Blocking POSIX sockets, every wait bounded; servers listen on 127.0.0.1 (ephemeral port) from
 // construction until destruction. No Asio in this header.
@@ -25,6 +26,7 @@ enum class ServerFlaw {
     partial_status_line,    // writes "HTTP/1.1 10" and then nothing; TCP stays open
     headers_forever,        // a 101 status line, then 1 KiB header lines as fast as it can
     slow_headers,           // a 101 status line, then one octet every 50 ms, never a blank line
+    accepts_unmasked,       // a correct handshake, then takes unmasked frames too (RFC 6455 5.1)
 };
 
 std::string_view to_string(ServerFlaw flaw) noexcept;
@@ -48,8 +50,9 @@ class HandshakeServer {
 };
 
 enum class ClientFlaw {
-    none,           // checks the 101 as RFC 6455 4.1 says
-    ignore_accept,  // takes any Sec-WebSocket-Accept (or none) as valid
+    none,            // checks the 101 as RFC 6455 4.1 says
+    ignore_accept,   // takes any Sec-WebSocket-Accept (or none) as valid
+    accepts_masked,  // takes masked frames from the server (RFC 6455 5.1)
 };
 
 // Plays one case of `wsconform test-client` as a client under test: connects to
