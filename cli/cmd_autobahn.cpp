@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <exception>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,7 @@ TestServerConfig config_from_spec(const std::string& spec_path, const std::strin
     } catch (const std::exception& e) {
         throw UsageError(e.what());
     }
+    for (const auto& w : spec.warnings) std::cerr << "wsconform: warning: " << w << "\n";
     TestServerConfig config;
     config.report.outdir = spec.outdir;
     config.selection = {spec.cases, spec.exclude_cases, spec.exclude_agent_cases};
@@ -57,6 +59,7 @@ TestClientConfig config_from_server_spec(const std::string& spec_path, const std
     } catch (const std::exception& e) {
         throw UsageError(e.what());
     }
+    for (const auto& w : spec.warnings) std::cerr << "wsconform: warning: " << w << "\n";
     std::string error;
     const auto endpoint = harness::parse_ws_url(spec.url, error);
     if (!endpoint) throw UsageError(spec_path + ": \"url\": " + error);

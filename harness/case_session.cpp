@@ -82,6 +82,7 @@ CaseSession::CaseSession(asio::io_context& io, const Case& test, SessionConfig c
     result_.case_number = config_.case_number;
     result_.started = utc_timestamp_now();
     started_at_ = std::chrono::steady_clock::now();
+    if (const auto scale = config_.timeouts.scale_note(); !scale.empty()) note(scale);
 }
 
 CaseSession::~CaseSession() = default;
@@ -961,6 +962,7 @@ std::string CaseSession::tls_version() const {
 
 void CaseSession::start_script_timer(const char* kind, Duration delay, std::string tag,
                                      std::function<void()> on_fire) {
+    delay = config_.timeouts.scaled(delay);  // --time-scale
     WireRow row;
     row.kind = kind;
     row.t_us = now_us();

@@ -93,7 +93,9 @@ void ClientHistories::add(const std::string& agent, const ClientExchange& exchan
 HttpTimeouts HttpCase::timeouts_for(const Timeouts& t) {
     HttpTimeouts out;
     out.head = t.open_handshake;
-    out.connect = std::min(out.connect, t.open_handshake);
+    out.connect = std::min(t.scaled(out.connect), t.open_handshake);
+    out.echo = t.scaled(out.echo);  // (the others come from `t`, scaled already)
+    out.fail_wait = t.scaled(out.fail_wait);
     out.close = t.close_handshake + t.server_drop;
     out.linger = t.server_drop;
     return out;
@@ -114,6 +116,7 @@ HttpCase::HttpCase(asio::io_context& io, const Case& test, SessionConfig config,
     result_.agent = config_.agent;
     result_.case_number = config_.case_number;
     result_.started = utc_timestamp_now();
+    if (const auto scale = config_.timeouts.scale_note(); !scale.empty()) note(scale);
 }
 
 HttpCase::~HttpCase() = default;
@@ -356,6 +359,7 @@ void HttpCase::start_as_server(transport::StreamPtr stream, std::string received
              " octets arrived after the request head, before our answer");
 
     cx_.response = test_.http_client_probe()->respond(req);
+    cx_.response.delay = config_.timeouts.scaled(cx_.response.delay);  // --time-scale
     result_.http_response = cx_.response.head;
 
     arm_case_deadline(cx_.response.delay + timeouts_.echo + timeouts_.close + timeouts_.fail_wait +
