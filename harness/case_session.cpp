@@ -546,8 +546,8 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
         if (message_overflow_) {
             message_overflow_ = false;
             message_.clear();
-            note("message larger than --max-message (" + std::to_string(config_.max_message) +
-                 " bytes)");
+            note("message larger than the " + std::to_string(config_.max_message) +
+                 " bytes wsconform takes in one message");
             fail_connection(protocol::close_code::message_too_big, "message too big");
             return;
         }
@@ -733,11 +733,12 @@ void CaseSession::finish() {
     }
     o.tx_frames = result_.wirelog.tx_frames;
     o.rx_frames = result_.wirelog.rx_frames;
-    if (o.was_open) {
-        result_.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - opened_at_)
-                                  .count();
-    }
+    // From the open to the end, as Autobahn counts; a case that never opened (an opening
+    // handshake that timed out) gets the time it spent trying, not 0.
+    result_.duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - (o.was_open ? opened_at_ : started_at_))
+            .count();
     result_.verdict = judge(test_, o);
     if (done_) {
         auto done = std::move(done_);
