@@ -116,7 +116,6 @@ HttpCase::HttpCase(asio::io_context& io, const Case& test, SessionConfig config,
     result_.agent = config_.agent;
     result_.case_number = config_.case_number;
     result_.started = utc_timestamp_now();
-    if (const auto scale = config_.timeouts.scale_note(); !scale.empty()) note(scale);
 }
 
 HttpCase::~HttpCase() = default;
@@ -141,6 +140,7 @@ void HttpCase::arm_phase_timer(milliseconds after, std::function<void()> then) {
 
 // The hard deadline of the whole case: past it the harness ends the case, whatever it waits for.
 void HttpCase::arm_case_deadline(milliseconds budget) {
+    if (const auto scale = config_.timeouts.scale_note(); !scale.empty()) note(scale);
     if (config_.timeouts.case_limit.count() > 0)
         budget = std::min(budget, config_.timeouts.case_limit);
     deadline_.expires_after(budget);

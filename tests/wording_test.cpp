@@ -98,9 +98,9 @@ class SilentServer {
 class HandshakeTimeout : public test_support::ScratchTest {};
 
 TEST_F(HandshakeTimeout, RecordsTheTimeSpentNotZero) {
-    ASSERT_FALSE(dir_.path().empty());
-    SilentServer server;
     const auto outdir = dir_.path() / "reports";
+    SilentServer server;
+    ASSERT_FALSE(dir_.path().empty());
     const auto r = test_support::run_to_end(
         WSCONFORM_BINARY,
         {"test-server", "ws://127.0.0.1:" + std::to_string(server.port()), "--agent", "silent",
