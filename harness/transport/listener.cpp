@@ -146,12 +146,17 @@ bool Listener::evict_oldest_idle() {
         }
     }
     if (!oldest) return false;
-    // On the stream's own executor: its reads and timers may run on another strand.
-    asio::post(oldest->get_executor(),
-               [oldest, busy = options_.tls ? std::string() : options_.busy_response] {
-                   if (!busy.empty()) oldest->write_now(busy);
-                   oldest->close();
-               });
+    auto evict = [oldest, busy = options_.tls ? std::string() : options_.busy_response] {
+        if (!busy.empty()) oldest->write_now(busy);
+        oldest->close();
+    };
+    // Without strands every handler runs on the io_context's one thread, this one: closed at
+    // once, so a request that completes meanwhile cannot be served on a stream being evicted.
+    // With strands, on the stream's own executor.
+    if (options_.strand_per_connection)
+        asio::post(oldest->get_executor(), std::move(evict));
+    else
+        evict();
     return true;
 }
 
