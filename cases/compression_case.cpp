@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "cases/cut_short.h"
 #include "cases/echo_difference.h"
 #include "cases/payloads.h"
 
@@ -112,6 +113,8 @@ harness::Case compression_case(CompressionCase spec) {
             .deflate_offers = std::move(spec.offers),
             .deflate_server_policy = spec.server_policy,
             .deflate_server_fallbacks = std::move(spec.server_fallbacks),
+            .adjust =
+                explain_cut_short(timeout_result, text ? opcode::text : opcode::binary, row.count),
         },
     };
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/cut_short.h"
 #include "cases/echo_difference.h"
 #include "cases/payloads.h"
 #include "cases/sections.h"
@@ -107,6 +108,7 @@ Case large_message_case(const LargeMessage& m) {
         requirement += " " + std::string(kChopRule);
     }
     const std::string seconds = std::to_string(m.seconds);
+    const std::string timer_result = "No echo arrived within " + seconds + " seconds.";
 
     return Case{
         .id = m.id,
@@ -120,10 +122,9 @@ Case large_message_case(const LargeMessage& m) {
         .level = Level::should,
         .script = WebSocketScript{
             .on_open =
-                [m, seconds](Session& s) {
+                [m, timer_result](Session& s) {
                     s.set_wirelog(false);
-                    s.set_result(Behavior::failed,
-                                 "No echo arrived within " + seconds + " seconds.");
+                    s.set_result(Behavior::failed, timer_result);
                     s.expect_close(we_close_normally());
                     const std::uint8_t op = m.binary ? opcode::binary : opcode::text;
                     if (m.as_message)
@@ -158,6 +159,7 @@ Case large_message_case(const LargeMessage& m) {
                 },
             .memory_hint = m.size,
             .report_time = true,
+            .adjust = explain_cut_short(timer_result, m.binary ? opcode::binary : opcode::text, 1),
         },
     };
 }
@@ -172,6 +174,8 @@ Case round_trips_case(std::string id, bool binary, std::size_t size, int seconds
                                              std::to_string(size) + " octets (" +
                                              (binary ? "0xfe" : "'*'") + " repeated)";
     const std::string secs = std::to_string(seconds);
+    const std::string timer_result = "The " + std::to_string(kCount) +
+                                     " round trips did not finish within " + secs + " seconds.";
     return Case{
         .id = std::move(id),
         .title = std::to_string(kCount) + " round trips of " + what.substr(0, what.find(" (")),
@@ -188,11 +192,9 @@ Case round_trips_case(std::string id, bool binary, std::size_t size, int seconds
         .level = Level::should,
         .script = WebSocketScript{
             .on_open =
-                [op, fill, size, seconds, secs](Session& s) {
+                [op, fill, size, seconds, timer_result](Session& s) {
                     s.set_wirelog(false);
-                    s.set_result(Behavior::failed, "The " + std::to_string(kCount) +
-                                                       " round trips did not finish within " +
-                                                       secs + " seconds.");
+                    s.set_result(Behavior::failed, timer_result);
                     s.expect_close(we_close_normally());
                     s.close_after(std::chrono::seconds(seconds));
                     s.send_frame(
@@ -223,6 +225,7 @@ Case round_trips_case(std::string id, bool binary, std::size_t size, int seconds
                 },
             .memory_hint = size,
             .report_time = true,
+            .adjust = explain_cut_short(timer_result, op, kCount),
         },
     };
 }

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <exception>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -18,13 +19,21 @@ namespace wsconform::cli {
 
 namespace {
 
-TestServerConfig config_from_spec(const std::string& spec_path, const std::string& wsuri) {
-    FuzzingClientSpec spec;
+// A spec file read with `read` (spec.h): what is wrong with it is a usage error; its warnings
+// (unknown keys) go to stderr, a line each.
+template <class Read>
+auto read_spec(Read read, const std::string& spec_path) {
     try {
-        spec = read_fuzzingclient_spec(spec_path);
+        auto spec = read(spec_path);
+        for (const auto& w : spec.warnings) std::cerr << "wsconform: warning: " << w << "\n";
+        return spec;
     } catch (const std::exception& e) {
         throw UsageError(e.what());
     }
+}
+
+TestServerConfig config_from_spec(const std::string& spec_path, const std::string& wsuri) {
+    const auto spec = read_spec(read_fuzzingclient_spec, spec_path);
     TestServerConfig config;
     config.report.outdir = spec.outdir;
     config.selection = {spec.cases, spec.exclude_cases, spec.exclude_agent_cases};
@@ -51,12 +60,7 @@ TestServerConfig config_from_spec(const std::string& spec_path, const std::strin
 
 TestClientConfig config_from_server_spec(const std::string& spec_path, const std::string& key,
                                          const std::string& cert) {
-    FuzzingServerSpec spec;
-    try {
-        spec = read_fuzzingserver_spec(spec_path);
-    } catch (const std::exception& e) {
-        throw UsageError(e.what());
-    }
+    const auto spec = read_spec(read_fuzzingserver_spec, spec_path);
     std::string error;
     const auto endpoint = harness::parse_ws_url(spec.url, error);
     if (!endpoint) throw UsageError(spec_path + ": \"url\": " + error);

@@ -85,28 +85,24 @@ CLI::App* fuzz_subcommand(CLI::App& app, FuzzOptions& c) {
         "Send mutated handshakes and frame sequences to a live server; report crashes, hangs, "
         "protocol violations and slow answers, each saved as a replayable file");
     sub->add_option("url", c.url, "ws:// or wss:// URL of the server")->required();
-    sub->add_option("--seed", c.seed, "the inputs depend only on this")->capture_default_str();
-    auto* iterations =
-        sub->add_option("--iterations", c.iterations, "inputs to send (default 1000)")
-            ->check(CLI::PositiveNumber);
-    sub->add_option("--duration", c.duration, "send inputs for S seconds")
-        ->check(CLI::PositiveNumber)
+    add_whole_option(*sub, "--seed", c.seed, {0, 1.8e19}, "the inputs depend only on this")
+        ->capture_default_str();
+    auto* iterations = add_whole_option(*sub, "--iterations", c.iterations, {1, 1e12},
+                                        "inputs to send (default 1000)");
+    add_number_option(*sub, "--duration", c.duration, {1, 604800, "s"}, "send inputs for S seconds")
         ->excludes(iterations);
-    sub->add_option("--jobs,-j", c.jobs, "connections at once")->check(CLI::Range(1u, 64u));
+    add_whole_option(*sub, "--jobs,-j", c.jobs, {1, 64}, "connections at once");
     sub->add_option("--out", c.out, "folder for finding files")->capture_default_str();
     add_request_header_options(*sub, c.headers);
     add_answer_timeout_option(*sub, c.timeout_s, "seconds an owed answer may take (else: hang)");
     add_connect_options(*sub, c.connect);
-    sub->add_option("--slow-ms", c.slow_ms,
-                    "an owed answer slower than this and 50x the median "
-                    "is reported as slow")
-        ->check(CLI::PositiveNumber)
+    add_number_option(*sub, "--slow-ms", c.slow_ms, {1, 600000, "ms"},
+                      "an owed answer slower than this and 50x the median is reported as slow")
         ->capture_default_str();
-    sub->add_option("--watch-pid", c.watch_pid, "server process to watch (peak RSS, Linux)")
-        ->check(CLI::PositiveNumber);
-    sub->add_option("--peer-rss-limit", c.peer_rss_limit_mb,
-                    "with --watch-pid: report when the server's RSS passes this many MiB")
-        ->check(CLI::PositiveNumber);
+    add_whole_option(*sub, "--watch-pid", c.watch_pid, {1, 4194304},
+                     "server process to watch (peak RSS, Linux)");
+    add_whole_option(*sub, "--peer-rss-limit", c.peer_rss_limit_mb, {1, 1048576, "MiB"},
+                     "with --watch-pid: report when the server's RSS passes this many MiB");
     sub->add_flag("--quiet,-q", c.quiet, "no progress lines");
     return sub;
 }

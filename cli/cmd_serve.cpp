@@ -59,22 +59,21 @@ CLI::App* serve_subcommand(CLI::App& app, ServeOptions& o) {
     auto* sub = app.add_subcommand("serve", "Run the built-in strict reference echo server");
     sub->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: any free port)")
         ->capture_default_str();
-    sub->add_option("--max-message", o.max_message, "largest message accepted, in bytes")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
-    sub->add_option("--threads", o.threads, "I/O threads")->check(CLI::Range(1u, 64u));
+    add_whole_option(*sub, "--max-message", o.max_message, {1, 4294967296.0, "bytes"},
+                     "largest message accepted");
+    add_whole_option(*sub, "--threads", o.threads, {1, 64}, "I/O threads");
     sub->add_flag("--no-deflate", o.no_deflate, "never accept permessage-deflate");
     sub->add_flag("--deflate-server-no-context-takeover", o.server_no_context_takeover,
                   "reset our compression context after every message");
     sub->add_flag("--deflate-client-no-context-takeover", o.client_no_context_takeover,
                   "ask clients to reset theirs (client_no_context_takeover)");
-    sub->add_option("--deflate-client-max-window-bits", o.client_max_window_bits,
-                    "ask clients that allow it for this window size (client_max_window_bits)")
-        ->check(CLI::Range(9, 15));
+    add_whole_option(*sub, "--deflate-client-max-window-bits", o.client_max_window_bits, {9, 15},
+                     "ask clients that allow it for this window size (client_max_window_bits)");
     sub->add_flag("--deflate-recompress", o.recompress,
                   "compress every echo ourselves, even where the client's own compressed "
                   "bytes would do");
-    sub->add_option("--deflate-level", o.level, "zlib level of the echoes we compress")
-        ->check(CLI::Range(0, 9))
+    add_whole_option(*sub, "--deflate-level", o.level, {0, 9},
+                     "zlib level of the echoes we compress")
         ->capture_default_str();
     add_server_tls_options(*sub, o.tls);
     return sub;

@@ -28,10 +28,11 @@ CLI::App* test_client_subcommand(CLI::App& app, TestClientOptions& o) {
                     "start the client under test: a shell command where {url}, {agent} "
                     "and (with --tls) {ca} are replaced");
     sub->add_option("--agent", c.agent, "what {agent} becomes in --run")->capture_default_str();
-    sub->add_option("--exit-after-agents", c.exit_after_agents,
-                    "stop after this many agents called /updateReports");
-    sub->add_option("--timeout", c.timeout_s, "stop after S seconds (with --run: default 3600)")
-        ->check(CLI::PositiveNumber);
+    add_whole_option(*sub, "--exit-after-agents", c.exit_after_agents, {1, 1e6},
+                     "stop after this many agents called /updateReports");
+    add_number_option(*sub, "--timeout", c.timeout_s, kRunTimeout,
+                      "stop after S seconds (with --run: default 3600)");
+    add_time_scale_option(*sub, c.time_scale);
     sub->add_flag("--no-host-check", o.no_host_check,
                   "accept any Host header (Autobahn insists on the listening port)");
     add_verdict_options(*sub, c.report);

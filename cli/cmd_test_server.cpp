@@ -29,14 +29,15 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     add_profile_option(*sub, o.profile);
     add_request_header_options(*sub, o.headers);
     sub->add_option("--agent", o.agents, "agent name per URL (default: its Server header)");
-    sub->add_option("--jobs,-j", c.jobs, "cases run at once")->check(CLI::Range(1u, 1024u));
+    add_whole_option(*sub, "--jobs,-j", c.jobs, {1, 1024}, "cases run at once");
     sub->add_option("--outdir", c.report.outdir, "report folder")->capture_default_str();
     sub->add_flag("--merge", c.report.merge,
                   "keep the report folder's earlier results (default: this run replaces them)");
-    sub->add_option("--timeout", c.timeout_s, "stop the whole run after S seconds")
-        ->check(CLI::PositiveNumber);
-    sub->add_option("--case-timeout", c.case_timeout_s, "hard limit on any single case, in seconds")
-        ->check(CLI::PositiveNumber);
+    add_number_option(*sub, "--timeout", c.timeout_s, kRunTimeout,
+                      "stop the whole run after S seconds");
+    add_number_option(*sub, "--case-timeout", c.case_timeout_s, kCaseTimeout,
+                      "hard limit on any single case, in seconds");
+    add_time_scale_option(*sub, c.time_scale);
     add_verdict_options(*sub, c.report);
     add_connect_options(*sub, o.connect);
     return sub;

@@ -4,7 +4,10 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <iomanip>
+#include <sstream>
 #include <string_view>
 
 #include "protocol/http.h"
@@ -192,10 +195,74 @@ harness::Endpoint parse_url(const std::string& url, const ConnectOptions& connec
     if (!endpoint.tls) throw UsageError(error);
     return endpoint;
 }
+
+namespace {
+
+// A bound for people: 0.05, 600, 604800, 4294967296 (never 1e+06 nor 300 digits).
+std::string number_text(double v) {
+    if (v == std::floor(v) && std::fabs(v) < 1e16) return std::to_string(static_cast<long long>(v));
+    std::ostringstream out;
+    out << std::setprecision(12) << v;
+    return out.str();
+}
+
+std::string range_text(NumberRange range) {
+    std::string text = number_text(range.min) + " to " + number_text(range.max);
+    if (*range.unit) text += std::string(" ") + range.unit;
+    return text;
+}
+
+// The one-line complaint of a number flag (CLI11 puts the flag's name in front).
+std::string out_of_range(const std::string& given, const char* what, NumberRange range) {
+    return "'" + printable(given.substr(0, 40)) + "' is not " + what + " from " + range_text(range);
+}
+
+}  // namespace
+
+std::string with_range(const std::string& help, NumberRange range) {
+    return help + " (" + range_text(range) + ")";
+}
+
+CLI::Option* add_number_option(CLI::App& sub, const std::string& name, double& value,
+                               NumberRange range, const std::string& help) {
+    const CLI::Validator check(
+        [range](std::string& given) -> std::string {
+            // strtod also takes "nan", "inf", hex floats and leading blanks: only a plain
+            // decimal number gets through.
+            const bool plain =
+                !given.empty() && given.find_first_not_of("0123456789.eE+-") == std::string::npos;
+            char* end = nullptr;
+            const double v = plain ? std::strtod(given.c_str(), &end) : 0.0;
+            if (!plain || end != given.c_str() + given.size() || !std::isfinite(v) ||
+                v < range.min || v > range.max)
+                return out_of_range(given, "a number", range);
+            return {};
+        },
+        "", "number");
+    return sub.add_option(name, value, with_range(help, range))->check(check);
+}
+
+CLI::Validator whole_number_check(NumberRange range) {
+    return CLI::Validator(
+        [range](std::string& given) -> std::string {
+            const bool digits = !given.empty() && given.size() <= 20 &&
+                                given.find_first_not_of("0123456789") == std::string::npos;
+            const double v = digits ? std::strtod(given.c_str(), nullptr) : 0.0;
+            if (!digits || v < range.min || v > range.max)
+                return out_of_range(given, "a whole number", range);
+            return {};
+        },
+        "", "whole number");
+}
+
 void add_answer_timeout_option(CLI::App& sub, double& seconds, const std::string& help) {
-    sub.add_option("--timeout", seconds, help)
-        ->check(CLI::Range(0.05, 600.0))
-        ->capture_default_str();
+    add_number_option(sub, "--timeout", seconds, kAnswerTimeout, help)->capture_default_str();
+}
+
+void add_time_scale_option(CLI::App& sub, double& scale) {
+    add_number_option(sub, "--time-scale", scale, kTimeScale,
+                      "multiply every case timer and deadline by F, for a slow peer (built "
+                      "with sanitizers, under an emulator); the report shows it");
 }
 
 std::chrono::milliseconds seconds_to_ms(double seconds) {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "cases/profile.h"
 #include "cli/commands.h"
 #include "harness/endpoint.h"
@@ -82,8 +84,35 @@ void add_connect_options(CLI::App& sub, ConnectOptions& connect);
 // A ws:// or wss:// URL with the connect options applied (UsageError saying what is wrong:
 // an unreadable CA file, a key that does not match its certificate).
 harness::Endpoint parse_url(const std::string& url, const ConnectOptions& connect);
+// The range a number flag accepts; the help text says it ("(1 to 1024)", "(0.05 to 600 s)").
+struct NumberRange {
+    double min;
+    double max;
+    const char* unit = "";  // "s", "ms", "MiB" ... shown after the range
+};
+inline constexpr NumberRange kRunTimeout{1, 604800, "s"};  // --timeout of a run: up to a week
+inline constexpr NumberRange kCaseTimeout{0.1, 86400, "s"};
+inline constexpr NumberRange kAnswerTimeout{0.05, 600, "s"};  // fuzz/replay: an owed answer
+inline constexpr NumberRange kTimeScale{1, 100};
+
+// A flag taking a number, checked before anything runs: NaN, infinities, anything but a
+// plain number, and values outside `range` are one line (ValidationError, exit 2) naming the
+// flag, the value and the range. The help text gets the range appended.
+CLI::Option* add_number_option(CLI::App& sub, const std::string& name, double& value,
+                               NumberRange range, const std::string& help);
+// The same for a whole number (a count, a size): digits only, no sign, no exponent.
+CLI::Validator whole_number_check(NumberRange range);
+std::string with_range(const std::string& help, NumberRange range);
+template <class T>
+CLI::Option* add_whole_option(CLI::App& sub, const std::string& name, T& value, NumberRange range,
+                              const std::string& help) {
+    return sub.add_option(name, value, with_range(help, range))->check(whole_number_check(range));
+}
+
 // --timeout S of fuzz and replay: how long an owed answer may take.
 void add_answer_timeout_option(CLI::App& sub, double& seconds, const std::string& help);
+// --time-scale F: every case timer and deadline multiplied by F (a slow peer).
+void add_time_scale_option(CLI::App& sub, double& scale);
 // --tls-cert FILE and --tls-key FILE of the commands that listen.
 struct ServerTlsOptions {
     std::string cert;

@@ -1,9 +1,12 @@
 #include "cli/spec.h"
 
+#include <algorithm>
 #include <fstream>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace wsconform::cli {
 
@@ -38,6 +41,18 @@ nlohmann::json read_spec_object(const std::filesystem::path& path) {
     }
     if (!j.is_object()) throw std::runtime_error(where + ": the spec must be a JSON object");
     return j;
+}
+
+// A warning for every key of `j` that is not in `known`.
+void warn_unknown_keys(const nlohmann::json& j, std::initializer_list<std::string_view> known,
+                       const std::string& where, std::vector<std::string>& warnings) {
+    for (const auto& item : j.items()) {
+        std::string key = item.key().substr(0, 100);
+        if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+        for (auto& c : key)  // one line, whatever the file holds
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+        warnings.push_back(where + ": unknown key \"" + key + "\" ignored");
+    }
 }
 
 template <typename Spec>
@@ -77,6 +92,10 @@ FuzzingServerSpec read_fuzzingserver_spec(const std::filesystem::path& path) {
         (std::string(name) == "key" ? spec.key : spec.cert) = j[name].get<std::string>();
     }
     read_case_selection(j, where, spec);
+    warn_unknown_keys(j,
+                      {"url", "key", "cert", "outdir", "cases", "exclude-cases",
+                       "exclude-agent-cases", "options", "webport"},
+                      where, spec.warnings);
     return spec;
 }
 
@@ -85,6 +104,9 @@ FuzzingClientSpec read_fuzzingclient_spec(const std::filesystem::path& path) {
     const auto j = read_spec_object(path);
     FuzzingClientSpec spec;
     read_case_selection(j, where, spec);
+    warn_unknown_keys(
+        j, {"outdir", "servers", "cases", "exclude-cases", "exclude-agent-cases", "options"}, where,
+        spec.warnings);
     if (j.contains("servers")) {
         if (!j["servers"].is_array())
             throw std::runtime_error(where + ": \"servers\" must be a list of objects");
@@ -92,6 +114,8 @@ FuzzingClientSpec read_fuzzingclient_spec(const std::filesystem::path& path) {
             if (!s.is_object() || !s.contains("url") || !s["url"].is_string())
                 throw std::runtime_error(where +
                                          ": every entry of \"servers\" needs a \"url\" string");
+            warn_unknown_keys(s, {"url", "agent", "origin", "protocols", "hostname", "options"},
+                              where + ": \"servers\"", spec.warnings);
             SpecServer server;
             server.url = s["url"].get<std::string>();
             if (s.contains("agent")) {

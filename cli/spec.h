@@ -16,12 +16,17 @@ struct SpecServer {
     std::string hostname;  // wss://: SNI and the name the certificate must carry
 };
 
+// Unknown keys are not errors, as in Autobahn, which ignores them (spec files written for it
+// must run unchanged), but each gets a warning in `warnings` ("FILE: unknown key \"x\"
+// ignored"), so a typo does not go unnoticed. Autobahn's own keys that change nothing here
+// ("options", "webport") are taken silently.
 struct FuzzingClientSpec {
     std::string outdir = "./reports/servers";
     std::vector<SpecServer> servers;
     std::vector<std::string> cases{"*"};
     std::vector<std::string> exclude_cases;
     std::map<std::string, std::vector<std::string>> exclude_agent_cases;
+    std::vector<std::string> warnings;
 };
 
 // Throws std::runtime_error with one line naming the file and what is wrong.
@@ -34,6 +39,7 @@ struct FuzzingServerSpec {
     std::vector<std::string> cases{"*"};
     std::vector<std::string> exclude_cases;
     std::map<std::string, std::vector<std::string>> exclude_agent_cases;
+    std::vector<std::string> warnings;
 };
 
 FuzzingServerSpec read_fuzzingserver_spec(const std::filesystem::path& path);

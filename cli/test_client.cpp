@@ -184,6 +184,7 @@ int run_test_client(const TestClientConfig& config) {
     options.check_host_port = config.host_check;
     options.exit_after_agents = config.exit_after_agents;
     options.expected_agent = config.agent;
+    options.timeouts = options.timeouts.scaled_by(config.time_scale);
     std::string ca_path;
     set_up_tls(config, options, ca_path);
     const bool quiet = config.report.quiet;
@@ -219,7 +220,9 @@ int run_test_client(const TestClientConfig& config) {
     const std::string url = listening_url(ca_path.empty() ? options.host : "localhost",
                                           server.port(), options.tls.has_value());
     std::cout << "wsconform test-client: listening on " << url << "/ (" << selected.size()
-              << " cases)" << std::endl;
+              << " cases";
+    if (config.time_scale != 1) std::cout << ", every case timer x" << config.time_scale;
+    std::cout << ")" << std::endl;
     if (!ca_path.empty())
         std::cout << "wsconform test-client: clients must trust the CA in " << ca_path << std::endl;
 

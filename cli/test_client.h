@@ -20,6 +20,7 @@ struct TestClientConfig {
     std::size_t exit_after_agents = 0;
     bool host_check = true;
     double timeout_s = 0;
+    double time_scale = 1;  // --time-scale: every case timer and deadline times this
     // wss://: the given certificate, or with `tls` alone a throwaway CA and leaf made here.
     bool tls = false;
     ServerTlsOptions tls_files;

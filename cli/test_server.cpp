@@ -27,6 +27,7 @@ std::optional<harness::RunOptions> run_options(const TestServerConfig& config,
     harness::RunOptions options;
     options.jobs = config.jobs;
     options.extra_headers = target.extra_headers;
+    options.timeouts = options.timeouts.scaled_by(config.time_scale);
     if (config.case_timeout_s > 0)
         options.timeouts.case_limit = seconds_to_ms(config.case_timeout_s);
     if (config.timeout_s > 0) {
@@ -112,6 +113,7 @@ int run_test_server(const TestServerConfig& config) {
                 if (target.endpoint.secure && target.endpoint.tls &&
                     !target.endpoint.tls->client_settings().verify_chain)
                     out << "; the server's certificate is not verified (--insecure)";
+                if (config.time_scale != 1) out << "; every case timer x" << config.time_scale;
                 if (config.profile == cases::Profile::protocol)
                     out << "; --profile protocol runs " << cases.size() - not_run
                         << " of them, the others need an echo server (UNIMPLEMENTED)";

@@ -26,6 +26,7 @@ struct TestServerConfig {
     unsigned jobs = 0;
     double timeout_s = 0;
     double case_timeout_s = 0;
+    double time_scale = 1;  // --time-scale: every case timer and deadline times this
 };
 
 // Exit code: 0 every case passed (or no regression against --baseline), 1 some did not or

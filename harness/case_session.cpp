@@ -131,6 +131,7 @@ CaseSession::CaseSession(asio::io_context& io, const Case& test, SessionConfig c
     result_.case_number = config_.case_number;
     result_.started = utc_timestamp_now();
     started_at_ = std::chrono::steady_clock::now();
+    if (const auto scale = config_.timeouts.scale_note(); !scale.empty()) note(scale);
 }
 
 CaseSession::~CaseSession() = default;
@@ -589,8 +590,8 @@ void CaseSession::handle_frame_end(const FrameParser::Event& ev) {
             message_size_ = 0;
             message_hash_.reset();
             message_utf8_.reset();
-            note("message larger than --max-message (" + std::to_string(config_.max_message) +
-                 " bytes)");
+            note("message larger than the " + std::to_string(config_.max_message) +
+                 " bytes wsconform takes in one message");
             fail_connection(protocol::close_code::message_too_big, "message too big");
             return;
         }
@@ -814,11 +815,12 @@ void CaseSession::finish() {
     o.tx_frames = result_.wirelog.tx_frames;
     o.rx_frames = result_.wirelog.rx_frames;
     if (dropped_hash_) o.received_dropped.sha256 = std::exchange(dropped_hash_, nullptr)->hex();
-    if (o.was_open) {
-        result_.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - opened_at_)
-                                  .count();
-    }
+    // From the open to the end, as Autobahn counts; a case that never opened (an opening
+    // handshake that timed out) gets the time it spent trying, not 0.
+    result_.duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - (o.was_open ? opened_at_ : started_at_))
+            .count();
     result_.verdict = judge(test_, o);
     if (done_) {
         auto done = std::move(done_);
@@ -1039,6 +1041,7 @@ std::string CaseSession::tls_version() const {
 
 void CaseSession::start_script_timer(const char* kind, Duration delay, std::string tag,
                                      std::function<void()> on_fire) {
+    delay = config_.timeouts.scaled(delay);  // --time-scale
     WireRow row;
     row.kind = kind;
     row.t_us = now_us();

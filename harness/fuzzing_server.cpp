@@ -185,6 +185,7 @@ void FuzzingServer::Impl::on_accept(StreamPtr stream) {
                 }
                 timer->cancel();
                 *read = nullptr;  // break the self-reference
+                if (self->listener) self->listener->engaged(*stream);
                 if (parsed.status == protocol::HttpParse::Status::error) {
                     self->reject(stream, protocol::build_rejection(parsed.error));
                     return;
@@ -567,6 +568,7 @@ void FuzzingServer::listen() {
             .port = impl.options.port,
             .max_connections = impl.options.max_connections,
             .busy_response = http_error(503, "Service Unavailable", "too many connections"),
+            .evict_idle = true,
             .strand_per_connection = false,
             .tls = tls,
             .tls_handshake_timeout = impl.options.request_timeout,

@@ -93,7 +93,9 @@ void ClientHistories::add(const std::string& agent, const ClientExchange& exchan
 HttpTimeouts HttpCase::timeouts_for(const Timeouts& t) {
     HttpTimeouts out;
     out.head = t.open_handshake;
-    out.connect = std::min(out.connect, t.open_handshake);
+    out.connect = std::min(t.scaled(out.connect), t.open_handshake);
+    out.echo = t.scaled(out.echo);  // (the others come from `t`, scaled already)
+    out.fail_wait = t.scaled(out.fail_wait);
     out.close = t.close_handshake + t.server_drop;
     out.linger = t.server_drop;
     return out;
@@ -138,6 +140,7 @@ void HttpCase::arm_phase_timer(milliseconds after, std::function<void()> then) {
 
 // The hard deadline of the whole case: past it the harness ends the case, whatever it waits for.
 void HttpCase::arm_case_deadline(milliseconds budget) {
+    if (const auto scale = config_.timeouts.scale_note(); !scale.empty()) note(scale);
     if (config_.timeouts.case_limit.count() > 0)
         budget = std::min(budget, config_.timeouts.case_limit);
     deadline_.expires_after(budget);
@@ -356,6 +359,7 @@ void HttpCase::start_as_server(transport::StreamPtr stream, std::string received
              " octets arrived after the request head, before our answer");
 
     cx_.response = test_.http_client_probe()->respond(req);
+    cx_.response.delay = config_.timeouts.scaled(cx_.response.delay);  // --time-scale
     result_.http_response = cx_.response.head;
 
     arm_case_deadline(cx_.response.delay + timeouts_.echo + timeouts_.close + timeouts_.fail_wait +

@@ -286,7 +286,8 @@ TEST_F(Hostile, ThousandConnectionsAtOnce) {
     ASSERT_GT(before_kb, 0) << "no /proc/PID/status";
 
     // 1,000 at once: a third send nothing, a third half a request, a third a whole /runCase
-    // upgrade. At most 256 are served; the rest get 503 and are closed.
+    // upgrade. At most 256 are served; the rest get 503 and are closed (newcomers past the cap
+    // take the place of the oldest sockets that sent no whole request, which get the 503).
     const auto started = std::chrono::steady_clock::now();
     auto fds = open_connections(port_, 1000);
     ASSERT_EQ(fds.size(), 1000u);
@@ -328,8 +329,8 @@ TEST_F(Hostile, ThousandConnectionsAtOnce) {
     EXPECT_LE(upgraded, 256);
     EXPECT_GE(closed, busy);
 
-    // While the idle and half-sent ones still hold their slots, new clients are turned away
-    // with 503, not left hanging.
+    // A new client is not left hanging: the idle and half-sent ones give way to it (oldest
+    // first), or, when every slot holds a whole request, it is turned away with 503.
     const auto during = client.open("/getCaseCount");
     EXPECT_TRUE(during.http_status == 503 || during.http_status == 101) << during.error;
 

@@ -34,6 +34,9 @@ constexpr milliseconds kMutatedHandshakeWait{1000};
 constexpr milliseconds kQuietWait{200};
 constexpr std::size_t kMaxHeadBytes = 64 * 1024;
 constexpr std::size_t kMaxPad = 64 * 1024;
+// Past max_read, what the server sends is still parsed (a pong may come after a flood), in
+// reads of this size, for as long as an answer is owed: the deadline bounds it, not a count.
+constexpr std::size_t kDrainChunk = 64 * 1024;
 
 double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
@@ -176,15 +179,19 @@ class InputRun {
     }
 
     // Reads for up to `budget`, until `done()` or the connection ends. True when done() held.
+    // A server that floods does not end the wait early: only the budget does.
     template <class Done>
     bool read_until(milliseconds budget, Done done) {
         const auto start = Clock::now();
         while (!done()) {
-            if (eof_ || read_total_ >= o_.max_read) return false;
+            if (eof_) return false;
             const auto left = ms_left(budget, start);
             if (left <= milliseconds(0)) return false;
             std::string chunk;
-            const auto rec = client_.read_some(chunk, o_.max_read - read_total_, left);
+            const auto most = read_total_ < o_.max_read
+                                  ? std::min(o_.max_read - read_total_, kDrainChunk)
+                                  : kDrainChunk;
+            const auto rec = client_.read_some(chunk, most, left);
             read_total_ += chunk.size();
             if (!peer_->feed(chunk)) return false;
             if (rec && !transport::is_timeout(rec)) eof_ = true;
@@ -192,7 +199,11 @@ class InputRun {
         return true;
     }
 
-    bool read_budget_left() const { return !eof_ && read_total_ < o_.max_read; }
+    // What a hang finding adds when the server kept sending while it owed the answer.
+    std::string while_flooding() const {
+        if (read_total_ < o_.max_read) return {};
+        return " (it sent more than " + std::to_string(o_.max_read / 1024) + " KiB meanwhile)";
+    }
 
     // The frames, then the probe where an answer is owed.
     void exchange_frames() {
@@ -243,10 +254,10 @@ class InputRun {
         const bool answered = read_until(
             o_.timeout, [&] { return peer_->has_pong(in_.probe_payload) || peer_->closed(); });
         if (violation_seen()) return false;
-        if (!answered && read_budget_left()) {
+        if (!answered && !eof_) {
             return finding(FindingKind::hang, "no pong (nor close) within " +
                                                   std::to_string(o_.timeout.count()) +
-                                                  " ms after a valid sequence");
+                                                  " ms after a valid sequence" + while_flooding());
         }
         if (peer_->has_pong(in_.probe_payload)) {
             out_.latency_ms = ms_since(ping_at);
@@ -255,10 +266,10 @@ class InputRun {
         if (peer_->closed() || eof_ || client_.write(in_.probe_close, o_.timeout)) return true;
         const bool closed = read_until(o_.timeout, [&] { return peer_->closed(); });
         if (violation_seen()) return false;
-        if (!closed && read_budget_left()) {
+        if (!closed && !eof_) {
             return finding(FindingKind::hang, "no close frame within " +
                                                   std::to_string(o_.timeout.count()) +
-                                                  " ms after our close");
+                                                  " ms after our close" + while_flooding());
         }
         return true;
     }

@@ -68,7 +68,8 @@ void Listener::accept_next() {
                 delete s;
                 --*live;
             };
-            const bool over = ++*live > self->options_.max_connections;
+            const bool over = ++*live > self->options_.max_connections &&
+                              !(self->options_.evict_idle && self->evict_oldest_idle());
             if (self->options_.tls && !over) {
                 self->secure(StreamPtr(
                     new TlsStream(std::move(socket), self->options_.tls, std::string()), count));
@@ -79,7 +80,7 @@ void Listener::accept_next() {
                     stream->write_now(self->options_.busy_response);
                 stream->close();
             } else {
-                self->on_accept_(StreamPtr(new TcpStream(std::move(socket)), count));
+                self->hand_on(StreamPtr(new TcpStream(std::move(socket)), count));
             }
         }
         self->accept_next();
@@ -114,8 +115,49 @@ void Listener::secure(StreamPtr stream) {
             stream->close();
             return;
         }
-        self->on_accept_(stream);
+        self->hand_on(stream);
     });
+}
+
+void Listener::hand_on(StreamPtr stream) {
+    if (options_.evict_idle) {
+        std::lock_guard lock(idle_mutex_);
+        std::erase_if(idle_, [](const auto& entry) { return entry.second.expired(); });
+        idle_.emplace_back(stream.get(), stream);
+    }
+    on_accept_(std::move(stream));
+}
+
+void Listener::engaged(const Stream& stream) {
+    std::lock_guard lock(idle_mutex_);
+    // (an expired entry at the same address was another stream)
+    std::erase_if(idle_, [&stream](const auto& entry) {
+        return entry.first == &stream && !entry.second.expired();
+    });
+}
+
+bool Listener::evict_oldest_idle() {
+    StreamPtr oldest;
+    {
+        std::lock_guard lock(idle_mutex_);
+        while (!oldest && !idle_.empty()) {
+            oldest = idle_.front().second.lock();
+            idle_.pop_front();
+        }
+    }
+    if (!oldest) return false;
+    auto evict = [oldest, busy = options_.tls ? std::string() : options_.busy_response] {
+        if (!busy.empty()) oldest->write_now(busy);
+        oldest->close();
+    };
+    // Without strands every handler runs on the io_context's one thread, this one: closed at
+    // once, so a request that completes meanwhile cannot be served on a stream being evicted.
+    // With strands, on the stream's own executor.
+    if (options_.strand_per_connection)
+        asio::post(oldest->get_executor(), std::move(evict));
+    else
+        evict();
+    return true;
 }
 
 }  // namespace wsconform::harness::transport

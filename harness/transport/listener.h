@@ -3,6 +3,8 @@
 // before the stream is handed on). It counts the streams
 // it handed out that are still alive, and past `max_connections` answers a newcomer with
 // `busy_response` and closes it, so a flood of idle sockets cannot take every descriptor.
+// With `evict_idle`, a connection that has not sent a complete request yet (not engaged())
+// gives way to the newcomer instead, oldest first: idle sockets cannot lock a real client out.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -13,7 +15,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "harness/transport/stream.h"
@@ -26,6 +30,10 @@ struct ListenerOptions {
     std::uint16_t port = 0;  // 0: ephemeral
     std::size_t max_connections = 256;
     std::string busy_response;  // written (best effort) to a connection refused for capacity
+    // Past max_connections, close the oldest connection not engaged() yet (it gets
+    // busy_response) and take the newcomer; refuse the newcomer only when every connection is
+    // engaged.
+    bool evict_idle = false;
     // Each accepted stream gets a strand of its own (for an io_context run by several
     // threads); otherwise it runs on the io_context directly.
     bool strand_per_connection = false;
@@ -51,6 +59,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
     void start(AcceptHandler on_accept);
     // Stops accepting (thread-safe: posted to the io_context).
     void close();
+    // With evict_idle: `stream` sent a complete request and is no longer closed to make room
+    // (thread-safe).
+    void engaged(const Stream& stream);
 
     std::size_t live() const { return *live_; }
     std::size_t accepted() const { return accepted_; }
@@ -58,6 +69,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
   private:
     void accept_next();
     void secure(StreamPtr stream);
+    // Hands a stream to on_accept_ (with evict_idle: as the newest not engaged yet).
+    void hand_on(StreamPtr stream);
+    // Closes the oldest stream not engaged yet; false when there is none.
+    bool evict_oldest_idle();
 
     boost::asio::io_context& io_;
     ListenerOptions options_;
@@ -66,6 +81,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
     std::shared_ptr<std::atomic<std::size_t>> live_ = std::make_shared<std::atomic<std::size_t>>(0);
     std::atomic<std::size_t> accepted_{0};
     std::atomic<bool> closed_{false};
+    std::mutex idle_mutex_;
+    // Handed on, not engaged yet, oldest first (the pointer only identifies a live stream).
+    std::list<std::pair<const Stream*, std::weak_ptr<Stream>>> idle_;
 };
 
 }  // namespace wsconform::harness::transport
