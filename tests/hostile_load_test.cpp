@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -99,9 +100,9 @@ void PrintTo(const Starver& s, std::ostream* os) {
 class Availability : public test_support::ScratchTest,
                      public ::testing::WithParamInterface<Starver> {};
 
-// The issue asked for 20 s of reconnecting; 8 s and 10 requests a second apart keep the test
-// short and still far past the 10 s request timeout's first turn: before the cap closed the
-// idle sockets first, every one of these requests was answered 503.
+// The issue asks for 20 s of reconnecting; CI takes 8 s (WSCONFORM_STARVE_SECONDS=20 runs the
+// issue's figure), a request every 0.7 s, still far past the 10 s request timeout's first turn:
+// before the cap closed the idle sockets first, every one of these requests was answered 503.
 TEST_P(Availability, AWellBehavedClientIsServedWhile300SocketsStarveTheServer) {
     ASSERT_FALSE(dir_.path().empty());
     test_support::ChildProcess server(
@@ -117,14 +118,18 @@ TEST_P(Availability, AWellBehavedClientIsServedWhile300SocketsStarveTheServer) {
 
     ReconnectingSockets starvers(port, 300, GetParam().bytes);
     std::this_thread::sleep_for(1s);  // every slot taken
-    int served = 0;
-    for (int i = 0; i < 10; ++i) {
+    const char* seconds_text = std::getenv("WSCONFORM_STARVE_SECONDS");
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::seconds(seconds_text ? std::atoi(seconds_text) : 8);
+    int served = 0, asked = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        ++asked;
         if (client.case_count() == 8) ++served;
         std::this_thread::sleep_for(700ms);
     }
-    std::cout << "  served " << served << " of 10; " << starvers.reconnects()
+    std::cout << "  served " << served << " of " << asked << "; " << starvers.reconnects()
               << " connections from the starving sockets\n";
-    EXPECT_GE(served, 9);
+    EXPECT_GE(served * 10, asked * 9);
     EXPECT_GT(starvers.reconnects(), 300u) << "the starving sockets must have been turned over";
     EXPECT_TRUE(server.running()) << server.err();
 }
