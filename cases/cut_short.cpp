@@ -30,7 +30,9 @@ std::function<void(const harness::Observation&, harness::Verdict&)> explain_cut_
     std::string timer_result, std::uint8_t opcode, std::uint64_t total) {
     return [timer_result = std::move(timer_result), opcode, total](const harness::Observation& o,
                                                                    harness::Verdict& v) {
-        if (v.result != timer_result || o.closed_by_me || !o.was_open) return;
+        // Our timer's close leaves the sentence true; our failing the connection does not.
+        const bool timer_closed = o.closed_by_me && !o.failed_by_me;
+        if (v.result != timer_result || timer_closed || !o.was_open) return;
         const auto it = o.tx_frames.find(opcode);
         const std::uint64_t sent = it == o.tx_frames.end() ? 0 : it->second;
         const std::uint64_t back = sent > 0 ? sent - 1 : 0;  // the last one was in flight

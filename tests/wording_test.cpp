@@ -42,6 +42,7 @@ void PrintTo(const CutShort& row, std::ostream* os) {
 const CutShort kCutShort[] = {
     {"WeFailedItOnADeflateBomb",
      [](harness::Observation& o) {
+         o.closed_by_me = true;  // as the engine records it: our close frame came first
          o.failed_by_me = true;
          o.local_close_code = 1009;
          o.local_close_reason = "message too big";

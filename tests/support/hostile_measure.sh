@@ -5,7 +5,7 @@
 # (which tabulates them).
 #
 #   measure_hostile BINARY BEHAVIOUR MODE JOBS OUTDIR CASE_PATTERNS...
-#     BEHAVIOUR: flood | big | stall (a server), or flood (MODE client: 16 flooding clients)
+#     BEHAVIOUR: flood | big | stall | bomb (a server), or flood (MODE client: 16 flooding clients)
 #     MODE: server (wsconform test-server) | client (wsconform test-client) | fuzz
 #       (wsconform fuzz for FUZZ_SECONDS, 20 by default; no case patterns)
 #   sets M_SECONDS (the run's wall time), M_RSS_KB (its peak RSS), M_EXIT (its exit code),

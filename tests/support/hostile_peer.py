@@ -6,6 +6,9 @@ then misbehaves:
   server flood  PORTFILE          after the 101, sends small valid text frames forever
   server big    PORTFILE [MB]     answers every message with one binary message of MB MiB (100)
   server stall  PORTFILE          after the 101, never reads or writes again
+  server bomb   PORTFILE [MB]     agrees to permessage-deflate when offered and answers every
+                                  message with a deflate bomb: about MB/1024 MiB of compressed
+                                  octets that inflate to MB MiB of zeros (1024)
   client flood  URL AGENT [N]     a test-client driver: N connections at a time (16), each
                                   sending small valid text frames until the server drops it
 
@@ -19,6 +22,7 @@ import os
 import struct
 import sys
 import urllib.parse
+import zlib
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 # 4096 text frames "hello" (FIN=1 op=text len=5, unmasked), written in one go.
@@ -43,12 +47,16 @@ def accept_of(key):
     return base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
 
 
-async def server_handshake(reader, writer):
+async def server_handshake(reader, writer, deflate=False):
     _, headers = await read_head(reader)
+    offered = "permessage-deflate" in headers.get("sec-websocket-extensions", "")
+    extension = ("Sec-WebSocket-Extensions: permessage-deflate\r\n"
+                 if deflate and offered else "")
     writer.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                  "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n" %
-                  accept_of(headers.get("sec-websocket-key", ""))).encode())
+                  "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n%s\r\n" %
+                  (accept_of(headers.get("sec-websocket-key", "")), extension)).encode())
     await writer.drain()
+    return deflate and offered
 
 
 async def frames(reader):
@@ -116,10 +124,35 @@ async def serve_big(reader, writer, size):
             tasks.append(asyncio.ensure_future(send_big(writer, lock, size)))
 
 
-def run_server(portfile, behaviour):
+def deflate_bomb_frame(inflated_mib):
+    """One compressed binary message (RSV1) whose payload inflates to `inflated_mib` MiB of
+    zeros: raw DEFLATE, flushed with Z_SYNC_FLUSH and without its last 4 octets (RFC 7692
+    7.2.1), so it decodes with or without context takeover."""
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    zeros = bytes(CHUNK)
+    parts = [deflater.compress(zeros) for _ in range(inflated_mib)]
+    parts.append(deflater.flush(zlib.Z_SYNC_FLUSH))
+    payload = b"".join(parts)[:-4]
+    return b"\xc2\x7f" + struct.pack("!Q", len(payload)) + payload
+
+
+async def serve_bomb(reader, writer, bomb):
+    async for fin, opcode, payload in frames(reader):
+        if opcode == 0x8:
+            writer.write(b"\x88\x02\x03\xe8")  # Close 1000
+            await writer.drain()
+            break
+        if opcode == 0x9:
+            writer.write(bytes([0x8A, len(payload)]) + payload)  # Pong
+        elif fin and opcode in (0x0, 0x1, 0x2):
+            writer.write(bomb)
+            await writer.drain()
+
+
+def run_server(portfile, behaviour, deflate=False):
     async def on_connection(reader, writer):
         try:
-            await server_handshake(reader, writer)
+            await server_handshake(reader, writer, deflate)
             await behaviour(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
@@ -201,6 +234,10 @@ def main(argv):
         }
         if argv[1] in behaviours:
             run_server(argv[2], behaviours[argv[1]])
+            return 0
+        if argv[1] == "bomb":
+            bomb = deflate_bomb_frame(int(argv[3]) if len(argv) > 3 else 1024)
+            run_server(argv[2], lambda r, w: serve_bomb(r, w, bomb), deflate=True)
             return 0
     if len(argv) >= 4 and argv[:2] == ["client", "flood"]:
         asyncio.run(client_flood(argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 16))
