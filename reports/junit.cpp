@@ -32,12 +32,26 @@ std::string class_name(const std::string& agent, const std::string& section_titl
     return a + "." + section_title;
 }
 
+// A value longer than this is cut in a <failure> body: a flooding peer's received events
+// would otherwise repeat the case file in junit.xml for every case.
+constexpr std::size_t kMaxJunitValue = 2000;
+
+// `value` cut to kMaxJunitValue octets (at a UTF-8 boundary), saying how much is left out.
+std::string bounded(std::string value) {
+    if (value.size() <= kMaxJunitValue) return value;
+    std::size_t cut = kMaxJunitValue;
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+    const std::size_t left_out = value.size() - cut;
+    value.resize(cut);
+    return value + " … (" + std::to_string(left_out) + " more characters in the case file)";
+}
+
 // The body of a <failure> or <error>: what a person needs without opening the HTML.
 std::string failure_body(const CaseRecord& r) {
     const json* doc = r.detail.get();
     std::string out;
     auto line = [&](std::string_view name, const std::string& value) {
-        if (!value.empty()) out += std::string(name) + ": " + value + "\n";
+        if (!value.empty()) out += std::string(name) + ": " + bounded(value) + "\n";
     };
     line("Requirement", json_text(doc, "requirement"));
     line("RFC", json_text(doc, "rfc"));

@@ -246,6 +246,28 @@ TEST(JUnit, OneSuitePerAgentAndSection) {
     EXPECT_EQ(render_junit(load_report(f.dir()), report_titles()), xml);  // stable
 }
 
+// A flooded case keeps up to 64 KiB of events in its case file; its <failure> body shows the
+// start of each long value and says how much more the case file has.
+TEST(JUnit, LongValuesAreCutInTheFailureBody) {
+    TempDir tmp;
+    const auto c = make_case("1.1.1", "Flooded");
+    auto r = make_result(c, "flooded", Outcome::fail);
+    r.observation.received.assign(5000, harness::text_message("h\xC3\xA9llo"));
+    {
+        ReportDir dir(tmp.path());
+        dir.add(r);
+    }
+    const std::string xml = render_junit(load_report(tmp.path()), report_titles());
+    EXPECT_LT(xml.size(), 8000u);
+    const auto at = xml.find("Received: ");
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_NE(xml.find(" more characters in the case file)", at), std::string::npos);
+    if (have_xmllint()) {
+        write_views(tmp.path(), report_titles());
+        EXPECT_EQ(schema_errors(tmp.path() / "junit.xml"), "");
+    }
+}
+
 TEST(JUnit, CountsEqualTheJsonAndValidate) {
     ASSERT_TRUE(have_xmllint());
     JUnitFixture f;
