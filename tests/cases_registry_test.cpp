@@ -212,9 +212,30 @@ TEST(Registry, SelectionIsIncludeMinusExcludeInIdOrder) {
     EXPECT_EQ(ids, want);
 }
 
-TEST(Registry, EverythingSelectsTheWholeCatalogue) {
+TEST(Registry, EverythingSelectsTheWholeCatalogueButSectionFifteen) {
     const std::vector<std::string> include{"*"};
-    EXPECT_EQ(select(include, {}).size(), all_cases().size());
+    const auto fifteen = std::count_if(all_cases().begin(), all_cases().end(),
+                                       [](const auto& c) { return c.id.starts_with("15."); });
+    EXPECT_EQ(select(include, {}).size(), all_cases().size() - fifteen);
+    for (const auto& id : ids_of(select(include, {}))) EXPECT_NE(section_of(id), "15") << id;
+}
+
+// Section 15 can crash a vulnerable peer: only a pattern that itself starts with "15" picks it.
+TEST(Registry, OnlyAPatternStartingWithFifteenSelectsSectionFifteen) {
+    struct Row {
+        const char* pattern;
+        bool selects_15_2_1;
+    };
+    for (const Row row : {Row{"*", false}, Row{"1*", false}, Row{"1*.2.1", false},
+                          Row{"*15.2.1", false}, Row{"15.*", true}, Row{"15*", true},
+                          Row{"15.2.*", true}, Row{"15.2.1", true}, Row{"15.3.*", false}}) {
+        SCOPED_TRACE(row.pattern);
+        EXPECT_EQ(pattern_matches(row.pattern, "15.2.1"), row.selects_15_2_1);
+    }
+    // Other sections are untouched by the rule, and exclusions still reach section 15.
+    EXPECT_TRUE(wsconform::cases::opts_in("1*", "1.1.1"));
+    EXPECT_TRUE(wsconform::cases::opts_in("*", "18.1.1"));
+    EXPECT_TRUE(pattern_matches_fully("*", "15.2.1"));
 }
 
 TEST(Registry, DeflateSectionsSelectByPattern) {
