@@ -7,14 +7,7 @@ namespace wsconform::harness::transport {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-TcpStream::TcpStream(tcp::socket socket) : socket_(std::move(socket)) {
-    ErrorCode ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);
-}
-
-asio::any_io_executor TcpStream::get_executor() {
-    return socket_.get_executor();
-}
+TcpStream::TcpStream(tcp::socket socket) : SocketStream(std::move(socket)) {}
 
 void TcpStream::async_read_some(asio::mutable_buffer into, Handler handler) {
     socket_.async_read_some(into, std::move(handler));
@@ -54,32 +47,6 @@ void TcpStream::close() {
 void TcpStream::cancel() {
     ErrorCode ignored;
     socket_.cancel(ignored);
-}
-
-bool TcpStream::is_open() const {
-    return socket_.is_open();
-}
-
-std::string TcpStream::remote_address() const {
-    return remote_address_of(socket_);
-}
-
-std::uint16_t TcpStream::local_port() const {
-    return local_port_of(socket_);
-}
-
-std::string remote_address_of(const tcp::socket& socket) {
-    ErrorCode ec;
-    const auto ep = socket.remote_endpoint(ec);
-    if (ec) return "?";
-    const auto host = ep.address().to_string();
-    return (ep.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(ep.port());
-}
-
-std::uint16_t local_port_of(const tcp::socket& socket) {
-    ErrorCode ec;
-    const auto ep = socket.local_endpoint(ec);
-    return ec ? 0 : ep.port();
 }
 
 }  // namespace wsconform::harness::transport

@@ -1,7 +1,5 @@
 #include "harness/transport/tls_stream.h"
 
-#include "harness/transport/tcp_stream.h"
-
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -25,9 +23,7 @@ void post_handler(const asio::any_io_executor& executor, Handler handler, Args..
 }  // namespace
 
 TlsStream::TlsStream(tcp::socket socket, TlsContextPtr context, const std::string& server_name)
-    : socket_(std::move(socket)), context_(std::move(context)) {
-    ErrorCode ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);
+    : SocketStream(std::move(socket)), context_(std::move(context)) {
     ssl_ = context_->new_connection(server_name);
     network_in_ = BIO_new(BIO_s_mem());
     network_out_ = BIO_new(BIO_s_mem());
@@ -37,10 +33,6 @@ TlsStream::TlsStream(tcp::socket socket, TlsContextPtr context, const std::strin
 
 TlsStream::~TlsStream() {
     SSL_free(ssl_);  // frees both BIOs
-}
-
-asio::any_io_executor TlsStream::get_executor() {
-    return socket_.get_executor();
 }
 
 ErrorCode TlsStream::error_from(int ssl_result) {
@@ -318,18 +310,6 @@ void TlsStream::cancel() {
                      ErrorCode(asio::error::operation_aborted), std::size_t{0});
         waiting_write_ = nullptr;
     }
-}
-
-bool TlsStream::is_open() const {
-    return socket_.is_open();
-}
-
-std::string TlsStream::remote_address() const {
-    return remote_address_of(socket_);
-}
-
-std::uint16_t TlsStream::local_port() const {
-    return local_port_of(socket_);
 }
 
 }  // namespace wsconform::harness::transport

@@ -18,14 +18,14 @@
 #include <memory>
 #include <string>
 
-#include "harness/transport/stream.h"
+#include "harness/transport/socket_stream.h"
 #include "harness/transport/tls_context.h"
 
 typedef struct bio_st BIO;
 
 namespace wsconform::harness::transport {
 
-class TlsStream final : public Stream, public std::enable_shared_from_this<TlsStream> {
+class TlsStream final : public SocketStream, public std::enable_shared_from_this<TlsStream> {
   public:
     // Takes a connected socket; nothing is sent until handshake().
     TlsStream(boost::asio::ip::tcp::socket socket, TlsContextPtr context,
@@ -37,7 +37,6 @@ class TlsStream final : public Stream, public std::enable_shared_from_this<TlsSt
     // TLS errors, and the socket's error (eof, reset) otherwise.
     void handshake(std::function<void(const ErrorCode&)> done);
 
-    boost::asio::any_io_executor get_executor() override;
     void async_read_some(boost::asio::mutable_buffer into, Handler handler) override;
     void async_write(boost::asio::const_buffer bytes, Handler handler) override;
     void write_now(std::string_view bytes) override;
@@ -47,9 +46,6 @@ class TlsStream final : public Stream, public std::enable_shared_from_this<TlsSt
     bool start_renegotiation() override;
     void close() override;
     void cancel() override;
-    bool is_open() const override;
-    std::string remote_address() const override;
-    std::uint16_t local_port() const override;
     const TlsSessionInfo* tls_session() const override;
     bool peer_sent_close_notify() const override { return peer_close_notify_; }
 
@@ -73,7 +69,6 @@ class TlsStream final : public Stream, public std::enable_shared_from_this<TlsSt
     ErrorCode error_from(int ssl_result);
     void note_session();
 
-    boost::asio::ip::tcp::socket socket_;
     TlsContextPtr context_;
     SSL* ssl_ = nullptr;
     BIO* network_in_ = nullptr;   // what the socket read, for OpenSSL to decrypt
