@@ -108,9 +108,10 @@ std::string render_compare_page(const Comparison& cmp, const std::filesystem::pa
             for (std::size_t c = 0; c < row.cells.size(); ++c) {
                 const auto* r = row.cells[c];
                 const std::string now = r ? std::string(harness::to_string(r->outcome)) : "missing";
-                std::string before = "missing";
-                if (const auto col = matrix->earlier->find(matrix->columns[c].key);
-                    col != matrix->earlier->end())
+                // A column the earlier matrix lacks is new as a whole: its cells are not marked.
+                const auto col = matrix->earlier->find(matrix->columns[c].key);
+                std::string before = col == matrix->earlier->end() ? now : "missing";
+                if (col != matrix->earlier->end())
                     if (const auto cell = col->second.find(row.id); cell != col->second.end())
                         before = cell->second;
                 was[i].push_back(before == now ? std::string() : before);
@@ -144,10 +145,12 @@ std::string render_compare_page(const Comparison& cmp, const std::filesystem::pa
     for (const auto& row : cmp.rows)
         for (std::size_t c = 0; c < row.cells.size(); ++c) counts[c].add(row.cells[c]);
     for (std::size_t c = 0; c < cmp.columns.size(); ++c) {
-        const std::string label = matrix ? html_escape(matrix->columns[c].peer.name) + "<br>" +
-                                               html_escape(matrix->columns[c].peer.role) + " · " +
-                                               html_escape(matrix->columns[c].peer.transport)
-                                         : html_escape(cmp.columns[c].label);
+        std::string label = matrix ? html_escape(matrix->columns[c].peer.name) + "<br>" +
+                                         html_escape(matrix->columns[c].peer.role) + " · " +
+                                         html_escape(matrix->columns[c].peer.transport)
+                                   : html_escape(cmp.columns[c].label);
+        if (earlier && !matrix->earlier->contains(matrix->columns[c].key))
+            label += "<br><small>(new since the earlier matrix)</small>";
         out += (matrix ? "<th data-column=\"" + std::to_string(c) + "\">" : std::string("<th>")) +
                label + "<br>" + pass_count_html(cmp.columns[c].agent, counts[c], false) + "</th>";
     }

@@ -5,7 +5,8 @@
 # Checks the rows (grouped under their sections, with the RFC sections they cite), the columns
 # (peer, role, transport; the peers' table), one cell's link to its case page, a verdict
 # filter from the URL, the diff view (only the changed row, its cell marked "was pass"), and
-# that the page is self-contained (no external asset).
+# that the page is self-contained (no external asset); and that a case page's command runs
+# its case again.
 # usage: matrix_browser_test.sh WSCONFORM_BINARY
 set -euo pipefail
 TEST_NAME=matrix_browser_test
@@ -22,6 +23,15 @@ for peer in alpha beta; do
         --peer-origin "wsconform serve ($peer)" >"$SCRATCH/$peer.txt" 2>&1 ||
         { cat "$SCRATCH/$peer.txt" >&2; fail "test-server against the reference server failed"; }
 done
+# A case page's command runs that case again, alone.
+command=$("$python" -c 'import html, re, sys
+print(html.unescape(re.search(r"<code id=\"reproduce\">(.*?)</code>", open(sys.argv[1]).read()).group(1)))' \
+    "$SCRATCH/alpha/reference_case_2_10.html")
+[[ "$command" == "wsconform test-server $SERVE_URL --cases 2.10 --agent Reference" ]] ||
+    fail "the case page's command: $command"
+$BIN ${command#wsconform } --outdir "$SCRATCH/again" -q >/dev/null || fail "$command failed"
+grep -q '"2.10"' "$SCRATCH/again/index.json" && ! grep -q '"2.1"' "$SCRATCH/again/index.json" ||
+    fail "the case page's command did not run 2.10 alone"
 stop_serve
 grep -q '"name": "beta"' "$SCRATCH/beta/peer.json" || fail "no peer.json beside index.json"
 grep -q 'beta' "$SCRATCH/beta/index.json" && fail "the peer's name leaked into index.json"
