@@ -4,6 +4,7 @@
 # index.json, index.html and junit.xml, the upload step takes that folder); --strict on a case
 # the reference server answers INFORMATIONAL fails the job with wsconform's exit code 1; an
 # unreachable server fails it with 3; a baseline from main turns that failure into a pass.
+# The GitLab template's script (ci/gitlab/wsconform.yml) passes and fails the same way.
 # usage: action_steps.sh WSCONFORM_BINARY
 set -euo pipefail
 TEST_NAME=action_steps
@@ -45,6 +46,27 @@ run_action 0 "$SCRATCH/baseline.log" "url=$SERVE_URL" "cases=2.1 7.13.1" strict=
     baseline=strict outdir=again
 grep -q 'Baseline: 0 regressions' "$SCRATCH/baseline.log" ||
     { cat "$SCRATCH/baseline.log" >&2; fail "no baseline comparison"; }
+
+# The GitLab template's script as its job runs it: its variables, then those a job sets.
+gitlab() {
+    local want=$1 status=0
+    shift
+    (cd "$SCRATCH" && "$python" - "$SOURCE_DIR/ci/gitlab/wsconform.yml" "$@" <<'PY'
+import os, subprocess, sys, yaml
+job = yaml.safe_load(open(sys.argv[1]))[".wsconform"]
+env = dict(os.environ, **{k: str(v) for k, v in job["variables"].items()})
+env.update(pair.split("=", 1) for pair in sys.argv[2:])
+sys.exit(subprocess.run(["bash", "-eo", "pipefail", "-c", "\n".join(job["script"])], env=env).returncode)
+PY
+    ) >"$SCRATCH/gitlab.log" 2>&1 || status=$?
+    ((status == want)) || { cat "$SCRATCH/gitlab.log" >&2; fail "GitLab job: $status, expected $want ($*)"; }
+}
+mkdir "$SCRATCH/bin"
+ln -s "$BIN" "$SCRATCH/bin/wsconform"
+export PATH="$SCRATCH/bin:$PATH"
+gitlab 0 "WSCONFORM_URL=$SERVE_URL" "WSCONFORM_CASES=1.1.* 2.1" WSCONFORM_OUTDIR=gitlab
+[[ -s "$SCRATCH/gitlab/junit.xml" ]] || fail "the GitLab job left no junit.xml"
+gitlab 1 "WSCONFORM_URL=$SERVE_URL" "WSCONFORM_CASES=7.13.1" WSCONFORM_STRICT=true
 
 stop_serve
 run_action 3 "$SCRATCH/gone.log" "url=$SERVE_URL" cases=2.1 outdir=gone artifact-name=
