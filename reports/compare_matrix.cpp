@@ -75,7 +75,8 @@ std::vector<MatrixColumn> matrix_columns(const Comparison& cmp) {
         bool client = false, tls = false;
         if (const auto it = run.cases.find(col.agent); it != run.cases.end())
             for (const auto& [id, r] : it->second) {
-                if (r.detail && r.detail->value("isServer", false)) client = true;
+                if (r.detail && r.detail->contains("isServer") && (*r.detail)["isServer"] == true)
+                    client = true;
                 if (over_tls(r)) tls = true;
             }
         if (peer.role.empty()) peer.role = client ? "client" : "server";
