@@ -1,5 +1,7 @@
 // `wsconform compare A B ...`: runs or implementations side by side, on the terminal and as
-// one HTML page.
+// one HTML page; `wsconform matrix DIR... --outdir OUT`: the same comparison as the page of
+// many peers (a column per peer, role and transport; their metadata from peer.json), with
+// matrix.json beside it for a later matrix to mark what changed.
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -25,21 +27,51 @@ struct CompareOptions {
     bool all = false;
     std::string out = "compare.html";
     std::string color = "auto";
+    std::string earlier;  // matrix: an earlier matrix (folder or matrix.json)
 };
 
-int run_compare(const CompareOptions& o) {
-    std::vector<std::filesystem::path> paths(o.sources.begin(), o.sources.end());
+reports::Comparison load_comparison(const std::vector<std::string>& sources,
+                                    const std::string& command) {
+    std::vector<std::filesystem::path> paths(sources.begin(), sources.end());
     for (const auto& p : paths)
         if (!std::filesystem::exists(p))
-            throw std::runtime_error("compare: " + p.string() + " does not exist");
-    const auto cmp = reports::compare_runs(paths);
+            throw std::runtime_error(command + ": " + p.string() + " does not exist");
+    return reports::compare_runs(paths);
+}
+
+std::filesystem::path folder_of(const std::filesystem::path& out) {
+    return out.parent_path().empty() ? std::filesystem::current_path()
+                                     : std::filesystem::absolute(out.parent_path());
+}
+
+int run_compare(const CompareOptions& o) {
+    const auto cmp = load_comparison(o.sources, "compare");
     reports::print_comparison(std::cout, cmp, o.all, want_color(o.color));
     const std::filesystem::path out(o.out);
-    auto out_dir = out.parent_path().empty() ? std::filesystem::current_path()
-                                             : std::filesystem::absolute(out.parent_path());
-    util::atomic_write(out,
-                       reports::render_compare_page(cmp, out_dir, o.all, cases::section_titles()));
+    util::atomic_write(
+        out, reports::render_compare_page(cmp, folder_of(out), o.all, cases::section_titles()));
     std::cout << "Comparison: " << out.string() << "\n";
+    return kExitOk;
+}
+
+int run_matrix(const CompareOptions& o) {
+    const auto cmp = load_comparison(o.sources, "matrix");
+    reports::MatrixView view{reports::matrix_columns(cmp), std::nullopt, o.earlier};
+    if (!o.earlier.empty()) {
+        try {
+            view.earlier = reports::read_matrix_cells(o.earlier);
+        } catch (const std::exception& e) {
+            throw UsageError(std::string("--earlier: ") + e.what());
+        }
+    }
+    const std::filesystem::path dir(o.out);
+    std::filesystem::create_directories(dir);
+    const auto page = dir / "index.html";
+    util::atomic_write(page, reports::render_compare_page(cmp, std::filesystem::absolute(dir), true,
+                                                          cases::section_titles(), &view));
+    util::atomic_write(dir / "matrix.json", reports::matrix_json(cmp, view.columns));
+    std::cout << "Matrix: " << page.string() << " (" << cmp.rows.size() << " cases, "
+              << cmp.columns.size() << " columns)\n";
     return kExitOk;
 }
 
@@ -53,10 +85,26 @@ CLI::App* compare_subcommand(CLI::App& app, CompareOptions& o) {
     return sub;
 }
 
+CLI::App* matrix_subcommand(CLI::App& app, CompareOptions& o) {
+    auto* sub = app.add_subcommand(
+        "matrix",
+        "The conformance matrix of many peers: report folders (one peer each) as one page");
+    sub->add_option("runs", o.sources, "report folders (or index.json files)")->required();
+    o.out.clear();
+    sub->add_option("--outdir", o.out, "folder for index.html and matrix.json")->required();
+    sub->add_option("--earlier", o.earlier,
+                    "an earlier matrix (its folder or matrix.json): mark the cells that changed");
+    return sub;
+}
+
 }  // namespace
 
 Command compare_command(CLI::App& app) {
     return add_command<CompareOptions>(app, compare_subcommand, run_compare);
+}
+
+Command matrix_command(CLI::App& app) {
+    return add_command<CompareOptions>(app, matrix_subcommand, run_matrix);
 }
 
 }  // namespace wsconform::cli

@@ -1,6 +1,7 @@
 // `wsconform test-client --listen ADDR [--run COMMAND]`: its options (test_client.h runs it).
 #include <CLI/CLI.hpp>
 
+#include "cli/ci_options.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/test_client.h"
@@ -12,6 +13,7 @@ namespace {
 struct TestClientOptions {
     TestClientConfig config;
     bool no_host_check = false;
+    CiOptions ci;
 };
 
 CLI::App* test_client_subcommand(CLI::App& app, TestClientOptions& o) {
@@ -40,13 +42,17 @@ CLI::App* test_client_subcommand(CLI::App& app, TestClientOptions& o) {
                   "serve wss://; without --tls-cert, with a throwaway CA written to "
                   "<outdir>/wsconform-ca.pem");
     add_server_tls_options(*sub, c.tls_files);
+    add_ci_options(*sub, o.ci, "fuzzingserver");
     return sub;
 }
 
 int run_parsed(const TestClientOptions& o) {
     TestClientConfig config = o.config;
     config.host_check = !o.no_host_check;
-    return run_test_client(config);
+    if (!o.ci.spec.empty()) apply_spec(o.ci, config);
+    return run_with_ci_options(o.ci, config.selection.cases, config.report.outdir, "client",
+                               config.tls || !config.tls_files.cert.empty(),
+                               [&] { return run_test_client(config); });
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 // `wsconform test-server URL... [--agent NAME...]`: its options (test_server.h runs it).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "cli/ci_options.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/test_server.h"
@@ -18,13 +20,16 @@ struct TestServerOptions {
     ConnectOptions connect;
     RequestHeaderOptions headers;
     std::string profile = "echo";
+    CiOptions ci;
 };
 
 CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     auto* sub =
         app.add_subcommand("test-server", "Test WebSocket servers (Autobahn's fuzzingclient)");
     auto& c = o.config;
-    sub->add_option("url", o.urls, "ws:// or wss:// URL of a server under test")->required();
+    sub->add_option("url", o.urls,
+                    "ws:// or wss:// URL of a server under test (with --spec: instead of its "
+                    "servers)");
     add_case_options(*sub, c.selection, "run");
     add_profile_option(*sub, o.profile);
     add_request_header_options(*sub, o.headers);
@@ -40,10 +45,13 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     add_time_scale_option(*sub, c.time_scale);
     add_verdict_options(*sub, c.report);
     add_connect_options(*sub, o.connect);
+    add_ci_options(*sub, o.ci, "fuzzingclient");
     return sub;
 }
 
 int run_parsed(const TestServerOptions& o) {
+    if (o.urls.empty() && o.ci.spec.empty())
+        throw UsageError("test-server: give the URL of a server (or --spec FILE)");
     if (o.agents.size() > o.urls.size()) throw UsageError("more --agent names than URLs");
     TestServerConfig config = o.config;
     config.profile = parse_profile_option(o.profile);
@@ -52,7 +60,11 @@ int run_parsed(const TestServerOptions& o) {
         config.targets.push_back(
             {parse_url(o.urls[i], o.connect), i < o.agents.size() ? o.agents[i] : "", headers});
     }
-    return run_test_server(config);
+    if (!o.ci.spec.empty()) apply_spec(o.ci, config, o.connect, headers);
+    const bool tls = std::any_of(config.targets.begin(), config.targets.end(),
+                                 [](const ServerTarget& t) { return t.endpoint.secure; });
+    return run_with_ci_options(o.ci, config.selection.cases, config.report.outdir, "server", tls,
+                               [&] { return run_test_server(config); });
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/ci_options.h"
 #include "cli/exit_codes.h"
 #include "wsconform_build_info.h"
 
@@ -25,12 +26,16 @@ int run(int argc, char** argv) {
     std::vector<Command> commands;
     for (const auto registrar :
          {test_server_command, serve_command, test_client_command, list_command, report_command,
-          compare_command, fuzz_command, replay_command}) {
+          compare_command, matrix_command, fuzz_command, replay_command}) {
         commands.push_back(registrar(app));
     }
 
+    // Autobahn's form (-m fuzzingclient -s spec.json ...) is its subcommand's, with --spec.
+    std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    if (auto subcommand_args = autobahn_arguments(args)) args = std::move(*subcommand_args);
+    std::reverse(args.begin(), args.end());  // CLI11 takes them last first
     try {
-        app.parse(argc, argv);
+        app.parse(std::move(args));
     } catch (const CLI::Success& e) {  // --help, --help-all, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {

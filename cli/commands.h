@@ -27,6 +27,7 @@ Command test_client_command(CLI::App& app);  // cmd_test_client.cpp
 Command list_command(CLI::App& app);         // cmd_list.cpp
 Command report_command(CLI::App& app);       // cmd_report.cpp
 Command compare_command(CLI::App& app);      // cmd_compare.cpp
+Command matrix_command(CLI::App& app);       // cmd_compare.cpp
 Command fuzz_command(CLI::App& app);         // cmd_fuzz.cpp
 Command replay_command(CLI::App& app);       // cmd_replay.cpp
 // Autobahn's own command line on the main app: -m fuzzingclient -s fuzzingclient.json.

@@ -123,7 +123,7 @@ bool RunReport::failed() const {
         if (row.outcome == harness::Outcome::fail) failed = true;
         if (options_.strict && row.outcome != harness::Outcome::pass) failed = true;
     }
-    return against_ ? against_->has_regressions() : failed;
+    return against_ ? against_->has_regressions(options_.strict) : failed;
 }
 
 int RunReport::exit_code(bool interrupted) const {

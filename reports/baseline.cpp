@@ -109,8 +109,7 @@ BaselineComparison compare_to_baseline(const ReportModel& baseline,
         BaselineChange change{row.agent, row.id, row.title, std::nullopt, row.outcome, row.reason};
         const CaseRecord* before = baseline.find(base_agent, row.id);
         if (!before) {
-            ++cmp.new_cases;
-            if (row.outcome == Outcome::fail) cmp.regressions.push_back(std::move(change));
+            cmp.new_cases.push_back(std::move(change));
             continue;
         }
         change.before = before->outcome;
@@ -125,7 +124,14 @@ BaselineComparison compare_to_baseline(const ReportModel& baseline,
     }
     std::sort(cmp.regressions.begin(), cmp.regressions.end(), change_less);
     std::sort(cmp.improvements.begin(), cmp.improvements.end(), change_less);
+    std::sort(cmp.new_cases.begin(), cmp.new_cases.end(), change_less);
     return cmp;
+}
+
+bool BaselineComparison::has_regressions(bool strict) const noexcept {
+    return !regressions.empty() ||
+           (strict && std::any_of(new_cases.begin(), new_cases.end(),
+                                  [](const auto& c) { return c.after != Outcome::pass; }));
 }
 
 void print_baseline(std::ostream& out, const BaselineComparison& cmp, bool color) {
@@ -134,20 +140,23 @@ void print_baseline(std::ostream& out, const BaselineComparison& cmp, bool color
     const std::string line =
         "Baseline: " + plural(cmp.regressions.size(), "regression", "regressions") + ", " +
         plural(cmp.improvements.size(), "improvement", "improvements") + ", " +
-        plural(cmp.new_cases, "new case", "new cases") + " (" + std::to_string(cmp.unchanged) +
-        " unchanged)";
+        plural(cmp.new_cases.size(), "new case", "new cases") + " (" +
+        std::to_string(cmp.unchanged) + " unchanged)";
     out << paint(
                cmp.has_regressions() ? outcome_color(Outcome::fail) : outcome_color(Outcome::pass),
                line, color)
         << '\n';
-    if (!cmp.regressions.empty()) {
-        out << "Regressions:\n";
-        for (const auto& c : cmp.regressions) print_change(out, c, color);
-    }
-    if (!cmp.improvements.empty()) {
-        out << "Improvements:\n";
-        for (const auto& c : cmp.improvements) print_change(out, c, color);
-    }
+    const auto print_list = [&](std::string_view heading, const auto& changes, auto shown) {
+        if (std::none_of(changes.begin(), changes.end(), shown)) return;
+        out << heading << '\n';
+        for (const auto& c : changes)
+            if (shown(c)) print_change(out, c, color);
+    };
+    const auto every = [](const BaselineChange&) { return true; };
+    print_list("Regressions:", cmp.regressions, every);
+    print_list("Improvements:", cmp.improvements, every);
+    print_list("New cases, not in the baseline (they fail the run only with --strict):",
+               cmp.new_cases, [](const BaselineChange& c) { return c.after != Outcome::pass; });
 }
 
 // ---- Side by side.

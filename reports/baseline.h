@@ -18,7 +18,7 @@ namespace wsconform::reports {
 
 // ---- Baseline.
 
-// One case whose outcome moved (or that the baseline lacks).
+// One case whose outcome moved, or that the baseline lacks (a case added in a newer wsconform).
 struct BaselineChange {
     std::string agent;
     std::string id;
@@ -29,15 +29,19 @@ struct BaselineChange {
 };
 
 struct BaselineComparison {
-    std::vector<BaselineChange> regressions;   // worse than before, or new and failed
+    std::vector<BaselineChange> regressions;   // worse than before
     std::vector<BaselineChange> improvements;  // better than before
-    std::size_t new_cases = 0;                 // not in the baseline (failed ones regress)
+    // Not in the baseline (`before` empty), whatever their outcome: reported, and a failure
+    // only with --strict (has_regressions(true)) when not a plain pass.
+    std::vector<BaselineChange> new_cases;
     std::size_t unchanged = 0;
     // Set when an agent of this run was not in the baseline and the baseline's only agent
     // stood in for it (the Server header often carries a version that changes between runs).
     std::vector<std::string> notes;
 
-    bool has_regressions() const noexcept { return !regressions.empty(); }
+    // Whether the run fails against the baseline: a regression, or with `strict` a new case
+    // that did not pass.
+    bool has_regressions(bool strict = false) const noexcept;
 };
 
 // What the run is compared with: a report folder or an index.json (case files, when present,
@@ -49,7 +53,8 @@ ReportModel load_baseline(const std::filesystem::path& path);
 BaselineComparison compare_to_baseline(const ReportModel& baseline,
                                        const std::vector<SummaryRow>& current);
 
-// "Baseline: 1 regression, 2 improvements, 0 new (244 unchanged)" and one line per change.
+// "Baseline: 1 regression, 2 improvements, 0 new cases (244 unchanged)" and one line per
+// change (new cases: those that did not pass).
 void print_baseline(std::ostream& out, const BaselineComparison& cmp, bool color);
 
 // ---- Side by side.

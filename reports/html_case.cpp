@@ -346,6 +346,54 @@ std::string stats_html(const CaseDetail& d) {
 
 // ---- The case.
 
+// A word for a POSIX shell: single-quoted unless it is plain.
+std::string shell_word(std::string_view word) {
+    if (!word.empty() &&
+        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789._-/:@%+=,") == std::string_view::npos)
+        return std::string(word);
+    std::string out = "'";
+    for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// The one command that runs this case again against the same peer: the URL from the opening
+// request (Host and request target; wss:// when the wire log opens with a TLS note), or, for
+// a client, test-client with a stand-in for the client's own command.
+std::string reproduce_command(const CaseRecord& r, const CaseDetail& d) {
+    bool tls = false;
+    for (const auto& e : d.wirelog)
+        if (e.kind == "NOTE" && e.data.starts_with("TLS: ")) tls = true;
+    const std::string cases = " --cases " + shell_word(r.id);
+    if (d.is_server && *d.is_server)
+        return "wsconform test-client" + cases + (tls ? " --tls" : "") +
+               " --run 'YOUR-CLIENT {url} {agent}' --agent " + shell_word(r.agent);
+    std::string host, target = "/";
+    std::string_view request = d.http_request;
+    if (const auto sp = request.find(' '); sp != std::string_view::npos) {
+        const auto end = request.find_first_of(" \r\n", sp + 1);
+        target = std::string(request.substr(sp + 1, end - sp - 1));
+    }
+    for (std::size_t at = 0; at < request.size();) {
+        const auto eol = request.find('\n', at);
+        auto line = request.substr(at, eol == std::string_view::npos ? eol : eol - at);
+        if (line.size() > 5 && (line.substr(0, 5) == "Host:" || line.substr(0, 5) == "host:")) {
+            line.remove_prefix(5);
+            while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+                line.remove_prefix(1);
+            while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+                line.remove_suffix(1);
+            host = std::string(line);
+        }
+        if (eol == std::string_view::npos) break;
+        at = eol + 1;
+    }
+    const std::string url =
+        host.empty() ? "URL"
+                     : (tls ? "wss://" : "ws://") + host + (target.starts_with('/') ? target : "/");
+    return "wsconform test-server " + shell_word(url) + cases + " --agent " + shell_word(r.agent);
+}
+
 std::string facts_html(const CaseRecord& r, const CaseDetail& d,
                        const harness::SectionTitles& titles) {
     std::string out = "<dl class=\"facts\">\n";
@@ -392,7 +440,8 @@ std::string render_case_page(const CaseRecord& r, const harness::SectionTitles& 
     if (d.is_server)
         out += *d.is_server ? " — a client, tested by wsconform as the server"
                             : " — a server, tested by wsconform as the client";
-    out += "</p>\n</header>\n<main>\n";
+    out += "</p>\n<p>Run it again: <code id=\"reproduce\">" + html_escape(reproduce_command(r, d)) +
+           "</code></p>\n</header>\n<main>\n";
     if (!r.detail_error.empty())
         out += "<p class=\"verdict o-missing\">The case file could not be read (" +
                html_escape(r.detail_error) + "): this page shows what index.json holds.</p>\n";

@@ -1,5 +1,6 @@
-// Baselines: only regressions fail a run (worse than the baseline for the same agent and case,
-// or new and failed); improvements are reported. First the comparison itself, then real runs
+// Baselines: only regressions fail a run (worse than the baseline for the same agent and case);
+// cases the baseline lacks are reported as new and fail only with --strict; improvements are
+// reported. First the comparison itself, then real runs
 // of `wsconform test-server --baseline` against a correct server and one that never answers
 // pings (tests/support/buggy_server.h).
 #include <gtest/gtest.h>
@@ -70,29 +71,47 @@ TEST(Baseline, RegressionsImprovementsAndNewCases) {
         row("2.1", "Srv", Outcome::pass),    // unchanged
         row("2.5", "Srv", Outcome::pass),    // improvement
         row("6.4.1", "Srv", Outcome::pass),  // improvement (non-strict -> pass)
-        row("3.1", "Srv", Outcome::fail),    // new and failed: regression
+        row("3.1", "Srv", Outcome::fail),    // new and failed: new, not a regression
         row("3.2", "Srv", Outcome::pass),    // new and passed
     };
     const auto cmp = compare_to_baseline(model, now);
-    EXPECT_EQ(ids(cmp.regressions), (std::vector<std::string>{"1.1.1", "3.1"}));
+    EXPECT_EQ(ids(cmp.regressions), (std::vector<std::string>{"1.1.1"}));
     EXPECT_EQ(ids(cmp.improvements), (std::vector<std::string>{"2.5", "6.4.1"}));
-    EXPECT_EQ(cmp.new_cases, 2u);
+    EXPECT_EQ(ids(cmp.new_cases), (std::vector<std::string>{"3.1", "3.2"}));
     EXPECT_EQ(cmp.unchanged, 1u);
     EXPECT_TRUE(cmp.has_regressions());
     ASSERT_TRUE(cmp.regressions[0].before);
     EXPECT_EQ(*cmp.regressions[0].before, Outcome::pass);
-    EXPECT_FALSE(cmp.regressions[1].before);
+    EXPECT_FALSE(cmp.new_cases[0].before);
 
     std::ostringstream out;
     print_baseline(out, cmp, false);
-    EXPECT_NE(out.str().find("Baseline: 2 regressions, 2 improvements, 2 new cases (1 unchanged)"),
+    EXPECT_NE(out.str().find("Baseline: 1 regression, 2 improvements, 2 new cases (1 unchanged)"),
               std::string::npos)
         << out.str();
     EXPECT_NE(out.str().find("✘ 1.1.1  Case 1.1.1  [Srv] pass → fail — behavior FAILED"),
               std::string::npos)
         << out.str();
     EXPECT_NE(out.str().find("✔ 2.5  Case 2.5  [Srv] fail → pass"), std::string::npos);
-    EXPECT_NE(out.str().find("✘ 3.1  [Srv] new → fail — behavior FAILED"), std::string::npos);
+    EXPECT_NE(out.str().find("New cases, not in the baseline (they fail the run only with "
+                             "--strict):\n  ✘ 3.1  [Srv] new → fail — behavior FAILED\n"),
+              std::string::npos)
+        << out.str();
+    EXPECT_EQ(out.str().find("3.2"), std::string::npos) << "a new case that passed: counted only";
+}
+
+// A case the baseline lacks (new in a newer wsconform) fails the run only with --strict, and
+// then only when it did not pass.
+TEST(Baseline, NewCasesFailOnlyWhenStrict) {
+    BaselineFolder base;
+    const auto model = load_baseline(base.tmp.path());
+    const auto failed = compare_to_baseline(model, {row("3.1", "Srv", Outcome::fail)});
+    EXPECT_FALSE(failed.has_regressions());
+    EXPECT_TRUE(failed.has_regressions(true));
+    const auto odd = compare_to_baseline(model, {row("3.1", "Srv", Outcome::non_strict)});
+    EXPECT_TRUE(odd.has_regressions(true));
+    const auto passed = compare_to_baseline(model, {row("3.1", "Srv", Outcome::pass)});
+    EXPECT_FALSE(passed.has_regressions(true));
 }
 
 TEST(Baseline, SameResultsHaveNoRegression) {
@@ -202,6 +221,30 @@ TEST(BaselineRun, ImprovementIsReportedAndPasses) {
                                &out);
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("Improvements:\n  ✔ 2.1  "), std::string::npos) << out;
+}
+
+// A baseline from an older wsconform lacks the cases added since: a new case that fails is
+// reported as new and passes the run, unless --strict.
+TEST(BaselineRun, NewCaseAbsentFromTheBaselineFailsOnlyWhenStrict) {
+    TempDir tmp;
+    std::string out;
+    {
+        BuggyServer good(Bug::none);
+        ASSERT_EQ(run_command(test_server(good, tmp.path() / "old", "--exclude 2.1"), &out), 0)
+            << out;
+    }
+    BuggyServer no_pong(Bug::no_pong);  // fails 2.1, which the baseline lacks
+    const std::string against = "--baseline '" + (tmp.path() / "old").string() + "'";
+    EXPECT_EQ(run_command(test_server(no_pong, tmp.path() / "new", against), &out), 0) << out;
+    EXPECT_NE(out.find("Baseline: 0 regressions, 0 improvements, 1 new case (3 unchanged)"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("not in the baseline (they fail the run only with --strict):\n  ✘ 2.1  "),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(run_command(test_server(no_pong, tmp.path() / "strict", against + " --strict"), &out),
+              1)
+        << out;
 }
 
 TEST(BaselineRun, UnreadableBaselineIsAUsageError) {
