@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/security_options.h"
 #include "cli/test_server.h"
 
 namespace wsconform::cli {
@@ -17,6 +18,7 @@ struct TestServerOptions {
     std::vector<std::string> urls, agents;
     ConnectOptions connect;
     RequestHeaderOptions headers;
+    SecurityOptions security;
     std::string profile = "echo";
 };
 
@@ -40,6 +42,7 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     add_time_scale_option(*sub, c.time_scale);
     add_verdict_options(*sub, c.report);
     add_connect_options(*sub, o.connect);
+    add_security_options(*sub, o.security);
     return sub;
 }
 
@@ -48,6 +51,7 @@ int run_parsed(const TestServerOptions& o) {
     TestServerConfig config = o.config;
     config.profile = parse_profile_option(o.profile);
     const auto headers = request_header_lines(o.headers);
+    harness::set_security_settings(security_settings_from(o.security));
     for (std::size_t i = 0; i < o.urls.size(); ++i) {
         config.targets.push_back(
             {parse_url(o.urls[i], o.connect), i < o.agents.size() ? o.agents[i] : "", headers});
