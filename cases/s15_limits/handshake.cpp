@@ -22,7 +22,6 @@ namespace wsconform::cases::limits {
 namespace {
 
 using handshake::Head;
-using harness::Case;
 using harness::ClientHistory;
 using harness::ClientRequest;
 using harness::HttpClientProbe;
@@ -188,6 +187,18 @@ Verdict judge_slowloris(const ServerExchange& x) {
                   duration_text(last_ms * 1000) + "; " + during);
 }
 
+// 15.4.4: the canonical request, sent slowly by the harness on many connections.
+HttpServerProbe slowloris_probe() {
+    HttpServerProbe probe;
+    probe.request = [](const RequestContext& c) {
+        return handshake::raw_request(handshake::upgrade_request(c), c.key);
+    };
+    probe.expect_upgrade = false;
+    probe.judge = judge_slowloris;
+    probe.slowloris = true;
+    return probe;
+}
+
 // 15.4.3: Host, 2,100 filler lines, then the upgrade headers.
 RawRequest filler_first(const RequestContext& c) {
     Head h("GET " + c.target + " HTTP/1.1");
@@ -263,14 +274,7 @@ std::vector<harness::Case> handshake() {
                     {"RFC 6455 10.4"},
                     "a server bounds the time a handshake may take, and slow clients do not keep "
                     "others out.",
-                    HttpServerProbe{.request =
-                                        [](const RequestContext& c) {
-                                            return handshake::raw_request(
-                                                handshake::upgrade_request(c), c.key);
-                                        },
-                                    .expect_upgrade = false,
-                                    .judge = judge_slowloris,
-                                    .slowloris = true}});
+                    slowloris_probe()});
     rows.push_back({"15.4.5",
                     "Sec-WebSocket-Protocol: parsing time against length",
                     "Upgrade requests with \"Sec-WebSocket-Protocol: b<spaces>x\", 800, 3,200 "

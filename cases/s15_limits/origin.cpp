@@ -21,7 +21,6 @@ namespace wsconform::cases::limits {
 
 namespace {
 
-using harness::Case;
 using harness::HttpServerProbe;
 using harness::RequestContext;
 
@@ -52,13 +51,41 @@ OriginParts base_origin(const RequestContext& c) {
     return split_origin(std::string(c.secure ? "https://" : "http://") + c.host);
 }
 
-using Variant = std::optional<std::string> (*)(const OriginParts&);
+// How a variant derives from the trusted origin: a fixed value, no Origin at all, or the
+// trusted origin with its scheme swapped, its port moved or its host wrapped in `text` and
+// `suffix`.
+struct Variant {
+    enum class Kind { fixed, none, other_scheme, other_port, host } kind;
+    const char* text = "";
+    const char* suffix = "";
+};
+
+std::optional<std::string> derive(const Variant& v, OriginParts o) {
+    switch (v.kind) {
+        case Variant::Kind::none:
+            return std::nullopt;
+        case Variant::Kind::fixed:
+            return v.text;
+        case Variant::Kind::other_scheme:
+            o.scheme = o.scheme == "https" ? "http" : "https";
+            break;
+        case Variant::Kind::other_port:
+            o.port = o.port.empty()
+                         ? ":8443"
+                         : ":" + std::to_string(std::strtol(o.port.c_str() + 1, nullptr, 10) + 1);
+            break;
+        case Variant::Kind::host:
+            o.host = v.text + o.host + v.suffix;
+            break;
+    }
+    return o.str();
+}
 
 HttpServerProbe origin_probe(Variant variant) {
     return {.request =
                 [variant](const RequestContext& c) {
                     auto h = handshake::upgrade_request(c);
-                    auto origin = variant(base_origin(c));
+                    auto origin = derive(variant, base_origin(c));
                     if (origin) h.add("Origin", *origin);
                     auto r = handshake::raw_request(h, c.key);
                     r.own_origin = true;
@@ -99,49 +126,40 @@ struct OriginRow {
     Variant variant;
 };
 
+using Kind = Variant::Kind;
 const OriginRow kRows[] = {
-    {"15.5.1", "A foreign origin", "Origin: https://wsconform-attacker.example",
-     [](const OriginParts&) -> std::optional<std::string> {
-         return "https://wsconform-attacker.example";
-     }},
-    {"15.5.2", "Origin null", "Origin: null (a sandboxed iframe, a file: page, a redirect)",
-     [](const OriginParts&) -> std::optional<std::string> { return "null"; }},
-    {"15.5.3", "No Origin header", "no Origin header (what a non-browser client sends)",
-     [](const OriginParts&) -> std::optional<std::string> { return std::nullopt; }},
-    {"15.5.4", "The same host on the other scheme",
+    {"15.5.1",
+     "A foreign origin",
+     "Origin: https://wsconform-attacker.example",
+     {Kind::fixed, "https://wsconform-attacker.example"}},
+    {"15.5.2",
+     "Origin null",
+     "Origin: null (a sandboxed iframe, a file: page, a redirect)",
+     {Kind::fixed, "null"}},
+    {"15.5.3",
+     "No Origin header",
+     "no Origin header (what a non-browser client sends)",
+     {Kind::none}},
+    {"15.5.4",
+     "The same host on the other scheme",
      "the trusted origin with http and https swapped",
-     [](const OriginParts& b) -> std::optional<std::string> {
-         auto o = b;
-         o.scheme = b.scheme == "https" ? "http" : "https";
-         return o.str();
-     }},
-    {"15.5.5", "The same host on another port", "the trusted origin with port 1 higher (or :8443)",
-     [](const OriginParts& b) -> std::optional<std::string> {
-         auto o = b;
-         o.port = b.port.empty()
-                      ? ":8443"
-                      : ":" + std::to_string(std::strtol(b.port.c_str() + 1, nullptr, 10) + 1);
-         return o.str();
-     }},
-    {"15.5.6", "A name that ends with the trusted host", "the trusted host prefixed: evil-HOST",
-     [](const OriginParts& b) -> std::optional<std::string> {
-         auto o = b;
-         o.host = "evil-" + b.host;
-         return o.str();
-     }},
-    {"15.5.7", "A name that starts with the trusted host",
+     {Kind::other_scheme}},
+    {"15.5.5",
+     "The same host on another port",
+     "the trusted origin with port 1 higher (or :8443)",
+     {Kind::other_port}},
+    {"15.5.6",
+     "A name that ends with the trusted host",
+     "the trusted host prefixed: evil-HOST",
+     {Kind::host, "evil-"}},
+    {"15.5.7",
+     "A name that starts with the trusted host",
      "the trusted host followed by another domain: HOST.evil.net",
-     [](const OriginParts& b) -> std::optional<std::string> {
-         auto o = b;
-         o.host = b.host + ".evil.net";
-         return o.str();
-     }},
-    {"15.5.8", "A subdomain of the trusted host", "a subdomain: wsconform.HOST",
-     [](const OriginParts& b) -> std::optional<std::string> {
-         auto o = b;
-         o.host = "wsconform." + b.host;
-         return o.str();
-     }},
+     {Kind::host, "", ".evil.net"}},
+    {"15.5.8",
+     "A subdomain of the trusted host",
+     "a subdomain: wsconform.HOST",
+     {Kind::host, "wsconform."}},
 };
 
 }  // namespace

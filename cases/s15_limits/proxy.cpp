@@ -22,7 +22,6 @@ namespace wsconform::cases::limits {
 
 namespace {
 
-using harness::Case;
 using harness::HeadStatus;
 using harness::HttpServerProbe;
 using harness::RequestContext;
