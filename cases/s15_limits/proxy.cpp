@@ -81,23 +81,24 @@ harness::RawRequest smuggling_request(const RequestContext& c) {
 }  // namespace
 
 std::vector<harness::Case> proxy() {
+    CaseRow smuggling{
+        "15.6.1",
+        "A refused upgrade leaves no tunnel (websocket-smuggle)",
+        "An upgrade request with Sec-WebSocket-Version: 1337; after the non-101 answer, \"GET "
+        "<target> HTTP/1.1\" on the same connection; then the same GET on a fresh connection, to "
+        "compare the two answers' status and header field names.",
+        "After a non-101 answer the connection stays HTTP (or closes): a request on it is "
+        "answered like the same request on a fresh connection. An answer that differs (no proxy "
+        "headers) shows a tunnel and fails.",
+        {"RFC 6455 4.1", "RFC 6455 4.4", "RFC 9110 7.8"},
+        "An intermediary switches protocols only on a 101: after a refused upgrade the "
+        "connection carries HTTP, never a raw tunnel to the backend.",
+        HttpServerProbe{.request = smuggling_request,
+                        .expect_upgrade = false,
+                        .judge = judge_tunnel,
+                        .control_follow_up = true}};
     std::vector<CaseRow> rows;
-    rows.push_back(
-        {"15.6.1",
-         "A refused upgrade leaves no tunnel (websocket-smuggle)",
-         "An upgrade request with Sec-WebSocket-Version: 1337; after the non-101 answer, \"GET "
-         "<target> HTTP/1.1\" on the same connection; then the same GET on a fresh connection, to "
-         "compare the two answers' status and header field names.",
-         "After a non-101 answer the connection stays HTTP (or closes): a request on it is "
-         "answered like the same request on a fresh connection. An answer that differs (no proxy "
-         "headers) shows a tunnel and fails.",
-         {"RFC 6455 4.1", "RFC 6455 4.4", "RFC 9110 7.8"},
-         "An intermediary switches protocols only on a 101: after a refused upgrade the "
-         "connection carries HTTP, never a raw tunnel to the backend.",
-         HttpServerProbe{.request = smuggling_request,
-                         .expect_upgrade = false,
-                         .judge = judge_tunnel,
-                         .control_follow_up = true}});
+    rows.push_back(std::move(smuggling));
     return to_cases(std::move(rows));
 }
 
