@@ -5,10 +5,12 @@
 #include <iostream>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
+#include "cli/security_options.h"
 #include "harness/echo_server.h"
 
 namespace wsconform::cli {
@@ -27,6 +29,7 @@ struct ServeOptions {
     bool recompress = false;
     int level = 1;
     ServerTlsOptions tls;
+    std::vector<std::string> allowed_origins;
 };
 
 int run_serve(const ServeOptions& o) {
@@ -42,6 +45,8 @@ int run_serve(const ServeOptions& o) {
     options.threads = o.threads;
     options.stop_on_signals = true;
     options.tls = server_tls_context(o.tls);
+    check_origins(o.allowed_origins);
+    options.allowed_origins = o.allowed_origins;
     harness::EchoServer server(options);
     try {
         server.listen();
@@ -76,6 +81,7 @@ CLI::App* serve_subcommand(CLI::App& app, ServeOptions& o) {
                      "zlib level of the echoes we compress")
         ->capture_default_str();
     add_server_tls_options(*sub, o.tls);
+    add_allowed_origin_option(*sub, o.allowed_origins);
     return sub;
 }
 

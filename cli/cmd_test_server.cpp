@@ -8,6 +8,7 @@
 #include "cli/ci_options.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/security_options.h"
 #include "cli/test_server.h"
 
 namespace wsconform::cli {
@@ -19,6 +20,7 @@ struct TestServerOptions {
     std::vector<std::string> urls, agents;
     ConnectOptions connect;
     RequestHeaderOptions headers;
+    SecurityOptions security;
     std::string profile = "echo";
     CiOptions ci;
 };
@@ -45,6 +47,7 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     add_time_scale_option(*sub, c.time_scale);
     add_verdict_options(*sub, c.report);
     add_connect_options(*sub, o.connect);
+    add_security_options(*sub, o.security);
     add_ci_options(*sub, o.ci, "fuzzingclient");
     return sub;
 }
@@ -56,6 +59,7 @@ int run_parsed(const TestServerOptions& o) {
     TestServerConfig config = o.config;
     config.profile = parse_profile_option(o.profile);
     const auto headers = request_header_lines(o.headers);
+    harness::set_security_settings(security_settings_from(o.security));
     for (std::size_t i = 0; i < o.urls.size(); ++i) {
         config.targets.push_back(
             {parse_url(o.urls[i], o.connect), i < o.agents.size() ? o.agents[i] : "", headers});

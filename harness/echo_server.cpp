@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstring>
@@ -128,9 +129,23 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
             reject(parsed.error);
             return;
         }
+        if (request.headers.size() > options_.max_header_lines) {
+            reject(protocol::HandshakeError::header_too_large);
+            return;
+        }
         protocol::UpgradeRequest upgrade;
         if (auto ec = protocol::check_upgrade_request(request, upgrade)) {
             reject(ec);
+            return;
+        }
+        if (auto origin = request.header("Origin");
+            origin && !options_.allowed_origins.empty() &&
+            std::none_of(options_.allowed_origins.begin(), options_.allowed_origins.end(),
+                         [&](const std::string& a) { return protocol::iequals(a, *origin); })) {
+            // RFC 6455 10.2: an origin the server does not trust gets 403.
+            state_ = State::closing;
+            queue("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            linger_after_flush();
             return;
         }
         timer_.cancel();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/transport/tls_fwd.h"
 #include "protocol/permessage_deflate.h"
@@ -19,8 +20,14 @@ struct EchoServerOptions {
     std::uint16_t port = 9001;  // 0: ephemeral
     std::size_t max_message = 64u << 20;
     std::size_t max_connections = 1000;
+    // The opening handshake is bounded: its head in octets and in header lines (a larger one
+    // is refused with 431 or 400), and in time from the connect (a slower client is dropped).
     std::size_t max_header_bytes = 16 * 1024;
+    std::size_t max_header_lines = 100;
     std::chrono::milliseconds handshake_timeout{10000};
+    // Set: the Origin values accepted (RFC 6455 10.2); a request with another Origin gets 403.
+    // A request without Origin (not from a browser) is accepted. Empty: any Origin.
+    std::vector<std::string> allowed_origins;
     // After we send a close frame, how long we wait for the peer's before dropping TCP.
     std::chrono::milliseconds close_timeout{2000};
     unsigned threads = 1;

@@ -46,6 +46,17 @@ std::string ms_text(milliseconds ms) {
     return std::to_string(ms.count()) + " ms";
 }
 
+// The user's extra header lines for a request: all of them, or all but Origin when the case
+// sets Origin (or leaves it out) on purpose.
+std::vector<std::string> extra_headers_for(const RawRequest& request,
+                                           const std::vector<std::string>& extra) {
+    if (!request.own_origin) return extra;
+    std::vector<std::string> out;
+    for (const auto& line : extra)
+        if (!protocol::iequals(std::string_view(line).substr(0, 7), "Origin:")) out.push_back(line);
+    return out;
+}
+
 // A 1#token list (RFC 9110 §5.6.1), elements trimmed, empty ones skipped.
 std::vector<std::string> token_list(std::string_view value) {
     std::vector<std::string> out;
@@ -63,6 +74,140 @@ std::vector<std::string> token_list(std::string_view value) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- SideProbe
+
+// One extra connection of a section 15 probe: connect, write `bytes` (at once, or one octet
+// per `byte_interval`), read the answer's head. It ends at a whole head, at the peer's close or
+// after `wait`, whichever comes first; the head is capped at kMaxHttpHeadBytes.
+class SideProbe : public std::enable_shared_from_this<SideProbe> {
+  public:
+    using Done = std::function<void(SideConnection&&)>;
+
+    SideProbe(asio::io_context& io, std::string bytes, milliseconds byte_interval,
+              milliseconds wait, Done done)
+        : io_(io),
+          bytes_(std::move(bytes)),
+          interval_(byte_interval),
+          wait_(wait),
+          done_(std::move(done)),
+          timer_(io),
+          byte_timer_(io) {}
+
+    void start(const transport::ConnectTarget& target) {
+        started_ = std::chrono::steady_clock::now();
+        timer_.expires_after(wait_);
+        timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec) return;
+            if (!self->result_.connected) self->result_.error = "no TCP connection in time";
+            self->finish();
+        });
+        connecting_ =
+            transport::async_connect(io_, target,
+                                     [self = shared_from_this()](const transport::ErrorCode& ec,
+                                                                 transport::StreamPtr stream) {
+                                         self->on_connect(ec, std::move(stream));
+                                     });
+    }
+
+    // The case ended: stop without reporting.
+    void cancel() {
+        done_ = nullptr;
+        finish();
+    }
+
+  private:
+    void on_connect(const transport::ErrorCode& ec, transport::StreamPtr stream) {
+        connecting_.reset();
+        if (finished_ || ec) {
+            if (stream) stream->close();  // too late, or never there
+            if (!finished_) result_.error = "connect failed: " + ec.message();
+            finish();
+            return;
+        }
+        stream_ = std::move(stream);
+        result_.connected = true;
+        first_write_ = std::chrono::steady_clock::now();
+        read_some();
+        write_next();
+    }
+
+    void write_next() {
+        if (finished_ || sent_ >= bytes_.size()) return;
+        const std::size_t n = interval_.count() > 0 ? 1 : bytes_.size() - sent_;
+        stream_->async_write(
+            asio::buffer(bytes_.data() + sent_, n),
+            [self = shared_from_this()](const transport::ErrorCode& ec, std::size_t written) {
+                if (self->finished_) return;
+                if (ec) {
+                    if (self->result_.error.empty()) self->result_.error = "write: " + ec.message();
+                    return;  // the read side sees the close
+                }
+                self->sent_ += written;
+                self->result_.bytes_written = self->sent_;
+                if (self->interval_.count() == 0) return;
+                self->byte_timer_.expires_after(self->interval_);
+                self->byte_timer_.async_wait([self](const boost::system::error_code& e) {
+                    if (!e) self->write_next();
+                });
+            });
+    }
+
+    void read_some() {
+        stream_->async_read_some(
+            asio::buffer(buffer_),
+            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                if (self->finished_) return;
+                if (ec) {
+                    self->result_.head =
+                        self->head_.empty() ? HeadStatus::none : HeadStatus::partial;
+                    self->result_.head_text = self->head_;
+                    self->result_.closed_ms = microseconds_since(self->started_) / 1000;
+                    self->result_.answer_us = microseconds_since(self->first_write_);
+                    self->finish();
+                    return;
+                }
+                self->on_bytes(n);
+                if (!self->finished_) self->read_some();
+            });
+    }
+
+    void on_bytes(std::size_t n) {
+        head_.append(buffer_.data(), std::min(n, kMaxHttpHeadBytes - head_.size()));
+        const auto parsed =
+            protocol::parse_http_head(head_, false, result_.response, kMaxHttpHeadBytes);
+        if (parsed.status == protocol::HttpParse::Status::need_more) return;
+        result_.answer_us = microseconds_since(first_write_);
+        result_.head = parsed.status == protocol::HttpParse::Status::error ? HeadStatus::malformed
+                                                                           : HeadStatus::complete;
+        result_.head_text = head_.substr(0, parsed.consumed ? parsed.consumed : head_.size());
+        finish();
+    }
+
+    void finish() {
+        if (finished_) return;
+        finished_ = true;
+        timer_.cancel();
+        byte_timer_.cancel();
+        if (connecting_) std::exchange(connecting_, nullptr)->cancel();
+        if (stream_) stream_->close();
+        if (auto done = std::exchange(done_, nullptr)) done(std::move(result_));
+    }
+
+    asio::io_context& io_;
+    std::string bytes_;
+    milliseconds interval_, wait_;
+    Done done_;
+    asio::steady_timer timer_, byte_timer_;
+    std::shared_ptr<transport::PendingConnect> connecting_;
+    transport::StreamPtr stream_;
+    std::chrono::steady_clock::time_point started_, first_write_;
+    std::array<char, 4096> buffer_{};
+    std::string head_;
+    std::size_t sent_ = 0;
+    bool finished_ = false;
+    SideConnection result_;
+};
 
 // ---------------------------------------------------------------- ClientHistories
 
@@ -147,6 +292,11 @@ void HttpCase::arm_case_deadline(milliseconds budget) {
     deadline_.async_wait([self = shared_from_this(), budget](const boost::system::error_code& ec) {
         if (ec || self->finished_) return;
         self->harness_error_ = "case deadline (" + ms_text(budget) + ") exceeded";
+        if (self->exchange_over_) {
+            self->note(self->harness_error_ + ": the harness ends the case");
+            self->finish();
+            return;
+        }
         if (self->phase_ == Phase::head)
             self->sx_.head = self->head_buffer_.empty() ? HeadStatus::none : HeadStatus::partial;
         self->end(HttpEnd::deadline, self->harness_error_ + ": the harness ends the case");
@@ -161,9 +311,24 @@ void HttpCase::start_as_client(const transport::ConnectTarget& server, std::stri
     result_.is_server = false;
     host_header_ = std::move(host_header);
     target_ = std::move(target);
+    server_ = server;
 
+    const auto* probe = test_.http_server_probe();
+    if (probe->slowloris || probe->timed_request) {
+        // Only side connections: the probe's own shape replaces the one exchange.
+        arm_case_deadline(side_budget() + milliseconds(2000));
+        exchange_over_ = true;
+        phase_ = Phase::done;
+        if (probe->slowloris) {
+            run_slowloris();
+        } else {
+            timing_us_.assign(probe->timed_sizes.size(), {});
+            run_timings(0);
+        }
+        return;
+    }
     arm_case_deadline(timeouts_.connect + timeouts_.head + timeouts_.echo + timeouts_.close +
-                      timeouts_.linger + milliseconds(2000));
+                      timeouts_.linger + milliseconds(2000) + side_budget());
 
     phase_ = Phase::connecting;
     arm_phase_timer(timeouts_.connect, [this] {
@@ -205,16 +370,14 @@ void HttpCase::attach(transport::StreamPtr stream) {
 void HttpCase::on_connected() {
     sx_.connected = true;
 
-    std::array<std::uint8_t, 16> nonce;
-    for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
-    const RequestContext context{host_header_, target_, protocol::make_key(nonce)};
-    sx_.request = test_.http_server_probe()->request(context);
+    sx_.request = test_.http_server_probe()->request(request_context());
     // What the endpoint needs (--header, --origin, --subprotocol) goes with every request,
     // unless the case sets that header itself.
     if (auto offered = protocol::offered_subprotocols(config_.extra_headers);
         !offered.empty() && !protocol::head_has_header(sx_.request.head, "Sec-WebSocket-Protocol"))
         sx_.request.protocols = std::move(offered);
-    sx_.request.head = protocol::add_missing_headers(sx_.request.head, config_.extra_headers);
+    sx_.request.head = protocol::add_missing_headers(
+        sx_.request.head, extra_headers_for(sx_.request, config_.extra_headers));
     result_.http_request =
         capped_text(protocol::redact_secrets(sx_.request.head), kMaxReportedRequest);
 
@@ -319,6 +482,10 @@ void HttpCase::enter_refused(std::string leftover) {
     phase_ = Phase::refused;
     sx_.body_bytes += leftover.size();
     sx_.body_excerpt.append(leftover.substr(0, kMaxHttpBodyBytes));
+    if (!sx_.request.follow_up.empty()) {
+        send_follow_up();
+        return;
+    }
     note("not upgraded: waiting up to " + ms_text(timeouts_.linger) +
          " for the server to close TCP");
     arm_phase_timer(timeouts_.linger, [this] {
@@ -467,6 +634,7 @@ void HttpCase::on_read(std::size_t n) {
             if (sx_.body_excerpt.size() < kMaxHttpBodyBytes)
                 sx_.body_excerpt.append(read_buffer_.data(),
                                         std::min(n, kMaxHttpBodyBytes - sx_.body_excerpt.size()));
+            if (sx_.follow_up) on_follow_up_bytes();
             break;
         case Phase::connecting:
         case Phase::done:
@@ -720,12 +888,37 @@ void HttpCase::on_write_error(const transport::ErrorCode& ec) {
 
 void HttpCase::end(HttpEnd how, std::string why) {
     if (finished_) return;
+    if (exchange_over_) {  // a side probe's step ran out: what was seen is judged
+        note(std::move(why));
+        finish();
+        return;
+    }
+    exchange_over_ = true;
     auto& end_field = is_server_ ? cx_.end : sx_.end;
     auto& end_ms = is_server_ ? cx_.end_ms : sx_.end_ms;
     end_field = how;
     end_ms = now_ms();
     note(std::move(why));
-    finish();
+    // The exchange's connection ends here; a section 15 probe may go on with side connections.
+    phase_ = Phase::done;
+    ++phase_generation_;
+    close_connection();
+    if (how == HttpEnd::not_connected) {
+        finish();
+        return;
+    }
+    after_exchange();
+}
+
+// The one exchange's connection: drop it (or the connect in flight) and what waits to go out.
+void HttpCase::close_connection() {
+    head_timer_.cancel();
+    if (!socket_closed_) {
+        socket_closed_ = true;
+        if (connecting_) std::exchange(connecting_, nullptr)->cancel();
+        if (stream_) stream_->close();
+    }
+    if (writes_) writes_->clear();
 }
 
 void HttpCase::abort(std::string why) {
@@ -742,13 +935,9 @@ void HttpCase::finish() {
     phase_ = Phase::done;
     deadline_.cancel();
     phase_timer_.cancel();
-    head_timer_.cancel();
-    if (!socket_closed_) {
-        socket_closed_ = true;
-        if (connecting_) std::exchange(connecting_, nullptr)->cancel();
-        if (stream_) stream_->close();
-    }
-    if (writes_) writes_->clear();
+    close_connection();
+    for (auto& probe : side_probes_) probe->cancel();
+    side_probes_.clear();
 
     auto& o = result_.observation;
     o.is_server = is_server_;
@@ -803,6 +992,189 @@ void HttpCase::finish() {
         auto done = std::move(done_);
         done(std::move(result_));
     }
+}
+
+// ---------------------------------------------------------------- section 15's side connections
+
+RequestContext HttpCase::request_context() {
+    std::array<std::uint8_t, 16> nonce;
+    for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
+    return RequestContext{host_header_, target_, protocol::make_key(nonce), server_.tls != nullptr,
+                          &security_settings()};
+}
+
+// The most the probe's side connections may take, on top of the one exchange.
+milliseconds HttpCase::side_budget() const {
+    const auto* probe = test_.http_server_probe();
+    if (!probe) return milliseconds(0);
+    const auto one = timeouts_.connect + timeouts_.head;
+    milliseconds budget{0};
+    if (probe->slowloris) budget += security_settings().slowloris_deadline + one;
+    if (probe->timed_request)
+        budget += one * static_cast<int>(probe->timed_sizes.size() * probe->repeats);
+    if (probe->check_alive) budget += one + milliseconds(250);
+    if (probe->control_follow_up) budget += one;
+    return budget;
+}
+
+void HttpCase::start_side_probe(std::string bytes, milliseconds byte_interval, milliseconds wait,
+                                std::function<void(SideConnection&&)> then) {
+    auto probe = std::make_shared<SideProbe>(
+        io_, std::move(bytes), byte_interval, wait,
+        [self = shared_from_this(), then = std::move(then)](SideConnection&& c) {
+            if (self->finished_) return;
+            if (c.connected) self->sx_.connected = true;
+            then(std::move(c));
+        });
+    side_probes_.push_back(probe);
+    probe->start(server_);
+}
+
+// After the exchange: the follow-up's control connection, then the check that the server is
+// still up, then the verdict.
+void HttpCase::after_exchange() {
+    const auto* probe = is_server_ ? nullptr : test_.http_server_probe();
+    if (!probe || finished_) return finish();
+    if (probe->control_follow_up && !sx_.request.follow_up.empty() && !sx_.control) {
+        note("the follow-up request again, on a fresh connection (the control)");
+        start_side_probe(sx_.request.follow_up, milliseconds(0), timeouts_.head,
+                         [this](SideConnection&& c) {
+                             sx_.control = std::move(c);
+                             after_exchange();
+                         });
+        return;
+    }
+    if (probe->check_alive && !sx_.alive) {
+        check_alive();
+        return;
+    }
+    finish();
+}
+
+// A fresh, valid handshake a moment after the case: a server that crashed no longer accepts.
+void HttpCase::check_alive() {
+    arm_phase_timer(milliseconds(250), [this] {
+        const auto context = request_context();
+        RawRequest valid{
+            .head = protocol::build_upgrade_request(context.host, context.target, context.key)};
+        const auto head = protocol::add_missing_headers(valid.head, config_.extra_headers);
+        note("a fresh handshake: does the server still accept connections?");
+        start_side_probe(head, milliseconds(0), timeouts_.head, [this](SideConnection&& c) {
+            note(c.connected ? std::string("fresh handshake: ") + to_string(c.head) +
+                                   (c.head == HeadStatus::complete
+                                        ? ", status " + std::to_string(c.response.status)
+                                        : std::string())
+                             : "fresh handshake: " + c.error);
+            sx_.alive = std::move(c);
+            after_exchange();
+        });
+    });
+}
+
+void HttpCase::run_slowloris() {
+    const auto& settings = security_settings();
+    const auto k = static_cast<std::size_t>(std::max(1, settings.slowloris_connections));
+    const auto deadline = settings.slowloris_deadline;
+    sx_.request = test_.http_server_probe()->request(request_context());
+    sx_.request.head = protocol::add_missing_headers(
+        sx_.request.head, extra_headers_for(sx_.request, config_.extra_headers));
+    // The head without its blank line, then a header line that never ends: the request is
+    // never complete, however long the server waits.
+    std::string slow = sx_.request.head.substr(0, sx_.request.head.size() - 2) + "X-Slow: " +
+                       std::string(static_cast<std::size_t>(deadline.count() / 1000) + 8, 's');
+    result_.http_request = capped_text(protocol::redact_secrets(slow), kMaxReportedRequest);
+    note(std::to_string(k) + " connections send this request one octet per second, for up to " +
+         ms_text(deadline) + "; a fresh handshake goes out meanwhile");
+    slow_pending_ = k + 1;
+    auto one_done = [this] {
+        if (--slow_pending_ > 0) return;
+        sx_.end = HttpEnd::we_closed;
+        sx_.end_ms = now_ms();
+        after_exchange();
+    };
+    for (std::size_t i = 0; i < k; ++i)
+        start_side_probe(slow, milliseconds(1000), deadline, [this, one_done](SideConnection&& c) {
+            sx_.slow.push_back(std::move(c));
+            one_done();
+        });
+    arm_phase_timer(std::min(deadline / 2, milliseconds(3000)), [this, one_done] {
+        const auto context = request_context();
+        const auto head = protocol::add_missing_headers(
+            protocol::build_upgrade_request(context.host, context.target, context.key),
+            config_.extra_headers);
+        start_side_probe(
+            head, milliseconds(0), timeouts_.head, [this, one_done](SideConnection&& c) {
+                note(std::string("the fresh handshake meanwhile: ") + to_string(c.head) +
+                     (c.head == HeadStatus::complete
+                          ? ", status " + std::to_string(c.response.status)
+                          : std::string()));
+                sx_.during = std::move(c);
+                one_done();
+            });
+    });
+}
+
+// Sizes interleaved (small, middle, large, small, ...), one connection each, one at a time.
+void HttpCase::run_timings(std::size_t step) {
+    const auto* probe = test_.http_server_probe();
+    const auto sizes = probe->timed_sizes.size();
+    const auto total = sizes * static_cast<std::size_t>(std::max(1, probe->repeats));
+    if (step == total) {
+        for (std::size_t i = 0; i < sizes; ++i) {
+            auto us = timing_us_[i];
+            std::sort(us.begin(), us.end());
+            sx_.timings.push_back(
+                {probe->timed_sizes[i], timing_us_[i], us.empty() ? 0 : us[us.size() / 2]});
+        }
+        sx_.end = HttpEnd::we_closed;
+        sx_.end_ms = now_ms();
+        after_exchange();
+        return;
+    }
+    const auto index = step % sizes;
+    auto request = probe->timed_request(request_context(), probe->timed_sizes[index]);
+    request.head = protocol::add_missing_headers(request.head,
+                                                 extra_headers_for(request, config_.extra_headers));
+    if (step < sizes)
+        result_.http_request += capped_text(protocol::redact_secrets(request.head), 2048) + "\n";
+    if (step == 0) sx_.request = request;
+    start_side_probe(
+        request.head, milliseconds(0), timeouts_.head, [this, step, index](SideConnection&& c) {
+            const auto us = c.answer_us >= 0 ? c.answer_us : timeouts_.head.count() * 1000;
+            timing_us_[index].push_back(us);
+            if (!c.connected && sx_.error.empty())
+                sx_.error = "timed connection " + std::to_string(step + 1) + ": " + c.error;
+            run_timings(step + 1);
+        });
+}
+
+// 15.6: after a non-101 answer, a plain request on the same connection.
+void HttpCase::send_follow_up() {
+    sx_.follow_up = SideConnection{.connected = true};
+    note("not upgraded: a plain request follows on the same connection");
+    write({sx_.request.follow_up},
+          [this] { sx_.follow_up->bytes_written = sx_.request.follow_up.size(); });
+    arm_phase_timer(timeouts_.head, [this] {
+        end(HttpEnd::we_closed,
+            "no answer to the follow-up within " + ms_text(timeouts_.head) + "; we close");
+    });
+    on_follow_up_bytes();
+}
+
+// The second head, after the first answer's body (Content-Length, else none).
+void HttpCase::on_follow_up_bytes() {
+    std::size_t skip = 0;
+    if (auto length = sx_.response.header("Content-Length"))
+        skip = static_cast<std::size_t>(std::strtoull(std::string(*length).c_str(), nullptr, 10));
+    if (sx_.body_excerpt.size() <= skip) return;
+    auto& f = *sx_.follow_up;
+    const std::string rest = sx_.body_excerpt.substr(skip);
+    const auto parsed = protocol::parse_http_head(rest, false, f.response, kMaxHttpHeadBytes);
+    if (parsed.status == protocol::HttpParse::Status::need_more) return;
+    f.head = parsed.status == protocol::HttpParse::Status::error ? HeadStatus::malformed
+                                                                 : HeadStatus::complete;
+    f.head_text = rest.substr(0, parsed.consumed ? parsed.consumed : rest.size());
+    end(HttpEnd::we_closed, "the follow-up was answered on the same connection; we close");
 }
 
 // ---------------------------------------------------------------- verdicts without a case run

@@ -53,6 +53,8 @@ class ClientHistories {
     std::map<std::string, ClientHistory> by_agent_;
 };
 
+class SideProbe;  // one extra connection of a section 15 probe (http_case.cpp)
+
 class HttpCase final : public RunningCase, public std::enable_shared_from_this<HttpCase> {
   public:
     using Done = std::function<void(CaseResult&&)>;
@@ -116,7 +118,20 @@ class HttpCase final : public RunningCase, public std::enable_shared_from_this<H
     std::string frame_bytes(std::uint8_t opcode, std::string_view payload);
     void write(std::vector<std::string> pieces, std::function<void()> then = {});
     void end(HttpEnd how, std::string why);
+    void close_connection();
     void finish();
+    // Section 15: the probe's extra connections, after (or instead of) the one exchange.
+    RequestContext request_context();
+    std::chrono::milliseconds side_budget() const;
+    void start_side_probe(std::string bytes, std::chrono::milliseconds byte_interval,
+                          std::chrono::milliseconds wait,
+                          std::function<void(SideConnection&&)> then);
+    void after_exchange();
+    void check_alive();
+    void run_slowloris();
+    void run_timings(std::size_t step);
+    void send_follow_up();
+    void on_follow_up_bytes();
 
     boost::asio::io_context& io_;
     const Case& test_;
@@ -140,6 +155,12 @@ class HttpCase final : public RunningCase, public std::enable_shared_from_this<H
 
     std::string host_header_, target_;
     std::string connect_error_;
+    transport::ConnectTarget server_;  // testing a server: where side probes connect
+    bool exchange_over_ = false;       // the one exchange ended; side probes may run
+    std::vector<std::shared_ptr<SideProbe>> side_probes_;
+    std::size_t slow_pending_ = 0;
+    std::vector<std::vector<std::int64_t>> timing_us_;  // per size
+    std::string follow_up_buffer_;                      // octets after the refusal (capped)
 
     std::array<char, 16 * 1024> read_buffer_{};
     std::string head_buffer_;

@@ -79,13 +79,39 @@ struct HttpTimeouts {
 inline constexpr std::size_t kMaxHttpHeadBytes = 64 * 1024;  // cap on a head we read
 inline constexpr std::size_t kMaxHttpBodyBytes = 64 * 1024;  // cap on what we keep after it
 
+// ---------------------------------------------------------------- section 15's settings
+
+// What the user states for section 15's handshake, Origin and proxy probes (15.4-15.6): the
+// flags of cli/security_options.h, with their documented defaults.
+struct SecuritySettings {
+    // --allowed-origin (repeatable): the origins the server accepts. Empty: no policy stated,
+    // and the Origin cases (15.5) are informational.
+    std::vector<std::string> allowed_origins;
+    // --slowloris-connections: slow connections opened at once (15.4.4).
+    int slowloris_connections = 8;
+    // --slowloris-deadline: each slow connection must be closed by the server within this.
+    std::chrono::milliseconds slowloris_deadline{30000};
+    // --redos-ratio: a 4x longer header taking this many times longer is a super-linear rise.
+    double redos_ratio = 8.0;
+};
+
+// The settings of this process's run: set once by the CLI (or a test) before cases start,
+// read by the harness when it builds a request. (Merge note: SessionConfig may carry it.)
+const SecuritySettings& security_settings();
+void set_security_settings(SecuritySettings settings);
+
+// Whether `origin` is one of `allowed` (ASCII case-insensitive, as RFC 6454 §6.2 serializes).
+bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed);
+
 // ---------------------------------------------------------------- testing a server
 
 // What a request script builds on: the target named on the command line and a fresh key.
 struct RequestContext {
-    std::string host;    // Host value for the target: "127.0.0.1:9001"
-    std::string target;  // the resource name from the URL: "/" or "/path?query"
-    std::string key;     // a fresh Sec-WebSocket-Key (base64 of 16 random octets)
+    std::string host;     // Host value for the target: "127.0.0.1:9001"
+    std::string target;   // the resource name from the URL: "/" or "/path?query"
+    std::string key;      // a fresh Sec-WebSocket-Key (base64 of 16 random octets)
+    bool secure = false;  // wss:// (the origin's scheme is https)
+    const SecuritySettings* settings = nullptr;  // never null when the harness builds it
 };
 
 // The octets we send, exactly.
@@ -103,6 +129,37 @@ struct RawRequest {
     std::optional<std::string> pipelined_text;
     // Write the head in pieces of this many octets, each its own TCP segment (0: one write).
     std::size_t chopsize = 0;
+    // The case sets Origin (or leaves it out) on purpose: --origin is not added.
+    bool own_origin = false;
+    // Section 15.5: the Origin sent and whether the stated policy allows it (no policy: unset).
+    std::optional<std::string> origin;
+    std::optional<bool> origin_allowed;
+    // Section 15.6: after a non-101 answer, these octets go out on the same connection and a
+    // second head is read (a refused upgrade must leave plain HTTP, never a tunnel).
+    std::string follow_up;
+};
+
+// One extra connection of a section 15 probe (a fresh handshake, a slow or a timed request).
+struct SideConnection {
+    bool connected = false;
+    std::string error;  // connect or write trouble, in one line
+    HeadStatus head = HeadStatus::none;
+    protocol::HttpMessage response;  // when head == complete
+    std::string head_text;           // the head's octets (capped)
+    std::uint64_t bytes_written = 0;
+    std::int64_t answer_us = -1;  // from the first octet written until a head or the peer's close
+    std::int64_t closed_ms = -1;  // from the connect until the peer closed TCP (-1: it did not)
+
+    bool got_status(int status) const {
+        return head == HeadStatus::complete && response.status == status;
+    }
+};
+
+// A section 15 timing probe: one request size, measured `repeats` times.
+struct TimedSize {
+    std::size_t size = 0;          // the probed element's length
+    std::vector<std::int64_t> us;  // each measurement (answer_us)
+    std::int64_t median_us = 0;
 };
 
 // Everything seen on one connection to a server.
@@ -131,6 +188,13 @@ struct ServerExchange {
     std::string body_excerpt;
     HttpEnd end = HttpEnd::not_connected;
     std::int64_t end_ms = 0;  // from the start until the connection ended
+    // Section 15: what the extra connections of the probe saw.
+    std::optional<SideConnection> alive;      // a fresh handshake after the case (crashed?)
+    std::vector<SideConnection> slow;         // slowloris: the slow connections
+    std::optional<SideConnection> during;     // slowloris: a fresh handshake meanwhile
+    std::vector<TimedSize> timings;           // a timing probe, smallest size first
+    std::optional<SideConnection> follow_up;  // 15.6: the second answer on this connection
+    std::optional<SideConnection> control;    // 15.6: the follow-up on a fresh connection
 
     bool got_status(int status) const {
         return head == HeadStatus::complete && response.status == status;
@@ -151,6 +215,21 @@ struct HttpServerProbe {
     // `should` rule becomes NON-STRICT, `informational` forces INFORMATIONAL) and computes
     // the outcome.
     std::function<Verdict(const ServerExchange&)> judge;
+
+    // Section 15 (each off by default): after the exchange, a fresh handshake tells whether
+    // the server still accepts connections (a crash is detected so).
+    bool check_alive = false;
+    // Slowloris: instead of the one exchange, open SecuritySettings::slowloris_connections
+    // connections, each sending the request (never its blank line) one octet per second,
+    // and make a fresh handshake meanwhile; until the slowloris deadline.
+    bool slowloris = false;
+    // A timing probe: instead of the one exchange, `timed_request` for each size, `repeats`
+    // times (interleaved), each on its own connection, timing the answer.
+    std::function<RawRequest(const RequestContext&, std::size_t size)> timed_request;
+    std::array<std::size_t, 3> timed_sizes{};
+    int repeats = 3;
+    // With a RawRequest::follow_up: the follow-up's octets on a fresh connection too.
+    bool control_follow_up = false;
 };
 
 // ---------------------------------------------------------------- testing a client

@@ -24,18 +24,22 @@
 namespace wsconform::test_support {
 
 // The names of ServerFlaw's values, in their order (tests/support/enum_names.h).
-constexpr std::array<std::string_view, 9> kServerFlawNames{"none",
-                                                           "wrong_accept",
-                                                           "unoffered_subprotocol",
-                                                           "upgrade_any_method",
-                                                           "never_answer",
-                                                           "partial_status_line",
-                                                           "headers_forever",
-                                                           "slow_headers",
-                                                           "accepts_unmasked"};
+constexpr std::array<std::string_view, 13> kServerFlawNames{"none",
+                                                            "wrong_accept",
+                                                            "unoffered_subprotocol",
+                                                            "upgrade_any_method",
+                                                            "never_answer",
+                                                            "partial_status_line",
+                                                            "headers_forever",
+                                                            "slow_headers",
+                                                            "accepts_unmasked",
+                                                            "crashes_past_2000_headers",
+                                                            "no_header_limit",
+                                                            "no_handshake_deadline",
+                                                            "quadratic_protocols"};
 
 std::string_view to_string(ServerFlaw flaw) noexcept {
-    return name_in<ServerFlaw::accepts_unmasked>(kServerFlawNames, flaw);
+    return name_in<ServerFlaw::quadratic_protocols>(kServerFlawNames, flaw);
 }
 
 namespace {
@@ -49,11 +53,12 @@ constexpr milliseconds kLifetime{20000};  // any connection, whatever it does
 std::optional<std::pair<std::string, std::size_t>> read_head(Socket& s, bool is_request,
                                                              Clock::time_point deadline,
                                                              protocol::HttpMessage& out,
-                                                             std::error_code* error = nullptr) {
+                                                             std::error_code* error = nullptr,
+                                                             std::size_t max_head = kMaxHead) {
     std::string buffer;
     for (;;) {
         if (s.read_some(buffer, deadline) != Socket::Read::data) return std::nullopt;
-        const auto parsed = protocol::parse_http_head(buffer, is_request, out, kMaxHead);
+        const auto parsed = protocol::parse_http_head(buffer, is_request, out, max_head);
         if (parsed.status == protocol::HttpParse::Status::need_more) continue;
         if (parsed.status == protocol::HttpParse::Status::error) {
             if (error) *error = parsed.error;
@@ -129,8 +134,30 @@ void echo_loop(Socket& s, protocol::Role our_role, std::string leftover, Clock::
 
 // ---------------------------------------------------------------- HandshakeServer
 
+// quadratic_protocols: every position rescans the rest of the value for its end (a regex
+// that backtracks over a run of spaces, as ws before 7.4.6 did: CVE-2021-32640).
+std::size_t quadratic_scan(std::string_view value) {
+    volatile std::size_t steps = 0;
+    for (int pass = 0; pass < 3; ++pass)
+        for (std::size_t i = 0; i < value.size(); ++i)
+            for (std::size_t j = i; j < value.size() && value[j] != ','; ++j) steps = steps + 1;
+    return steps;
+}
+
+// crashes_past_2000_headers: what node's HTTP parser leaves of a request (its first 2,000
+// header lines, maxHeadersCount) lacks the key.
+bool key_past_2000_headers(const protocol::HttpMessage& request) {
+    constexpr std::size_t kKept = 2000;
+    if (request.headers.size() <= kKept) return false;
+    for (std::size_t i = 0; i < kKept; ++i)
+        if (protocol::iequals(request.headers[i].name, "Sec-WebSocket-Key")) return false;
+    return true;
+}
+
 struct HandshakeServer::Impl {
     ServerFlaw flaw;
+    std::chrono::milliseconds head_wait{5000};
+    std::atomic<bool> crashed{false};
     std::atomic<bool> stop{false};
     std::atomic<std::uint64_t> written{0};
     std::mutex mutex;
@@ -145,10 +172,25 @@ struct HandshakeServer::Impl {
             if (ok) written += bytes.size();
             return ok;
         };
+        if (crashed) return;  // a crashed server answers nothing: the connection drops
         protocol::HttpMessage request;
         std::error_code error;
-        auto head =
-            read_head(s, true, std::min(end, Clock::now() + milliseconds(5000)), request, &error);
+        const bool unlimited =
+            flaw == ServerFlaw::no_header_limit || flaw == ServerFlaw::crashes_past_2000_headers;
+        const auto head_end = flaw == ServerFlaw::no_handshake_deadline
+                                  ? end
+                                  : std::min(end, Clock::now() + head_wait);
+        auto head = read_head(s, true, head_end, request, &error, unlimited ? 4u << 20 : kMaxHead);
+        if (head && flaw == ServerFlaw::crashes_past_2000_headers) {
+            if (key_past_2000_headers(request)) {
+                crashed = true;  // node ws 8.11: TypeError, the process exits
+                return;
+            }
+            if (head->second > kMaxHead) error = protocol::HandshakeError::header_too_large;
+            if (error) head.reset();
+        }
+        if (flaw == ServerFlaw::quadratic_protocols && head)
+            if (auto offered = request.header("Sec-WebSocket-Protocol")) quadratic_scan(*offered);
         if (!head) {
             if (!error) return;
             write(protocol::build_rejection(error));  // malformed or over the cap: 400
@@ -198,8 +240,10 @@ struct HandshakeServer::Impl {
     }
 };
 
-HandshakeServer::HandshakeServer(ServerFlaw flaw) : impl_(std::make_unique<Impl>()) {
+HandshakeServer::HandshakeServer(ServerFlaw flaw, std::chrono::milliseconds head_wait)
+    : impl_(std::make_unique<Impl>()) {
     impl_->flaw = flaw;
+    impl_->head_wait = head_wait;
     impl_->acceptor = std::make_unique<Acceptor>(128, impl_->stop, [impl = impl_.get()](int fd) {
         std::lock_guard lock(impl->mutex);
         impl->connections.emplace_back([impl, fd] { impl->serve(fd); });

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,13 +28,22 @@ enum class ServerFlaw {
     headers_forever,        // a 101 status line, then 1 KiB header lines as fast as it can
     slow_headers,           // a 101 status line, then one octet every 50 ms, never a blank line
     accepts_unmasked,       // a correct handshake, then takes unmasked frames too (RFC 6455 5.1)
+    // Section 15.4's planted weaknesses, one per probe:
+    crashes_past_2000_headers,  // keeps the first 2,000 header lines (as node's parser does) and
+                                // "crashes" when the key is not among them (CVE-2024-37890):
+                                // from then on every connection is dropped unanswered
+    no_header_limit,            // reads a head of any size (up to 4 MiB) and any line count
+    no_handshake_deadline,      // waits for a request head as long as the connection lives
+    quadratic_protocols,        // parses Sec-WebSocket-Protocol in time quadratic in its length
 };
 
 std::string_view to_string(ServerFlaw flaw) noexcept;
 
 class HandshakeServer {
   public:
-    explicit HandshakeServer(ServerFlaw flaw);
+    // `head_wait`: how long it waits for a request head (no_handshake_deadline: no limit).
+    explicit HandshakeServer(ServerFlaw flaw,
+                             std::chrono::milliseconds head_wait = std::chrono::milliseconds(5000));
     // Stops accepting, ends every connection and joins every thread it started.
     ~HandshakeServer();
     HandshakeServer(const HandshakeServer&) = delete;

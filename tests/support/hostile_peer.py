@@ -11,6 +11,14 @@ then misbehaves:
                                   octets that inflate to MB MiB of zeros (1024)
   client flood  URL AGENT [N]     a test-client driver: N connections at a time (16), each
                                   sending small valid text frames until the server drops it
+  server backend426 PORTFILE      plain HTTP/1.1 with keep-alive (no opening handshake first):
+                                  an upgrade with Sec-WebSocket-Version other than 13 gets 426
+                                  and the connection stays open; any other GET gets 200
+  proxy tunnel  PORTFILE BACKEND  a reverse proxy to 127.0.0.1:BACKEND that adds Via to what it
+                                  relays, and tunnels raw octets as soon as a request carries
+                                  Upgrade, whatever the answer (the planted websocket-smuggle
+                                  flaw, section 15.6)
+  proxy http    PORTFILE BACKEND  the same proxy, tunnelling only after a 101 (correct)
 
 A server listens on 127.0.0.1 (an ephemeral port, written to PORTFILE) until killed. The client
 exits 0 once every case has been run and /updateReports was called.
@@ -149,6 +157,17 @@ async def serve_bomb(reader, writer, bomb):
             await writer.drain()
 
 
+async def serve_listening(portfile, on_connection):
+    """Serves on 127.0.0.1 (an ephemeral port, written to PORTFILE) until killed."""
+    server = await asyncio.start_server(on_connection, "127.0.0.1", 0, limit=1 << 20)
+    port = server.sockets[0].getsockname()[1]
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % port)
+    os.replace(portfile + ".tmp", portfile)
+    async with server:
+        await server.serve_forever()
+
+
 def run_server(portfile, behaviour, deflate=False):
     async def on_connection(reader, writer):
         try:
@@ -159,16 +178,7 @@ def run_server(portfile, behaviour, deflate=False):
         finally:
             writer.close()
 
-    async def main():
-        server = await asyncio.start_server(on_connection, "127.0.0.1", 0, limit=1 << 20)
-        port = server.sockets[0].getsockname()[1]
-        with open(portfile + ".tmp", "w") as f:
-            f.write("%d\n" % port)
-        os.replace(portfile + ".tmp", portfile)
-        async with server:
-            await server.serve_forever()
-
-    asyncio.run(main())
+    asyncio.run(serve_listening(portfile, on_connection))
 
 
 async def client_connect(base, path):
@@ -225,7 +235,76 @@ async def client_flood(base, agent, parallel):
     writer.close()
 
 
+async def backend426_connection(reader, writer):
+    try:
+        while True:
+            _, headers = await read_head(reader)
+            if "upgrade" in headers and headers.get("sec-websocket-version") != "13":
+                writer.write(b"HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n"
+                             b"Content-Length: 0\r\n\r\n")
+            else:
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                             b"Content-Length: 8\r\n\r\nbackend\n")
+            await writer.drain()
+    except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+        pass
+    finally:
+        writer.close()
+
+
+async def pipe(reader, writer):
+    try:
+        while True:
+            data = await reader.read(CHUNK)
+            if not data:
+                break
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        writer.close()
+
+
+async def proxy_connection(reader, writer, backend_port, tunnel_on_request):
+    b_reader, b_writer = await asyncio.open_connection("127.0.0.1", backend_port, limit=1 << 20)
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            upgrade = b"\r\nupgrade:" in head.lower()
+            b_writer.write(head)
+            await b_writer.drain()
+            if upgrade and tunnel_on_request:  # the flaw: the answer's status is never read
+                await asyncio.gather(pipe(reader, b_writer), pipe(b_reader, writer))
+                return
+            answer = await b_reader.readuntil(b"\r\n\r\n")
+            if upgrade and answer.split(b" ", 2)[1] == b"101":
+                writer.write(answer)
+                await asyncio.gather(pipe(reader, b_writer), pipe(b_reader, writer))
+                return
+            length = 0
+            for line in answer.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            body = await b_reader.readexactly(length)
+            writer.write(answer[:-2] + b"Via: 1.1 wsconform-proxy\r\n\r\n" + body)
+            await writer.drain()
+    except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+        pass
+    finally:
+        writer.close()
+        b_writer.close()
+
+
 def main(argv):
+    if len(argv) == 3 and argv[:2] == ["server", "backend426"]:
+        asyncio.run(serve_listening(argv[2], backend426_connection))
+        return 0
+    if len(argv) == 4 and argv[0] == "proxy" and argv[1] in ("tunnel", "http"):
+        backend, tunnel = int(argv[3]), argv[1] == "tunnel"
+        asyncio.run(serve_listening(
+            argv[2], lambda r, w: proxy_connection(r, w, backend, tunnel)))
+        return 0
     if len(argv) >= 3 and argv[0] == "server":
         behaviours = {
             "flood": serve_flood,
