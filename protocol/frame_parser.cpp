@@ -210,7 +210,21 @@ FrameParser::Event FrameParser::next_payload(std::span<std::byte>& input) noexce
             remaining_ -= n;
             input = input.subspan(n);
         }
-        if (remaining_ > 0) return {};
+        if (remaining_ > 0) {
+            // §8.1 fail-fast, for a close reason too (Autobahn #93): a reason arriving octet
+            // by octet is refused at its first invalid octet, not once the frame is whole.
+            if (current_.opcode == opcode::close && options_.validate_utf8 && control_have_ > 2) {
+                Utf8Validator reason;
+                if (!reason.feed(std::span<const std::byte>(control_buf_.data() + 2,
+                                                            control_have_ - 2))) {
+                    Event bad = fail(Error::close_reason_invalid_utf8);
+                    bad.header = current_;
+                    bad.payload = std::span<std::byte>(control_buf_.data(), control_have_);
+                    return bad;
+                }
+            }
+            return {};
+        }
         return end_frame();
     }
 
