@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/limit_options.h"
 #include "cli/options.h"
 #include "cli/test_server.h"
 
@@ -38,6 +39,7 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     add_number_option(*sub, "--case-timeout", c.case_timeout_s, kCaseTimeout,
                       "hard limit on any single case, in seconds");
     add_time_scale_option(*sub, c.time_scale);
+    add_limit_threshold_options(*sub, c.limits);
     add_verdict_options(*sub, c.report);
     add_connect_options(*sub, o.connect);
     return sub;
