@@ -34,7 +34,6 @@ harness::Case declared_length(std::string id, std::string title, std::uint64_t l
         .rfc = {"RFC 6455 5.2", "RFC 6455 10.4", "RFC 6455 7.4.1"},
         .requirement = "An endpoint MUST protect itself against resource exhaustion; a frame "
                        "too big to process is refused with 1009, never allocated as declared.",
-        .level = Level::must,
         .script = limit_script(
             [length](Session& s) {
                 s.begin_frame(opcode::binary, length);
@@ -61,18 +60,33 @@ std::vector<harness::Case> lengths() {
         .title = "64-bit payload length with its most significant bit set",
         .description = "Sends a text frame whose 64-bit length field reads 0x8000000000000005, "
                        "followed by 'Hello'.",
-        .expectation = std::string(kFailProtocol) + " It does so within --limit-prompt seconds.",
+        .expectation = std::string(kFailProtocol) +
+                       " It does so within --limit-prompt seconds. Failing it with 1009 (a "
+                       "length too big) instead is safe but NON-STRICT.",
         .rfc = {"RFC 6455 5.2"},
         .requirement = "The most significant bit of a 64-bit payload length MUST be 0; such a "
                        "frame is a protocol error (gorilla CVE-2020-27813).",
-        .level = Level::must,
-        .script = fails_promptly([](Session& s) {
-            // FIN=1 op=text len=127 + 0x8000000000000005, "Hello" (masked to a server)
-            std::string frame = role_frame(s.is_server(), {.fin = true, .opcode = opcode::text},
-                                           "Hello", protocol::LengthForm::bits64);
-            frame[2] = static_cast<char>(frame[2] | 0x80);
-            s.send_raw(std::move(frame));
-        }),
+        .script =
+            [] {
+                auto script = fails_promptly(
+                    [](Session& s) {
+                        // FIN=1 op=text len=127 + 0x8000000000000005, "Hello" (masked to a server)
+                        std::string frame =
+                            role_frame(s.is_server(), {.fin = true, .opcode = opcode::text},
+                                       "Hello", protocol::LengthForm::bits64);
+                        frame[2] = static_cast<char>(frame[2] | 0x80);
+                        s.send_raw(std::move(frame));
+                    },
+                    {1002, 1009});
+                script.adjust = [](const Observation& o, harness::Verdict& v) {
+                    if (o.remote_close_code != 1009 || v.behavior != Behavior::ok) return;
+                    v.behavior = Behavior::non_strict;
+                    v.result =
+                        "The peer failed the connection with 1009 (too big) rather than "
+                        "1002: safe, but RFC 6455 5.2 makes the frame a protocol error.";
+                };
+                return script;
+            }(),
     }));
     out.push_back(declared_length("15.2.2", "Frame declaring 2^63-1 payload octets, then silence",
                                   0x7fffffffffffffffULL));
@@ -93,7 +107,6 @@ std::vector<harness::Case> lengths() {
         .rfc = {"RFC 6455 10.4", "RFC 6455 7.4.1"},
         .requirement = "An endpoint MUST protect itself against resource exhaustion: a message "
                        "past its limit is refused with 1009.",
-        .level = Level::must,
         .script = limit_script(
             [](Session& s) {
                 const std::uint64_t size = s.limits().missing_limit_bytes;

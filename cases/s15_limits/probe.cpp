@@ -141,6 +141,12 @@ std::function<void(const Observation&, Verdict&)> limit_verdict(
     std::vector<std::uint16_t> codes, std::function<Finding(const Observation&)> found) {
     return [codes = std::move(codes), found = std::move(found)](const Observation& o, Verdict& v) {
         if (!o.was_open) return;
+        // The probe could not run (permessage-deflate not agreed): not applicable.
+        if (o.scripted_behavior == Behavior::unimplemented) {
+            v.behavior = Behavior::unimplemented;
+            v.result = o.scripted_result;
+            return;
+        }
         const std::string after = " after " + octets_text(o.tx_octets) + " from us";
         if (!o.closed_by_me && o.remote_close_code) {
             const auto code = *o.remote_close_code;
@@ -198,10 +204,11 @@ harness::WebSocketScript limit_script(std::function<void(harness::Session&)> sen
             .adjust = limit_verdict(std::move(codes), std::move(found))};
 }
 
-harness::WebSocketScript fails_promptly(std::function<void(harness::Session&)> send) {
-    return {.on_open = [send = std::move(send)](harness::Session& s) {
+harness::WebSocketScript fails_promptly(std::function<void(harness::Session&)> send,
+                                        std::vector<std::uint16_t> codes) {
+    return {.on_open = [send = std::move(send), codes](harness::Session& s) {
         s.expect(Behavior::ok, {});
-        s.expect_close({.closed_by_me = false, .close_codes = {1002}, .require_clean = false});
+        s.expect_close({.closed_by_me = false, .close_codes = codes, .require_clean = false});
         send(s);
         s.kill_after(s.limits().prompt);
     }};

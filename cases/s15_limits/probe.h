@@ -67,8 +67,9 @@ harness::WebSocketScript limit_script(std::function<void(harness::Session&)> sen
                                       std::vector<std::uint16_t> codes = {1009, 1008});
 
 // The script of a probe the peer must refuse at once: expects nothing back and the connection
-// failed with 1002 (or TCP dropped) within --limit-prompt, after `send`.
-harness::WebSocketScript fails_promptly(std::function<void(harness::Session&)> send);
+// failed with one of `codes` (or TCP dropped) within --limit-prompt, after `send`.
+harness::WebSocketScript fails_promptly(std::function<void(harness::Session&)> send,
+                                        std::vector<std::uint16_t> codes = {1002});
 
 // The on_message of a probe whose peer echoes what it should have refused: the echo is
 // recorded, and we close (1000).
