@@ -24,7 +24,7 @@ std::string volume_sentence(const Observation& o) {
     std::uint64_t frames = 0;
     for (const auto& [opcode, n] : o.tx_frames) frames += n;
     return "Volume: sent " + std::to_string(o.tx_octets) + " octets in " + std::to_string(frames) +
-           " frames, received " + std::to_string(o.rx_octets) +
+           (frames == 1 ? " frame" : " frames") + ", received " + std::to_string(o.rx_octets) +
            " octets, over 1 connection open " + std::to_string(o.open_ms) + " ms.";
 }
 
