@@ -213,15 +213,13 @@ FrameParser::Event FrameParser::next_payload(std::span<std::byte>& input) noexce
         if (remaining_ > 0) {
             // §8.1 fail-fast, for a close reason too (Autobahn #93): a reason arriving octet
             // by octet is refused at its first invalid octet, not once the frame is whole.
+            // Unlike a close frame judged whole, this error carries neither the frame's header
+            // nor its payload: the frame never ended.
             if (current_.opcode == opcode::close && options_.validate_utf8 && control_have_ > 2) {
                 Utf8Validator reason;
                 if (!reason.feed(std::span<const std::byte>(control_buf_.data() + 2,
-                                                            control_have_ - 2))) {
-                    Event bad = fail(Error::close_reason_invalid_utf8);
-                    bad.header = current_;
-                    bad.payload = std::span<std::byte>(control_buf_.data(), control_have_);
-                    return bad;
-                }
+                                                            control_have_ - 2)))
+                    return fail(Error::close_reason_invalid_utf8);
             }
             return {};
         }

@@ -186,27 +186,34 @@ std::vector<harness::Case> floods() {
         .rfc = {"RFC 6455 5.5.1", "RFC 6455 8.1", "RFC 6455 7.4.1"},
         .requirement = "A close reason is UTF-8; invalid UTF-8 fails the connection (1007), "
                        "best as soon as it arrives (Autobahn #93).",
-        .script = on_open([](Session& s) {
-            s.expect(Behavior::ok, {});
-            s.expect(Behavior::non_strict, {harness::timeout("the whole close frame was sent")});
-            s.expect_close(peer_fails_on_utf8());
-            auto frame = std::make_shared<std::string>(role_frame(
-                s.is_server(), {.fin = true, .opcode = opcode::close}, "\x03\xe8" + kReason));
-            // One octet, then the next 50 ms later; with the last, a tag saying so (a peer
-            // that was not fail-fast closes right after it).
-            auto step = std::make_shared<std::function<void(Session&, std::size_t)>>();
-            *step = [frame, weak = std::weak_ptr(step)](Session& s, std::size_t at) {
-                if (at == frame->size()) return;
-                if (at + 1 == frame->size())
-                    s.record(harness::timeout("the whole close frame was sent"));
-                s.send_raw(frame->substr(at, 1), std::nullopt, true);
-                if (auto next = weak.lock())
-                    s.continue_later(
-                        50ms, [next, at](Session& s) { (*next)(s, at + 1); }, "next octet");
-            };
-            (*step)(s, 0);
-            s.kill_after(s.limits().prompt + 50ms * static_cast<int>(frame->size()));
-        }),
+        .script =
+            WebSocketScript{
+                .on_open =
+                    [](Session& s) {
+                        s.expect(Behavior::ok, {});
+                        s.expect(Behavior::non_strict,
+                                 {harness::timeout("the whole close frame was sent")});
+                        s.expect_close(peer_fails_on_utf8());
+                        auto frame = std::make_shared<std::string>(
+                            role_frame(s.is_server(), {.fin = true, .opcode = opcode::close},
+                                       "\x03\xe8" + kReason));
+                        // One octet, then the next 50 ms later; with the last, a tag saying so (a
+                        // peer that was not fail-fast closes right after it).
+                        auto step = std::make_shared<std::function<void(Session&, std::size_t)>>();
+                        *step = [frame, weak = std::weak_ptr(step)](Session& s, std::size_t at) {
+                            if (at == frame->size()) return;
+                            if (at + 1 == frame->size())
+                                s.record(harness::timeout("the whole close frame was sent"));
+                            s.send_raw(frame->substr(at, 1), std::nullopt, true);
+                            if (auto next = weak.lock())
+                                s.continue_later(
+                                    50ms, [next, at](Session& s) { (*next)(s, at + 1); },
+                                    "next octet");
+                        };
+                        (*step)(s, 0);
+                        s.kill_after(s.limits().prompt + 50ms * static_cast<int>(frame->size()));
+                    },
+                .on_message = record_then_close},
     }));
     return out;
 }

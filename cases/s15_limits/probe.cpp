@@ -206,12 +206,15 @@ harness::WebSocketScript limit_script(std::function<void(harness::Session&)> sen
 
 harness::WebSocketScript fails_promptly(std::function<void(harness::Session&)> send,
                                         std::vector<std::uint16_t> codes) {
-    return {.on_open = [send = std::move(send), codes](harness::Session& s) {
-        s.expect(Behavior::ok, {});
-        s.expect_close({.closed_by_me = false, .close_codes = codes, .require_clean = false});
-        send(s);
-        s.kill_after(s.limits().prompt);
-    }};
+    return {.on_open =
+                [send = std::move(send), codes](harness::Session& s) {
+                    s.expect(Behavior::ok, {});
+                    s.expect_close(
+                        {.closed_by_me = false, .close_codes = codes, .require_clean = false});
+                    send(s);
+                    s.kill_after(s.limits().prompt);
+                },
+            .on_message = record_then_close};
 }
 
 harness::Case limit_case(harness::Case c) {

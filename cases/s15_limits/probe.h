@@ -67,7 +67,8 @@ harness::WebSocketScript limit_script(std::function<void(harness::Session&)> sen
                                       std::vector<std::uint16_t> codes = {1009, 1008});
 
 // The script of a probe the peer must refuse at once: expects nothing back and the connection
-// failed with one of `codes` (or TCP dropped) within --limit-prompt, after `send`.
+// failed with one of `codes` (or TCP dropped) within --limit-prompt, after `send`; an echo
+// is recorded and closed (record_then_close).
 harness::WebSocketScript fails_promptly(std::function<void(harness::Session&)> send,
                                         std::vector<std::uint16_t> codes = {1002});
 
