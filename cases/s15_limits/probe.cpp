@@ -190,30 +190,33 @@ void record_then_close(harness::Session& s, const Event& e) {
     s.send_close(1000);
 }
 
+namespace {
+
+// The on_open of a probe the peer must refuse: nothing back, the connection failed with one of
+// `codes` (or TCP dropped); `send`, then a kill after --limit-prompt when `prompt_kill`.
+std::function<void(harness::Session&)> refusal(std::function<void(harness::Session&)> send,
+                                               std::vector<std::uint16_t> codes, bool prompt_kill) {
+    return [send = std::move(send), codes = std::move(codes), prompt_kill](harness::Session& s) {
+        s.expect(Behavior::ok, {});
+        s.expect_close({.closed_by_me = false, .close_codes = codes, .require_clean = false});
+        send(s);
+        if (prompt_kill) s.kill_after(s.limits().prompt);
+    };
+}
+
+}  // namespace
+
 harness::WebSocketScript limit_script(std::function<void(harness::Session&)> send,
                                       std::function<Finding(const Observation&)> found,
                                       std::vector<std::uint16_t> codes) {
-    return {.on_open =
-                [send = std::move(send), codes](harness::Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(
-                        {.closed_by_me = false, .close_codes = codes, .require_clean = false});
-                    send(s);
-                },
+    return {.on_open = refusal(std::move(send), codes, false),
             .on_message = record_then_close,
             .adjust = limit_verdict(std::move(codes), std::move(found))};
 }
 
 harness::WebSocketScript fails_promptly(std::function<void(harness::Session&)> send,
                                         std::vector<std::uint16_t> codes) {
-    return {.on_open =
-                [send = std::move(send), codes](harness::Session& s) {
-                    s.expect(Behavior::ok, {});
-                    s.expect_close(
-                        {.closed_by_me = false, .close_codes = codes, .require_clean = false});
-                    send(s);
-                    s.kill_after(s.limits().prompt);
-                },
+    return {.on_open = refusal(std::move(send), std::move(codes), true),
             .on_message = record_then_close};
 }
 
