@@ -20,6 +20,7 @@ namespace {
 struct ServeOptions {
     std::string listen = "127.0.0.1:9001";
     std::size_t max_message = 64u << 20;
+    std::size_t max_fragments = 16384;
     unsigned threads = 2;
     // permessage-deflate
     bool no_deflate = false;
@@ -42,6 +43,7 @@ int run_serve(const ServeOptions& o) {
     options.deflate_level = o.level;
     parse_listen(o.listen, options.host, options.port);
     options.max_message = o.max_message;
+    options.max_fragments = o.max_fragments;
     options.threads = o.threads;
     options.stop_on_signals = true;
     options.tls = server_tls_context(o.tls);
@@ -66,6 +68,9 @@ CLI::App* serve_subcommand(CLI::App& app, ServeOptions& o) {
         ->capture_default_str();
     add_whole_option(*sub, "--max-message", o.max_message, {1, 4294967296.0, "bytes"},
                      "largest message accepted");
+    add_whole_option(*sub, "--max-fragments", o.max_fragments, {1, 4294967296.0, "frames"},
+                     "most frames in one message (more: close 1009)")
+        ->capture_default_str();
     add_whole_option(*sub, "--threads", o.threads, {1, 64}, "I/O threads");
     sub->add_flag("--no-deflate", o.no_deflate, "never accept permessage-deflate");
     sub->add_flag("--deflate-server-no-context-takeover", o.server_no_context_takeover,

@@ -3,6 +3,7 @@
 
 #include "cli/ci_options.h"
 #include "cli/commands.h"
+#include "cli/limit_options.h"
 #include "cli/options.h"
 #include "cli/test_client.h"
 
@@ -35,6 +36,7 @@ CLI::App* test_client_subcommand(CLI::App& app, TestClientOptions& o) {
     add_number_option(*sub, "--timeout", c.timeout_s, kRunTimeout,
                       "stop after S seconds (with --run: default 3600)");
     add_time_scale_option(*sub, c.time_scale);
+    add_limit_threshold_options(*sub, c.limits);
     sub->add_flag("--no-host-check", o.no_host_check,
                   "accept any Host header (Autobahn insists on the listening port)");
     add_verdict_options(*sub, c.report);

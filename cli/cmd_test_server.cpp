@@ -7,6 +7,7 @@
 
 #include "cli/ci_options.h"
 #include "cli/commands.h"
+#include "cli/limit_options.h"
 #include "cli/options.h"
 #include "cli/security_options.h"
 #include "cli/test_server.h"
@@ -45,6 +46,7 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     add_number_option(*sub, "--case-timeout", c.case_timeout_s, kCaseTimeout,
                       "hard limit on any single case, in seconds");
     add_time_scale_option(*sub, c.time_scale);
+    add_limit_threshold_options(*sub, c.limits);
     add_verdict_options(*sub, c.report);
     add_connect_options(*sub, o.connect);
     add_security_options(*sub, o.security);

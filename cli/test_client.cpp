@@ -8,9 +8,11 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -20,6 +22,7 @@
 #include "cli/options.h"
 #include "cli/signal_watcher.h"
 #include "harness/fuzzing_server.h"
+#include "harness/runner.h"
 #include "harness/transport/certificates.h"
 #include "harness/transport/tls_context.h"
 #include "util/atomic_file.h"
@@ -174,6 +177,16 @@ void set_up_tls(const TestClientConfig& config, harness::FuzzingServerOptions& o
     util::atomic_write(ca_path, ca.certificate_pem);
 }
 
+// Section 15: after a case that can crash the client, has the client's process ended? It is
+// given a moment to (a crash ends the connection a little before the process).
+bool client_went_down(const std::function<bool()>& ended) {
+    for (int i = 0; i < 10; ++i) {
+        if (ended()) return true;
+        usleep(30'000);
+    }
+    return false;
+}
+
 }  // namespace
 
 int run_test_client(const TestClientConfig& config) {
@@ -185,14 +198,37 @@ int run_test_client(const TestClientConfig& config) {
     options.exit_after_agents = config.exit_after_agents;
     options.expected_agent = config.agent;
     options.timeouts = options.timeouts.scaled_by(config.time_scale);
+    options.limits = limit_thresholds(config.limits);
     std::string ca_path;
     set_up_tls(config, options, ca_path);
     const bool quiet = config.report.quiet;
 
     // The client drives the run: the total is known only when we start it ourselves.
     RunReport report(config.report, config.run_command.empty() ? 0 : selected.size());
+    // The client we start (--run), polled from two threads.
+    std::unique_ptr<ChildProcess> child;
+    std::mutex child_mutex;
+    auto child_ended = [&] {
+        std::lock_guard lock(child_mutex);
+        return child && child->poll();
+    };
+    // Section 15: the case during which the client under test went down (its process ended).
+    std::string downed_by;
     harness::FuzzingServerHooks hooks;
-    hooks.on_result = [&](harness::CaseResult&& result) { report.add(result); };
+    hooks.on_result = [&](harness::CaseResult&& result) {
+        if (result.test && result.test->can_crash_peer && child && downed_by.empty() &&
+            client_went_down(child_ended)) {
+            std::string how;
+            {
+                std::lock_guard lock(child_mutex);
+                how = child->failure();
+            }
+            downed_by = result.test->id;
+            harness::fail_for_downed_peer(
+                result, "the client under test " + (how.empty() ? "exited" : how));
+        }
+        report.add(result);
+    };
     hooks.is_excluded = [&](const std::string& agent, const std::string& id) {
         return excluded_for_agent(config.selection, agent, id);
     };
@@ -229,8 +265,8 @@ int run_test_client(const TestClientConfig& config) {
     SignalWatcher signals([&] { server.stop(); });
 
     const auto started = Clock::now();
-    std::unique_ptr<ChildProcess> child;
     if (!config.run_command.empty()) {
+        std::lock_guard lock(child_mutex);
         child = std::make_unique<ChildProcess>(substitute(
             substitute(substitute(config.run_command, "{url}", url), "{agent}", config.agent),
             "{ca}", ca_path));
@@ -244,7 +280,7 @@ int run_test_client(const TestClientConfig& config) {
     if (limit > 0) {
         monitor = std::thread([&, limit] {
             const auto until = started + seconds_to_ms(limit);
-            while (serving && !(child && child->poll())) {
+            while (serving && !child_ended()) {
                 if (Clock::now() >= until) {
                     if (child) {
                         child_timed_out = true;
@@ -259,7 +295,7 @@ int run_test_client(const TestClientConfig& config) {
     }
     server.run();
     serving = false;
-    if (child && !child->poll()) child->kill_group();
+    if (child && !child_ended()) child->kill_group();
     if (monitor.joinable()) monitor.join();
     std::string child_failure;
     if (child) {
@@ -280,7 +316,10 @@ int run_test_client(const TestClientConfig& config) {
             else
                 report.add_not_run(agent, cases,
                                    signals.interrupted() ? "interrupted by a signal"
-                                                         : "the client under test never ran it");
+                                   : downed_by.empty()
+                                       ? "the client under test never ran it"
+                                       : "the client under test went down during case " +
+                                             downed_by);
         }
     }
     report.finish();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/case_selection.h"
+#include "cli/limit_options.h"
 #include "cli/options.h"
 #include "cli/run_report.h"
 
@@ -21,6 +22,7 @@ struct TestClientConfig {
     bool host_check = true;
     double timeout_s = 0;
     double time_scale = 1;  // --time-scale: every case timer and deadline times this
+    LimitOptions limits;    // section 15's thresholds
     // wss://: the given certificate, or with `tls` alone a throwaway CA and leaf made here.
     bool tls = false;
     ServerTlsOptions tls_files;

@@ -28,6 +28,7 @@ std::optional<harness::RunOptions> run_options(const TestServerConfig& config,
     options.jobs = config.jobs;
     options.extra_headers = target.extra_headers;
     options.timeouts = options.timeouts.scaled_by(config.time_scale);
+    options.limits = limit_thresholds(config.limits);
     if (config.case_timeout_s > 0)
         options.timeouts.case_limit = seconds_to_ms(config.case_timeout_s);
     if (config.timeout_s > 0) {

@@ -7,6 +7,7 @@
 
 #include "cases/profile.h"
 #include "cli/case_selection.h"
+#include "cli/limit_options.h"
 #include "cli/run_report.h"
 #include "harness/endpoint.h"
 
@@ -27,6 +28,7 @@ struct TestServerConfig {
     double timeout_s = 0;
     double case_timeout_s = 0;
     double time_scale = 1;  // --time-scale: every case timer and deadline times this
+    LimitOptions limits;    // section 15's thresholds
 };
 
 // Exit code: 0 every case passed (or no regression against --baseline), 1 some did not or

@@ -436,7 +436,7 @@ void CaseSession::on_open() {
 }
 
 void CaseSession::read_more() {
-    if (reading_ || socket_closed_) return;
+    if (reading_ || reading_paused_ || socket_closed_) return;
     reading_ = true;
     stream_->async_read_some(
         asio::buffer(read_buffer_),
@@ -620,6 +620,9 @@ void CaseSession::take_message_bytes(std::string_view bytes) {
 // One more than the largest message the case could compare with (what it sent or expects):
 // a message cut there still differs from any of them.
 std::size_t CaseSession::message_keep_bytes() const {
+    // A section-15 probe compares no echo octet by octet: what it sends is as large as a
+    // missing limit (1 GiB), so it keeps only the floor.
+    if (test_.can_crash_peer) return kMessageKeepFloor + 1;
     return std::max({kMessageKeepFloor, largest_sent_, raw_bytes_sent_, largest_expected_}) + 1;
 }
 
@@ -814,6 +817,12 @@ void CaseSession::finish() {
     }
     o.tx_frames = result_.wirelog.tx_frames;
     o.rx_frames = result_.wirelog.rx_frames;
+    o.tx_octets = traffic_.outgoing.octets_wire;
+    o.rx_octets = traffic_.incoming.octets_wire;
+    if (o.was_open)
+        o.open_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - opened_at_)
+                        .count();
     if (dropped_hash_) o.received_dropped.sha256 = std::exchange(dropped_hash_, nullptr)->hex();
     // From the open to the end, as Autobahn counts; a case that never opened (an opening
     // handshake that timed out) gets the time it spent trying, not 0.
@@ -998,6 +1007,35 @@ void CaseSession::send_frame_data(std::string chunk) {
     queue_bytes(std::move(chunk), std::nullopt, true);
 }
 
+void CaseSession::send_paced(std::function<bool(Session&)> next) {
+    pace(std::make_shared<std::function<bool(Session&)>>(std::move(next)));
+}
+
+// One step of send_paced(): the next piece, then, once the queue has written it, the step
+// after (the queue's action runs between the writes before and after it).
+void CaseSession::pace(std::shared_ptr<std::function<bool(Session&)>> next) {
+    if (finished_ || state_ != State::open || !writes_) return;
+    if (!(*next)(*this)) return;
+    writes_->push_action([weak = weak_from_this(), next] {
+        if (auto self = weak.lock()) self->pace(next);
+    });
+}
+
+void CaseSession::pause_reading(Duration delay) {
+    delay = config_.timeouts.scaled(delay);
+    arm_deadline(delay);
+    reading_paused_ = true;
+    note("reading paused for " + std::to_string(delay.count()) + " ms");
+    auto& timer = new_timer();
+    timer.expires_after(delay);
+    timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec || self->finished_) return;
+        self->reading_paused_ = false;
+        self->note("reading resumed");
+        self->read_more();
+    });
+}
+
 void CaseSession::send_close(std::optional<std::uint16_t> code, std::optional<std::string> reason) {
     send_close_frame(code, std::move(reason), false);
 }
@@ -1105,7 +1143,8 @@ void CaseSession::expect_close(ExpectedClose close) {
 
 // Events are kept up to a budget in bytes (twice what the case expects, at least
 // kEventKeepFloor); past it a peer has sent more than any expectation, and the case fails the
-// connection and only counts and hashes what still comes, keeping the last few.
+// connection (a section-15 probe does not) and only counts and hashes what still comes,
+// keeping the last few.
 void CaseSession::record(Event event) {
     auto& o = result_.observation;
     const std::size_t bytes = event_bytes(event);
@@ -1121,7 +1160,8 @@ void CaseSession::record(Event event) {
         note("peer sent more events than the case keeps (" + std::to_string(o.received.size()) +
              " events, " + std::to_string(received_bytes_ / 1024) +
              " KiB): the rest are counted and hashed");
-        if (state_ == State::open)
+        // A section-15 probe expects a flood back (pongs): it counts them to the end.
+        if (state_ == State::open && !test_.can_crash_peer)
             fail_connection(protocol::close_code::policy_violation, "too many messages");
     }
     ++dropped.count;

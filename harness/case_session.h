@@ -34,6 +34,8 @@ struct SessionConfig {
     std::size_t max_message = 64u << 20;
     // Extra request headers ("Name: value") when we are the client.
     std::vector<std::string> extra_headers;
+    // Section 15's thresholds (harness/model/limits.h).
+    LimitThresholds limits;
 };
 
 class CaseSession final : public Session,
@@ -82,6 +84,9 @@ class CaseSession final : public Session,
     void set_result(Behavior behavior, std::string text) override;
     void set_wirelog(bool enabled) override;
     std::uint64_t frames_sent(std::uint8_t opcode) const override;
+    const LimitThresholds& limits() const override { return config_.limits; }
+    void send_paced(std::function<bool(Session&)> next) override;
+    void pause_reading(Duration delay) override;
 
     // transport::WriteQueue's hooks: the wire log and octet counts of each write, a failed
     // write, and the queue running empty (a close that waited for our last bytes).
@@ -101,6 +106,7 @@ class CaseSession final : public Session,
     void on_open();
     void enable_deflate(const protocol::DeflateParams& agreed);
     void read_more();
+    void pace(std::shared_ptr<std::function<bool(Session&)>> next);
     void on_bytes(std::size_t n);
     void handle_frame_end(const protocol::FrameParser::Event& ev);
     void on_message_complete(bool binary);
@@ -157,6 +163,7 @@ class CaseSession final : public Session,
     bool finished_ = false;
     bool socket_closed_ = false;
     bool reading_ = false;
+    bool reading_paused_ = false;  // pause_reading()
     bool close_after_flush_ = false;
 
     std::string host_header_, target_, key_;

@@ -253,7 +253,13 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
             return;
         }
         if (op == protocol::opcode::pong) return;
+        if (++fragments_ > options_.max_fragments) {
+            fail(protocol::close_code::message_too_big,
+                 "more than " + std::to_string(options_.max_fragments) + " fragments");
+            return;
+        }
         if (ev.message_end) {
+            fragments_ = 0;
             if (compressed_) {
                 // Compressed text can only be checked once inflated: whole, not fail-fast.
                 auto err = inflater_->finish_message(message_);
@@ -335,6 +341,7 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
     FrameParser parser_;
     std::string message_;
     bool compressed_ = false;
+    std::size_t fragments_ = 0;  // frames of the message coming in
     bool passthrough_ = false;        // see EchoServerOptions::deflate_passthrough
     std::string compressed_message_;  // the peer's compressed bytes, when passing through
     std::unique_ptr<protocol::Deflater> deflater_;

@@ -18,7 +18,12 @@ namespace wsconform::harness {
 struct EchoServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 9001;  // 0: ephemeral
+    // Limits (RFC 6455 10.4; section 15 checks them): a message larger than max_message,
+    // compressed or inflated, fails the connection with 1009 (a frame header declaring more at
+    // once); so does a message of more than max_fragments frames. A peer that does not read
+    // what we owe it (echoes, pongs) is not read either until our queue drains.
     std::size_t max_message = 64u << 20;
+    std::size_t max_fragments = 16384;
     std::size_t max_connections = 1000;
     // The opening handshake is bounded: its head in octets and in header lines (a larger one
     // is refused with 431 or 400), and in time from the connect (a slower client is dropped).

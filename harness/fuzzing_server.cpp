@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <mutex>
@@ -403,7 +404,12 @@ void FuzzingServer::Impl::run_case(StreamPtr stream, const protocol::HttpMessage
     SessionConfig config{.agent = agent,
                          .case_number = number,
                          .timeouts = options.timeouts,
-                         .max_message = options.max_message};
+                         .max_message = options.max_message,
+                         .limits = options.limits};
+    // A section-15 probe takes back what it sends, up to the size of a missing limit.
+    if (test.can_crash_peer)
+        config.max_message = std::max<std::size_t>(
+            config.max_message, static_cast<std::size_t>(options.limits.missing_limit_bytes + 1));
     const auto* tls = stream->tls_session();
     std::string why;
     if (test.tls.servers_only)

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "harness/model/case.h"
+#include "harness/model/limits.h"
 #include "harness/model/result.h"
 #include "harness/model/timeouts.h"
 #include "harness/transport/tls_context.h"
@@ -34,6 +35,8 @@ struct FuzzingServerOptions {
     std::chrono::milliseconds status_wait{60000};  // /getCaseStatus waits at most this long
     Timeouts timeouts;
     std::size_t max_message = 64u << 20;
+    // Section 15's thresholds (harness/model/limits.h), handed to every case.
+    LimitThresholds limits;
     // Stop once this many distinct agents called /updateReports (0: never).
     std::size_t exit_after_agents = 0;
     unsigned threads = 2;

@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -56,6 +57,17 @@ CaseResult not_run_result(const Case& test, const std::string& agent, int case_n
     result.verdict.outcome = Outcome::not_run;
     result.observation.harness_error = harness_error;
     return result;
+}
+
+void fail_for_downed_peer(CaseResult& result, const std::string& probe_error) {
+    auto& v = result.verdict;
+    const std::string why = "the peer no longer accepts WebSocket connections after this case (" +
+                            probe_error + "): it crashed or hangs";
+    v.behavior = Behavior::failed;
+    v.result = "The peer went down: " + why + ". " + v.result;
+    v.outcome = Outcome::fail;
+    v.outcome_reason = why;
+    v.warning.clear();
 }
 
 ProbeResult probe(const Endpoint& target, const RunOptions& options) {
@@ -192,13 +204,20 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
     });
 
     std::size_t next = 0, in_flight = 0, memory_in_use = 0, kept_in_use = 0;
+    bool alone_in_flight = false;  // a case that can crash the peer runs by itself
+    // Whether the peer completed a handshake before the first such case: only then can one
+    // that leaves it unable to is said to have downed it.
+    std::optional<bool> liveness_checked;
     std::vector<bool> finished(cases.size(), false);  // guarded by impl.mutex
     // A case's weight against the memory budget: three copies of its largest message (what
     // we send, what comes back, and the write buffer).
     auto weight = [](const Case& c) { return c.websocket() ? 3 * c.websocket()->memory_hint : 0; };
     std::function<void()> launch_more;  // called with impl.mutex held
     launch_more = [&] {
-        while (!impl.stopped && in_flight < impl.options.jobs && next < cases.size()) {
+        while (!impl.stopped && in_flight < impl.options.jobs && next < cases.size() &&
+               !alone_in_flight) {
+            const bool alone = cases[next]->can_crash_peer;
+            if (alone && in_flight > 0) break;  // waits for the cases before it to end
             const std::size_t cost = weight(*cases[next]);
             if (in_flight > 0 && memory_in_use + cost > impl.options.memory_budget) break;
             if (in_flight > 0 && kept_in_use + kRunningCaseKeptBytes > impl.options.kept_budget)
@@ -207,13 +226,33 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
             kept_in_use += kRunningCaseKeptBytes;
             const std::size_t index = next++;
             ++in_flight;
+            alone_in_flight = alone;
+            if (alone && !liveness_checked) liveness_checked = probe(target, impl.options).upgraded;
             auto& io = *contexts[index % contexts.size()];
             SessionConfig config{.agent = impl.options.agent,
                                  .case_number = static_cast<int>(index + 1),
                                  .timeouts = impl.options.timeouts,
                                  .max_message = impl.options.max_message,
-                                 .extra_headers = impl.options.extra_headers};
-            auto on_done = [&, index](CaseResult&& result) {
+                                 .extra_headers = impl.options.extra_headers,
+                                 .limits = impl.options.limits};
+            // A section-15 probe takes back what it sends, up to the size of a missing limit.
+            if (alone)
+                config.max_message = std::max<std::size_t>(
+                    config.max_message,
+                    static_cast<std::size_t>(impl.options.limits.missing_limit_bytes + 1));
+            auto on_done = [&, index, alone](CaseResult&& result) {
+                // Alone on the peer: is it still up? (Blocking, but nothing else is running.)
+                std::string down;
+                const auto outcome = result.verdict.outcome;
+                if (alone && *liveness_checked && outcome != Outcome::not_run &&
+                    (result.observation.was_open || outcome != Outcome::unimplemented)) {
+                    const auto after = probe(target, impl.options);
+                    if (!after.upgraded) {
+                        fail_for_downed_peer(result, after.error);
+                        down = "the peer went down during case " + cases[index]->id + " (" +
+                               after.error + ")";
+                    }
+                }
                 bool report;
                 {
                     std::lock_guard lock(impl.mutex);
@@ -226,6 +265,11 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                     result_ready.notify_one();
                 }
                 std::lock_guard lock(impl.mutex);
+                if (!down.empty() && !impl.stopped) {
+                    impl.stopped = true;
+                    impl.stop_reason = down;
+                }
+                alone_in_flight = false;
                 --in_flight;
                 memory_in_use -= weight(*cases[index]);
                 kept_in_use -= kRunningCaseKeptBytes;

@@ -12,6 +12,7 @@
 
 #include "harness/endpoint.h"
 #include "harness/model/case.h"
+#include "harness/model/limits.h"
 #include "harness/model/result.h"
 #include "harness/model/timeouts.h"
 
@@ -33,6 +34,8 @@ struct RunOptions {
     // Case ID -> why the run does not make it (--profile protocol): reported UNIMPLEMENTED with
     // that sentence, without a connection.
     std::map<std::string, std::string> not_run;
+    // Section 15's thresholds (harness/model/limits.h), handed to every case.
+    LimitThresholds limits;
 };
 
 unsigned default_jobs();
@@ -49,6 +52,9 @@ struct ProbeResult {
 // handshake wrongly is connected, not upgraded: its run goes on, and section 14 says which
 // rule the answer broke.
 ProbeResult probe(const Endpoint& target, const RunOptions& options);
+
+// A section-15 case found the peer down: its verdict fails, saying so and why (`probe_error`).
+void fail_for_downed_peer(CaseResult& result, const std::string& probe_error);
 
 struct RunSummary {
     std::size_t finished = 0;  // cases that ran to a verdict
@@ -73,7 +79,11 @@ class Runner {
     Runner& operator=(const Runner&) = delete;
 
     // Runs `cases` in order of start; `on_result` gets each finished case, one call at a time,
-    // and when the run is stopped, a not_run_result() for each case it did not finish.
+    // and when the run is stopped, a not_run_result() for each case it did not finish. A case
+    // that can crash the peer (Case::can_crash_peer) runs alone, and the peer must then still
+    // complete a fresh handshake (probe()): if it does not, that case fails saying so, and the
+    // run stops with every case left reported not run ("the peer went down during case X").
+    // (A peer that completed no handshake before the first such case is not checked.)
     RunSummary run(const Endpoint& target, std::span<const Case* const> cases,
                    const std::function<void(CaseResult&&)>& on_result);
 

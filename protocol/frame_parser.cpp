@@ -210,7 +210,19 @@ FrameParser::Event FrameParser::next_payload(std::span<std::byte>& input) noexce
             remaining_ -= n;
             input = input.subspan(n);
         }
-        if (remaining_ > 0) return {};
+        if (remaining_ > 0) {
+            // §8.1 fail-fast, for a close reason too (Autobahn #93): a reason arriving octet
+            // by octet is refused at its first invalid octet, not once the frame is whole.
+            // Unlike a close frame judged whole, this error carries neither the frame's header
+            // nor its payload: the frame never ended.
+            if (current_.opcode == opcode::close && options_.validate_utf8 && control_have_ > 2) {
+                Utf8Validator reason;
+                if (!reason.feed(std::span<const std::byte>(control_buf_.data() + 2,
+                                                            control_have_ - 2)))
+                    return fail(Error::close_reason_invalid_utf8);
+            }
+            return {};
+        }
         return end_frame();
     }
 

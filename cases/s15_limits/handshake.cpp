@@ -316,7 +316,11 @@ std::vector<harness::Case> handshake() {
             "RFC 6455 10.4: an endpoint must protect itself against resource "
             "exhaustion; " +
             row.requirement;
-    return to_cases(std::move(rows));
+    auto cases = to_cases(std::move(rows));
+    // Each can down a vulnerable peer, and the timed ones must not share it with other cases:
+    // they run alone, and the peer must still be up after each (harness/model/limits.h).
+    for (auto& c : cases) c.can_crash_peer = true;
+    return cases;
 }
 
 }  // namespace wsconform::cases::limits

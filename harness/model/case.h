@@ -105,6 +105,10 @@ struct Case {
 
     TlsNeeds tls;
 
+    // Section 15: the probe can crash a vulnerable peer. It runs alone, and the peer is checked
+    // afterwards (harness/model/limits.h); its result text says what it sent and received.
+    bool can_crash_peer = false;
+
     // The script of each kind, or nullptr when the case has another.
     const WebSocketScript* websocket() const noexcept {
         return std::get_if<WebSocketScript>(&script);

@@ -20,6 +20,14 @@ std::string join_codes(const std::vector<std::uint16_t>& codes) {
 
 }  // namespace
 
+std::string volume_sentence(const Observation& o) {
+    std::uint64_t frames = 0;
+    for (const auto& [opcode, n] : o.tx_frames) frames += n;
+    return "Volume: sent " + std::to_string(o.tx_octets) + " octets in " + std::to_string(frames) +
+           (frames == 1 ? " frame" : " frames") + ", received " + std::to_string(o.rx_octets) +
+           " octets, over 1 connection open " + std::to_string(o.open_ms) + " ms.";
+}
+
 Outcome overall_outcome(Behavior behavior, Behavior behavior_close, std::string* reason) {
     auto say = [&](std::string text) {
         if (reason) *reason = std::move(text);
@@ -134,6 +142,11 @@ Verdict judge(const Case& c, const Observation& o) {
         v.result += " (" + o.harness_error + ")";
     }
     v.outcome = overall_outcome(v.behavior, v.behavior_close, &v.outcome_reason);
+    if (!v.warning.empty() && v.outcome == Outcome::pass) {
+        v.outcome = Outcome::warning;
+        v.outcome_reason = v.warning;
+    }
+    if (c.can_crash_peer) v.result += " " + volume_sentence(o);
     return v;
 }
 

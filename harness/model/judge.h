@@ -71,6 +71,11 @@ struct Observation {
     std::string lenient_handshake;
     // Over TLS: what was negotiated and how the peer ended it (empty version: not TLS).
     TlsObservation tls;
+    // Octets after the opening handshake, each way, and how long the connection was open:
+    // the volume a section-15 probe reports.
+    std::uint64_t tx_octets = 0;
+    std::uint64_t rx_octets = 0;
+    std::int64_t open_ms = 0;
 };
 
 struct Verdict {
@@ -80,6 +85,9 @@ struct Verdict {
     std::string result_close;  // and for `behaviorClose`
     Outcome outcome = Outcome::fail;
     std::string outcome_reason;  // which column decided, in one line
+    // Set by a case's `adjust` (section 15): a limit missing or very high, with the measured
+    // figure. A case that otherwise passes becomes Outcome::warning with this as its reason.
+    std::string warning;
 };
 
 // Autobahn's judging, then the case's own adjustments (its WebSocketScript's
@@ -92,6 +100,10 @@ Verdict judge(const Case& c, const Observation& o);
 // testing a server, we had to drop TCP ourselves. Else OK. judge() uses it, and so do the
 // raw-HTTP judges of section 14, which describe their connection as an Observation.
 std::pair<Behavior, std::string> close_behavior(const Observation& o);
+
+// "Volume: sent N octets in F frames, received M octets, over 1 connection open T ms.": what
+// the judge appends to a section-15 case's result.
+std::string volume_sentence(const Observation& o);
 
 // The overall outcome from the two columns (used by judge(), and by readers of Autobahn's
 // own reports, which carry only the columns).

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "harness/model/events.h"
+#include "harness/model/limits.h"
 #include "protocol/frame.h"
 
 namespace wsconform::harness {
@@ -112,6 +113,22 @@ class Session {
     virtual void set_wirelog(bool enabled) = 0;
     // Number of frames we sent with this opcode (Autobahn's txFrameStats), for 10.1.1.
     virtual std::uint64_t frames_sent(std::uint8_t opcode) const = 0;
+
+    // ---- Section 15 (harness/model/limits.h). Sessions that only record what a script
+    // declares keep the defaults: no thresholds given, no bulk traffic, reading never paused.
+
+    // The run's thresholds (--limit-prompt, --limit-missing-size).
+    virtual const LimitThresholds& limits() const {
+        static const LimitThresholds defaults;
+        return defaults;
+    }
+    // Bulk traffic without holding it: `next` is called, and queues the next piece (frames,
+    // raw octets), once everything queued before has been written; again and again until it
+    // returns false or the connection is no longer open. A peer that stops reading stops it.
+    virtual void send_paced(std::function<bool(Session&)> next) { (void)next; }
+    // Reads nothing from the peer for `delay` (what it sends meanwhile waits in its buffers and
+    // ours): the peer sees a reader that does not read. The case's deadline covers the pause.
+    virtual void pause_reading(Duration delay) { (void)delay; }
 };
 
 }  // namespace wsconform::harness

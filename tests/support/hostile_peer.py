@@ -19,6 +19,21 @@ then misbehaves:
                                   Upgrade, whatever the answer (the planted websocket-smuggle
                                   flaw, section 15.6)
   proxy http    PORTFILE BACKEND  the same proxy, tunnelling only after a 101 (correct)
+  server limits PORTFILE [FLAW]   an echo server with the limits section 15 (15.1-15.3) looks
+                                  for: messages and inflated messages up to 1 MiB (then 1009),
+                                  64 fragments a message (then 1009), RSV1 only when
+                                  permessage-deflate was agreed (else 1002), the 64-bit length's
+                                  top bit refused (1002), pongs written before it reads on. FLAW
+                                  plants one weakness per probe group (none: the control):
+                                    inflate-unagreed  inflates RSV1 frames nobody agreed to
+                                                      (aiohttp GHSA-mq44-7p77-q5h7; 15.1)
+                                    sign-bit-length   drops the 64-bit length's top bit and
+                                                      reads on (gorilla CVE-2020-27813; 15.2)
+                                    fragments-crash   keeps every fragment and exits after 1000
+                                                      of one message (ws GHSA-96hv-2xvq-fx4p;
+                                                      15.3; the run then reports the rest not run)
+                                    inflate-unbounded inflates and echoes compressed messages
+                                                      whatever their size (scripts/limits-bounds)
 
 A server listens on 127.0.0.1 (an ephemeral port, written to PORTFILE) until killed. The client
 exits 0 once every case has been run and /updateReports was called.
@@ -171,7 +186,7 @@ async def serve_listening(portfile, on_connection):
 def run_server(portfile, behaviour, deflate=False):
     async def on_connection(reader, writer):
         try:
-            await server_handshake(reader, writer, deflate)
+            writer.agreed_deflate = await server_handshake(reader, writer, deflate)
             await behaviour(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
@@ -296,6 +311,107 @@ async def proxy_connection(reader, writer, backend_port, tunnel_on_request):
         b_writer.close()
 
 
+LIMIT_MESSAGE = 1 << 20
+LIMIT_FRAGMENTS = 64
+
+
+def frame_out(opcode, payload, rsv1=False):
+    """An unmasked frame from the server."""
+    b0 = 0x80 | (0x40 if rsv1 else 0) | opcode
+    n = len(payload)
+    if n < 126:
+        return bytes([b0, n]) + payload
+    if n < 1 << 16:
+        return bytes([b0, 126]) + struct.pack("!H", n) + payload
+    return bytes([b0, 127]) + struct.pack("!Q", n) + payload
+
+
+def close_out(code, reason=b""):
+    return frame_out(0x8, struct.pack("!H", code) + reason)
+
+
+async def serve_limits(reader, writer, flaw):
+    """Section 15's limits, one of them possibly missing (see the module's help)."""
+    deflate = getattr(writer, "agreed_deflate", False)
+    message, opcode_of_message, fragments, compressed = bytearray(), 0, 0, False
+    inflater = None
+
+    async def fail(code):
+        writer.write(close_out(code))
+        await writer.drain()
+
+    while True:
+        b0, b1 = await reader.readexactly(2)
+        fin, rsv, opcode, length = b0 & 0x80, b0 & 0x70, b0 & 0x0F, b1 & 0x7F
+        if length == 126:
+            (length,) = struct.unpack("!H", await reader.readexactly(2))
+        elif length == 127:
+            (length,) = struct.unpack("!Q", await reader.readexactly(8))
+            if length >> 63:
+                if flaw != "sign-bit-length":
+                    return await fail(1002)
+                length &= (1 << 63) - 1
+        if not b1 & 0x80:
+            return await fail(1002)
+        key = await reader.readexactly(4)
+        agreed = deflate or flaw == "inflate-unagreed"
+        if rsv & 0x30 or (rsv and (not agreed or opcode not in (0x1, 0x2))):
+            return await fail(1002)
+        unbounded = flaw == "inflate-unbounded" and (compressed or rsv)
+        if opcode < 8 and length + len(message) > LIMIT_MESSAGE and not unbounded:
+            return await fail(1009)
+        if opcode >= 8 and (length > 125 or not fin):
+            return await fail(1002)
+        data = await reader.readexactly(length)
+        mask = (key * (length // 4 + 1))[:length]
+        data = (int.from_bytes(data, "big") ^ int.from_bytes(mask, "big")).to_bytes(length, "big")
+        if opcode == 0x8:
+            if len(data) > 2:
+                try:
+                    data[2:].decode("utf-8")
+                except UnicodeDecodeError:
+                    return await fail(1007)
+            writer.write(close_out(1000))
+            await writer.drain()
+            return
+        if opcode == 0x9:
+            writer.write(frame_out(0xA, data))
+            await writer.drain()  # a reader that does not read stops us reading too
+            continue
+        if opcode == 0xA:
+            continue
+        if opcode in (0x1, 0x2):
+            opcode_of_message, compressed, fragments = opcode, bool(rsv), 0
+            message.clear()
+            if compressed:
+                inflater = zlib.decompressobj(-15)
+        fragments += 1
+        if fragments > LIMIT_FRAGMENTS:
+            if flaw != "fragments-crash":
+                return await fail(1009)
+            if fragments > 1000:
+                os._exit(3)
+        if compressed and flaw == "inflate-unbounded":
+            message += inflater.decompress(data)
+        elif compressed:
+            message += inflater.decompress(data, LIMIT_MESSAGE + 1 - len(message))
+            if len(message) > LIMIT_MESSAGE:
+                return await fail(1009)
+        else:
+            message += data
+        if fin:
+            if compressed and flaw == "inflate-unbounded":
+                message += inflater.decompress(b"\x00\x00\xff\xff")
+            elif compressed:
+                message += inflater.decompress(b"\x00\x00\xff\xff",
+                                               LIMIT_MESSAGE + 1 - len(message))
+                if len(message) > LIMIT_MESSAGE:
+                    return await fail(1009)
+            writer.write(frame_out(opcode_of_message, bytes(message)))
+            await writer.drain()
+            message.clear()
+
+
 def main(argv):
     if len(argv) == 3 and argv[:2] == ["server", "backend426"]:
         asyncio.run(serve_listening(argv[2], backend426_connection))
@@ -313,6 +429,14 @@ def main(argv):
         }
         if argv[1] in behaviours:
             run_server(argv[2], behaviours[argv[1]])
+            return 0
+        if argv[1] == "limits":
+            flaw = argv[3] if len(argv) > 3 else "none"
+            if flaw not in ("none", "inflate-unagreed", "sign-bit-length", "fragments-crash",
+                            "inflate-unbounded"):
+                print(__doc__, file=sys.stderr)
+                return 2
+            run_server(argv[2], lambda r, w: serve_limits(r, w, flaw), deflate=True)
             return 0
         if argv[1] == "bomb":
             bomb = deflate_bomb_frame(int(argv[3]) if len(argv) > 3 else 1024)
