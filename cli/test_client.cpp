@@ -314,12 +314,12 @@ int run_test_client(const TestClientConfig& config) {
             if (nobody)
                 report.add_unreachable(agent, cases, "no client connected");
             else
-                report.add_not_run(agent, cases,
-                                   signals.interrupted() ? "interrupted by a signal"
-                                   : downed_by.empty()
-                                       ? "the client under test never ran it"
-                                       : "the client under test went down during case " +
-                                             downed_by);
+                report.add_not_run(
+                    agent, cases,
+                    signals.interrupted() ? "interrupted by a signal"
+                    : downed_by.empty()
+                        ? "the client under test never ran it"
+                        : "the client under test went down during case " + downed_by);
         }
     }
     report.finish();

@@ -341,7 +341,7 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
     FrameParser parser_;
     std::string message_;
     bool compressed_ = false;
-    std::size_t fragments_ = 0;  // frames of the message coming in
+    std::size_t fragments_ = 0;       // frames of the message coming in
     bool passthrough_ = false;        // see EchoServerOptions::deflate_passthrough
     std::string compressed_message_;  // the peer's compressed bytes, when passing through
     std::unique_ptr<protocol::Deflater> deflater_;

@@ -217,8 +217,8 @@ FrameParser::Event FrameParser::next_payload(std::span<std::byte>& input) noexce
             // nor its payload: the frame never ended.
             if (current_.opcode == opcode::close && options_.validate_utf8 && control_have_ > 2) {
                 Utf8Validator reason;
-                if (!reason.feed(std::span<const std::byte>(control_buf_.data() + 2,
-                                                            control_have_ - 2)))
+                if (!reason.feed(
+                        std::span<const std::byte>(control_buf_.data() + 2, control_have_ - 2)))
                     return fail(Error::close_reason_invalid_utf8);
             }
             return {};
