@@ -59,8 +59,6 @@ class EchoServer {
   public:
     explicit EchoServer(EchoServerOptions options);
     ~EchoServer();
-    EchoServer(const EchoServer&) = delete;
-    EchoServer& operator=(const EchoServer&) = delete;
 
     // Binds and listens; throws std::system_error with a one-line message on failure.
     void listen();
