@@ -5,7 +5,9 @@
 
 namespace wsconform::test_support {
 
-#if defined(__SANITIZE_ADDRESS__)
+// WSCONFORM_UNDER_ASAN: tests/CMakeLists.txt builds the test files themselves without
+// instrumentation, but the libraries and processes they test have it.
+#if defined(__SANITIZE_ADDRESS__) || defined(WSCONFORM_UNDER_ASAN)
 inline constexpr bool kUnderAsan = true;
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
