@@ -17,6 +17,7 @@
 // MUST _Fail the WebSocket Connection_ (RFC 7692 7.1).
 #include "cases/s15_limits/compression_params.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -46,7 +47,7 @@ constexpr const char* kIssue112 = " (RFC 7692 parameter edge cases: Autobahn tes
 // judges a refusal; a valid one must be answered with a 101.
 Case offer_case(Case c, std::string offer, std::vector<protocol::DeflateParams> valid) {
     c.description = "The canonical request with Sec-WebSocket-Extensions: " + offer +
-                    " (no other alternative). Then a text message, which must come back.";
+                    " (no other alternative); after a 101, a text message.";
     ServerJudge fits = response_rule(deflate_response_problem,
                                      valid.empty() ? "permessage-deflate was declined"
                                                    : "The extension response fits the offer");
@@ -114,69 +115,84 @@ Case answer_case(Case c, std::string response, bool needs_no_window_offer = fals
     return c;
 }
 
+// One case: an offer (testing a server; `valid` its alternatives a server may accept) or an
+// answer (testing a client; `valid` unset).
+struct Row {
+    const char* id;
+    const char* title;
+    const char* header;  // Sec-WebSocket-Extensions: what we offer or answer
+    std::vector<std::string> rfc;
+    const char* requirement;
+    std::optional<std::vector<protocol::DeflateParams>> valid;
+    bool needs_no_window_offer = false;
+};
+
 }  // namespace
 
 std::vector<Case> compression_params() {
-    return {
-        offer_case(
-            {.id = "15.1.3",
-             .title = "permessage-deflate offer with a duplicate parameter",
-             .rfc = {"RFC 7692 7", "RFC 7692 5.1"},
-             .requirement = "An offer MUST NOT include a parameter more than once, and a server "
-                            "MUST decline an offer that does (RFC 7692 7). 14.3.15 is the closest "
-                            "case (an unknown parameter, with a valid fallback)."},
-            "permessage-deflate; server_max_window_bits=10; server_max_window_bits=10", {}),
-        offer_case({.id = "15.1.4",
-                    .title = "permessage-deflate offer with a value on a flag",
-                    .rfc = {"RFC 7692 7", "RFC 7692 7.1.1.1"},
-                    .requirement = "server_no_context_takeover takes no value (RFC 7692 "
-                                   "7.1.1.1); a server MUST decline an offer with an invalid "
-                                   "parameter value (RFC 7692 7)."},
-                   "permessage-deflate; server_no_context_takeover=1", {}),
-        offer_case(
-            {.id = "15.1.5",
-             .title = "permessage-deflate offer with server_max_window_bits=8",
-             .rfc = {"RFC 7692 7.1.2.1", "RFC 7692 7.1.2"},
-             .requirement = "8 is a valid window (8-15, RFC 7692 7.1.2.1) that zlib cannot deflate "
-                            "with (it uses 9): the server may decline the offer, or accept it with "
-                            "server_max_window_bits=8 and keep to it; answering a larger value "
-                            "breaks 7.1.2.1. (Whether an accepting server keeps to 256 octets is "
-                            "not checked.)"},
-            "permessage-deflate; server_max_window_bits=8", {{.server_max_window_bits = 8}}),
-        offer_case({.id = "15.1.6",
-                    .title = "Bare permessage-deflate offer: no client_max_window_bits back",
-                    .rfc = {"RFC 7692 7.1.2.2"},
-                    .requirement =
-                        "Without client_max_window_bits in the offer the client may use a "
-                        "32 KiB window, and the server MUST NOT include client_max_window_bits "
-                        "in its response (RFC 7692 7.1.2.2; the shape of Autobahn #112). 14.3.12 "
-                        "is the closest case (an offer with server_max_window_bits only)."},
-                   "permessage-deflate", {{}}),
-        answer_case({.id = "15.1.7",
-                     .title = "A permessage-deflate response with a duplicate parameter",
-                     .rfc = {"RFC 7692 7", "RFC 7692 5.1"},
-                     .requirement = "A response MUST NOT include a parameter more than once; "
-                                    "the client MUST _Fail the WebSocket Connection_ when it "
-                                    "does (RFC 7692 7)."},
-                    "permessage-deflate; server_no_context_takeover; server_no_context_takeover"),
-        answer_case(
-            {.id = "15.1.8",
-             .title = "client_max_window_bits in a response to an offer without it",
-             .rfc = {"RFC 7692 7.1.2.2"},
-             .requirement =
-                 "If the client did not offer client_max_window_bits, a response with it "
-                 "is invalid and the client MUST _Fail the WebSocket Connection_ (RFC "
-                 "7692 7.1.2.2, Autobahn #112). Not applicable to a client that offers "
-                 "it (browsers do). 14.4.13 is the closest case (server_max_window_bits=7)."},
-            "permessage-deflate; client_max_window_bits=10", true),
-        answer_case({.id = "15.1.9",
-                     .title = "A permessage-deflate response with a value on a flag",
-                     .rfc = {"RFC 7692 7", "RFC 7692 7.1.1.1"},
-                     .requirement = "server_no_context_takeover takes no value (RFC 7692 "
-                                    "7.1.1.1): the client MUST _Fail the WebSocket Connection_ "
-                                    "(RFC 7692 7)."},
-                    "permessage-deflate; server_no_context_takeover=1"),
+    const std::vector<Row> rows{
+        {"15.1.3",
+         "permessage-deflate offer with a duplicate parameter",
+         "permessage-deflate; server_max_window_bits=10; server_max_window_bits=10",
+         {"RFC 7692 7", "RFC 7692 5.1"},
+         "An offer MUST NOT include a parameter more than once, and a server MUST decline an "
+         "offer that does (RFC 7692 7). 14.3.15 is the closest case (an unknown parameter, with "
+         "a valid fallback).",
+         std::vector<protocol::DeflateParams>{}},
+        {"15.1.4",
+         "permessage-deflate offer with a value on a flag",
+         "permessage-deflate; server_no_context_takeover=1",
+         {"RFC 7692 7", "RFC 7692 7.1.1.1"},
+         "server_no_context_takeover takes no value (RFC 7692 7.1.1.1); a server MUST decline an "
+         "offer with an invalid parameter value (RFC 7692 7).",
+         std::vector<protocol::DeflateParams>{}},
+        {"15.1.5",
+         "permessage-deflate offer with server_max_window_bits=8",
+         "permessage-deflate; server_max_window_bits=8",
+         {"RFC 7692 7.1.2.1", "RFC 7692 7.1.2"},
+         "8 is a valid window (8-15, RFC 7692 7.1.2.1) that zlib cannot deflate with (it uses 9): "
+         "the server may decline the offer, or accept it with server_max_window_bits=8 and keep "
+         "to it; answering a larger value breaks 7.1.2.1. (Whether an accepting server keeps to "
+         "256 octets is not checked.)",
+         std::vector<protocol::DeflateParams>{{.server_max_window_bits = 8}}},
+        {"15.1.6",
+         "Bare permessage-deflate offer: no client_max_window_bits back",
+         "permessage-deflate",
+         {"RFC 7692 7.1.2.2"},
+         "Without client_max_window_bits in the offer the client may use a 32 KiB window, and the "
+         "server MUST NOT include client_max_window_bits in its response (RFC 7692 7.1.2.2). "
+         "14.3.12 is the closest case (an offer with server_max_window_bits only).",
+         std::vector<protocol::DeflateParams>{{}}},
+        {"15.1.7",
+         "A permessage-deflate response with a duplicate parameter",
+         "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+         {"RFC 7692 7", "RFC 7692 5.1"},
+         "A response MUST NOT include a parameter more than once; the client MUST _Fail the "
+         "WebSocket Connection_ when it does (RFC 7692 7)."},
+        {"15.1.8",
+         "client_max_window_bits in a response to an offer without it",
+         "permessage-deflate; client_max_window_bits=10",
+         {"RFC 7692 7.1.2.2"},
+         "If the client did not offer client_max_window_bits, a response with it is invalid and "
+         "the client MUST _Fail the WebSocket Connection_ (RFC 7692 7.1.2.2). Not applicable to "
+         "a client that offers it (browsers do). 14.4.13 is the closest case "
+         "(server_max_window_bits=7).",
+         std::nullopt,
+         true},
+        {"15.1.9",
+         "A permessage-deflate response with a value on a flag",
+         "permessage-deflate; server_no_context_takeover=1",
+         {"RFC 7692 7", "RFC 7692 7.1.1.1"},
+         "server_no_context_takeover takes no value (RFC 7692 7.1.1.1): the client MUST _Fail "
+         "the WebSocket Connection_ (RFC 7692 7)."},
     };
+    std::vector<Case> out;
+    for (const Row& row : rows) {
+        Case c{.id = row.id, .title = row.title, .rfc = row.rfc, .requirement = row.requirement};
+        out.push_back(row.valid ? offer_case(std::move(c), row.header, *row.valid)
+                                : answer_case(std::move(c), row.header, row.needs_no_window_offer));
+    }
+    return out;
 }
 
 }  // namespace wsconform::cases::limits
