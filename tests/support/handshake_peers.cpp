@@ -17,8 +17,8 @@
 #include "protocol/frame.h"
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
-#include "protocol/permessage_deflate.h"
 #include "protocol/http.h"
+#include "protocol/permessage_deflate.h"
 #include "tests/support/enum_names.h"
 #include "tests/support/socket.h"
 
