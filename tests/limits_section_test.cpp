@@ -11,6 +11,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "harness/runner.h"
 #include "tests/support/case_runs.h"
 #include "tests/support/child_process.h"
+#include "tests/support/handshake_peers.h"
 #include "tests/support/temp_dir.h"
 
 namespace wsconform {
@@ -60,7 +62,9 @@ TEST(LimitsSection, CasesCiteTheRfcAndRunAloneAndOnlyWhenAskedFor) {
     ASSERT_GE(cases.size(), 9u);
     for (const auto* c : cases) {
         SCOPED_TRACE(c->id);
-        EXPECT_TRUE(c->can_crash_peer);
+        // 15.1.3 onwards (RFC 7692 parameter edge cases) are raw-HTTP probes of one request or
+        // one answer: they cannot crash a peer, so they run like section 14's cases.
+        EXPECT_EQ(c->can_crash_peer, c->websocket() != nullptr);
         ASSERT_FALSE(c->rfc.empty());
         EXPECT_FALSE(c->requirement.empty());
         EXPECT_FALSE(c->expectation.empty());
@@ -123,8 +127,11 @@ TEST(LimitsSection, ReferenceServerPassesEveryCase) {
     const auto results = run_limits(server.port(), kGroups);
     server.stop();
     EXPECT_EQ(results.size(), cases::select(kGroups, {}).size());
-    for (const auto& [id, r] : results)
-        EXPECT_EQ(r.verdict.outcome, Outcome::pass) << id << ": " << explain(r);
+    for (const auto& [id, r] : results) {
+        // 15.1.7 onwards test clients: not applicable here.
+        const auto want = r.test->http_client_probe() ? Outcome::unimplemented : Outcome::pass;
+        EXPECT_EQ(r.verdict.outcome, want) << id << ": " << explain(r);
+    }
 }
 
 // tests/support/hostile_peer.py `server limits FLAW`, on an ephemeral port.
@@ -149,13 +156,15 @@ class WeakPeer {
 };
 
 TEST(LimitsSection, EachPlantedWeaknessIsFlaggedByItsCaseOnly) {
-    // flaw -> the case it must fail; the four peers run at once, each run one case at a time.
-    const std::map<std::string, std::string> flaws{{"inflate-unagreed", "15.1.2"},
-                                                   {"sign-bit-length", "15.2.1"},
-                                                   {"fragments-crash", "15.3.1"}};
+    // flaw -> the cases it must fail; the five peers run at once, each run one case at a time.
+    const std::map<std::string, std::set<std::string>> flaws{
+        {"inflate-unagreed", {"15.1.2"}},
+        {"sign-bit-length", {"15.2.1"}},
+        {"fragments-crash", {"15.3.1"}},
+        {"deflate-echo-offer", {"15.1.3", "15.1.4"}}};
     std::map<std::string, std::future<Results>> runs;
     for (const std::string flaw :
-         {"none", "inflate-unagreed", "sign-bit-length", "fragments-crash"})
+         {"none", "inflate-unagreed", "sign-bit-length", "fragments-crash", "deflate-echo-offer"})
         runs[flaw] = std::async(std::launch::async, [flaw] {
             WeakPeer peer(flaw);
             EXPECT_NE(peer.port(), 0) << flaw;
@@ -173,7 +182,7 @@ TEST(LimitsSection, EachPlantedWeaknessIsFlaggedByItsCaseOnly) {
         bool down = false;  // past the crash: not run
         for (const auto& [id, r] : weak) {
             SCOPED_TRACE(id + ": " + explain(r));
-            if (id == flagged_by) {
+            if (flagged_by.contains(id)) {
                 EXPECT_EQ(r.verdict.outcome, Outcome::fail);
                 down = flaw == "fragments-crash";
                 if (down) {
@@ -181,13 +190,31 @@ TEST(LimitsSection, EachPlantedWeaknessIsFlaggedByItsCaseOnly) {
                 }
             } else if (down) {
                 EXPECT_EQ(r.verdict.outcome, Outcome::not_run);
-                EXPECT_NE(r.verdict.result.find("during case " + flagged_by), std::string::npos);
+                EXPECT_NE(r.verdict.result.find("during case 15.3.1"), std::string::npos);
             } else {
                 EXPECT_EQ(r.verdict.outcome, control.at(id).verdict.outcome)
                     << "control " << explain(control.at(id));
             }
         }
     }
+}
+
+// 15.1.7-15.1.9 (testing a client): a client offering permessage-deflate that checks the
+// response's parameters passes each; one taking any parameters fails each (the support client
+// echoes our greeting once it believes the connection open).
+TEST(LimitsSection, ClientsAreJudgedOnTheDeflateParametersTheyAccept) {
+    using test_support::ClientFlaw;
+    const std::vector<std::string> answers{"15.1.7", "15.1.8", "15.1.9"};
+    const auto strict =
+        test_support::run_client_cases(ClientFlaw::offers_deflate, answers, "strict");
+    const auto lax =
+        test_support::run_client_cases(ClientFlaw::any_deflate_parameters, answers, "lax");
+    ASSERT_EQ(strict.size(), 3u);
+    ASSERT_EQ(lax.size(), 3u);
+    for (const auto& [id, r] : strict)
+        EXPECT_EQ(r.verdict.outcome, Outcome::pass) << id << ": " << explain(r);
+    for (const auto& [id, r] : lax)
+        EXPECT_EQ(r.verdict.outcome, Outcome::fail) << id << ": " << explain(r);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // 15.1 compression (see cases/s15_limits/s15_limits.cpp): a deflate bomb to the peer, and a
-// compressed frame when permessage-deflate was never agreed. Both roles.
+// compressed frame when permessage-deflate was never agreed. Both roles. Then the parameter
+// edge cases of compression_params.cpp.
 #include "cases/payloads.h"
+#include "cases/s15_limits/compression_params.h"
 #include "cases/s15_limits/groups.h"
 #include "cases/s15_limits/probe.h"
 
@@ -87,6 +89,9 @@ std::vector<harness::Case> compression() {
                           .rsv = protocol::rsv::rsv1});
         }),
     }));
+
+    // 15.1.3 onwards: RFC 7692 parameter edge cases (Autobahn #112).
+    for (auto& c : compression_params()) out.push_back(std::move(c));
     return out;
 }
 

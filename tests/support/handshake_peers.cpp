@@ -18,6 +18,7 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "protocol/permessage_deflate.h"
 #include "tests/support/enum_names.h"
 #include "tests/support/socket.h"
 
@@ -278,16 +279,31 @@ void run_client_case(std::uint16_t port, int number, const std::string& agent, C
     const auto key = protocol::make_key(nonce);
     const std::string host = "127.0.0.1:" + std::to_string(port);
     const std::string target = "/runCase?case=" + std::to_string(number) + "&agent=" + agent;
-    if (!s.write_all(protocol::build_upgrade_request(host, target, key), end)) return;
+    const bool deflate =
+        flaw == ClientFlaw::offers_deflate || flaw == ClientFlaw::any_deflate_parameters;
+    const std::vector<std::string> offer{"Sec-WebSocket-Extensions: permessage-deflate"};
+    const std::vector<std::string> offered_names{std::string(protocol::kPermessageDeflate)};
+    if (!s.write_all(protocol::build_upgrade_request(host, target, key,
+                                                     deflate ? offer : std::vector<std::string>{}),
+                     end))
+        return;
 
     protocol::HttpMessage response;
     auto head = read_head(s, false, std::min(end, Clock::now() + milliseconds(5000)), response);
     if (!head) return;  // not an HTTP answer: _Fail the WebSocket Connection_
     protocol::UpgradeResponse info;
-    if (auto ec = protocol::check_upgrade_response(response, key, {}, {}, info)) {
+    if (auto ec = protocol::check_upgrade_response(
+            response, key, {}, deflate ? offered_names : std::vector<std::string>{}, info)) {
         const bool accept_error = ec == protocol::HandshakeError::accept_mismatch ||
                                   ec == protocol::HandshakeError::missing_accept;
         if (!(flaw == ClientFlaw::ignore_accept && accept_error)) return;  // fail: close TCP
+    }
+    const protocol::DeflateParams bare;
+    for (const auto& ext : info.extensions) {  // RFC 7692 7: the parameters must fit the offer
+        protocol::DeflateParams agreed;
+        if (flaw == ClientFlaw::offers_deflate &&
+            protocol::check_deflate_response(ext, std::span(&bare, 1), agreed))
+            return;  // fail: close TCP
     }
     echo_loop(s, protocol::Role::client, head->first.substr(head->second), end,
               flaw != ClientFlaw::accepts_masked);

@@ -63,6 +63,9 @@ enum class ClientFlaw {
     none,            // checks the 101 as RFC 6455 4.1 says
     ignore_accept,   // takes any Sec-WebSocket-Accept (or none) as valid
     accepts_masked,  // takes masked frames from the server (RFC 6455 5.1)
+    // Section 15.1.7-15.1.9: both offer a bare permessage-deflate (and never compress).
+    offers_deflate,          // checks the response's parameters against the offer (RFC 7692 7)
+    any_deflate_parameters,  // takes a permessage-deflate response whatever its parameters
 };
 
 // Plays one case of `wsconform test-client` as a client under test: connects to

@@ -34,6 +34,9 @@ then misbehaves:
                                                       15.3; the run then reports the rest not run)
                                     inflate-unbounded inflates and echoes compressed messages
                                                       whatever their size (scripts/limits-bounds)
+                                    deflate-echo-offer accepts any permessage-deflate offer by
+                                                      echoing it back, invalid parameters and
+                                                      all (15.1.3, 15.1.4)
 
 A server listens on 127.0.0.1 (an ephemeral port, written to PORTFILE) until killed. The client
 exits 0 once every case has been run and /updateReports was called.
@@ -70,11 +73,16 @@ def accept_of(key):
     return base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
 
 
-async def server_handshake(reader, writer, deflate=False):
+async def server_handshake(reader, writer, deflate=False, echo_offer=False):
     _, headers = await read_head(reader)
-    offered = "permessage-deflate" in headers.get("sec-websocket-extensions", "")
+    offer = headers.get("sec-websocket-extensions", "")
+    # Only a bare permessage-deflate alternative is accepted (RFC 7692 7: an offer with a
+    # parameter we do not honour is declined); echo_offer is 15.1.3-15.1.4's planted flaw.
+    offered = any(alt.strip().lower() == "permessage-deflate" for alt in offer.split(","))
     extension = ("Sec-WebSocket-Extensions: permessage-deflate\r\n"
                  if deflate and offered else "")
+    if echo_offer and "permessage-deflate" in offer:
+        offered, extension = True, "Sec-WebSocket-Extensions: %s\r\n" % offer
     writer.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                   "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n%s\r\n" %
                   (accept_of(headers.get("sec-websocket-key", "")), extension)).encode())
@@ -183,10 +191,10 @@ async def serve_listening(portfile, on_connection):
         await server.serve_forever()
 
 
-def run_server(portfile, behaviour, deflate=False):
+def run_server(portfile, behaviour, deflate=False, echo_offer=False):
     async def on_connection(reader, writer):
         try:
-            writer.agreed_deflate = await server_handshake(reader, writer, deflate)
+            writer.agreed_deflate = await server_handshake(reader, writer, deflate, echo_offer)
             await behaviour(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
@@ -433,10 +441,11 @@ def main(argv):
         if argv[1] == "limits":
             flaw = argv[3] if len(argv) > 3 else "none"
             if flaw not in ("none", "inflate-unagreed", "sign-bit-length", "fragments-crash",
-                            "inflate-unbounded"):
+                            "inflate-unbounded", "deflate-echo-offer"):
                 print(__doc__, file=sys.stderr)
                 return 2
-            run_server(argv[2], lambda r, w: serve_limits(r, w, flaw), deflate=True)
+            run_server(argv[2], lambda r, w: serve_limits(r, w, flaw), deflate=True,
+                       echo_offer=flaw == "deflate-echo-offer")
             return 0
         if argv[1] == "bomb":
             bomb = deflate_bomb_frame(int(argv[3]) if len(argv) > 3 else 1024)
