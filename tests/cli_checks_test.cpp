@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tests/support/buggy_server.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
@@ -28,7 +29,7 @@ using namespace std::chrono_literals;
 test_support::ProgramRun run_wsconform(const std::vector<std::string>& args,
                                        const std::filesystem::path& dir,
                                        std::chrono::milliseconds safety = 10s) {
-    return test_support::run_to_end(WSCONFORM_BINARY, args, dir, safety);
+    return test_support::run_to_end(test_support::wsconform_binary(), args, dir, safety);
 }
 
 std::size_t line_count(const std::string& text) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/buggy_server.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
@@ -28,7 +29,7 @@ using test_support::Bug;
 using test_support::BuggyServer;
 
 test_support::ProgramRun run_wsconform(const std::vector<std::string>& args, const fs::path& dir) {
-    return test_support::run_to_end(WSCONFORM_BINARY, args, dir, 60s);
+    return test_support::run_to_end(test_support::wsconform_binary(), args, dir, 60s);
 }
 
 std::set<std::string> case_ids(const fs::path& outdir) {

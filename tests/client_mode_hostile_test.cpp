@@ -26,6 +26,7 @@
 
 #include "reports/autobahn_json.h"
 #include "tests/support/buggy_client.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/sanitizers.h"
 #include "tests/support/scratch_test.h"
@@ -41,7 +42,7 @@ using test_support::BuggyClient;
 using test_support::ChildProcess;
 
 // The server's peak resident size; AddressSanitizer alone multiplies it (some 10 MB grow to 75).
-constexpr long kMemoryBoundKb = 200 * 1024 * (test_support::kUnderAsan ? 3 : 1);
+const long kMemoryBoundKb = 200 * 1024 * (test_support::kUnderAsan ? 3 : 1);
 
 // A server of its own per test: `wsconform test-client` on an ephemeral port, its reports in
 // <tmp>/parent/reports, its output in <tmp>.
@@ -51,7 +52,7 @@ class Hostile : public test_support::ScratchTest {
         ASSERT_FALSE(dir_.path().empty());
         fs::create_directories(parent());
         server_ = std::make_unique<ChildProcess>(
-            WSCONFORM_BINARY,
+            test_support::wsconform_binary(),
             std::vector<std::string>{"test-client", "--listen", "127.0.0.1:0", "--outdir",
                                      outdir().string(), "--cases", "1.1.*", "--color", "never"},
             dir_.path(), "server");

@@ -28,6 +28,7 @@
 #include "harness/model/events.h"
 #include "reports/autobahn_json.h"
 #include "tests/support/buggy_client.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/sanitizers.h"
 #include "tests/support/scratch_test.h"
@@ -90,7 +91,7 @@ class ClientMode : public ::testing::Test {
         std::vector<std::string> args{"test-client",     "--listen", "127.0.0.1:0", "--outdir",
                                       outdir().string(), "--color",  "never",       "--cases"};
         args.insert(args.end(), kSections247.begin(), kSections247.end());
-        server_ = new ChildProcess(WSCONFORM_BINARY, args, dir_->path(), "server");
+        server_ = new ChildProcess(test_support::wsconform_binary(), args, dir_->path(), "server");
         port_ = server_->wait_for_port(10s);
         if (port_ == 0) return;
 
@@ -442,7 +443,7 @@ TEST_F(ClientMode, StopServerEndsTheRun) {
 
 // ---- --run and -m fuzzingserver -----------------------------------------------------------------
 
-const std::string kDriver = WSCONFORM_TEST_DRIVER;
+const std::string kDriver = test_support::test_driver_binary();
 
 std::size_t count_of(const std::string& text, const std::string& what) {
     std::size_t n = 0;
@@ -460,7 +461,7 @@ class RunCommand : public test_support::ScratchTest {
         std::vector<std::string> all{"test-client",     "--listen", "127.0.0.1:0", "--outdir",
                                      outdir().string(), "--color",  "never"};
         all.insert(all.end(), args.begin(), args.end());
-        return test_support::run_to_end(WSCONFORM_BINARY, all, dir_.path(), safety);
+        return test_support::run_to_end(test_support::wsconform_binary(), all, dir_.path(), safety);
     }
 
     json index() const { return json::parse(test_support::read_text(outdir() / "index.json")); }
@@ -585,7 +586,7 @@ TEST_F(RunCommand, ClientThatNeverConnectsExitsThree) {
 
 TEST_F(RunCommand, ExitAfterAgents) {
     ASSERT_FALSE(dir_.path().empty());
-    ChildProcess cli(WSCONFORM_BINARY,
+    ChildProcess cli(test_support::wsconform_binary(),
                      {"test-client", "--listen", "127.0.0.1:0", "--outdir", outdir().string(),
                       "--cases", "1.1.1", "--exit-after-agents", "2"},
                      dir_.path());
@@ -606,7 +607,7 @@ TEST_F(RunCommand, ExitAfterAgents) {
 
 TEST_F(RunCommand, NoHostCheck) {
     ASSERT_FALSE(dir_.path().empty());
-    ChildProcess cli(WSCONFORM_BINARY,
+    ChildProcess cli(test_support::wsconform_binary(),
                      {"test-client", "--listen", "127.0.0.1:0", "--outdir", outdir().string(),
                       "--cases", "1.1.1", "--no-host-check"},
                      dir_.path());
@@ -632,7 +633,8 @@ TEST_F(RunCommand, AutobahnFuzzingServerSpec) {
                                 {"exclude-cases", {"2.5"}},
                                 {"exclude-agent-cases", {{"skip*", {"1.1.*"}}}}}
                                .dump();
-    ChildProcess cli(WSCONFORM_BINARY, {"-m", "fuzzingserver", "-s", spec.string()}, dir_.path());
+    ChildProcess cli(test_support::wsconform_binary(), {"-m", "fuzzingserver", "-s", spec.string()},
+                     dir_.path());
     ASSERT_EQ(cli.wait_for_port(10s), port) << cli.out() << cli.err();
     const BuggyClient client(port, ClientBug::none);
     ASSERT_EQ(client.case_count(), 12);  // 1.1.1, 1.1.2 and 2.1-2.11 without 2.5
@@ -667,8 +669,8 @@ TEST_F(RunCommand, BadCommandLinesExitTwo) {
         EXPECT_EQ(count_of(r.err, "\n"), 1u) << r.err;
         EXPECT_TRUE(r.err.starts_with("wsconform: ")) << r.err;
     }
-    ChildProcess bad_listen(WSCONFORM_BINARY, {"test-client", "--listen", "nonsense"}, dir_.path(),
-                            "bad-listen");
+    ChildProcess bad_listen(test_support::wsconform_binary(),
+                            {"test-client", "--listen", "nonsense"}, dir_.path(), "bad-listen");
     EXPECT_EQ(bad_listen.wait(10s), 2);
     EXPECT_NE(bad_listen.err().find("nonsense"), std::string::npos) << bad_listen.err();
 }

@@ -14,6 +14,7 @@
 #include "harness/live_fuzz.h"
 #include "protocol/hex.h"
 #include "tests/support/buggy_server.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
@@ -49,7 +50,8 @@ class DeployedEndpoint : public test_support::ScratchTest {
     test_support::ProgramRun wsconform(std::vector<std::string> args,
                                        std::chrono::milliseconds safety = 60s) {
         args.insert(args.end(), {"--outdir", outdir().string()});
-        return test_support::run_to_end(WSCONFORM_BINARY, args, dir_.path(), safety);
+        return test_support::run_to_end(test_support::wsconform_binary(), args, dir_.path(),
+                                        safety);
     }
 
     json case_report(const std::string& agent, const std::string& id) const {

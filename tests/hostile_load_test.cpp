@@ -24,6 +24,7 @@
 #include "protocol/frame.h"
 #include "protocol/handshake.h"
 #include "tests/support/buggy_client.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/scratch_test.h"
 #include "tests/support/socket.h"
@@ -106,7 +107,7 @@ class Availability : public test_support::ScratchTest,
 TEST_P(Availability, AWellBehavedClientIsServedWhile300SocketsStarveTheServer) {
     ASSERT_FALSE(dir_.path().empty());
     test_support::ChildProcess server(
-        WSCONFORM_BINARY,
+        test_support::wsconform_binary(),
         {"test-client", "--listen", "127.0.0.1:0", "--outdir", (dir_.path() / "reports").string(),
          "--cases", "1.1.*", "--color", "never"},
         dir_.path(), "server");
@@ -193,7 +194,7 @@ TEST_F(FuzzFlood, AServerThatFloodsAndNeverAnswersPingsIsAFinding) {
     FloodingServer server;
     const auto out = dir_.path() / "findings";
     const auto r = test_support::run_to_end(
-        WSCONFORM_BINARY,
+        test_support::wsconform_binary(),
         {"fuzz", server.url(), "--iterations", "6", "--timeout", "1", "--out", out.string()},
         dir_.path(), 60s);
     EXPECT_EQ(r.code, 1) << "findings exit 1\n" << r.out << r.err;

@@ -24,6 +24,7 @@
 #include "harness/live_fuzz/shadow.h"
 #include "mutation/frame_mutator.h"
 #include "protocol/permessage_deflate.h"
+#include "tests/support/build_paths.h"
 
 #ifndef WSCONFORM_PLANTED_SERVER
 #error "fuzz/CMakeLists.txt defines WSCONFORM_PLANTED_SERVER for this test"
@@ -102,7 +103,7 @@ fs::path scratch_dir(const std::string& name) {
 }
 
 int run_binary(const std::vector<std::string>& args) {
-    std::string cmd = WSCONFORM_BINARY;
+    std::string cmd = test_support::wsconform_binary();
     for (const auto& a : args) cmd += " '" + a + "'";
     cmd += " >/dev/null 2>&1";
     const int status = std::system(cmd.c_str());

@@ -19,6 +19,7 @@
 #include "cases/registry.h"
 #include "harness/model/judge.h"
 #include "tests/support/buggy_server.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
@@ -164,8 +165,8 @@ TEST(ProtocolProfile, TheReadmeListsTheCasesItRuns) {
 
 TEST(ProtocolProfile, ListPrintsTheCasesItRuns) {
     test_support::TempDir dir;
-    const auto r = test_support::run_to_end(WSCONFORM_BINARY, {"list", "--profile", "protocol"},
-                                            dir.path(), 20s);
+    const auto r = test_support::run_to_end(test_support::wsconform_binary(),
+                                            {"list", "--profile", "protocol"}, dir.path(), 20s);
     ASSERT_EQ(r.code, 0) << r.err;
     std::istringstream lines(r.out);
     std::vector<std::string> listed;
@@ -190,7 +191,8 @@ class NonEchoServers : public test_support::ScratchTest {
             "--outdir",    outdir.string(),
             "--quiet",     "--cases"};
         args.insert(args.end(), kSections247.begin(), kSections247.end());
-        const auto r = test_support::run_to_end(WSCONFORM_BINARY, args, dir_.path(), 120s, agent);
+        const auto r = test_support::run_to_end(test_support::wsconform_binary(), args, dir_.path(),
+                                                120s, agent);
         code = r.code;
         std::map<std::string, json> out;
         const auto index = json::parse(test_support::read_text(outdir / "index.json"));

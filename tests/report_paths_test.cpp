@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/support/buggy_server.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
@@ -108,7 +109,7 @@ class ReportPaths : public test_support::ScratchTest {
 
     test_support::ProgramRun run(std::vector<std::string> args) {
         args.insert(args.end(), {"--outdir", outdir().string(), "--color", "never"});
-        return test_support::run_to_end(WSCONFORM_BINARY, args, dir_.path(), 60s);
+        return test_support::run_to_end(test_support::wsconform_binary(), args, dir_.path(), 60s);
     }
 };
 
@@ -161,7 +162,7 @@ TEST_P(Signals, CasesNotRunAreInEveryView) {
     ASSERT_FALSE(dir_.path().empty());
     BuggyServer stall(Bug::stall_after_handshake);
     test_support::ChildProcess cli(
-        WSCONFORM_BINARY,
+        test_support::wsconform_binary(),
         {"test-server", url_of(stall), "--agent", "stall", "--cases", "1.1.1", "1.1.2", "1.1.3",
          "--jobs", "1", "--outdir", outdir().string(), "--color", "never"},
         dir_.path());

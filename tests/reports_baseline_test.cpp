@@ -23,6 +23,7 @@
 #include "reports/report_dir.h"
 #include "reports/views.h"
 #include "tests/support/buggy_server.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/report_fixtures.h"
 
 namespace wsconform::reports {
@@ -153,7 +154,7 @@ TEST(Baseline, LoneBaselineAgentStandsInForARenamedOne) {
 
 std::string test_server(const BuggyServer& server, const fs::path& outdir,
                         const std::string& extra) {
-    return std::string(WSCONFORM_BINARY) +
+    return test_support::wsconform_binary() +
            " test-server ws://127.0.0.1:" + std::to_string(server.port()) +
            "/ --cases 1.1.1 2.1 2.5 2.7 --agent Srv --color never --outdir '" + outdir.string() +
            "' " + extra;

@@ -30,6 +30,7 @@
 #include "reports/report_dir.h"
 #include "reports/terminal.h"
 #include "reports/views.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/report_fixtures.h"
 
 namespace wsconform::reports {
@@ -392,15 +393,15 @@ std::set<std::string> matches(const std::string& text, const std::string& patter
 
 TEST(Interrupted, EveryViewAgreesOnTheFinishedCases) {
     TempDir tmp;
-    Child serve({WSCONFORM_BINARY, "serve", "--listen", "127.0.0.1:0"});
+    Child serve({test_support::wsconform_binary(), "serve", "--listen", "127.0.0.1:0"});
     const std::string line = serve.first_line();
     const std::string prefix = "wsconform serve: listening on ";
     ASSERT_TRUE(line.starts_with(prefix)) << line;
     const std::string url = line.substr(prefix.size());
 
     const fs::path out = tmp.path() / "report";
-    Child run({WSCONFORM_BINARY, "test-server", url, "--cases", "6.4.*", "5.19", "5.20", "1.*",
-               "--jobs", "2", "--outdir", out.string(), "--agent", "Reference"},
+    Child run({test_support::wsconform_binary(), "test-server", url, "--cases", "6.4.*", "5.19",
+               "5.20", "1.*", "--jobs", "2", "--outdir", out.string(), "--agent", "Reference"},
               tmp.path() / "stdout.txt");
     // ~1.2 s in, and once some case has finished (a loaded machine starts slowly): 1.* are
     // done by then, the 6.4.* fail-fast cases (seconds each) are not.

@@ -18,6 +18,7 @@
 #include "harness/model/timeouts.h"
 #include "harness/model/wire_log.h"
 #include "tests/support/buggy_server.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
@@ -36,7 +37,7 @@ using test_support::TempDir;
 test_support::ProgramRun run_wsconform(const std::vector<std::string>& args,
                                        const std::filesystem::path& dir,
                                        std::chrono::milliseconds safety = 60s) {
-    return test_support::run_to_end(WSCONFORM_BINARY, args, dir, safety);
+    return test_support::run_to_end(test_support::wsconform_binary(), args, dir, safety);
 }
 
 std::string url_of(std::uint16_t port) {

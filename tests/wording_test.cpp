@@ -15,6 +15,7 @@
 #include "cases/cut_short.h"
 #include "harness/model/judge.h"
 #include "protocol/frame.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
 #include "tests/support/scratch_test.h"
 #include "tests/support/socket.h"
@@ -103,7 +104,7 @@ TEST_F(HandshakeTimeout, RecordsTheTimeSpentNotZero) {
     SilentServer server;
     ASSERT_FALSE(dir_.path().empty());
     const auto r = test_support::run_to_end(
-        WSCONFORM_BINARY,
+        test_support::wsconform_binary(),
         {"test-server", "ws://127.0.0.1:" + std::to_string(server.port()), "--agent", "silent",
          "--outdir", outdir.string(), "--cases", "1.1.1", "--quiet"},
         dir_.path(), 60s);
