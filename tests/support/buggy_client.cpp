@@ -14,6 +14,8 @@
 #include "protocol/frame_parser.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
+#include "protocol/permessage_deflate.h"
+#include "protocol/utf8.h"
 #include "tests/support/enum_names.h"
 #include "tests/support/socket.h"
 
@@ -49,8 +51,10 @@ protocol::MaskKey random_key(std::mt19937_64& rng) {
 // The WebSocket part of a connection, after the 101.
 class Conversation {
   public:
+    // `deflate`: the agreed permessage-deflate parameters, if any.
     Conversation(Socket& socket, ClientBug bug, const ClientOptions& options,
-                 Clock::time_point deadline, Exchange& out)
+                 Clock::time_point deadline, Exchange& out,
+                 const std::optional<protocol::DeflateParams>& deflate)
         : socket_(socket),
           bug_(bug),
           options_(options),
@@ -58,10 +62,19 @@ class Conversation {
           out_(out),
           rng_(std::random_device{}()),
           parser_({.role = protocol::Role::client,
+                   .permessage_deflate = deflate.has_value(),
                    .validate_utf8 = bug != ClientBug::skip_utf8_validation,
                    .close_code_policy = protocol::CloseCodePolicy::rfc,
                    .max_frame_payload = options.max_message,
-                   .max_message_payload = options.max_message}) {}
+                   .max_message_payload = options.max_message}) {
+        if (!deflate) return;
+        const auto settings = protocol::deflate_settings(*deflate, false);
+        deflater_ = std::make_unique<protocol::Deflater>(settings.send_window_bits,
+                                                         settings.send_no_context_takeover);
+        inflater_ = std::make_unique<protocol::Inflater>(settings.receive_window_bits,
+                                                         settings.receive_no_context_takeover,
+                                                         options.max_message);
+    }
 
     void run(std::string pending) {
         for (;;) {
@@ -83,11 +96,17 @@ class Conversation {
   private:
     bool done_reading_frames() const { return failed_ || out_.close_received; }
 
-    void send(std::uint8_t opcode, std::string_view payload) {
+    void send(std::uint8_t opcode, std::string_view payload, std::uint8_t rsv = 0) {
         if (write_failed_) return;
-        std::optional<protocol::MaskKey> key;
-        if (bug_ != ClientBug::unmasked) key = random_key(rng_);
-        if (!socket_.write_all(frame_bytes(opcode, payload, key), deadline_)) write_failed_ = true;
+        const bool masked = bug_ != ClientBug::unmasked;
+        const auto frame =
+            protocol::encode_frame({.fin = true,
+                                    .rsv = rsv,
+                                    .opcode = opcode,
+                                    .masked = masked,
+                                    .mask_key = masked ? random_key(rng_) : protocol::MaskKey{}},
+                                   payload);
+        if (!socket_.write_all(frame, deadline_)) write_failed_ = true;
     }
 
     void start_linger() { linger_until_ = Clock::now() + milliseconds(options_.linger_ms); }
@@ -112,10 +131,21 @@ class Conversation {
                 case protocol::FrameParser::Status::need_more:
                     return;
                 case protocol::FrameParser::Status::header:
+                    if (ev.header.opcode == protocol::opcode::text ||
+                        ev.header.opcode == protocol::opcode::binary)
+                        compressed_ = (ev.header.rsv & protocol::rsv::rsv1) != 0;
                     break;
                 case protocol::FrameParser::Status::payload:
-                    message_.append(reinterpret_cast<const char*>(ev.payload.data()),
-                                    ev.payload.size());
+                    if (compressed_) {
+                        // Bounded by options_.max_message: a bomb gets inflate_limit_exceeded.
+                        if (auto err = inflater_->feed(ev.payload, message_)) {
+                            fail(protocol::close_code_for(err));
+                            return;
+                        }
+                    } else {
+                        message_.append(reinterpret_cast<const char*>(ev.payload.data()),
+                                        ev.payload.size());
+                    }
                     break;
                 case protocol::FrameParser::Status::frame_end:
                     on_frame_end(ev);
@@ -158,9 +188,31 @@ class Conversation {
             default:
                 break;
         }
+        if (options_.max_fragments && ++fragments_ > options_.max_fragments) {
+            fail(protocol::close_code::message_too_big);
+            return;
+        }
         if (!ev.message_end) return;
+        fragments_ = 0;
+        if (compressed_) {
+            // Compressed text can only be checked once inflated (the parser checks the rest).
+            auto err = inflater_->finish_message(message_);
+            if (!err && ev.message_opcode == protocol::opcode::text &&
+                bug_ != ClientBug::skip_utf8_validation && !protocol::is_valid_utf8(message_))
+                err = protocol::Error::invalid_utf8;
+            if (err) {
+                fail(protocol::close_code_for(err));
+                return;
+            }
+        }
         if (ev.message_opcode == protocol::opcode::text) out_.texts.push_back(message_);
-        send(ev.message_opcode, message_);
+        if (deflater_) {
+            std::string compressed;
+            deflater_->compress(message_, compressed);
+            send(ev.message_opcode, compressed, protocol::rsv::rsv1);
+        } else {
+            send(ev.message_opcode, message_);
+        }
         message_.clear();
     }
 
@@ -171,7 +223,11 @@ class Conversation {
     Exchange& out_;
     std::mt19937_64 rng_;
     protocol::FrameParser parser_;
+    std::unique_ptr<protocol::Deflater> deflater_;  // set when permessage-deflate was agreed
+    std::unique_ptr<protocol::Inflater> inflater_;
     std::string message_;
+    bool compressed_ = false;    // the current message arrived with RSV1
+    std::size_t fragments_ = 0;  // data frames of the current message so far
     bool failed_ = false;
     bool write_failed_ = false;
     std::optional<Clock::time_point> linger_until_;
@@ -200,7 +256,12 @@ Exchange BuggyClient::open(const std::string& target) const {
     const auto key = protocol::make_key(nonce);
     const std::string host =
         options_.host_header.empty() ? "127.0.0.1:" + std::to_string(port_) : options_.host_header;
-    const std::vector<std::string> headers{"User-Agent: wsconform-test-client"};
+    std::vector<std::string> headers{"User-Agent: wsconform-test-client"};
+    // The offer: one bare alternative (so a response may not set our window: 7.1.2.2).
+    const protocol::DeflateParams offer;
+    if (options_.offer_deflate)
+        headers.push_back("Sec-WebSocket-Extensions: " +
+                          protocol::format_deflate_offer(std::span(&offer, 1)));
     if (!socket.write_all(protocol::build_upgrade_request(host, target, key, headers), deadline)) {
         out.error = "could not send the upgrade request";
         return out;
@@ -222,6 +283,7 @@ Exchange BuggyClient::open(const std::string& target) const {
     }
     if (parsed.status == protocol::HttpParse::Status::error) {
         out.http_response = buffer.substr(0, kMaxHead);
+        out.rejected_response = true;
         out.error = "malformed response: " + parsed.error.message();
         return out;
     }
@@ -238,11 +300,25 @@ Exchange BuggyClient::open(const std::string& target) const {
     }
     out.http_response = buffer.substr(0, parsed.consumed);
     protocol::UpgradeResponse info;
-    if (auto ec = protocol::check_upgrade_response(response, key, {}, {}, info)) {
+    std::vector<std::string> offered_names;
+    if (options_.offer_deflate) offered_names.emplace_back(protocol::kPermessageDeflate);
+    if (auto ec = protocol::check_upgrade_response(response, key, {}, offered_names, info)) {
+        out.rejected_response = true;
         out.error = "bad 101 response: " + ec.message();
         return out;
     }
-    Conversation conversation(socket, bug_, options_, deadline, out);
+    // RFC 7692 7: a response that does not fit the offer fails the connection (we close TCP).
+    std::optional<protocol::DeflateParams> agreed;
+    for (const auto& ext : info.extensions) {
+        protocol::DeflateParams params;
+        if (auto ec = protocol::check_deflate_response(ext, std::span(&offer, 1), params)) {
+            out.rejected_response = true;
+            out.error = "bad permessage-deflate response: " + ec.message();
+            return out;
+        }
+        agreed = params;
+    }
+    Conversation conversation(socket, bug_, options_, deadline, out, agreed);
     conversation.run(buffer.substr(parsed.consumed));
     return out;
 }

@@ -3,7 +3,8 @@
 // /stopServer) and plays each case as the clients Autobahn tests do: echo every message with
 // the same type and bytes, answer pings, fail the connection on protocol errors (1002) and
 // invalid UTF-8 (1007), answer the server's Close and wait for it to drop TCP. It is a correct
-// RFC 6455 client built on the project's sans-I/O codec, with at most one planted bug.
+// RFC 6455 client built on the project's sans-I/O codec, with at most one planted bug; with
+// its limits set (ClientOptions) it is also the client of ours that section 15 judges.
 //
 // Blocking POSIX sockets to 127.0.0.1, every wait bounded. No Asio in this header.
 #pragma once
@@ -28,13 +29,16 @@ std::optional<ClientBug> client_bug_from_string(std::string_view name) noexcept;
 
 // How one connection went.
 struct Exchange {
-    std::string error;               // connect failure or timeout; empty when the server answered
-    int http_status = 0;             // 101, 400, 503 ... (0: no parsable response)
-    std::string http_response;       // the response head, and for non-101 answers the body
-    std::vector<std::string> texts;  // text messages received
-    std::optional<std::uint16_t> close_code;   // the server's Close code, if it sent one
-    bool close_received = false;               // the server sent a Close frame
-    bool close_sent = false;                   // we sent a Close (reply or failure)
+    std::string error;  // connect failure, timeout or a rejected response; empty otherwise
+    // We failed the opening handshake: the response was malformed (or too large), or a 101
+    // that RFC 6455 4.1 / RFC 7692 7 make us refuse.
+    bool rejected_response = false;
+    int http_status = 0;                      // 101, 400, 503 ... (0: no parsable response)
+    std::string http_response;                // the response head, and for non-101 answers the body
+    std::vector<std::string> texts;           // text messages received
+    std::optional<std::uint16_t> close_code;  // the server's Close code, if it sent one
+    bool close_received = false;              // the server sent a Close frame
+    bool close_sent = false;                  // we sent a Close (reply or failure)
     std::optional<std::uint16_t> failed_with;  // we failed the connection with this code
     bool server_dropped_tcp = false;           // EOF/reset seen (rather than our deadline)
 };
@@ -43,7 +47,14 @@ struct ClientOptions {
     std::string host_header;      // empty: "127.0.0.1:<port>"
     unsigned timeout_ms = 30000;  // a whole connection, whatever happens
     unsigned linger_ms = 3000;    // after a Close went either way: wait this long for the drop
+    // Also the cap on an inflated message: a deflate bomb is failed with 1009.
     std::size_t max_message = 16u << 20;
+    // Offer permessage-deflate (RFC 7692), without parameters, check the response
+    // strictly (parameters that do not fit the offer fail the connection: 7.1), and then
+    // inflate what arrives compressed and echo compressed.
+    bool offer_deflate = false;
+    // Fail with 1009 a message of more than this many frames (0: no limit).
+    std::size_t max_fragments = 0;
 };
 
 class BuggyClient {

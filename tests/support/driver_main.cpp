@@ -3,9 +3,12 @@
 // case with /runCase?case=N, then /updateReports.
 //
 //   wsconform_test_driver ws://127.0.0.1:PORT AGENT [--bug NAME] [--parallel K] [--limit N]
+//                         [--deflate] [--max-fragments N]
 //
-// --bug plants one of the BuggyClient bugs; --limit runs only the first N cases. Exit 0 when
-// the server answered everything, 4 when it did not, 2 on a bad command line.
+// --bug plants one of the BuggyClient bugs; --limit runs only the first N cases. --deflate
+// offers permessage-deflate (and holds inflated messages to 16 MiB), --max-fragments fails a
+// message of more than N frames with 1009: the limits section 15 looks for. Exit 0 when the
+// server answered everything, 4 when it did not, 2 on a bad command line.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -23,7 +26,7 @@ using wsconform::test_support::ClientBug;
 int usage(const char* why) {
     std::fprintf(stderr,
                  "wsconform_test_driver: %s\nusage: wsconform_test_driver ws://127.0.0.1:PORT "
-                 "AGENT [--bug NAME] [--parallel K] [--limit N]\n",
+                 "AGENT [--bug NAME] [--parallel K] [--limit N] [--deflate] [--max-fragments N]\n",
                  why);
     return 2;
 }
@@ -52,8 +55,13 @@ int main(int argc, char** argv) {
     ClientBug bug = ClientBug::none;
     long parallel = 16;
     long limit = -1;
+    wsconform::test_support::ClientOptions options;
     for (int i = 3; i < argc; ++i) {
         const std::string_view arg = argv[i];
+        if (arg == "--deflate") {
+            options.offer_deflate = true;
+            continue;
+        }
         if (i + 1 >= argc) return usage("an option without its value");
         const std::string_view value = argv[++i];
         if (arg == "--bug") {
@@ -64,12 +72,16 @@ int main(int argc, char** argv) {
             if (!parse_number(value, parallel) || parallel < 1) return usage("bad --parallel");
         } else if (arg == "--limit") {
             if (!parse_number(value, limit)) return usage("bad --limit");
+        } else if (arg == "--max-fragments") {
+            long n = 0;
+            if (!parse_number(value, n)) return usage("bad --max-fragments");
+            options.max_fragments = static_cast<std::size_t>(n);
         } else {
             return usage("unknown option");
         }
     }
 
-    const BuggyClient client(static_cast<std::uint16_t>(port), bug);
+    const BuggyClient client(static_cast<std::uint16_t>(port), bug, options);
     const auto count = client.case_count();
     if (!count) {
         std::fprintf(stderr, "wsconform_test_driver: /getCaseCount failed\n");
@@ -80,14 +92,23 @@ int main(int argc, char** argv) {
     for (int i = 1; i <= n; ++i)
         targets.push_back(wsconform::test_support::run_case_target(i, agent));
     const auto results = client.open_all(targets, static_cast<unsigned>(parallel));
+    // A response the driver itself rejected (a malformed head, a 101 it must refuse) is the
+    // client doing its job in a handshake case, not the server failing to answer.
     int refused = 0;
-    for (const auto& r : results)
-        if (r.http_status != 101) ++refused;
+    int rejected = 0;
+    for (const auto& r : results) {
+        if (r.rejected_response)
+            ++rejected;
+        else if (r.http_status != 101)
+            ++refused;
+    }
     if (!client.update_reports(agent)) {
         std::fprintf(stderr, "wsconform_test_driver: /updateReports failed\n");
         return 4;
     }
-    std::printf("wsconform_test_driver: ran %d of %d cases as '%s' (%d refused)\n", n, *count,
-                agent.c_str(), refused);
+    std::printf(
+        "wsconform_test_driver: ran %d of %d cases as '%s' (%d refused by the server, "
+        "%d responses rejected by the driver)\n",
+        n, *count, agent.c_str(), refused, rejected);
     return refused ? 4 : 0;
 }
