@@ -8,8 +8,10 @@ usage: action_steps.py ACTION_YML WORKDIR NAME=VALUE...   (the inputs)
 Prints `step <id or name>: exit N` per step and `uploads <path>`; exits with the status of
 the first step that failed (as the job would), else 0.
 """
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,7 @@ def main():
         assert key in inputs, f"action.yml has no input {key}"
         inputs[key] = value
     temp = tempfile.mkdtemp(prefix="action-steps.")
+    atexit.register(shutil.rmtree, temp, ignore_errors=True)  # runner.temp ends with the job
     context = {
         "github.action_path": os.path.dirname(os.path.abspath(action_path)),
         "github.action_repository": "",
