@@ -42,15 +42,32 @@ namespace {
 
 constexpr const char* kIssue112 = " (RFC 7692 parameter edge cases: Autobahn testsuite #112.)";
 
+// An invalid offer has no alternative a server may accept: a response that accepts
+// permessage-deflate at all is the finding, said as such (deflate_response_problem would call
+// it an extension we never offered).
+std::optional<std::string> accepts_invalid_offer(const ServerExchange& x) {
+    std::vector<protocol::Extension> exts;
+    if (x.response.header_count("Sec-WebSocket-Extensions") != 0 &&
+        !protocol::parse_extensions(x.response.combined("Sec-WebSocket-Extensions"), exts)) {
+        for (const auto& ext : exts)
+            if (protocol::iequals(ext.name, protocol::kPermessageDeflate))
+                return "the server accepted the invalid offer (Sec-WebSocket-Extensions: " +
+                       x.response.combined("Sec-WebSocket-Extensions") +
+                       "); RFC 7692 7 makes it decline";
+    }
+    return deflate_response_problem(x);
+}
+
 // A server case offering `offer` (alone); `valid` are the alternatives in it a server may
 // accept. An invalid offer (`valid` empty) may also be refused with a 4xx, judged as 14.2
 // judges a refusal; a valid one must be answered with a 101.
 Case offer_case(Case c, std::string offer, std::vector<protocol::DeflateParams> valid) {
     c.description = "The canonical request with Sec-WebSocket-Extensions: " + offer +
                     " (no other alternative); after a 101, a text message.";
-    ServerJudge fits = response_rule(deflate_response_problem,
-                                     valid.empty() ? "permessage-deflate was declined"
-                                                   : "The extension response fits the offer");
+    ServerJudge fits =
+        valid.empty()
+            ? response_rule(accepts_invalid_offer, "permessage-deflate was declined")
+            : response_rule(deflate_response_problem, "The extension response fits the offer");
     c.expectation =
         "A 101 without permessage-deflate, or one permessage-deflate element whose "
         "parameters fit the offer (RFC 7692 7.1); refusing the handshake fails.";
