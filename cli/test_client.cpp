@@ -214,10 +214,13 @@ int run_test_client(const TestClientConfig& config) {
     };
     // Section 15: the case during which the client under test went down (its process ended).
     std::string downed_by;
+    // The client asked for /updateReports: it got through every case, and its process ending
+    // now is its normal end, not a crash (a case may be judged after the client moved on).
+    std::atomic<bool> client_finished{false};
     harness::FuzzingServerHooks hooks;
     hooks.on_result = [&](harness::CaseResult&& result) {
         if (result.test && result.test->can_crash_peer && child && downed_by.empty() &&
-            client_went_down(child_ended)) {
+            !client_finished && client_went_down(child_ended)) {
             std::string how;
             {
                 std::lock_guard lock(child_mutex);
@@ -235,6 +238,7 @@ int run_test_client(const TestClientConfig& config) {
     // Rendered before the /updateReports connection is closed, as Autobahn does: a client
     // that waits for that close finds the reports complete.
     hooks.on_update_reports = [&](const std::string& agent) {
+        client_finished = true;
         report.write_views();
         if (!quiet) {
             report.progress().print_above([&](std::ostream& out) {
