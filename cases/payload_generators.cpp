@@ -124,6 +124,33 @@ struct Sky {
 constexpr Sky kSkies[] = {{"clear", "☀"}, {"few clouds", "🌤"}, {"cloudy", "☁"}, {"rain", "🌧"},
                           {"snow", "❄"},  {"fog", "🌫"},        {"thunder", "⛈"}};
 
+// A station's weather as it drifts hour by hour (12.1's readings, 12.4's tables): a random
+// walk of each value within its bounds, and now and then another sky.
+struct Weather {
+    int temperature;  // tenths of a degree
+    int humidity;
+    int wind;      // tenths of m/s
+    int pressure;  // tenths of hPa
+    std::size_t sky;
+
+    static Weather start(Rng& rng) {
+        Weather w{};
+        w.temperature = rng.between(-150, 280);
+        w.humidity = rng.between(40, 95);
+        w.wind = rng.between(0, 80);
+        w.pressure = rng.between(9900, 10250);
+        w.sky = rng.below(std::size(kSkies));
+        return w;
+    }
+    void next_hour(Rng& rng) {
+        temperature = clamp(temperature + rng.between(-6, 6), -400, 450);
+        humidity = clamp(humidity + rng.between(-3, 3), 5, 100);
+        wind = clamp(wind + rng.between(-8, 8), 0, 300);
+        pressure = clamp(pressure + rng.between(-4, 4), 9500, 10500);
+        if (rng.percent(15)) sky = rng.below(std::size(kSkies));
+    }
+};
+
 // English-like filler for HTML paragraphs and the PDF's page text.
 constexpr std::string_view kEnglish[] = {
     "the",      "of",        "and",      "a",           "to",        "in",       "is",
@@ -244,27 +271,19 @@ std::string make_json() {
         out += std::string("         \"active\": ") + (rng.percent(85) ? "true" : "false") + ",\n";
         out += "         \"sensors\": [\"temperature\", \"humidity\", \"wind\", \"pressure\"],\n";
         out += "         \"readings\": [\n";
-        int temperature = rng.between(-150, 280);  // tenths of a degree
-        int humidity = rng.between(40, 95);
-        int wind = rng.between(0, 80);            // tenths of m/s
-        int pressure = rng.between(9900, 10250);  // tenths of hPa
-        std::size_t sky = rng.below(std::size(kSkies));
+        Weather w = Weather::start(rng);
         const int day = rng.between(1, 28);
         for (int hour = 0; hour < 24; ++hour) {
-            temperature = clamp(temperature + rng.between(-6, 6), -400, 450);
-            humidity = clamp(humidity + rng.between(-3, 3), 5, 100);
-            wind = clamp(wind + rng.between(-8, 8), 0, 300);
-            pressure = clamp(pressure + rng.between(-4, 4), 9500, 10500);
-            if (rng.percent(15)) sky = rng.below(std::size(kSkies));
+            w.next_hour(rng);
             out += "            {\n";
             out += "               \"time\": \"2024-03-" + padded(day, 2) + "T" + padded(hour, 2) +
                    ":00:00Z\",\n";
-            out += "               \"temperature\": " + fixed(temperature, 1) + ",\n";
-            out += "               \"humidity\": " + std::to_string(humidity) + ",\n";
-            out += "               \"wind\": " + fixed(wind, 1) + ",\n";
-            out += "               \"pressure\": " + fixed(pressure, 1) + ",\n";
-            out += "               \"sky\": \"" + std::string(kSkies[sky].word) + "\",\n";
-            out += "               \"symbol\": \"" + std::string(kSkies[sky].symbol) + "\"\n";
+            out += "               \"temperature\": " + fixed(w.temperature, 1) + ",\n";
+            out += "               \"humidity\": " + std::to_string(w.humidity) + ",\n";
+            out += "               \"wind\": " + fixed(w.wind, 1) + ",\n";
+            out += "               \"pressure\": " + fixed(w.pressure, 1) + ",\n";
+            out += "               \"sky\": \"" + std::string(kSkies[w.sky].word) + "\",\n";
+            out += "               \"symbol\": \"" + std::string(kSkies[w.sky].symbol) + "\"\n";
             out += hour == 23 ? "            }\n" : "            },\n";
         }
         out += "         ]\n";
@@ -484,24 +503,16 @@ std::string make_html() {
             "               <tr><th>Time</th><th>Temperature</th><th>Humidity</th>"
             "<th>Wind</th><th>Pressure</th><th>Sky</th></tr>\n"
             "            </thead>\n            <tbody>\n";
-        int temperature = rng.between(-150, 280);
-        int humidity = rng.between(40, 95);
-        int wind = rng.between(0, 80);
-        int pressure = rng.between(9900, 10250);
-        std::size_t sky = rng.below(std::size(kSkies));
+        Weather w = Weather::start(rng);
         for (int hour = 0; hour < 24; ++hour) {
-            temperature = clamp(temperature + rng.between(-6, 6), -400, 450);
-            humidity = clamp(humidity + rng.between(-3, 3), 5, 100);
-            wind = clamp(wind + rng.between(-8, 8), 0, 300);
-            pressure = clamp(pressure + rng.between(-4, 4), 9500, 10500);
-            if (rng.percent(15)) sky = rng.below(std::size(kSkies));
+            w.next_hour(rng);
             out += std::string("               <tr class=\"") + (hour % 2 ? "odd" : "even") +
                    "\"><td class=\"time\">" + padded(hour, 2) + ":00</td><td class=\"num\">" +
-                   fixed(temperature, 1) + "&nbsp;&deg;C</td><td class=\"num\">" +
-                   std::to_string(humidity) + "&nbsp;%</td><td class=\"num\">" + fixed(wind, 1) +
-                   "&nbsp;m/s</td><td class=\"num\">" + fixed(pressure, 1) +
-                   "&nbsp;hPa</td><td class=\"sky " + std::string(kSkies[sky].word) + "\">" +
-                   std::string(kSkies[sky].word) + "</td></tr>\n";
+                   fixed(w.temperature, 1) + "&nbsp;&deg;C</td><td class=\"num\">" +
+                   std::to_string(w.humidity) + "&nbsp;%</td><td class=\"num\">" +
+                   fixed(w.wind, 1) + "&nbsp;m/s</td><td class=\"num\">" + fixed(w.pressure, 1) +
+                   "&nbsp;hPa</td><td class=\"sky " + std::string(kSkies[w.sky].word) + "\">" +
+                   std::string(kSkies[w.sky].word) + "</td></tr>\n";
         }
         out += "            </tbody>\n         </table>\n      </section>\n";
         sections.push_back(id);

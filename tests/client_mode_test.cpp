@@ -30,8 +30,8 @@
 #include "tests/support/buggy_client.h"
 #include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
+#include "tests/support/cli_test.h"
 #include "tests/support/sanitizers.h"
-#include "tests/support/scratch_test.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/verdict_table.h"
 
@@ -451,20 +451,16 @@ std::size_t count_of(const std::string& text, const std::string& what) {
     return n;
 }
 
-class RunCommand : public test_support::ScratchTest {
+class RunCommand : public test_support::CliTest {
   protected:
-    fs::path outdir() const { return dir_.path() / "reports"; }
-
     // Runs `wsconform test-client --listen 127.0.0.1:0 --outdir ... <args>` to its end.
     test_support::ProgramRun test_client(std::vector<std::string> args,
                                          std::chrono::milliseconds safety = 30s) {
         std::vector<std::string> all{"test-client",     "--listen", "127.0.0.1:0", "--outdir",
                                      outdir().string(), "--color",  "never"};
         all.insert(all.end(), args.begin(), args.end());
-        return test_support::run_to_end(test_support::wsconform_binary(), all, dir_.path(), safety);
+        return run_cli(all, safety);
     }
-
-    json index() const { return json::parse(test_support::read_text(outdir() / "index.json")); }
 
     // The --run command runs case 1.1.1 with our driver, then `then` ends it badly: exit 1
     // within 5 s, with `says` on stderr.

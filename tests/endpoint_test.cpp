@@ -14,9 +14,8 @@
 #include "harness/live_fuzz.h"
 #include "protocol/hex.h"
 #include "tests/support/buggy_server.h"
-#include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
-#include "tests/support/scratch_test.h"
+#include "tests/support/cli_test.h"
 #include "tests/support/temp_dir.h"
 
 namespace wsconform {
@@ -43,23 +42,7 @@ std::vector<std::pair<fs::path, std::string>> every_file(const fs::path& dir) {
     return out;
 }
 
-class DeployedEndpoint : public test_support::ScratchTest {
-  protected:
-    fs::path outdir() const { return dir_.path() / "reports"; }
-
-    test_support::ProgramRun wsconform(std::vector<std::string> args,
-                                       std::chrono::milliseconds safety = 60s) {
-        args.insert(args.end(), {"--outdir", outdir().string()});
-        return test_support::run_to_end(test_support::wsconform_binary(), args, dir_.path(),
-                                        safety);
-    }
-
-    json case_report(const std::string& agent, const std::string& id) const {
-        const auto index = json::parse(test_support::read_text(outdir() / "index.json"));
-        return json::parse(test_support::read_text(
-            outdir() / index.at(agent).at(id).at("reportfile").get<std::string>()));
-    }
-};
+class DeployedEndpoint : public test_support::CliTest {};
 
 // ---- headers, path and query, redaction ----------------------------------------------------
 
@@ -132,8 +115,7 @@ TEST_F(DeployedEndpoint, AWrongAcceptGetsAFullReportWithSectionFourteen) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     EXPECT_NE(r.err.find("Sec-WebSocket-Accept"), std::string::npos) << r.err;
     ASSERT_TRUE(fs::exists(outdir() / "index.json"));
-    const auto index = json::parse(test_support::read_text(outdir() / "index.json"));
-    const auto& cases = index.at("wrong-accept");
+    const auto cases = index().at("wrong-accept");
     EXPECT_GT(cases.size(), 30u);
     // Every case outside section 14 fails, saying what was wrong with the handshake.
     for (const char* id : {"1.1.1", "1.1.8", "2.1", "7.7.1"}) {
@@ -164,10 +146,10 @@ TEST_F(DeployedEndpoint, NothingListeningStillExitsThreeWithAReportSayingSo) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     EXPECT_NE(r.err.find("cannot connect"), std::string::npos) << r.err;
     // The report agrees: no case ran, each for want of a connection (docs/reports.md).
-    const auto index = json::parse(test_support::read_text(outdir() / "index.json"));
-    ASSERT_EQ(index.size(), 1u);
-    EXPECT_EQ(index.begin()->size(), 8u);
-    for (const auto& [id, entry] : index.begin()->items())
+    const auto idx = index();
+    ASSERT_EQ(idx.size(), 1u);
+    EXPECT_EQ(idx.begin()->size(), 8u);
+    for (const auto& [id, entry] : idx.begin()->items())
         EXPECT_EQ(entry.at("outcome"), "not-run") << id;
     const auto junit = test_support::read_text(outdir() / "junit.xml");
     EXPECT_NE(junit.find("tests=\"8\" failures=\"0\" errors=\"8\""), std::string::npos) << junit;

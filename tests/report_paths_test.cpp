@@ -19,7 +19,7 @@
 #include "tests/support/buggy_server.h"
 #include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
-#include "tests/support/scratch_test.h"
+#include "tests/support/cli_test.h"
 #include "tests/support/temp_dir.h"
 
 namespace wsconform {
@@ -103,13 +103,11 @@ std::string summary_line(const std::string& out) {
     return line;
 }
 
-class ReportPaths : public test_support::ScratchTest {
+class ReportPaths : public test_support::CliTest {
   protected:
-    fs::path outdir() const { return dir_.path() / "reports"; }
-
     test_support::ProgramRun run(std::vector<std::string> args) {
-        args.insert(args.end(), {"--outdir", outdir().string(), "--color", "never"});
-        return test_support::run_to_end(test_support::wsconform_binary(), args, dir_.path(), 60s);
+        args.insert(args.end(), {"--color", "never"});
+        return wsconform(args);
     }
 };
 
@@ -226,9 +224,9 @@ TEST_F(ReportPaths, CollidingAgentNamesGetTheirOwnFiles) {
     EXPECT_EQ(v.junit_tests, 2u);
     EXPECT_EQ(v.junit_failures, 1u);
     EXPECT_EQ(v.banner, "✘ Fail: 1 of 2 results failed");
-    const auto index = json::parse(test_support::read_text(outdir() / "index.json"));
-    EXPECT_EQ(index.at("Srv").at("1.1.1").at("reportfile"), "srv_case_1_1_1.json");
-    EXPECT_EQ(index.at("srv").at("1.1.1").at("reportfile"), "srv_2_case_1_1_1.json");
+    const auto idx = index();
+    EXPECT_EQ(idx.at("Srv").at("1.1.1").at("reportfile"), "srv_case_1_1_1.json");
+    EXPECT_EQ(idx.at("srv").at("1.1.1").at("reportfile"), "srv_2_case_1_1_1.json");
     const auto second = json::parse(test_support::read_text(outdir() / "srv_2_case_1_1_1.json"));
     EXPECT_EQ(second.at("agent"), "srv");
     EXPECT_EQ(second.at("fileStem"), "srv_2");

@@ -20,7 +20,7 @@
 #include "tests/support/buggy_server.h"
 #include "tests/support/build_paths.h"
 #include "tests/support/child_process.h"
-#include "tests/support/scratch_test.h"
+#include "tests/support/cli_test.h"
 #include "tests/support/temp_dir.h"
 
 namespace wsconform {
@@ -48,14 +48,6 @@ std::size_t line_count(const std::string& text) {
     return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-// The per-case report of `id` for `agent`, located through index.json.
-json case_report(const std::filesystem::path& outdir, const std::string& agent,
-                 const std::string& id) {
-    const auto index = json::parse(test_support::read_text(outdir / "index.json"));
-    const auto file = index.at(agent).at(id).at("reportfile").get<std::string>();
-    return json::parse(test_support::read_text(outdir / file));
-}
-
 bool contains(const json& value, const std::string& text) {
     return value.is_string() && value.get<std::string>().find(text) != std::string::npos;
 }
@@ -69,10 +61,7 @@ std::string wirelog_notes(const json& report) {
     return notes;
 }
 
-class Robustness : public test_support::ScratchTest {
-  protected:
-    std::filesystem::path outdir() const { return dir_.path() / "reports"; }
-};
+class Robustness : public test_support::CliTest {};
 
 // ---- what a case keeps, whatever the peer sends -----------------------------------------------
 
@@ -152,7 +141,7 @@ TEST_F(Robustness, StallAfterHandshakeEndsWithinTheCaseTimers) {
         << "the case timers must actually run";
 
     // 1.1.1: no echo, and our Close went unanswered.
-    const auto echo = case_report(outdir(), "stall", "1.1.1");
+    const auto echo = case_report("stall", "1.1.1");
     EXPECT_EQ(echo.at("behavior"), "FAILED");
     EXPECT_EQ(echo.at("behaviorClose"), "UNCLEAN");
     EXPECT_EQ(echo.at("outcome"), "fail");
@@ -163,7 +152,7 @@ TEST_F(Robustness, StallAfterHandshakeEndsWithinTheCaseTimers) {
     EXPECT_TRUE(contains(echo.at("outcomeReason"), "UNCLEAN")) << echo.at("outcomeReason");
 
     // 2.5: the peer should have failed the connection; our kill timer did.
-    const auto ping = case_report(outdir(), "stall", "2.5");
+    const auto ping = case_report("stall", "2.5");
     EXPECT_EQ(ping.at("behavior"), "OK");
     EXPECT_EQ(ping.at("behaviorClose"), "FAILED");
     EXPECT_TRUE(contains(ping.at("resultClose"), "wrong endpoint")) << ping.at("resultClose");
@@ -172,7 +161,7 @@ TEST_F(Robustness, StallAfterHandshakeEndsWithinTheCaseTimers) {
     EXPECT_EQ(ping.at("localCloseCode"), 1001) << "killAfter closes with Going Away";
 
     // 6.4.1: both waits elapsed with the connection open, and we closed: fatal here.
-    const auto utf8 = case_report(outdir(), "stall", "6.4.1");
+    const auto utf8 = case_report("stall", "6.4.1");
     EXPECT_EQ(utf8.at("behavior"), "FAILED");
     EXPECT_EQ(utf8.at("behaviorClose"), "FAILED");
     EXPECT_EQ(utf8.at("received"), json::parse(R"([["timeout", "A"], ["timeout", "B"]])"));
@@ -192,7 +181,7 @@ TEST_F(Robustness, ResetMidCaseIsReportedAsADroppedConnection) {
     EXPECT_EQ(r.code, 1) << r.err;
     EXPECT_LT(r.seconds, 3.0);
 
-    const auto echo = case_report(outdir(), "reset", "1.1.1");
+    const auto echo = case_report("reset", "1.1.1");
     EXPECT_EQ(echo.at("behavior"), "FAILED");
     EXPECT_EQ(echo.at("behaviorClose"), "FAILED");
     EXPECT_EQ(echo.at("outcome"), "fail");
@@ -203,8 +192,8 @@ TEST_F(Robustness, ResetMidCaseIsReportedAsADroppedConnection) {
     const auto notes = wirelog_notes(echo);
     EXPECT_NE(notes.find("reset"), std::string::npos) << notes;
 
-    EXPECT_EQ(case_report(outdir(), "reset", "2.1").at("outcome"), "pass");
-    const auto early = case_report(outdir(), "reset", "5.15");
+    EXPECT_EQ(case_report("reset", "2.1").at("outcome"), "pass");
+    const auto early = case_report("reset", "5.15");
     EXPECT_EQ(early.at("behavior"), "NON-STRICT");
     EXPECT_EQ(early.at("outcome"), "non-strict");
 }
