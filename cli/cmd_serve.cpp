@@ -20,7 +20,7 @@ namespace {
 struct ServeOptions {
     std::string listen = "127.0.0.1:9001";
     std::size_t max_message = 64u << 20;
-    std::size_t max_fragments = 16384;
+    std::size_t max_fragments = 100000;
     unsigned threads = 2;
     // permessage-deflate
     bool no_deflate = false;

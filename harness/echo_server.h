@@ -23,7 +23,7 @@ struct EchoServerOptions {
     // once); so does a message of more than max_fragments frames. A peer that does not read
     // what we owe it (echoes, pongs) is not read either until our queue drains.
     std::size_t max_message = 64u << 20;
-    std::size_t max_fragments = 16384;
+    std::size_t max_fragments = 100000;
     std::size_t max_connections = 1000;
     // The opening handshake is bounded: its head in octets and in header lines (a larger one
     // is refused with 431 or 400), and in time from the connect (a slower client is dropped).
