@@ -24,6 +24,7 @@ struct TestServerOptions {
     SecurityOptions security;
     std::string profile = "echo";
     CiOptions ci;
+    bool http2 = false;
 };
 
 CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
@@ -49,6 +50,9 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     add_limit_threshold_options(*sub, c.limits);
     add_verdict_options(*sub, c.report);
     add_connect_options(*sub, o.connect);
+    sub->add_flag("--http2", o.http2,
+                  "WebSocket over HTTP/2 (RFC 8441): h2c with prior knowledge on ws://, ALPN h2 "
+                  "on wss://; section 14 (the HTTP/1.1 upgrade) does not apply");
     add_security_options(*sub, o.security);
     add_ci_options(*sub, o.ci, "fuzzingclient");
     return sub;
@@ -67,6 +71,7 @@ int run_parsed(const TestServerOptions& o) {
             {parse_url(o.urls[i], o.connect), i < o.agents.size() ? o.agents[i] : "", headers});
     }
     if (!o.ci.spec.empty()) apply_spec(o.ci, config, o.connect, headers);
+    for (auto& target : config.targets) target.endpoint.http2 = o.http2;
     const bool tls = std::any_of(config.targets.begin(), config.targets.end(),
                                  [](const ServerTarget& t) { return t.endpoint.secure; });
     return run_with_ci_options(o.ci, config.selection.cases, config.report.outdir, "server", tls,
