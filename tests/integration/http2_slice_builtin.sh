@@ -10,7 +10,6 @@ TEST_NAME=http2_slice_builtin
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 scratch_setup "$@"
 bin="$BIN" out="$SCRATCH"
-make_test_pki "$out"
 
 slice=('1.1.*' '1.2.1' '1.2.8' '2.*' '3.1' '3.4' '4.1.1' '4.2.5' '5.1' '5.6' '5.15' '5.19'
        '6.1.*' '6.3.1' '6.4.1' '7.1.*' '7.5.1' '7.9.1' '7.13.2' '14.1.1')
@@ -37,6 +36,7 @@ check h2c "$out/h2c"
 say "ok: the same port still upgrades HTTP/1.1"
 stop_serve
 
+make_test_pki "$out"  # the test CA of the TLS tests, and a leaf it issued for 127.0.0.1
 start_serve "$bin" --http2 --tls-cert "$out/leaf.pem" --tls-key "$out/leaf.key"
 status=0
 "$bin" test-server "$SERVE_URL" --http2 --cafile "$out/ca.pem" --cases "${slice[@]}" \
