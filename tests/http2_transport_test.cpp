@@ -238,9 +238,9 @@ harness::Endpoint endpoint(const std::string& url, t::TlsContextPtr tls = nullpt
     return *ep;
 }
 
-const std::vector<std::string> kSlice{"1.1.*", "1.2.1", "2.*",   "3.1",    "3.2",   "4.1.1",
-                                      "4.2.1", "5.1",   "5.6",   "5.19",   "6.1.*", "6.3.1",
-                                      "7.1.*", "7.5.1", "7.9.1", "12.1.1", "14.1.1"};
+// Short (a few seconds under load): the command-line test http2_slice_builtin runs more.
+const std::vector<std::string> kSlice{"1.1.*", "2.1",   "3.1",    "5.1",   "6.1.*",
+                                      "7.1.1", "7.5.1", "12.1.1", "14.1.1"};
 
 void expect_slice_passes(const std::map<std::string, harness::CaseResult>& results) {
     for (const auto& [id, r] : results) {
