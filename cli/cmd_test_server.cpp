@@ -34,6 +34,9 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     sub->add_option("url", o.urls,
                     "ws:// or wss:// URL of a server under test (with --spec: instead of its "
                     "servers)");
+    sub->add_flag("--http2", o.http2,
+                  "WebSocket over HTTP/2 (RFC 8441): h2c with prior knowledge on ws://, ALPN h2 "
+                  "on wss://; section 14 (the HTTP/1.1 upgrade) does not apply");
     add_case_options(*sub, c.selection, "run");
     add_profile_option(*sub, o.profile);
     add_request_header_options(*sub, o.headers);
@@ -50,9 +53,6 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     add_limit_threshold_options(*sub, c.limits);
     add_verdict_options(*sub, c.report);
     add_connect_options(*sub, o.connect);
-    sub->add_flag("--http2", o.http2,
-                  "WebSocket over HTTP/2 (RFC 8441): h2c with prior knowledge on ws://, ALPN h2 "
-                  "on wss://; section 14 (the HTTP/1.1 upgrade) does not apply");
     add_security_options(*sub, o.security);
     add_ci_options(*sub, o.ci, "fuzzingclient");
     return sub;
