@@ -31,6 +31,7 @@ struct ServeOptions {
     int level = 1;
     ServerTlsOptions tls;
     std::vector<std::string> allowed_origins;
+    bool http2 = false;
 };
 
 int run_serve(const ServeOptions& o) {
@@ -46,7 +47,10 @@ int run_serve(const ServeOptions& o) {
     options.max_fragments = o.max_fragments;
     options.threads = o.threads;
     options.stop_on_signals = true;
-    options.tls = server_tls_context(o.tls);
+    auto tls = o.tls;
+    tls.http2 = o.http2;
+    options.tls = server_tls_context(tls);
+    options.http2 = o.http2;
     check_origins(o.allowed_origins);
     options.allowed_origins = o.allowed_origins;
     harness::EchoServer server(options);
@@ -86,6 +90,9 @@ CLI::App* serve_subcommand(CLI::App& app, ServeOptions& o) {
                      "zlib level of the echoes we compress")
         ->capture_default_str();
     add_server_tls_options(*sub, o.tls);
+    sub->add_flag("--http2", o.http2,
+                  "also serve WebSocket over HTTP/2 (RFC 8441) on the same port: h2c with prior "
+                  "knowledge, ALPN h2 with --tls-cert; HTTP/1.1 upgrades still work");
     add_allowed_origin_option(*sub, o.allowed_origins);
     return sub;
 }

@@ -295,6 +295,7 @@ harness::transport::TlsContextPtr server_tls_context(const ServerTlsOptions& tls
     if (tls.cert.empty() && tls.key.empty() && tls.client_ca.empty()) return nullptr;
     if (tls.cert.empty()) throw UsageError("--tls-key and --tls-client-ca need --tls-cert");
     harness::transport::TlsServerSettings settings;
+    settings.offer_h2 = tls.http2;
     std::string error;
     if (!harness::transport::read_pem_file(tls.cert, settings.identity.certificate_chain_pem,
                                            error) ||

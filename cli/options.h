@@ -118,6 +118,7 @@ struct ServerTlsOptions {
     std::string cert;
     std::string key;
     std::string client_ca;  // require client certificates issued by this CA (mTLS)
+    bool http2 = false;     // ALPN: agree to "h2" too (serve --http2)
 };
 void add_server_tls_options(CLI::App& sub, ServerTlsOptions& tls);
 // The server context of those files (nullptr when neither is given; UsageError when one is

@@ -189,6 +189,7 @@ void CaseSession::start_as_client(const transport::ConnectTarget& server, std::s
     result_.observation.is_server = false;
     host_header_ = std::move(host_header);
     target_ = std::move(target);
+    over_h2_ = server.http2;
     parser_ = FrameParser(
         {.role = protocol::Role::client, .close_code_policy = protocol::CloseCodePolicy::autobahn});
     arm_deadline(config_.timeouts.open_handshake);
@@ -220,6 +221,10 @@ void CaseSession::start_as_client(const transport::ConnectTarget& server, std::s
                         : "connect failed: " + ec.message());
                 return;
             }
+            if (self->over_h2_) {
+                self->open_over_h2(std::move(stream));
+                return;
+            }
             self->attach(std::move(stream));
             self->on_connected();
         });
@@ -241,22 +246,33 @@ void CaseSession::attach(transport::StreamPtr stream) {
         {.coalesce = true, .defer_start = true, .own_write_pause = kOwnWritePause});
 }
 
-void CaseSession::on_connected() {
-    std::array<std::uint8_t, 16> nonce;
-    for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
-    key_ = protocol::make_key(nonce);
+// The header fields of our opening handshake besides those of the transport's own step (the
+// HTTP/1.1 upgrade or the extended CONNECT): the same either way.
+std::vector<std::string> CaseSession::request_headers() const {
     std::vector<std::string> headers{"User-Agent: wsconform/" WSCONFORM_VERSION_STRING,
                                      "Pragma: no-cache", "Cache-Control: no-cache"};
     if (!test_.websocket()->deflate_offers.empty())
         headers.push_back("Sec-WebSocket-Extensions: " +
                           protocol::format_deflate_offer(test_.websocket()->deflate_offers));
     headers.insert(headers.end(), config_.extra_headers.begin(), config_.extra_headers.end());
+    return headers;
+}
+
+void CaseSession::on_connected() {
+    std::array<std::uint8_t, 16> nonce;
+    for (auto& b : nonce) b = static_cast<std::uint8_t>(rng_());
+    key_ = protocol::make_key(nonce);
+    const auto headers = request_headers();
     auto request = protocol::build_upgrade_request(host_header_, target_, key_, headers);
     // The report shows the request without credentials; the wire gets it whole.
     result_.http_request = protocol::redact_secrets(request);
     traffic_.preopen_outgoing_wire = request.size();
     queue_bytes(std::move(request), std::nullopt, false);
+    arm_open_handshake_timer();
+    read_handshake_response();
+}
 
+void CaseSession::arm_open_handshake_timer() {
     auto& open_timer = new_timer();
     open_timer.expires_after(config_.timeouts.open_handshake);
     open_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
@@ -266,7 +282,6 @@ void CaseSession::on_connected() {
             "peer did not finish (in time) the opening handshake";
         self->drop_connection(true);
     });
-    read_handshake_response();
 }
 
 void CaseSession::read_handshake_response() {
@@ -314,19 +329,7 @@ void CaseSession::read_handshake_response() {
                 self->drop_connection(true);
                 return;
             }
-            for (const auto& ext : info.extensions) {
-                protocol::DeflateParams agreed;
-                std::vector<std::string> omitted;
-                if (auto err = protocol::check_deflate_response_lenient(
-                        ext, self->test_.websocket()->deflate_offers, agreed, omitted)) {
-                    self->result_.observation.harness_error =
-                        "opening handshake: permessage-deflate response: " + err.message();
-                    self->drop_connection(true);
-                    return;
-                }
-                if (!omitted.empty()) self->note_lenient_deflate_response(omitted);
-                self->enable_deflate(agreed);
-            }
+            if (!self->accept_extensions(info.extensions)) return;
             self->traffic_.preopen_incoming_wire = parsed.consumed;
             std::string leftover = self->handshake_buffer_.substr(parsed.consumed);
             self->handshake_buffer_.clear();
@@ -339,6 +342,88 @@ void CaseSession::read_handshake_response() {
             }
             if (!self->finished_) self->read_more();
         });
+}
+
+// The extensions the server's response agreed to (permessage-deflate only: the only one we
+// offer); false when it fails the handshake (the connection is then dropped).
+bool CaseSession::accept_extensions(const std::vector<protocol::Extension>& extensions) {
+    for (const auto& ext : extensions) {
+        protocol::DeflateParams agreed;
+        std::vector<std::string> omitted;
+        if (auto err = protocol::check_deflate_response_lenient(
+                ext, test_.websocket()->deflate_offers, agreed, omitted)) {
+            result_.observation.harness_error =
+                "opening handshake: permessage-deflate response: " + err.message();
+            drop_connection(true);
+            return false;
+        }
+        if (!omitted.empty()) note_lenient_deflate_response(omitted);
+        enable_deflate(agreed);
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------- opening handshake over h2
+
+// RFC 8441: the WebSocket is one stream of an HTTP/2 connection of its own (h2c with prior
+// knowledge, or h2 chosen by ALPN), opened by an extended CONNECT once the server's SETTINGS
+// allow it; a 2xx response opens it (no key, no Sec-WebSocket-Accept over HTTP/2). The report
+// shows the request's and the response's header fields as they were sent.
+void CaseSession::open_over_h2(transport::StreamPtr connection) {
+    const auto* tls = connection->tls_session();
+    if (tls && tls->alpn != "h2") {
+        connection->close();
+        connection_lost("opening handshake: " +
+                        transport::make_error_code(transport::H2Error::not_h2).message());
+        return;
+    }
+    note(tls ? "HTTP/2 over TLS (ALPN h2)" : "HTTP/2 over TCP (h2c, prior knowledge)");
+    h2_ = transport::H2Session::client(
+        connection, {.close_when_idle = true, .linger = config_.timeouts.server_drop});
+    const auto headers = request_headers();
+    auto request =
+        protocol::build_extended_connect(tls ? "https" : "http", host_header_, target_, headers);
+    result_.http_request = protocol::redact_secrets(protocol::format_fields(request));
+    traffic_.preopen_outgoing_wire = result_.http_request.size();
+    arm_open_handshake_timer();
+    h2_->open_websocket(
+        std::move(request),
+        [self = shared_from_this()](const transport::ErrorCode& ec, transport::H2StreamPtr stream,
+                                    protocol::H2Fields response) {
+            self->on_h2_response(ec, std::move(stream), response);
+        });
+}
+
+void CaseSession::on_h2_response(const transport::ErrorCode& ec, transport::H2StreamPtr stream,
+                                 const protocol::H2Fields& response) {
+    if (finished_ || state_ != State::connecting) {
+        if (stream) stream->abort();
+        return;
+    }
+    if (ec) {
+        result_.observation.harness_error = "opening handshake: " + ec.message();
+        drop_connection(true);
+        return;
+    }
+    note("HTTP/2 stream " + std::to_string(stream->id()) + ": the server answered :status " +
+         std::string(protocol::find_field(response, ":status").value_or("(none)")));
+    attach(std::move(stream));
+    result_.http_response = protocol::format_fields(response);
+    traffic_.preopen_incoming_wire = result_.http_response.size();
+    protocol::UpgradeResponse info;
+    const auto protocols = protocol::offered_subprotocols(config_.extra_headers);
+    std::vector<std::string> offered_extensions;
+    if (!test_.websocket()->deflate_offers.empty())
+        offered_extensions.emplace_back(protocol::kPermessageDeflate);
+    if (auto err = protocol::check_extended_connect_response(response, protocols,
+                                                             offered_extensions, info)) {
+        result_.observation.harness_error = "opening handshake: " + err.message();
+        drop_connection(true);
+        return;
+    }
+    if (!accept_extensions(info.extensions)) return;
+    on_open();
+    if (!finished_) read_more();
 }
 
 // RFC 7692 §7.1.1.1 and §7.1.2.1: a server accepts an offered server_no_context_takeover or
@@ -444,13 +529,25 @@ void CaseSession::read_more() {
             self->reading_ = false;
             if (self->finished_) return;
             if (ec) {
-                self->connection_lost(ec == asio::error::eof ? "peer closed the TCP connection"
-                                                             : "read: " + ec.message());
+                self->connection_lost(self->end_of_input(ec));
                 return;
             }
             self->on_bytes(n);
             if (!self->finished_) self->read_more();
         });
+}
+
+// Why reading ended, for the wire log: over HTTP/2 the stream's end plays the part of TCP's.
+std::string CaseSession::end_of_input(const transport::ErrorCode& ec) const {
+    if (!over_h2_)
+        return ec == asio::error::eof ? "peer closed the TCP connection" : "read: " + ec.message();
+    const auto* h2 = static_cast<const transport::H2Stream*>(stream_.get());
+    if (ec == asio::error::eof && !h2->reset_code())
+        return h2->peer_ended() ? "peer ended the HTTP/2 stream (END_STREAM)"
+                                : "the HTTP/2 connection ended (GOAWAY or TCP close)";
+    if (const auto code = h2->reset_code())
+        return "the HTTP/2 stream was reset (RST_STREAM, error code " + std::to_string(*code) + ")";
+    return "read: " + ec.message();
 }
 
 void CaseSession::on_bytes(std::size_t n) {
@@ -766,12 +863,17 @@ void CaseSession::drop_connection(bool abortive) {
     finish();
 }
 
-void CaseSession::close_socket() {
+void CaseSession::close_socket(bool abortive) {
     if (socket_closed_) return;
     socket_closed_ = true;
     // Cancelled and let go: the attempt's handler holds this session until it runs.
     if (connecting_) std::exchange(connecting_, nullptr)->cancel();
-    if (stream_) stream_->close();
+    if (stream_ && abortive)
+        stream_->abort();
+    else if (stream_)
+        stream_->close();
+    else if (h2_)
+        h2_->close();  // no stream opened: GOAWAY, and the connection ends
 }
 
 void CaseSession::connection_lost(std::string why) {
@@ -795,7 +897,7 @@ void CaseSession::abort(std::string why) {
     note(why);
     if (state_ != State::closed) result_.observation.dropped_by_me = true;
     state_ = State::closed;
-    close_socket();
+    close_socket(true);
     finish();
 }
 

@@ -19,6 +19,7 @@
 #include "harness/model/timeouts.h"
 #include "harness/running_case.h"
 #include "harness/transport/connector.h"
+#include "harness/transport/h2_session.h"
 #include "harness/transport/stream.h"
 #include "harness/transport/write_queue.h"
 #include "protocol/frame_parser.h"
@@ -101,11 +102,18 @@ class CaseSession final : public Session,
     void arm_deadline(Duration from_now);
     void attach(transport::StreamPtr stream);
     void note_tls_at_open();
+    std::vector<std::string> request_headers() const;
     void on_connected();
+    void arm_open_handshake_timer();
     void read_handshake_response();
+    bool accept_extensions(const std::vector<protocol::Extension>& extensions);
+    void open_over_h2(transport::StreamPtr connection);
+    void on_h2_response(const transport::ErrorCode& ec, transport::H2StreamPtr stream,
+                        const protocol::H2Fields& response);
     void on_open();
     void enable_deflate(const protocol::DeflateParams& agreed);
     void read_more();
+    std::string end_of_input(const transport::ErrorCode& ec) const;
     void pace(std::shared_ptr<std::function<bool(Session&)>> next);
     void on_bytes(std::size_t n);
     void handle_frame_end(const protocol::FrameParser::Event& ev);
@@ -130,7 +138,7 @@ class CaseSession final : public Session,
     void fail_connection(std::uint16_t code, std::string reason);
     void drop_connection(bool abortive);
     void drop_after(boost::asio::steady_timer& timer, Duration delay, void (*why)(CaseSession&));
-    void close_socket();
+    void close_socket(bool abortive = false);
     void connection_lost(std::string why);
     void finish();
     void note(std::string text);
@@ -145,6 +153,9 @@ class CaseSession final : public Session,
     SessionConfig config_;
     Done done_;
     transport::StreamPtr stream_;
+    // Over HTTP/2 (RFC 8441): the connection the case's WebSocket stream runs on.
+    bool over_h2_ = false;
+    std::shared_ptr<transport::H2Session> h2_;
     bool next_write_ends_ = false;  // send_close_and_end(): the close frame's write
     bool connect_timed_out_ = false;
     std::shared_ptr<transport::PendingConnect> connecting_;

@@ -44,10 +44,19 @@ transport::ConnectTarget connect_target(const Endpoint& endpoint, std::string& e
     }
     target.host = endpoint.tls_name.empty() ? endpoint.host : endpoint.tls_name;
     target.port = endpoint.port;
+    target.http2 = endpoint.http2;
     if (endpoint.secure) {
         target.tls = endpoint.tls;
         std::string tls_error;
-        if (!target.tls) target.tls = transport::TlsContext::client({}, tls_error);
+        if (endpoint.http2) {
+            // Over TLS, HTTP/2 is chosen by ALPN (RFC 9113 §3.2): we offer "h2" only.
+            auto settings =
+                target.tls ? target.tls->client_settings() : transport::TlsClientSettings{};
+            settings.alpn = {"h2"};
+            target.tls = transport::TlsContext::client(settings, tls_error);
+        } else if (!target.tls) {
+            target.tls = transport::TlsContext::client({}, tls_error);
+        }
         if (!target.tls) {
             target.addresses.clear();
             error = tls_error;

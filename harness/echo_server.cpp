@@ -9,17 +9,20 @@
 #include <atomic>
 #include <csignal>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
 #include <vector>
 
+#include "harness/transport/h2_session.h"
 #include "harness/transport/listener.h"
 #include "harness/transport/write_queue.h"
 #include "protocol/close.h"
 #include "protocol/error.h"
 #include "protocol/frame_parser.h"
+#include "protocol/h2_headers.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 #include "protocol/permessage_deflate.h"
@@ -36,15 +39,32 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 // Stop reading while this much echo data waits to be written: a peer that sends without
 // reading cannot make us buffer without bound.
 constexpr std::size_t kMaxQueuedBytes = 8u << 20;
+// RFC 9113 §3.4: what an HTTP/2 client sends first.
+constexpr std::string_view kH2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 std::string frame_bytes(std::uint8_t opcode, std::string_view payload, std::uint8_t rsv = 0) {
     return protocol::encode_frame({.fin = true, .rsv = rsv, .opcode = opcode}, payload);
 }
 
+class EchoConnection;
+// Keeps track of a connection for stop(): each WebSocket on an HTTP/2 connection is one.
+using Adopt = std::function<void(const std::shared_ptr<EchoConnection>&)>;
+
+// RFC 6455 §10.2: a request with an Origin the server does not trust gets 403.
+bool origin_allowed(const EchoServerOptions& options, std::optional<std::string_view> origin) {
+    return !origin || options.allowed_origins.empty() ||
+           std::any_of(options.allowed_origins.begin(), options.allowed_origins.end(),
+                       [&](const std::string& a) { return protocol::iequals(a, *origin); });
+}
+
+void serve_h2(transport::StreamPtr stream, std::string preread, const EchoServerOptions& options,
+              Adopt adopt);
+
 class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
   public:
-    EchoConnection(transport::StreamPtr stream, const EchoServerOptions& options)
-        : stream_(std::move(stream)),
+    EchoConnection(transport::StreamPtr stream, const EchoServerOptions& options, Adopt adopt = {})
+        : adopt_(std::move(adopt)),
+          stream_(std::move(stream)),
           timer_(stream_->get_executor()),
           options_(options),
           buffer_(kReadChunk),
@@ -60,6 +80,13 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
         timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec && self->state_ == State::handshake) self->close_now();
         });
+        read();
+    }
+
+    // A WebSocket already opened (over HTTP/2: the 2xx was sent) with these extensions.
+    void start_open(const std::optional<protocol::DeflateParams>& agreed) {
+        writes_ = transport::make_write_queue(stream_, shared_from_this(), {.coalesce = false});
+        open(agreed);
         read();
     }
 
@@ -122,6 +149,15 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
 
     void on_handshake_bytes(std::size_t n) {
         head_.append(reinterpret_cast<const char*>(buffer_.data()), n);
+        if (options_.http2 && kH2Preface.starts_with(std::string_view(head_).substr(
+                                  0, std::min(head_.size(), kH2Preface.size())))) {
+            if (head_.size() < kH2Preface.size()) return;  // the rest of the preface
+            // An HTTP/2 connection: handed over, with what was read of it.
+            state_ = State::closed;
+            timer_.cancel();
+            serve_h2(stream_, std::move(head_), options_, adopt_);
+            return;
+        }
         protocol::HttpMessage request;
         auto parsed = protocol::parse_http_head(head_, true, request, options_.max_header_bytes);
         if (parsed.status == protocol::HttpParse::Status::need_more) return;
@@ -138,22 +174,38 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
             reject(ec);
             return;
         }
-        if (auto origin = request.header("Origin");
-            origin && !options_.allowed_origins.empty() &&
-            std::none_of(options_.allowed_origins.begin(), options_.allowed_origins.end(),
-                         [&](const std::string& a) { return protocol::iequals(a, *origin); })) {
-            // RFC 6455 10.2: an origin the server does not trust gets 403.
+        if (!origin_allowed(options_, request.header("Origin"))) {
             state_ = State::closing;
             queue("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             linger_after_flush();
             return;
         }
         timer_.cancel();
+        const auto agreed = negotiate_deflate(options_, upgrade);
+        open(agreed);
+        queue(agreed ? protocol::build_upgrade_response(upgrade.key, std::nullopt,
+                                                        protocol::format_deflate_params(*agreed))
+                     : protocol::build_upgrade_response(upgrade.key));
+        std::string leftover = head_.substr(parsed.consumed);
+        head_.clear();
+        head_.shrink_to_fit();
+        if (!leftover.empty()) {
+            std::memcpy(buffer_.data(), leftover.data(), leftover.size());
+            on_frame_bytes(std::span<std::byte>(buffer_.data(), leftover.size()));
+        }
+    }
+
+  public:
+    static std::optional<protocol::DeflateParams> negotiate_deflate(
+        const EchoServerOptions& options, const protocol::UpgradeRequest& upgrade) {
+        if (!options.deflate) return std::nullopt;
+        return protocol::negotiate_deflate_as_server(upgrade.extensions, options.deflate_policy);
+    }
+
+  private:
+    // The WebSocket is open, with permessage-deflate when `agreed`.
+    void open(const std::optional<protocol::DeflateParams>& agreed) {
         state_ = State::open;
-        std::optional<protocol::DeflateParams> agreed;
-        if (options_.deflate)
-            agreed =
-                protocol::negotiate_deflate_as_server(upgrade.extensions, options_.deflate_policy);
         if (agreed) {
             const auto settings = protocol::deflate_settings(*agreed, true);
             passthrough_ =
@@ -169,17 +221,6 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
                                                              settings.receive_no_context_takeover,
                                                              options_.max_message);
             parser_.set_permessage_deflate(true);
-            queue(protocol::build_upgrade_response(upgrade.key, std::nullopt,
-                                                   protocol::format_deflate_params(*agreed)));
-        } else {
-            queue(protocol::build_upgrade_response(upgrade.key));
-        }
-        std::string leftover = head_.substr(parsed.consumed);
-        head_.clear();
-        head_.shrink_to_fit();
-        if (!leftover.empty()) {
-            std::memcpy(buffer_.data(), leftover.data(), leftover.size());
-            on_frame_bytes(std::span<std::byte>(buffer_.data(), leftover.size()));
         }
     }
 
@@ -332,6 +373,7 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
         });
     }
 
+    Adopt adopt_;
     transport::StreamPtr stream_;
     std::shared_ptr<transport::WriteQueue> writes_;
     asio::steady_timer timer_;
@@ -350,6 +392,49 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
     State state_ = State::handshake;
 };
 
+// One HTTP/2 connection: each extended CONNECT is judged (RFC 8441 §4-5, as
+// check_upgrade_request judges an HTTP/1.1 upgrade), answered 200 with the extensions agreed,
+// and echoed on its stream; anything else gets its 4xx and the stream ends.
+void serve_h2(transport::StreamPtr stream, std::string preread, const EchoServerOptions& options,
+              Adopt adopt) {
+    auto on_request = [&options, adopt](transport::H2StreamPtr h2, protocol::H2Fields request) {
+        auto session = h2->session();
+        if (!session) return;
+        auto refuse = [&](std::string status, protocol::H2Fields extra = {}) {
+            protocol::H2Fields response{{":status", std::move(status)}};
+            response.insert(response.end(), extra.begin(), extra.end());
+            session->respond(*h2, response, true);
+            h2->close();
+        };
+        protocol::UpgradeRequest upgrade;
+        if (auto ec = protocol::check_extended_connect(request, upgrade)) {
+            if (ec == protocol::H2HeaderError::unsupported_version)
+                refuse("426", {{"sec-websocket-version", "13"}});
+            else if (ec == protocol::H2HeaderError::protocol_not_websocket)
+                refuse("501");  // RFC 9220 §3: an unknown :protocol
+            else
+                refuse("400");
+            return;
+        }
+        if (!origin_allowed(options, upgrade.origin)) {
+            refuse("403");
+            return;
+        }
+        const auto agreed = EchoConnection::negotiate_deflate(options, upgrade);
+        protocol::H2Fields response{{":status", "200"}};
+        if (agreed)
+            response.push_back(
+                {"sec-websocket-extensions", protocol::format_deflate_params(*agreed)});
+        session->respond(*h2, response, false);
+        auto connection = std::make_shared<EchoConnection>(h2, options);
+        if (adopt) adopt(connection);
+        connection->start_open(agreed);
+    };
+    transport::H2Session::server(std::move(stream),
+                                 {.enable_connect_protocol = true, .linger = options.close_timeout},
+                                 std::move(on_request), std::move(preread));
+}
+
 }  // namespace
 
 struct EchoServer::Impl {
@@ -363,13 +448,17 @@ struct EchoServer::Impl {
 
     void on_accept(transport::StreamPtr stream) {
         if (stopping) return;
-        auto conn = std::make_shared<EchoConnection>(std::move(stream), options);
-        {
-            std::lock_guard lock(connections_mutex);
-            std::erase_if(connections, [](auto& w) { return w.expired(); });
-            connections.push_back(conn);
-        }
+        auto conn = std::make_shared<EchoConnection>(
+            std::move(stream), options,
+            [this](const std::shared_ptr<EchoConnection>& c) { track(c); });
+        track(conn);
         conn->start();
+    }
+
+    void track(const std::shared_ptr<EchoConnection>& conn) {
+        std::lock_guard lock(connections_mutex);
+        std::erase_if(connections, [](auto& w) { return w.expired(); });
+        connections.push_back(conn);
     }
 };
 

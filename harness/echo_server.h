@@ -53,6 +53,11 @@ struct EchoServerOptions {
     bool stop_on_signals = false;
     // Set: serve wss:// only (--tls-cert/--tls-key).
     transport::TlsContextPtr tls;
+    // WebSockets over HTTP/2 too (RFC 8441, --http2): a connection that starts with the
+    // HTTP/2 client preface (h2c with prior knowledge, or h2 chosen by ALPN when `tls` offers
+    // it) is served as HTTP/2, advertising SETTINGS_ENABLE_CONNECT_PROTOCOL = 1; each extended
+    // CONNECT gets the same echo logic on its stream. HTTP/1.1 upgrades still work alike.
+    bool http2 = false;
 };
 
 class EchoServer {

@@ -27,6 +27,8 @@ struct Endpoint {
     // An HTTP proxy to CONNECT through, "http://[USER:PASSWORD@]HOST[:PORT]"; empty: the one
     // the environment names (proxy_from_environment), if any.
     std::string proxy;
+    // WebSocket over HTTP/2 (RFC 8441, --http2): prior knowledge on ws://, ALPN "h2" on wss://.
+    bool http2 = false;
 };
 
 struct ProxyUrl {

@@ -16,6 +16,7 @@
 
 #include "harness/case_session.h"
 #include "harness/connect.h"
+#include "harness/h2_probe.h"
 #include "harness/http_case.h"
 #include "harness/running_case.h"
 #include "harness/transport/blocking_client.h"
@@ -29,6 +30,11 @@
 namespace wsconform::harness {
 
 namespace asio = boost::asio;
+
+// Section 14 over HTTP/2: what it checks does not exist there.
+constexpr std::string_view kHttp11OnlyOverH2 =
+    "this case is about the HTTP/1.1 Upgrade handshake (RFC 6455 §4); over HTTP/2 a WebSocket "
+    "opens with an extended CONNECT instead (RFC 8441 §4-5), so it does not apply";
 
 unsigned default_jobs() {
     return 16;
@@ -74,6 +80,7 @@ ProbeResult probe(const Endpoint& target, const RunOptions& options) {
     ProbeResult result;
     const auto server = connect_target(target, result.error);
     if (server.addresses.empty()) return result;
+    if (target.http2) return probe_h2(target, server, options);
 
     using std::chrono::milliseconds;
     using std::chrono::steady_clock;
@@ -295,7 +302,8 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
             const std::string why =
                 c.tls.required && !server.tls ? "this case tests TLS, and the URL is not wss://"
                 : c.tls.clients_only ? "this case tests WebSocket clients (wsconform test-client)"
-                                     : "";
+                : server.http2 && c.is_handshake_case() ? std::string(kHttp11OnlyOverH2)
+                                                        : "";
             if ((c.is_handshake_case() && !c.http_server_probe()) || !why.empty()) {
                 asio::post(io, [on_done, c = &c, config, why]() mutable {
                     on_done(not_applicable_result(*c, config, false, why));

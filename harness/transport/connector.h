@@ -31,6 +31,9 @@ struct ConnectTarget {
         std::string authorization;  // a Proxy-Authorization value, or empty
     };
     std::optional<Proxy> proxy;
+    // WebSockets over HTTP/2 (RFC 8441): the session runs an HTTP/2 connection on the stream
+    // the connector gives (h2c with prior knowledge; over TLS, `tls` offers ALPN "h2").
+    bool http2 = false;
 };
 
 // Resolves `host` (blocking; once per run). On failure returns an empty address list and

@@ -57,6 +57,9 @@ class Stream {
     virtual void set_record_size(std::size_t /*bytes*/) {}
     // Orderly end of both directions; pending operations are cancelled.
     virtual void close() = 0;
+    // Abortive end (the run was stopped, a deadline passed): pending operations are
+    // cancelled. The same as close() for TCP and TLS; an HTTP/2 stream is reset (CANCEL).
+    virtual void abort() { close(); }
     // Cancels pending operations; the stream stays open.
     virtual void cancel() = 0;
     virtual bool is_open() const = 0;

@@ -133,12 +133,16 @@ std::string alpn_wire_format(const std::vector<std::string>& protocols) {
 }
 
 // A server that speaks HTTP/1.1 only: it agrees to "http/1.1" when offered and otherwise
-// goes on without ALPN, as a plain HTTP/1.1 server would.
+// goes on without ALPN, as a plain HTTP/1.1 server would. One that also speaks HTTP/2
+// (`arg` non-null) prefers "h2".
 int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
-                unsigned int inlen, void*) {
-    static const unsigned char ours[] = "\x08http/1.1";
+                unsigned int inlen, void* arg) {
+    static const unsigned char http11[] = "\x08http/1.1";
+    static const unsigned char h2_first[] = "\x02h2\x08http/1.1";
+    const unsigned char* ours = arg ? h2_first : http11;
+    const unsigned ours_size = arg ? sizeof h2_first - 1 : sizeof http11 - 1;
     unsigned char* chosen = nullptr;
-    if (SSL_select_next_proto(&chosen, outlen, ours, sizeof ours - 1, in, inlen) ==
+    if (SSL_select_next_proto(&chosen, outlen, ours, ours_size, in, inlen) ==
         OPENSSL_NPN_NEGOTIATED) {
         *out = chosen;
         return SSL_TLSEXT_ERR_OK;
@@ -280,7 +284,7 @@ std::shared_ptr<const TlsContext> TlsContext::server(TlsServerSettings settings,
         if (!trust_pem(ctx, settings.client_ca_pem, error)) return nullptr;
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     }
-    SSL_CTX_set_alpn_select_cb(ctx, select_alpn, nullptr);
+    SSL_CTX_set_alpn_select_cb(ctx, select_alpn, settings.offer_h2 ? context.get() : nullptr);
     // No session resumption: a resumed handshake presents no certificate, and every
     // connection must show its own (section 16 chooses it per connection).
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);

@@ -63,6 +63,8 @@ struct TlsServerSettings {
     // certificates); returning nullptr keeps the default.
     std::function<std::shared_ptr<const TlsIdentity>(const ClientHelloInfo&)> choose_identity;
     std::string client_ca_pem;  // non-empty: require a client certificate issued by it
+    // ALPN: agree to "h2" (HTTP/2, RFC 9113 §3.2) when offered, before "http/1.1".
+    bool offer_h2 = false;
 };
 
 class TlsContext {
