@@ -1,12 +1,16 @@
 // Echo server on node's `ws` library, a target for `wsconform test-server`.
-// usage: node ws_echo.mjs PORT [--no-deflate] [--tls CERT KEY]
+// usage: node ws_echo.mjs PORT [--no-deflate] [--tls CERT KEY] [--ws-module PATH]
 // With --tls it serves wss:// (an https.createServer holding CERT and KEY, PEM files).
+// --ws-module takes `ws` from PATH (Debian's node-ws 8.11: /usr/share/nodejs/ws/index.js)
+// instead of targets/node_modules.
 // Prints "LISTENING <port>" once the socket accepts connections.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import { WebSocketServer } from 'ws';
 
 const args = process.argv.slice(2);
+const moduleAt = args.indexOf('--ws-module');
+const ws = await import(moduleAt >= 0 ? args[moduleAt + 1] : 'ws');
+const WebSocketServer = ws.WebSocketServer ?? ws.default.WebSocketServer ?? ws.default.Server;
 const port = Number(args[0] ?? 0);
 const deflate = !args.includes('--no-deflate');
 const tlsAt = args.indexOf('--tls');
