@@ -175,8 +175,10 @@ void TlsStream::flush(Handler handler, std::size_t reported) {
     take_output();
     if (writing_) {
         if (handler) {
-            waiting_write_ = std::move(handler);
-            waiting_write_size_ = reported;
+            if (auto waiting = waiting_write_.lock()) {
+                waiting->handler = std::move(handler);
+                waiting->size = reported;
+            }
         }
         return;
     }
@@ -192,24 +194,27 @@ void TlsStream::flush(Handler handler, std::size_t reported) {
     in_flight_ = std::move(pending_);
     pending_.clear();
     writing_ = true;
+    auto waiting_slot = std::make_shared<WaitingWrite>();
+    waiting_write_ = waiting_slot;
     asio::async_write(socket_, asio::buffer(in_flight_),
-                      [weak = weak_from_this(), handler = std::move(handler), reported](
-                          const ErrorCode& ec, std::size_t) {
+                      [weak = weak_from_this(), handler = std::move(handler), reported,
+                       waiting_slot = std::move(waiting_slot)](const ErrorCode& ec, std::size_t) {
+                          Handler waiting = std::move(waiting_slot->handler);
+                          waiting_slot->handler = nullptr;
                           auto self = weak.lock();
                           if (!self) {
                               if (handler) handler(asio::error::operation_aborted, 0);
+                              if (waiting) waiting(asio::error::operation_aborted, 0);
                               return;
                           }
                           self->writing_ = false;
                           self->in_flight_.clear();
-                          Handler waiting = std::move(self->waiting_write_);
-                          self->waiting_write_ = nullptr;
                           if (ec) {
                               if (handler) handler(ec, 0);
                               if (waiting) waiting(ec, 0);
                               return;
                           }
-                          self->flush(std::move(waiting), self->waiting_write_size_);
+                          self->flush(std::move(waiting), waiting_slot->size);
                           if (handler) handler(ec, reported);
                       });
 }
@@ -295,21 +300,20 @@ void TlsStream::close() {
     ErrorCode ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
-    if (waiting_write_) {
-        post_handler(get_executor(), std::move(waiting_write_),
-                     ErrorCode(asio::error::operation_aborted), std::size_t{0});
-        waiting_write_ = nullptr;
-    }
+    release_waiting_write(asio::error::operation_aborted);
 }
 
 void TlsStream::cancel() {
     ErrorCode ignored;
     socket_.cancel(ignored);
-    if (waiting_write_) {
-        post_handler(get_executor(), std::move(waiting_write_),
-                     ErrorCode(asio::error::operation_aborted), std::size_t{0});
-        waiting_write_ = nullptr;
-    }
+    release_waiting_write(asio::error::operation_aborted);
+}
+
+void TlsStream::release_waiting_write(const ErrorCode& ec) {
+    auto waiting = waiting_write_.lock();
+    if (!waiting || !waiting->handler) return;
+    post_handler(get_executor(), std::move(waiting->handler), ec, std::size_t{0});
+    waiting->handler = nullptr;
 }
 
 }  // namespace wsconform::harness::transport

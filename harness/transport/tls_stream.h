@@ -83,9 +83,15 @@ class TlsStream final : public SocketStream, public std::enable_shared_from_this
     bool peer_close_notify_ = false;
     std::size_t record_size_ = 0;
     mutable TlsSessionInfo info_;
-    // A user write waiting for the write in flight (started by the read side) to finish.
-    Handler waiting_write_;
-    std::size_t waiting_write_size_ = 0;
+    // A user write waiting for the write in flight (started by the read side) to finish. The
+    // write in flight owns it: its handler may own this stream (a session writing through us),
+    // and an io_context that stops drops the write in flight, and the cycle with it.
+    struct WaitingWrite {
+        Handler handler;
+        std::size_t size = 0;
+    };
+    std::weak_ptr<WaitingWrite> waiting_write_;
+    void release_waiting_write(const ErrorCode& ec);
 };
 
 }  // namespace wsconform::harness::transport
