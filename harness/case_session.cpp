@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "harness/connect.h"
 #include "harness/model/clock.h"
 #include "harness/transport/tls_context.h"
 #include "protocol/close.h"
@@ -193,7 +194,6 @@ void CaseSession::start_as_client(const transport::ConnectTarget& server, std::s
     parser_ = FrameParser(
         {.role = protocol::Role::client, .close_code_policy = protocol::CloseCodePolicy::autobahn});
     arm_deadline(config_.timeouts.open_handshake);
-    const bool no_address = server.addresses.empty();
     // The TCP connection and a TLS handshake count against the opening handshake's time.
     auto& connect_timer = new_timer();
     connect_timer.expires_after(config_.timeouts.open_handshake);
@@ -203,31 +203,28 @@ void CaseSession::start_as_client(const transport::ConnectTarget& server, std::s
         self->result_.observation.was_open_handshake_timeout = true;
         self->connecting_->cancel();
     });
-    connecting_ = transport::async_connect(
-        io_, server,
-        [self = shared_from_this(), no_address](const transport::ErrorCode& ec,
-                                                transport::StreamPtr stream) {
-            self->connecting_.reset();
-            if (self->finished_) {
-                if (stream) stream->close();
-                return;
-            }
-            if (ec) {
-                self->connection_lost(
-                    no_address ? "no address to connect to"
-                    : self->connect_timed_out_
-                        ? "no connection (TCP and, for wss://, the TLS handshake) within " +
-                              std::to_string(self->config_.timeouts.open_handshake.count()) + " ms"
-                        : "connect failed: " + ec.message());
-                return;
-            }
-            if (self->over_h2_) {
-                self->open_over_h2(std::move(stream));
-                return;
-            }
-            self->attach(std::move(stream));
-            self->on_connected();
-        });
+    connecting_ = connect_session(io_, server, shared_from_this());
+}
+
+bool CaseSession::connect_returned() {
+    connecting_.reset();
+    return finished_;
+}
+
+void CaseSession::connect_opened(transport::StreamPtr stream) {
+    if (over_h2_) {
+        open_over_h2(std::move(stream));
+        return;
+    }
+    attach(std::move(stream));
+    on_connected();
+}
+
+void CaseSession::connect_failed(std::string why) {
+    if (connect_timed_out_)
+        why = "no connection (TCP and, for wss://, the TLS handshake) within " +
+              std::to_string(config_.timeouts.open_handshake.count()) + " ms";
+    connection_lost(why);
 }
 
 // Every write goes through one queue: what a script queues in one turn is coalesced (as

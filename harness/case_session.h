@@ -89,6 +89,11 @@ class CaseSession final : public Session,
     void send_paced(std::function<bool(Session&)> next) override;
     void pause_reading(Duration delay) override;
 
+    // connect_session()'s hooks (harness/connect.h).
+    bool connect_returned();
+    void connect_opened(transport::StreamPtr stream);
+    void connect_failed(std::string why);
+
     // transport::WriteQueue's hooks: the wire log and octet counts of each write, a failed
     // write, and the queue running empty (a close that waited for our last bytes).
     void on_write(std::string_view bytes, bool own_write);

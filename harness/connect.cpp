@@ -65,4 +65,25 @@ transport::ConnectTarget connect_target(const Endpoint& endpoint, std::string& e
     return target;
 }
 
+std::shared_ptr<transport::PendingConnect> connect_session(boost::asio::io_context& io,
+                                                           const transport::ConnectTarget& server,
+                                                           SessionConnect handlers) {
+    const bool no_address = server.addresses.empty();
+    return transport::async_connect(
+        io, server,
+        [handlers = std::move(handlers), no_address](const transport::ErrorCode& ec,
+                                                     transport::StreamPtr stream) {
+            if (handlers.returned()) {
+                if (stream) stream->close();
+                return;
+            }
+            if (ec) {
+                handlers.failed(ec, no_address ? "no address to connect to"
+                                               : "connect failed: " + ec.message());
+                return;
+            }
+            handlers.opened(std::move(stream));
+        });
+}
+
 }  // namespace wsconform::harness

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "harness/connect.h"
 #include "harness/model/clock.h"
 #include "protocol/close.h"
 #include "protocol/error.h"
@@ -336,26 +337,23 @@ void HttpCase::start_as_client(const transport::ConnectTarget& server, std::stri
         sx_.error = connect_error_;
         end(HttpEnd::not_connected, connect_error_);
     });
-    const bool no_address = server.addresses.empty();
-    connecting_ = transport::async_connect(
-        io_, server,
-        [self = shared_from_this(), no_address](const transport::ErrorCode& ec,
-                                                transport::StreamPtr stream) {
-            self->connecting_.reset();
-            if (self->finished_) {
-                if (stream) stream->close();
-                return;
-            }
-            if (ec) {
-                self->sx_.error =
-                    no_address ? "no address to connect to" : "connect failed: " + ec.message();
-                self->harness_error_ = self->sx_.error;
-                self->end(HttpEnd::not_connected, self->sx_.error);
-                return;
-            }
-            self->attach(std::move(stream));
-            self->on_connected();
-        });
+    connecting_ = connect_session(io_, server, shared_from_this());
+}
+
+bool HttpCase::connect_returned() {
+    connecting_.reset();
+    return finished_;
+}
+
+void HttpCase::connect_opened(transport::StreamPtr stream) {
+    attach(std::move(stream));
+    on_connected();
+}
+
+void HttpCase::connect_failed(std::string why) {
+    sx_.error = why;
+    harness_error_ = why;
+    end(HttpEnd::not_connected, why);
 }
 
 // Raw pieces go out one write each, in order; a chopped piece is followed by a short pause

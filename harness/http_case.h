@@ -77,6 +77,11 @@ class HttpCase final : public RunningCase, public std::enable_shared_from_this<H
     // The waits this case uses (derived from the session's Timeouts).
     static HttpTimeouts timeouts_for(const Timeouts& t);
 
+    // connect_session()'s hooks (harness/connect.h).
+    bool connect_returned();
+    void connect_opened(transport::StreamPtr stream);
+    void connect_failed(std::string why);
+
     // transport::WriteQueue's hooks: the wire log of each write, and a failed write.
     void on_write(std::string_view bytes, bool pause_after);
     void on_write_error(const transport::ErrorCode& ec);
