@@ -31,4 +31,15 @@ std::uint16_t SocketStream::local_port() const {
     return ec ? 0 : ep.port();
 }
 
+void SocketStream::close() {
+    ErrorCode ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+}
+
+void SocketStream::cancel() {
+    ErrorCode ignored;
+    socket_.cancel(ignored);
+}
+
 }  // namespace wsconform::harness::transport

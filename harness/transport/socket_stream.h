@@ -1,5 +1,6 @@
-// What every Stream over one TCP socket answers alike: its executor, whether it is open, and
-// the addresses it joins. TcpStream and TlsStream build on it.
+// What every Stream over one TCP socket does alike: its executor, whether it is open, the
+// addresses it joins, and closing or cancelling the socket. TcpStream and TlsStream build on
+// it.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -19,6 +20,10 @@ class SocketStream : public Stream {
     std::string remote_address() const override;
     // 0 when not bound.
     std::uint16_t local_port() const override;
+    // Both directions shut down, then the socket closed.
+    void close() override;
+    // Pending socket reads and writes end with operation_aborted.
+    void cancel() override;
 
   protected:
     // Takes a connected socket and turns Nagle off: cases time their writes, and a delayed

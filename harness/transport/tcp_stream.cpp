@@ -38,15 +38,4 @@ void TcpStream::async_write_then_shutdown(asio::const_buffer bytes, Handler hand
                       });
 }
 
-void TcpStream::close() {
-    ErrorCode ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
-}
-
-void TcpStream::cancel() {
-    ErrorCode ignored;
-    socket_.cancel(ignored);
-}
-
 }  // namespace wsconform::harness::transport

@@ -18,8 +18,6 @@ class TcpStream final : public SocketStream, public std::enable_shared_from_this
     void write_now(std::string_view bytes) override;
     void shutdown_send() override;
     void async_write_then_shutdown(boost::asio::const_buffer bytes, Handler handler) override;
-    void close() override;
-    void cancel() override;
 };
 
 }  // namespace wsconform::harness::transport

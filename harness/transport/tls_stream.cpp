@@ -297,15 +297,12 @@ void TlsStream::close() {
         SSL_shutdown(ssl_);
         flush_now();
     }
-    ErrorCode ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    SocketStream::close();
     release_waiting_write(asio::error::operation_aborted);
 }
 
 void TlsStream::cancel() {
-    ErrorCode ignored;
-    socket_.cancel(ignored);
+    SocketStream::cancel();
     release_waiting_write(asio::error::operation_aborted);
 }
 
