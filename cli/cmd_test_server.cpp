@@ -24,7 +24,6 @@ struct TestServerOptions {
     SecurityOptions security;
     std::string profile = "echo";
     CiOptions ci;
-    bool http2 = false;
 };
 
 CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
@@ -34,9 +33,6 @@ CLI::App* test_server_subcommand(CLI::App& app, TestServerOptions& o) {
     sub->add_option("url", o.urls,
                     "ws:// or wss:// URL of a server under test (with --spec: instead of its "
                     "servers)");
-    sub->add_flag("--http2", o.http2,
-                  "WebSocket over HTTP/2 (RFC 8441): h2c with prior knowledge on ws://, ALPN h2 "
-                  "on wss://; section 14 (the HTTP/1.1 upgrade) does not apply");
     add_case_options(*sub, c.selection, "run");
     add_profile_option(*sub, o.profile);
     add_request_header_options(*sub, o.headers);
@@ -71,7 +67,6 @@ int run_parsed(const TestServerOptions& o) {
             {parse_url(o.urls[i], o.connect), i < o.agents.size() ? o.agents[i] : "", headers});
     }
     if (!o.ci.spec.empty()) apply_spec(o.ci, config, o.connect, headers);
-    for (auto& target : config.targets) target.endpoint.http2 = o.http2;
     const bool tls = std::any_of(config.targets.begin(), config.targets.end(),
                                  [](const ServerTarget& t) { return t.endpoint.secure; });
     return run_with_ci_options(o.ci, config.selection.cases, config.report.outdir, "server", tls,

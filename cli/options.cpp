@@ -157,10 +157,14 @@ void add_connect_options(CLI::App& sub, ConnectOptions& connect) {
     sub.add_option("--proxy", connect.proxy,
                    "http://[USER:PASSWORD@]HOST:PORT: an HTTP proxy to CONNECT through (default: "
                    "https_proxy/http_proxy/all_proxy, minus no_proxy and loopback)");
+    sub.add_flag("--http2", connect.http2,
+                 "WebSocket over HTTP/2 (RFC 8441): h2c with prior knowledge on ws://, ALPN h2 "
+                 "on wss://; HTTP/1.1-only cases do not apply");
 }
 
 harness::Endpoint parse_url(const std::string& url, const ConnectOptions& connect) {
     auto endpoint = parse_url(url);
+    endpoint.http2 = connect.http2;
     if (!connect.connect_to.empty()) {
         std::string error;
         if (!harness::parse_listen_address(connect.connect_to, endpoint.connect_host,

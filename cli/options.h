@@ -79,6 +79,7 @@ struct ConnectOptions {
     std::string client_key;
     std::string connect_to;
     std::string proxy;
+    bool http2 = false;
 };
 void add_connect_options(CLI::App& sub, ConnectOptions& connect);
 // A ws:// or wss:// URL with the connect options applied (UsageError saying what is wrong:

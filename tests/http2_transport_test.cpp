@@ -2,14 +2,17 @@
 // ends in this process on loopback: extended CONNECT only after SETTINGS say so, a 2xx opens a
 // stream that carries bytes both ways, END_STREAM is an orderly end and RST_STREAM(CANCEL) an
 // abort, two WebSockets share one connection, a large write waits for the peer's window. Then
-// the built-in server with --http2: a slice of sections 1-7 over h2c and over h2 (TLS), and
-// section 14 reported not applicable.
+// the built-in server with --http2: a slice of sections 1-7 over h2c and over h2 (TLS),
+// section 14 reported not applicable, and the live fuzzer's inputs on extended CONNECT streams.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +21,7 @@
 #include "cases/registry.h"
 #include "harness/echo_server.h"
 #include "harness/endpoint.h"
+#include "harness/live_fuzz.h"
 #include "harness/runner.h"
 #include "harness/transport/certificates.h"
 #include "harness/transport/h2_session.h"
@@ -269,6 +273,30 @@ TEST(Http2Server, TheBuiltInServerPassesASliceOverH2cAndKeepsHttp11) {
               std::string::npos);
     // The same port still upgrades HTTP/1.1.
     EXPECT_TRUE(harness::probe(endpoint(url), {}).upgraded);
+}
+
+// `wsconform fuzz --http2`: every input with a valid request opens a stream (the mutated
+// HTTP/1.1 requests have no HTTP/2 form), its frames are answered there, and a correct server
+// gives no finding.
+TEST(Http2Server, TheLiveFuzzerSendsItsFramesOnExtendedConnectStreams) {
+    harness::EchoServer server(h2_server_options());
+    server.listen();
+    server.start_background();
+    harness::LiveFuzzOptions o;
+    o.endpoint = endpoint("ws://127.0.0.1:" + std::to_string(server.port()) + "/");
+    o.endpoint.http2 = true;
+    o.iterations = 120;
+    o.timeout = 2000ms;
+    o.out_dir = (std::filesystem::temp_directory_path() /
+                 ("wsconform_h2_fuzz_" + std::to_string(::getpid())))
+                    .string();
+    const auto s = harness::run_live_fuzz(o);
+    std::filesystem::remove_all(o.out_dir);
+    EXPECT_FALSE(s.unreachable);
+    EXPECT_EQ(s.inputs, 120u);
+    EXPECT_GT(s.upgraded, 60u);
+    EXPECT_GT(s.probes_answered, 20u);
+    EXPECT_TRUE(s.finding_files.empty()) << s.finding_files.front();
 }
 
 TEST(Http2Server, TheBuiltInServerPassesASliceOverTlsWithAlpnH2) {

@@ -17,6 +17,8 @@
 #include "harness/live_fuzz/peer_reader.h"
 #include "harness/live_fuzz/shadow.h"
 #include "harness/transport/blocking_client.h"
+#include "harness/transport/h2_session.h"
+#include "protocol/h2_headers.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 #include "protocol/permessage_deflate.h"
@@ -70,7 +72,9 @@ class InputRun {
     InputRun(const LiveInput& in, const LiveFuzzOptions& o) : in_(in), o_(o) {}
 
     LiveOutcome run(const transport::ConnectTarget& target) {
-        if (connect(target) && read_response() && check_upgrade()) exchange_frames();
+        if (!connect(target)) return out_;
+        if (target.http2 ? open_over_h2(target) : read_response() && check_upgrade())
+            exchange_frames();
         return out_;
     }
 
@@ -104,6 +108,54 @@ class InputRun {
         if (ec) return over("connect: " + ec.message());
         out_.connected = true;
         return true;
+    }
+
+    // RFC 8441: the input's request becomes an extended CONNECT with the same header fields
+    // (those HTTP/2 forbids left out), and its frames go on the stream it opens. A mutated
+    // request is HTTP/1.1 text with nothing to map onto HTTP/2 fields: such an input ends here.
+    bool open_over_h2(const transport::ConnectTarget& target) {
+        if (!in_.handshake_valid) return over("a mutated HTTP/1.1 request has no HTTP/2 form");
+        const auto head_end = in_.handshake.find("\r\n\r\n");
+        const auto first_line_end = in_.handshake.find("\r\n");
+        const std::string_view first_line(in_.handshake.data(), first_line_end);
+        const auto path_at = first_line.find(' ') + 1;
+        const auto path = first_line.substr(path_at, first_line.rfind(' ') - path_at);
+        std::vector<std::string> headers;
+        std::string authority;
+        for (auto at = first_line_end + 2; at < head_end;) {
+            const auto end = in_.handshake.find("\r\n", at);
+            std::string line = in_.handshake.substr(at, end - at);
+            if (line.rfind("Host: ", 0) == 0) authority = line.substr(6);
+            headers.push_back(std::move(line));
+            at = end + 2;
+        }
+        const bool tls = target.tls != nullptr;
+        protocol::H2Fields response;
+        const auto sent_at = Clock::now();
+        const auto ec = client_.open_h2_websocket(
+            protocol::build_extended_connect(tls ? "https" : "http", authority, path, headers),
+            response, o_.timeout);
+        if (transport::is_timeout(ec))
+            return finding(FindingKind::hang, "no answer to a valid extended CONNECT");
+        if (ec == transport::H2Error::not_h2) return over("over TLS, ALPN did not choose h2");
+        if (ec) {
+            out_.dropped = true;
+            return finding(FindingKind::violation,
+                           "no answer to a valid extended CONNECT: " + ec.message());
+        }
+        out_.latency_ms = ms_since(sent_at);
+        const std::vector<std::string> offered_ext =
+            in_.offers_deflate ? std::vector<std::string>{"permessage-deflate"}
+                               : std::vector<std::string>{};
+        protocol::UpgradeResponse up;
+        if (const auto bad = protocol::check_extended_connect_response(
+                response, in_.offered_protocols, offered_ext, up)) {
+            return finding(
+                FindingKind::violation,
+                "bad answer to a valid extended CONNECT: " + bad.message() + " (:status " +
+                    std::string(protocol::find_field(response, ":status").value_or("none")) + ")");
+        }
+        return accept_extensions(up);
     }
 
     // Sends the request and reads the response head.
@@ -161,6 +213,11 @@ class InputRun {
             return finding(FindingKind::violation,
                            "bad answer to a valid upgrade: " + ec.message());
         }
+        return accept_extensions(up);
+    }
+
+    // The permessage-deflate answer (RFC 7692); then the frames read so far are checked.
+    bool accept_extensions(const protocol::UpgradeResponse& up) {
         for (const auto& ext : up.extensions) {
             protocol::DeflateParams agreed;
             if (const auto ec =

@@ -13,8 +13,11 @@
 
 #include "harness/transport/connector.h"
 #include "harness/transport/stream.h"
+#include "protocol/h2_headers.h"
 
 namespace wsconform::harness::transport {
+
+class H2Session;
 
 class BlockingClient {
   public:
@@ -28,6 +31,12 @@ class BlockingClient {
     // Each returns the operation's error, or boost::asio::error::timed_out when the deadline
     // passed first (the operation is then cancelled).
     ErrorCode connect(const ConnectTarget& target, Deadline deadline);
+    // WebSocket over HTTP/2 (RFC 8441), on the connection connect() opened: waits for the
+    // server's SETTINGS, sends `request` (an extended CONNECT) and gives its `response` (any
+    // status: the caller judges). From then on, write() and read_some() use the WebSocket's
+    // stream. A TLS connection on which ALPN did not choose h2 gives H2Error::not_h2.
+    ErrorCode open_h2_websocket(protocol::H2Fields request, protocol::H2Fields& response,
+                                Deadline deadline);
     ErrorCode write(std::string_view bytes, Deadline deadline);
     // Appends what arrives, at most `limit` bytes (at least one is asked for), to `out`.
     ErrorCode read_some(std::string& out, std::size_t limit, Deadline deadline);
@@ -38,6 +47,7 @@ class BlockingClient {
                   Deadline deadline);
 
     boost::asio::io_context io_;
+    std::shared_ptr<H2Session> h2_;  // the HTTP/2 connection, when stream_ is one of it
     StreamPtr stream_;
     std::shared_ptr<PendingConnect> pending_;
 };
