@@ -28,6 +28,7 @@ struct CompareOptions {
     std::string out = "compare.html";
     std::string color = "auto";
     std::string earlier;  // matrix: an earlier matrix (folder or matrix.json)
+    bool no_case_links = false;
 };
 
 reports::Comparison load_comparison(const std::vector<std::string>& sources,
@@ -56,7 +57,8 @@ int run_compare(const CompareOptions& o) {
 
 int run_matrix(const CompareOptions& o) {
     const auto cmp = load_comparison(o.sources, "matrix");
-    reports::MatrixView view{reports::matrix_columns(cmp), std::nullopt, o.earlier};
+    reports::MatrixView view{reports::matrix_columns(cmp), std::nullopt, o.earlier,
+                             !o.no_case_links};
     if (!o.earlier.empty()) {
         try {
             view.earlier = reports::read_matrix_cells(o.earlier);
@@ -94,6 +96,9 @@ CLI::App* matrix_subcommand(CLI::App& app, CompareOptions& o) {
     sub->add_option("--outdir", o.out, "folder for index.html and matrix.json")->required();
     sub->add_option("--earlier", o.earlier,
                     "an earlier matrix (its folder or matrix.json): mark the cells that changed");
+    sub->add_flag("--no-case-links", o.no_case_links,
+                  "cells link to no case page (to publish the page without its report folders; "
+                  "a cell's tooltip still gives its verdict)");
     return sub;
 }
 

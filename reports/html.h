@@ -27,6 +27,8 @@ struct MatrixView {
     std::vector<MatrixColumn> columns;  // one per Comparison column
     std::optional<MatrixCells> earlier;
     std::string earlier_source;
+    // False: no cell links to its case page (a page published without its report folders).
+    bool case_links = true;
 };
 // Links to the per-case pages of each run, relative to `out_dir` (where compare.html goes),
 // for the pages that exist. With `matrix`, the matrix page.

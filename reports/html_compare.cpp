@@ -178,7 +178,9 @@ std::string render_compare_page(const Comparison& cmp, const std::filesystem::pa
         bool differs = row.differs;
         for (std::size_t c = 0; c < row.cells.size(); ++c) {
             std::string cell =
-                cell_html(row.cells[c], case_page_href(cmp, c, row.cells[c], out_dir));
+                cell_html(row.cells[c], matrix && !matrix->case_links
+                                            ? std::string()
+                                            : case_page_href(cmp, c, row.cells[c], out_dir));
             if (earlier && !was[i][c].empty()) cell = changed_cell(std::move(cell), was[i][c]);
             parts.push_back(std::move(cell));
         }

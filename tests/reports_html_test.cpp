@@ -19,6 +19,7 @@
 #include "reports/autobahn_json.h"
 #include "reports/baseline.h"
 #include "reports/case_detail.h"
+#include "reports/compare_matrix.h"
 #include "reports/html.h"
 #include "reports/report_dir.h"
 #include "reports/views.h"
@@ -470,6 +471,22 @@ TEST(ComparePage, OnlyDifferingRowsByDefault) {
                               // folder.
                               "href=\"good_case_2_5.html\"",
                           });
+}
+
+// The matrix published without its report folders (--no-case-links): no cell links to a case
+// page, and each cell's tooltip still says its verdict.
+TEST(ComparePage, AMatrixWithoutCaseLinks) {
+    Fixture a;
+    a.render("index.html");
+    const auto cmp = compare_runs({a.dir()});
+    MatrixView view{matrix_columns(cmp), std::nullopt, {}, false};
+    const std::string html = render_compare_page(cmp, a.dir(), true, report_titles(), &view);
+    EXPECT_EQ(html.find("_case_"), std::string::npos);
+    expect_contains(html, {"<span title=\"Fail: behavior "});
+    view.case_links = true;
+    EXPECT_NE(
+        render_compare_page(cmp, a.dir(), true, report_titles(), &view).find("_case_2_5.html"),
+        std::string::npos);
 }
 
 }  // namespace
