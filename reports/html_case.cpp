@@ -368,22 +368,29 @@ std::string reproduce_command(const CaseRecord& r, const CaseDetail& d) {
     if (d.is_server && *d.is_server)
         return "wsconform test-client" + cases + (tls ? " --tls" : "") +
                " --run 'YOUR-CLIENT {url} {agent}' --agent " + shell_word(r.agent);
-    std::string host, target = "/";
+    // Over HTTP/2 the request is header fields (":path: /x"), over HTTP/1.1 a request line.
     std::string_view request = d.http_request;
-    if (const auto sp = request.find(' '); sp != std::string_view::npos) {
-        const auto end = request.find_first_of(" \r\n", sp + 1);
-        target = std::string(request.substr(sp + 1, end - sp - 1));
+    const bool http2 = request.starts_with(":");
+    std::string host, target = "/";
+    if (!http2) {
+        if (const auto sp = request.find(' '); sp != std::string_view::npos) {
+            const auto end = request.find_first_of(" \r\n", sp + 1);
+            target = std::string(request.substr(sp + 1, end - sp - 1));
+        }
     }
     for (std::size_t at = 0; at < request.size();) {
         const auto eol = request.find('\n', at);
         auto line = request.substr(at, eol == std::string_view::npos ? eol : eol - at);
-        if (line.size() > 5 && (line.substr(0, 5) == "Host:" || line.substr(0, 5) == "host:")) {
-            line.remove_prefix(5);
-            while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
-                line.remove_prefix(1);
-            while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
-                line.remove_suffix(1);
-            host = std::string(line);
+        const auto colon = line.find(':', http2 ? 1 : 0);
+        if (colon != std::string_view::npos) {
+            const auto name = line.substr(0, colon);
+            auto value = line.substr(colon + 1);
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+                value.remove_prefix(1);
+            while (!value.empty() && (value.back() == '\r' || value.back() == ' '))
+                value.remove_suffix(1);
+            if (name == "Host" || name == "host" || name == ":authority") host = std::string(value);
+            if (name == ":path") target = std::string(value);
         }
         if (eol == std::string_view::npos) break;
         at = eol + 1;
@@ -391,7 +398,8 @@ std::string reproduce_command(const CaseRecord& r, const CaseDetail& d) {
     const std::string url =
         host.empty() ? "URL"
                      : (tls ? "wss://" : "ws://") + host + (target.starts_with('/') ? target : "/");
-    return "wsconform test-server " + shell_word(url) + cases + " --agent " + shell_word(r.agent);
+    return "wsconform test-server " + shell_word(url) + cases + (http2 ? " --http2" : "") +
+           " --agent " + shell_word(r.agent);
 }
 
 std::string facts_html(const CaseRecord& r, const CaseDetail& d,

@@ -263,6 +263,28 @@ TEST(CasePage, ExpectedActualCloseHandshakeAndWireLog) {
                           });
 }
 
+// The one command that runs a case again: the URL from the opening request, a request line
+// and Host over HTTP/1.1, :authority and :path (and --http2) over HTTP/2.
+TEST(CasePage, RunItAgainOverHttp11AndHttp2) {
+    TempDir tmp;
+    const auto c = make_case("1.1.1", "Text message of 0 octets");
+    auto over_h2 = make_result(c, "H2", Outcome::pass);
+    over_h2.http_request =
+        ":method: CONNECT\r\n:protocol: websocket\r\n:scheme: http\r\n:path: /chat?x=1\r\n"
+        ":authority: 127.0.0.1:9002\r\nsec-websocket-version: 13\r\n";
+    {
+        ReportDir dir(tmp.path());
+        dir.add(make_result(c, "H1", Outcome::pass));
+        dir.add(std::move(over_h2));
+    }
+    write_views(tmp.path(), report_titles());
+    expect_contains(read_text(tmp.path() / case_report_file("H1", "1.1.1", "html")),
+                    {"wsconform test-server ws://127.0.0.1:9001/ --cases 1.1.1 --agent H1"});
+    expect_contains(read_text(tmp.path() / case_report_file("H2", "1.1.1", "html")),
+                    {"wsconform test-server &#39;ws://127.0.0.1:9002/chat?x=1&#39; --cases 1.1.1 "
+                     "--http2 --agent H2"});
+}
+
 // ---- The typed record a case page renders from.
 
 TEST(CaseDetail, EveryFieldThePageShows) {
