@@ -115,12 +115,12 @@ gateway_setup() {
 gateway_run() {
     "$@" &
     local pid=$! i
-    for (( i = 0; i < 300; i++ )); do
+    for (( i = 0; i < 600; i++ )); do
         kill -0 "$pid" 2>/dev/null || { wait "$pid" || true; die "$1 exited before listening"; }
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
         sleep 0.1
     done
-    (( i < 300 )) || die "$1 did not listen on 127.0.0.1:$port"
+    (( i < 600 )) || die "$1 did not listen on 127.0.0.1:$port within 60 s"
     printf 'LISTENING %s h2\n' "$port"
     wait "$pid"
 }
