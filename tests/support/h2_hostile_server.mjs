@@ -5,8 +5,8 @@
 // usage: node h2_hostile_server.mjs MODE [N]
 //   reset-connect  advertises SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, then answers every extended
 //                  CONNECT with RST_STREAM(REFUSED_STREAM) and no response
-//   reset-200      advertises the setting, answers 200, then resets the stream with
-//                  RST_STREAM(CANCEL) at once (no END_STREAM first)
+//   reset-200      advertises the setting, answers 200, then resets the stream at once:
+//                  Node's destroy(), RST_STREAM(NO_ERROR) without END_STREAM first
 //   silent         accepts TCP and reads, but never writes a byte: no SETTINGS, ever
 //   goaway N       advertises the setting and echoes (node `ws` over the stream) the first N
 //                  streams, counted over all connections; on each later stream it answers 200,
