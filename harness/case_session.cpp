@@ -277,6 +277,10 @@ void CaseSession::arm_open_handshake_timer() {
         self->result_.observation.was_open_handshake_timeout = true;
         self->result_.observation.was_not_clean_reason =
             "peer did not finish (in time) the opening handshake";
+        // RFC 9113 §3.4: a server's connection preface is its SETTINGS frame.
+        if (self->h2_ && !self->h2_->settings_received())
+            self->result_.observation.was_not_clean_reason +=
+                ": no HTTP/2 SETTINGS from the server (its connection preface, RFC 9113 §3.4)";
         self->drop_connection(true);
     });
 }
@@ -539,12 +543,23 @@ std::string CaseSession::end_of_input(const transport::ErrorCode& ec) const {
     if (!over_h2_)
         return ec == asio::error::eof ? "peer closed the TCP connection" : "read: " + ec.message();
     const auto* h2 = static_cast<const transport::H2Stream*>(stream_.get());
+    if (h2->connection_ended()) return h2_connection_end();
     if (ec == asio::error::eof && !h2->reset_code())
         return h2->peer_ended() ? "peer ended the HTTP/2 stream (END_STREAM)"
                                 : "the HTTP/2 connection ended (GOAWAY or TCP close)";
     if (const auto code = h2->reset_code())
         return "the HTTP/2 stream was reset (RST_STREAM, error code " + std::to_string(*code) + ")";
     return "read: " + ec.message();
+}
+
+// The HTTP/2 connection ended under the open stream: after the peer's GOAWAY (its code and
+// last stream named), or without one (TCP closed, or a connection error on our side).
+std::string CaseSession::h2_connection_end() const {
+    const auto goaway = h2_ ? h2_->received_goaway() : std::nullopt;
+    if (!goaway) return "the HTTP/2 connection ended under the open stream, without a GOAWAY";
+    return "the HTTP/2 connection ended under the open stream after the peer's GOAWAY (error code " +
+           std::to_string(goaway->error_code) + ", last stream " +
+           std::to_string(goaway->last_stream_id) + ")";
 }
 
 void CaseSession::on_bytes(std::size_t n) {
@@ -877,9 +892,11 @@ void CaseSession::connection_lost(std::string why) {
     if (finished_) return;
     if (state_ != State::closed) {
         auto& o = result_.observation;
+        // Over HTTP/2 the stream is the WebSocket's connection: say how it ended.
         if (!o.was_clean && !o.dropped_by_me && o.was_not_clean_reason.empty())
             o.was_not_clean_reason =
-                "peer dropped the TCP connection without previous WebSocket closing handshake";
+                over_h2_ ? why + ", without previous WebSocket closing handshake"
+                         : "peer dropped the TCP connection without previous WebSocket closing handshake";
         if (state_ == State::connecting && o.harness_error.empty()) o.harness_error = why;
         state_ = State::closed;
     }

@@ -119,6 +119,7 @@ class CaseSession final : public Session,
     void enable_deflate(const protocol::DeflateParams& agreed);
     void read_more();
     std::string end_of_input(const transport::ErrorCode& ec) const;
+    std::string h2_connection_end() const;  // hostile h2 peers: GOAWAY or not
     void pace(std::shared_ptr<std::function<bool(Session&)>> next);
     void on_bytes(std::size_t n);
     void handle_frame_end(const protocol::FrameParser::Event& ev);

@@ -136,6 +136,9 @@ struct H2Session::Callbacks {
                 if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM)
                     if (auto* stream = stream_of(session, id)) stream->on_peer_end();
                 return 0;
+            case NGHTTP2_GOAWAY:  // hostile peers: kept for the reports
+                s.goaway_ = Goaway{frame->goaway.error_code, frame->goaway.last_stream_id};
+                return 0;
             default:
                 return 0;
         }
@@ -489,6 +492,7 @@ void H2Stream::on_peer_end() {
 void H2Stream::on_closed(std::uint32_t error_code, bool connection_ended) {
     if (closed_) return;
     closed_ = true;
+    connection_ended_ = connection_ended;  // hostile peers
     if (!peer_ended_ || error_code != NGHTTP2_NO_ERROR) reset_code_ = error_code;
     // The peer's end of the connection reads as a TCP end would; a reset as a reset.
     end_error_ = connection_ended && error_code == NGHTTP2_NO_ERROR

@@ -93,6 +93,13 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
     bool is_open() const { return !dead_; }
     const StreamPtr& transport() const { return transport_; }
 
+    // Hostile peers (issue 18, acceptance 4): a GOAWAY the peer sent, for reports to name.
+    struct Goaway {
+        std::uint32_t error_code;
+        std::int32_t last_stream_id;
+    };
+    const std::optional<Goaway>& received_goaway() const { return goaway_; }
+
   private:
     friend class H2Stream;
     struct Callbacks;
@@ -124,6 +131,7 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
     bool reading_ = false, writing_ = false, dead_ = false, closing_ = false;
     bool in_nghttp2_ = false;  // inside mem_recv/mem_send: no flush from a callback
     bool settings_received_ = false, had_stream_ = false;
+    std::optional<Goaway> goaway_;  // hostile peers: the last GOAWAY received
 };
 
 // One WebSocket on one HTTP/2 stream, as a transport::Stream: reads give the peer's DATA,
@@ -163,6 +171,9 @@ class H2Stream final : public Stream, public std::enable_shared_from_this<H2Stre
     // The stream was reset (by either side, or the connection ended): its error code.
     std::optional<std::uint32_t> reset_code() const { return reset_code_; }
     std::shared_ptr<H2Session> session() const { return session_.lock(); }
+    // Hostile peers: the stream was closed because its connection ended (GOAWAY, TCP close),
+    // not by a RST_STREAM (reset_code() then holds CANCEL or NO_ERROR).
+    bool connection_ended() const { return connection_ended_; }
 
   private:
     friend class H2Session;
@@ -199,6 +210,7 @@ class H2Stream final : public Stream, public std::enable_shared_from_this<H2Stre
 
     bool peer_ended_ = false, closed_ = false, local_closed_ = false;
     std::optional<std::uint32_t> reset_code_;
+    bool connection_ended_ = false;  // hostile peers: closed with its connection
     ErrorCode end_error_;  // what reads get once the stream is closed without END_STREAM
     std::unique_ptr<boost::asio::steady_timer> linger_;
 };

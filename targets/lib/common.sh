@@ -86,3 +86,41 @@ peer_args() {
     [[ -r "$3" && -r "$4" ]] || die "--tls: cannot read '$3' or '$4'"
     tls=(--tls "$3" "$4")
 }
+
+# --- HTTP/2 gateways (haproxy-h2, apache-h2): an RFC 8441 front end before node `ws` ---
+
+# gateway_setup: a private temp folder ($gw_dir, removed on exit, with every child stopped)
+# and a node `ws` echo server on an ephemeral port as the backend ($backend_port).
+gateway_setup() {
+    gw_dir="$(mktemp -d "${TMPDIR:-/tmp}/$PEER_NAME.XXXXXX")"
+    # shellcheck disable=SC2064  # expand $gw_dir now
+    trap "trap - TERM; kill -TERM -- \$(jobs -p) 2>/dev/null; wait; rm -rf '$gw_dir'" EXIT
+    trap 'exit 143' TERM INT
+    node_ensure
+    (cd "$TARGETS_DIR" && exec node servers/src/ws_echo.mjs 0 >"$gw_dir/backend.out") &
+    local i line
+    for (( i = 0; i < 300; i++ )); do
+        read -r line 2>/dev/null <"$gw_dir/backend.out" && [[ "$line" == LISTENING\ * ]] && break
+        sleep 0.1
+    done
+    [[ "${line:-}" =~ ^LISTENING\ ([0-9]+)$ ]] || die "the node ws backend did not start"
+    backend_port="${BASH_REMATCH[1]}"
+    log "node ws backend on 127.0.0.1:$backend_port"
+    (( port != 0 )) || port=$(python3 -c \
+        'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+}
+
+# gateway_run CMD...: run the gateway in the background; once 127.0.0.1:$port accepts,
+# print "LISTENING <port> h2" (the line run-server-peer reads), then wait for it to end.
+gateway_run() {
+    "$@" &
+    local pid=$! i
+    for (( i = 0; i < 600; i++ )); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" || true; die "$1 exited before listening"; }
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+        sleep 0.1
+    done
+    (( i < 600 )) || die "$1 did not listen on 127.0.0.1:$port within 60 s"
+    printf 'LISTENING %s h2\n' "$port"
+    wait "$pid"
+}
