@@ -24,11 +24,12 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 // A few dozen cases of sections 1-7, each quick: framing, pings, reserved bits, opcodes,
-// fragmentation, UTF-8 and the closing handshake (not 7.1.6, INFORMATIONAL by design).
-const std::vector<std::string> kSlice{"1.1.*", "1.2.1", "2.1",   "2.2",   "2.3",   "2.4",
-                                      "2.5",   "2.6",   "3.*",   "4.1.*", "4.2.1", "5.1",
-                                      "5.2",   "5.6",   "5.8",   "6.1.*", "6.3.*", "7.1.1",
-                                      "7.1.2", "7.1.3", "7.1.4", "7.1.5", "7.3.*"};
+// fragmentation, UTF-8 and the closing handshake; not 7.1.6 (INFORMATIONAL by design), nor the
+// octet-wise writes of 3.4 and 4.1.5 (slow on a loaded machine).
+const std::vector<std::string> kSlice{
+    "1.1.*", "1.2.1", "2.1",   "2.2",   "2.3",   "2.4",   "2.5",   "2.6",   "3.1",  "3.2", "3.3",
+    "3.5",   "3.6",   "3.7",   "4.1.1", "4.1.2", "4.1.3", "4.1.4", "4.2.1", "5.1",  "5.2", "5.6",
+    "5.8",   "6.1.*", "6.3.*", "7.1.1", "7.1.2", "7.1.3", "7.1.4", "7.1.5", "7.3.*"};
 
 struct Run {
     test_support::ProgramRun program;
