@@ -44,6 +44,10 @@ CLI::App* test_client_subcommand(CLI::App& app, TestClientOptions& o) {
                   "serve wss://; without --tls-cert, with a throwaway CA written to "
                   "<outdir>/wsconform-ca.pem");
     add_server_tls_options(*sub, c.tls_files);
+    sub->add_flag("--http2", c.http2,
+                  "speak HTTP/2 too (RFC 8441): h2c by prior knowledge, ALPN h2 with --tls; "
+                  "SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, each extended CONNECT a request of the "
+                  "URL protocol, GET / the browser driver page");
     add_ci_options(*sub, o.ci, "fuzzingserver");
     return sub;
 }

@@ -197,6 +197,7 @@ int run_test_client(const TestClientConfig& config) {
     options.check_host_port = config.host_check;
     options.exit_after_agents = config.exit_after_agents;
     options.expected_agent = config.agent;
+    options.http2 = config.http2;
     options.timeouts = options.timeouts.scaled_by(config.time_scale);
     options.limits = limit_thresholds(config.limits);
     std::string ca_path;

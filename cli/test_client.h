@@ -26,6 +26,9 @@ struct TestClientConfig {
     // wss://: the given certificate, or with `tls` alone a throwaway CA and leaf made here.
     bool tls = false;
     ServerTlsOptions tls_files;
+    // --http2: HTTP/2 too (h2c by prior knowledge, ALPN h2 over TLS), RFC 8441's extended
+    // CONNECT on the same port as the HTTP/1.1 upgrades (docs/http2.md).
+    bool http2 = false;
 };
 
 // Exit code: 0 every case passed, 1 some did not (with --run also: a case never ran, or the

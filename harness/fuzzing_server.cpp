@@ -16,11 +16,13 @@
 #include "harness/case_session.h"
 #include "harness/http_case.h"
 #include "harness/running_case.h"
+#include "harness/transport/h2_session.h"
 #include "harness/transport/linger.h"
 #include "harness/transport/listener.h"
 #include "harness/transport/tls_context.h"
 #include "protocol/close.h"
 #include "protocol/frame.h"
+#include "protocol/h2_headers.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 #include "protocol/permessage_deflate.h"
@@ -89,6 +91,32 @@ std::string json_string(std::string_view s) {
         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The client preface of HTTP/2 (RFC 9113 §3.4): with --http2, a connection that starts with
+// it is an HTTP/2 connection (h2c with prior knowledge, or h2 after ALPN).
+constexpr std::string_view kH2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+// The page a browser loads over HTTP/2 before it may open WebSockets on the same connection
+// (browsers use extended CONNECT only on an HTTP/2 connection they already have to that
+// origin). It runs the driver script named by ?driver=, which must be a loopback http:// URL
+// (the driver's own throwaway server), so the page cannot be made to run anyone's script.
+constexpr std::string_view kDriverPage = R"(<!doctype html>
+<meta charset="utf-8">
+<title>wsconform test-client</title>
+<script>
+'use strict';
+const driver = new URLSearchParams(location.search).get('driver') || '';
+let url = null;
+try { url = new URL(driver); } catch (e) {}
+if (url && url.protocol === 'http:' && url.hostname === '127.0.0.1') {
+  const s = document.createElement('script');
+  s.src = url.href;
+  document.head.appendChild(s);
+} else {
+  document.title = 'wsconform test-client: ?driver= must name an http://127.0.0.1 script';
+}
+</script>
+)";
+
 std::string http_error(int status, std::string_view reason, std::string_view body) {
     std::string out = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) + "\r\n";
     out += "Content-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
@@ -145,13 +173,28 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
         if (hooks.on_log) hooks.on_log(line);
     }
 
+    // One client's opening request, judged: an HTTP/1.1 upgrade on `stream`, or (`h2` set)
+    // an extended CONNECT on the HTTP/2 stream `h2` (RFC 8441 §4-5). Answered the same way
+    // whichever it is.
+    struct Opening {
+        StreamPtr stream;
+        transport::H2StreamPtr h2;
+        protocol::UpgradeRequest upgrade;  // over HTTP/2 `key` is empty and `host` the :authority
+        std::string request_text;          // as the report shows it: the head, or the header fields
+        std::size_t consumed = 0;          // HTTP/1.1: the head's length in request_text
+    };
+
     void on_accept(StreamPtr stream);
     void on_request(StreamPtr stream, std::string head, std::size_t consumed);
+    void dispatch(Opening o);
+    void serve_h2(StreamPtr stream, std::string preread);
+    void on_h2_request(const transport::H2StreamPtr& h2, const protocol::H2Fields& request);
+    void h2_answer(const transport::H2StreamPtr& h2, const protocol::H2Fields& response,
+                   std::string body);
     void reject(StreamPtr stream, std::string response);
-    void upgrade_and_send(StreamPtr stream, const std::string& key, std::vector<std::string> texts);
-    void run_case(StreamPtr stream, const protocol::HttpMessage& request, std::string head,
-                  std::size_t consumed, const std::string& key, const Case& test, int number,
-                  const std::string& agent);
+    void refuse(const Opening& o, const std::string& why);
+    void upgrade_and_send(const Opening& o, std::vector<std::string> texts);
+    void run_case(Opening o, const Case& test, int number, const std::string& agent);
     std::function<void(CaseResult&&)> case_done(const std::string& agent, const std::string& id);
     const Case* client_handshake_case(const protocol::HttpMessage& request, std::string& agent,
                                       int& number);
@@ -177,6 +220,18 @@ void FuzzingServer::Impl::on_accept(StreamPtr stream) {
                     return;
                 }
                 buffer->append(chunk->data(), n);
+                if (self->options.http2 && kH2Preface.starts_with(std::string_view(*buffer).substr(
+                                               0, std::min(buffer->size(), kH2Preface.size())))) {
+                    if (buffer->size() < kH2Preface.size()) {
+                        (*read)();  // the rest of the preface
+                        return;
+                    }
+                    timer->cancel();
+                    *read = nullptr;
+                    if (self->listener) self->listener->engaged(*stream);
+                    self->serve_h2(stream, std::move(*buffer));
+                    return;
+                }
                 protocol::HttpMessage probe;
                 auto parsed = protocol::parse_http_head(*buffer, true, probe,
                                                         self->options.max_request_bytes);
@@ -207,13 +262,94 @@ void FuzzingServer::Impl::reject(StreamPtr stream, std::string response) {
                         });
 }
 
-void FuzzingServer::Impl::upgrade_and_send(StreamPtr stream, const std::string& key,
-                                           std::vector<std::string> texts) {
-    std::string out = protocol::build_upgrade_response(key);
+// Opens the WebSocket, sends `texts` and a close, and drops the connection (over HTTP/2:
+// ends the stream) after a short wait for the client's end.
+void FuzzingServer::Impl::upgrade_and_send(const Opening& o, std::vector<std::string> texts) {
+    std::string out;
     for (const auto& t : texts) out += frame_bytes(protocol::opcode::text, t);
     out += frame_bytes(protocol::opcode::close,
                        protocol::build_close_payload(protocol::close_code::normal));
-    reject(std::move(stream), std::move(out));
+    if (o.h2) {
+        h2_answer(o.h2, {{":status", "200"}}, std::move(out));
+        return;
+    }
+    reject(o.stream, protocol::build_upgrade_response(o.upgrade.key) + out);
+}
+
+// A 400 with `why` as its body.
+void FuzzingServer::Impl::refuse(const Opening& o, const std::string& why) {
+    if (o.h2) {
+        h2_answer(o.h2, {{":status", "400"}, {"content-type", "text/plain"}}, why + "\n");
+        return;
+    }
+    reject(o.stream, http_error(400, "Bad Request", why));
+}
+
+// An HTTP/2 response: the header fields, then `body` and END_STREAM (with no body, END_STREAM
+// on the headers); the stream is reset if the client has not ended its side after the linger
+// time.
+void FuzzingServer::Impl::h2_answer(const transport::H2StreamPtr& h2,
+                                    const protocol::H2Fields& response, std::string body) {
+    auto session = h2->session();
+    if (!session) return;
+    session->respond(*h2, response, body.empty());
+    if (body.empty()) {
+        h2->close();
+        return;
+    }
+    auto data = std::make_shared<std::string>(std::move(body));
+    // Weakly: the stream holds its write handler; the session holds the stream meanwhile.
+    h2->async_write_then_shutdown(asio::buffer(*data),
+                                  [weak = std::weak_ptr<transport::H2Stream>(h2), data](
+                                      const boost::system::error_code&, std::size_t) {
+                                      if (auto stream = weak.lock()) stream->close();
+                                  });
+}
+
+// --http2: one HTTP/2 connection. Its SETTINGS carry ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441
+// §3); each extended CONNECT is one request of the URL protocol, and GET / the driver page.
+void FuzzingServer::Impl::serve_h2(StreamPtr stream, std::string preread) {
+    // Weakly: the session keeps its request handler in a member.
+    transport::H2Session::server(
+        std::move(stream),
+        {.enable_connect_protocol = true, .linger = std::chrono::milliseconds(1000)},
+        [weak = weak_from_this()](transport::H2StreamPtr h2, protocol::H2Fields request) {
+            if (auto self = weak.lock(); self && !self->stopping) self->on_h2_request(h2, request);
+        },
+        std::move(preread));
+}
+
+void FuzzingServer::Impl::on_h2_request(const transport::H2StreamPtr& h2,
+                                        const protocol::H2Fields& request) {
+    const auto method = protocol::find_field(request, ":method");
+    const auto path = protocol::find_field(request, ":path").value_or("");
+    if (method == "GET" && !protocol::find_field(request, ":protocol")) {
+        if (split_target(path).path == "/") {
+            h2_answer(h2,
+                      {{":status", "200"},
+                       {"content-type", "text/html; charset=utf-8"},
+                       {"cache-control", "no-store"}},
+                      std::string(kDriverPage));
+        } else {
+            h2_answer(h2, {{":status", "404"}, {"content-type", "text/plain"}},
+                      "not found: this server serves / and WebSockets (extended CONNECT)\n");
+        }
+        return;
+    }
+    Opening o{.stream = h2, .h2 = h2, .request_text = protocol::format_fields(request)};
+    if (auto ec = protocol::check_extended_connect(request, o.upgrade)) {
+        log("refused an extended CONNECT for " + std::string(path.substr(0, 200)) + ": " +
+            ec.message());
+        if (ec == protocol::H2HeaderError::unsupported_version)
+            h2_answer(h2, {{":status", "426"}, {"sec-websocket-version", "13"}}, "");
+        else if (ec == protocol::H2HeaderError::protocol_not_websocket)
+            h2_answer(h2, {{":status", "501"}}, "");  // RFC 9220 §3: an unknown :protocol
+        else
+            h2_answer(h2, {{":status", "400"}, {"content-type", "text/plain"}},
+                      ec.message() + "\n");
+        return;
+    }
+    dispatch(std::move(o));
 }
 
 void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::size_t consumed) {
@@ -236,20 +372,25 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
             return;
         }
     }
-    protocol::UpgradeRequest upgrade;
-    if (auto ec = protocol::check_upgrade_request(request, upgrade)) {
+    Opening o{.stream = stream, .request_text = std::move(head), .consumed = consumed};
+    if (auto ec = protocol::check_upgrade_request(request, o.upgrade)) {
         log("refused a request for " + request.target.substr(0, 200) + ": " + ec.message());
         reject(stream, protocol::build_rejection(ec));
         return;
     }
+    dispatch(std::move(o));
+}
+
+// The URL protocol, whichever transport the request came over.
+void FuzzingServer::Impl::dispatch(Opening o) {
+    const auto& upgrade = o.upgrade;
     if (options.check_host_port) {
-        const auto want = ":" + std::to_string(stream->local_port());
+        const auto want = ":" + std::to_string(o.stream->local_port());
         if (!upgrade.host.ends_with(want)) {
             log("refused a request with Host '" + upgrade.host.substr(0, 200) +
                 "': it must name port " + want.substr(1));
-            reject(stream, http_error(400, "Bad Request",
-                                      "Host must name port " + want.substr(1) +
-                                          " (the port this server listens on)"));
+            refuse(o,
+                   "Host must name port " + want.substr(1) + " (the port this server listens on)");
             return;
         }
     }
@@ -260,7 +401,7 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
     };
     auto bad = [&](const std::string& why) {
         log("refused " + target.path + ": " + why);
-        reject(stream, http_error(400, "Bad Request", why));
+        refuse(o, why);
     };
     auto case_by_number = [&](const Case*& out, int& number) -> bool {
         const auto* n = param("case");
@@ -283,7 +424,7 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
 
     if (target.path == "/getCaseCount") {
         predicted_case = 1;
-        upgrade_and_send(stream, upgrade.key, {std::to_string(cases.size())});
+        upgrade_and_send(o, {std::to_string(cases.size())});
         return;
     }
     if (target.path == "/getCaseInfo") {
@@ -291,9 +432,8 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
         int number = 0;
         if (!case_by_number(c, number))
             return bad("case must be a number from 1 to " + std::to_string(cases.size()));
-        upgrade_and_send(stream, upgrade.key,
-                         {"{\"id\": " + json_string(c->id) +
-                          ", \"description\": " + json_string(c->description) + "}"});
+        upgrade_and_send(o, {"{\"id\": " + json_string(c->id) +
+                             ", \"description\": " + json_string(c->description) + "}"});
         return;
     }
     if (target.path == "/runCase" || target.path == "/getCaseStatus") {
@@ -315,10 +455,8 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
         }
         if (target.path == "/getCaseStatus") {
             auto key = std::make_pair(agent, c->id);
-            auto reply = [self = shared_from_this(), stream,
-                          ws_key = upgrade.key](const std::string& behavior) {
-                self->upgrade_and_send(stream, ws_key,
-                                       {"{\"behavior\": " + json_string(behavior) + "}"});
+            auto reply = [self = shared_from_this(), o](const std::string& behavior) {
+                self->upgrade_and_send(o, {"{\"behavior\": " + json_string(behavior) + "}"});
             };
             if (auto it = statuses.find(key); it != statuses.end()) {
                 reply(it->second);
@@ -341,17 +479,17 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
         last_agent = agent;
         if (hooks.is_excluded && hooks.is_excluded(agent, c->id)) {
             // As Autobahn does: open, then close right away, and record nothing.
-            upgrade_and_send(stream, upgrade.key, {});
+            upgrade_and_send(o, {});
             return;
         }
-        run_case(stream, request, std::move(head), consumed, upgrade.key, *c, number, agent);
+        run_case(std::move(o), *c, number, agent);
         return;
     }
     if (target.path == "/updateReports") {
         std::string agent;
         const auto* a = param("agent");
         if (a && !a->empty() && a->size() <= options.max_agent_chars) agent = *a;
-        upgrade_and_send(stream, upgrade.key, {});
+        upgrade_and_send(o, {});
         if (!agent.empty()) {
             updated_agents.insert(agent);
             if (hooks.on_update_reports) hooks.on_update_reports(agent);
@@ -369,7 +507,7 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
         return;
     }
     if (target.path == "/stopServer") {
-        upgrade_and_send(stream, upgrade.key, {});
+        upgrade_and_send(o, {});
         asio::post(io, [self = shared_from_this()] { self->shutdown(); });
         return;
     }
@@ -378,29 +516,24 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
         "/stopServer)");
 }
 
-void FuzzingServer::Impl::run_case(StreamPtr stream, const protocol::HttpMessage& request,
-                                   std::string head, std::size_t consumed, const std::string& key,
-                                   const Case& test, int number, const std::string& agent) {
+void FuzzingServer::Impl::run_case(Opening o, const Case& test, int number,
+                                   const std::string& agent) {
     // permessage-deflate cases accept the client's offer the way Autobahn's server side does
     // (asking for the mirror image of its own offer); without an acceptable offer the case
     // runs uncompressed and reports UNIMPLEMENTED itself.
     std::optional<protocol::DeflateParams> deflate;
     const WebSocketScript* script = test.websocket();
     if (script && !script->deflate_offers.empty()) {
-        protocol::UpgradeRequest upgrade;
-        if (!protocol::check_upgrade_request(request, upgrade)) {
-            deflate = protocol::negotiate_deflate_as_server(upgrade.extensions,
-                                                            script->deflate_server_policy);
-            for (const auto& fallback : script->deflate_server_fallbacks) {
-                if (deflate) break;
-                deflate = protocol::negotiate_deflate_as_server(upgrade.extensions, fallback);
-            }
+        deflate = protocol::negotiate_deflate_as_server(o.upgrade.extensions,
+                                                        script->deflate_server_policy);
+        for (const auto& fallback : script->deflate_server_fallbacks) {
+            if (deflate) break;
+            deflate = protocol::negotiate_deflate_as_server(o.upgrade.extensions, fallback);
         }
     }
-    std::string response = protocol::build_upgrade_response(
-        key, std::nullopt,
-        deflate ? std::optional<std::string>(protocol::format_deflate_params(*deflate))
-                : std::nullopt);
+    const auto agreed = deflate
+                            ? std::optional<std::string>(protocol::format_deflate_params(*deflate))
+                            : std::nullopt;
     SessionConfig config{.agent = agent,
                          .case_number = number,
                          .timeouts = options.timeouts,
@@ -410,7 +543,7 @@ void FuzzingServer::Impl::run_case(StreamPtr stream, const protocol::HttpMessage
     if (test.can_crash_peer)
         config.max_message = std::max<std::size_t>(
             config.max_message, static_cast<std::size_t>(options.limits.missing_limit_bytes + 1));
-    const auto* tls = stream->tls_session();
+    const auto* tls = o.stream->tls_session();
     std::string why;
     if (test.tls.servers_only)
         why = "this case tests WebSocket servers (wsconform test-server)";
@@ -423,24 +556,43 @@ void FuzzingServer::Impl::run_case(StreamPtr stream, const protocol::HttpMessage
         why =
             "the client asked for this case on a connection that did not get its certificate "
             "(a driver that does not run the cases in order, one connection each)";
+    else if (o.h2 && test.is_handshake_case())
+        why =
+            "not applicable: this case is about the HTTP/1.1 Upgrade handshake (RFC 6455 §4); "
+            "over HTTP/2 a WebSocket opens with an extended CONNECT instead (RFC 8441 §4-5), "
+            "so it does not apply";
     if (test.is_handshake_case() || !why.empty()) {
         // Section 14: a case for servers has nothing to run here (cases for clients never get
-        // this far: on_request hands them over first). Open and close, as for an exclusion.
-        upgrade_and_send(stream, key, {});
+        // this far over HTTP/1.1: on_request hands them over first). Open and close, as for an
+        // exclusion.
+        upgrade_and_send(o, {});
         case_done(agent, test.id)(not_applicable_result(test, config, true, why));
         return;
     }
-    if (test.tls.record_size) stream->set_record_size(test.tls.record_size);
+    if (test.tls.record_size) o.stream->set_record_size(test.tls.record_size);
     auto session =
         std::make_shared<CaseSession>(io, test, std::move(config), case_done(agent, test.id));
     track(session);
+    if (o.h2) {
+        // RFC 8441 §5: a 2xx opens the WebSocket (no Sec-WebSocket-Accept over HTTP/2); the
+        // case's frames follow the HEADERS on the stream.
+        protocol::H2Fields response{{":status", "200"}};
+        if (agreed) response.push_back({"sec-websocket-extensions", *agreed});
+        if (auto h2 = o.h2->session()) h2->respond(*o.h2, response, false);
+        session->start_as_server(o.h2, std::move(o.request_text), protocol::format_fields(response),
+                                 {}, deflate);
+        return;
+    }
+    const std::string response =
+        protocol::build_upgrade_response(o.upgrade.key, std::nullopt, agreed);
     // The 101 goes out first; the case starts once it is written.
     auto data = std::make_shared<std::string>(response);
-    std::string leftover = head.substr(consumed);
-    head.resize(consumed);
-    stream->async_write(
+    std::string leftover = o.request_text.substr(o.consumed);
+    std::string head = std::move(o.request_text);
+    head.resize(o.consumed);
+    o.stream->async_write(
         asio::buffer(*data),
-        [stream, data, session, head = std::move(head), response, deflate,
+        [stream = o.stream, data, session, head = std::move(head), response, deflate,
          leftover = std::move(leftover)](const boost::system::error_code& ec, std::size_t) mutable {
             if (ec) {
                 session->abort("could not send the 101 response: " + ec.message());
@@ -556,6 +708,7 @@ void FuzzingServer::listen() {
     transport::TlsContextPtr tls;
     if (impl.options.tls) {
         auto settings = *impl.options.tls;
+        settings.offer_h2 = impl.options.http2;  // ALPN: h2, then http/1.1
         settings.choose_identity =
             [weak = std::weak_ptr<Impl>(impl_)](const transport::ClientHelloInfo&) {
                 auto self = weak.lock();

@@ -49,6 +49,11 @@ struct FuzzingServerOptions {
     // The agent a refused certificate case is recorded under until a /runCase names one (the
     // --agent test-client gives its --run client).
     std::string expected_agent = "client";
+    // HTTP/2 as well (RFC 8441, docs/http2.md): a connection that starts with the HTTP/2
+    // preface (h2c with prior knowledge; over TLS, ALPN h2 is agreed before http/1.1) gets
+    // SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, and each extended CONNECT is a request of the URL
+    // protocol; GET / returns the page browsers load first. HTTP/1.1 upgrades still work.
+    bool http2 = false;
 };
 
 struct FuzzingServerHooks {

@@ -381,7 +381,7 @@ void H2Session::open_websocket(protocol::H2Fields request, OpenHandler handler) 
                    });
         return;
     }
-    if (!settings_received_) {
+    if (!settings_received_ && !options_.connect_before_settings) {
         waiting_.emplace_back(std::move(request), std::move(handler));
         return;
     }
@@ -390,7 +390,8 @@ void H2Session::open_websocket(protocol::H2Fields request, OpenHandler handler) 
 
 void H2Session::submit_open(protocol::H2Fields request, OpenHandler handler) {
     // RFC 8441 §3: extended CONNECT only after the server's SETTINGS said 1.
-    if (peer_setting(NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL) != 1) {
+    if (peer_setting(NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL) != 1 &&
+        !(options_.connect_before_settings && !settings_received_)) {
         asio::post(transport_->get_executor(), [handler = std::move(handler)] {
             handler(make_error_code(H2Error::no_extended_connect), nullptr, {});
         });

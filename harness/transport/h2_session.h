@@ -58,6 +58,11 @@ struct H2Options {
     // How long a stream we closed waits for the peer's END_STREAM before RST_STREAM(CANCEL),
     // and a closing connection for the peer's end before it is dropped.
     std::chrono::milliseconds linger{2000};
+
+    // ---- testing clients (test-client --http2, section 17's client cases, the test client)
+    // Client, tests only: the planted RFC 8441 §3 mistake of a client that sends its extended
+    // CONNECT right after its preface, without waiting for the server's SETTINGS.
+    bool connect_before_settings = false;
 };
 
 class H2Session : public std::enable_shared_from_this<H2Session> {

@@ -1,8 +1,15 @@
 """Autobahn fuzzingserver client driver for headless Chromium (Debian `chromium`), using the
 browser's own WebSocket API.
 
-usage: /usr/bin/python3 chromium.py URL AGENT   (normally via targets/clients/chromium)
+usage: /usr/bin/python3 chromium.py [--http2] URL AGENT   (normally via targets/clients/chromium)
 URL is ws:// or wss://.
+
+--http2 (WebSocket over HTTP/2, RFC 8441; URL wss:// of `wsconform test-client --http2 --tls`):
+Chromium sends an extended CONNECT only on an HTTP/2 connection it already has to the
+WebSocket's origin, so the page is the one test-client serves at GET / on that origin
+(https://localhost:PORT/?driver=...), which loads this driver's script from the throwaway
+HTTP server; the script reports to that server with no-cors requests (127.0.0.1 is a
+potentially trustworthy origin, so an https page may reach it).
 
 Serves a driver page from a throwaway HTTP server on 127.0.0.1:0 and opens it in a
 headless Chromium with a fresh profile. The page asks URL/getCaseCount for N, runs
@@ -28,6 +35,7 @@ seconds, default 3600), CASE_TIMEOUT (seconds per case, default 300), WSCONFORM_
 CA file to trust).
 """
 import http.server
+import json
 import os
 import shutil
 import signal
@@ -38,18 +46,17 @@ import threading
 import time
 import urllib.parse
 
-PAGE = r"""<!doctype html>
-<meta charset="utf-8">
-<title>wsconform chromium driver</title>
-<script>
+SCRIPT = r"""
 'use strict';
-const q = new URLSearchParams(location.search);
-const base = q.get('ws').replace(/\/+$/, '');
-const agent = encodeURIComponent(q.get('agent'));
-const caseTimeoutMs = Number(q.get('caseTimeout')) * 1000;
+const cfg = CONFIG;
+const base = cfg.ws.replace(/\/+$/, '');
+const agent = encodeURIComponent(cfg.agent);
+const caseTimeoutMs = Number(cfg.caseTimeout) * 1000;
 
+// Same origin (HTTP/1.1 mode), or the driver's server from the test-client's page (--http2).
 const report = (path, fields) =>
-  fetch(path + '?' + new URLSearchParams(fields), { cache: 'no-store' }).catch(() => {});
+  fetch(cfg.reportBase + path + '?' + new URLSearchParams(fields),
+        { cache: 'no-store', mode: cfg.reportBase ? 'no-cors' : 'same-origin' }).catch(() => {});
 const log = (msg) => report('/log', { msg });
 window.addEventListener('error', (e) => log('page error: ' + e.message));
 window.addEventListener('unhandledrejection', (e) => log('unhandled rejection: ' + e.reason));
@@ -112,7 +119,12 @@ async function main() {
   await report('/done', { ok: 1, why: 'loop finished in ' + ((performance.now() - started) / 1000).toFixed(1) + ' s' });
 }
 main().catch((e) => report('/done', { ok: 0, why: 'driver threw: ' + e }));
-</script>
+"""
+
+PAGE = """<!doctype html>
+<meta charset="utf-8">
+<title>wsconform chromium driver</title>
+<script>%s</script>
 """
 
 
@@ -125,10 +137,15 @@ class Terminated(Exception):
 
 
 def main():
-    if len(sys.argv) != 3 or not sys.argv[1].startswith(("ws://", "wss://")):
-        print("usage: chromium.py ws[s]://HOST:PORT AGENT", file=sys.stderr)
+    args = sys.argv[1:]
+    http2 = bool(args) and args[0] == "--http2"
+    if http2:
+        args = args[1:]
+    if len(args) != 2 or not args[0].startswith("wss://" if http2 else ("ws://", "wss://")):
+        print("usage: chromium.py [--http2] ws[s]://HOST:PORT AGENT (--http2: wss:// only)",
+              file=sys.stderr)
         return 2
-    base, agent = sys.argv[1], sys.argv[2]
+    base, agent = args
     chromium = os.environ.get("CHROMIUM", "chromium")
     deadline = time.monotonic() + float(os.environ.get("CHROMIUM_TIMEOUT", "3600"))
     case_timeout = float(os.environ.get("CASE_TIMEOUT", "300"))
@@ -147,7 +164,10 @@ def main():
             url = urllib.parse.urlsplit(self.path)
             fields = dict(urllib.parse.parse_qsl(url.query))
             if url.path == "/driver.html":
-                self.reply(200, "text/html; charset=utf-8", PAGE.encode())
+                self.reply(200, "text/html; charset=utf-8", (PAGE % script("")).encode())
+                return
+            if url.path == "/driver.js":
+                self.reply(200, "text/javascript; charset=utf-8", script(own).encode())
                 return
             if url.path == "/log":
                 log(fields.get("msg", ""))
@@ -172,10 +192,19 @@ def main():
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    page = "http://127.0.0.1:%d/driver.html?%s" % (
-        httpd.server_address[1],
-        urllib.parse.urlencode({"ws": base, "agent": agent, "caseTimeout": case_timeout}),
-    )
+    own = "http://127.0.0.1:%d" % httpd.server_address[1]
+
+    def script(report_base):
+        config = {"ws": base, "agent": agent, "caseTimeout": case_timeout,
+                  "reportBase": report_base}
+        return SCRIPT.replace("CONFIG", json.dumps(config).replace("<", "\\u003c"), 1)
+
+    if http2:
+        # The test-client's own page, on the WebSocket's origin (see the docstring).
+        page = "https://%s/?%s" % (urllib.parse.urlsplit(base).netloc,
+                                   urllib.parse.urlencode({"driver": own + "/driver.js"}))
+    else:
+        page = own + "/driver.html"
     chromium_log = os.path.join(tmp, "chromium.log")
     proc = None
     status = 1

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <random>
 #include <span>
@@ -12,11 +13,13 @@
 #include "protocol/error.h"
 #include "protocol/frame.h"
 #include "protocol/frame_parser.h"
+#include "protocol/h2_headers.h"
 #include "protocol/handshake.h"
 #include "protocol/http.h"
 #include "protocol/permessage_deflate.h"
 #include "protocol/utf8.h"
 #include "tests/support/enum_names.h"
+#include "tests/support/h2_pipe.h"
 #include "tests/support/socket.h"
 
 namespace wsconform::test_support {
@@ -48,11 +51,13 @@ protocol::MaskKey random_key(std::mt19937_64& rng) {
     return key;
 }
 
-// The WebSocket part of a connection, after the 101.
+// The WebSocket part of a connection, after the 101 (or over HTTP/2 the 2xx): `Pipe` is a
+// Socket, or an H2Pipe (the WebSocket's stream).
+template <class Pipe>
 class Conversation {
   public:
     // `deflate`: the agreed permessage-deflate parameters, if any.
-    Conversation(Socket& socket, ClientBug bug, const ClientOptions& options,
+    Conversation(Pipe& socket, ClientBug bug, const ClientOptions& options,
                  Clock::time_point deadline, Exchange& out,
                  const std::optional<protocol::DeflateParams>& deflate)
         : socket_(socket),
@@ -216,7 +221,7 @@ class Conversation {
         message_.clear();
     }
 
-    Socket& socket_;
+    Pipe& socket_;
     ClientBug bug_;
     const ClientOptions& options_;
     Clock::time_point deadline_;
@@ -234,8 +239,58 @@ class Conversation {
 };
 
 std::optional<std::string> single_text(const Exchange& e) {
-    if (e.http_status != 101 || e.texts.size() != 1) return std::nullopt;
+    if (!e.opened() || e.texts.size() != 1) return std::nullopt;
     return e.texts.front();
+}
+
+// Our request's header lines; the deflate offer is one bare alternative (so a response may not
+// set our window: RFC 7692 7.1.2.2).
+const protocol::DeflateParams kOffer;
+std::vector<std::string> request_headers(const ClientOptions& options) {
+    std::vector<std::string> headers{"User-Agent: wsconform-test-client"};
+    if (options.offer_deflate)
+        headers.push_back("Sec-WebSocket-Extensions: " +
+                          protocol::format_deflate_offer(std::span(&kOffer, 1)));
+    return headers;
+}
+
+// RFC 7692 7: a response that does not fit the offer fails the connection (we close it).
+bool agree_deflate(const std::vector<protocol::Extension>& extensions, Exchange& out,
+                   std::optional<protocol::DeflateParams>& agreed) {
+    for (const auto& ext : extensions) {
+        protocol::DeflateParams params;
+        if (auto ec = protocol::check_deflate_response(ext, std::span(&kOffer, 1), params)) {
+            out.rejected_response = true;
+            out.error = "bad permessage-deflate response: " + ec.message();
+            return false;
+        }
+        agreed = params;
+    }
+    return true;
+}
+
+std::vector<std::string> offered_names(const ClientOptions& options) {
+    std::vector<std::string> names;
+    if (options.offer_deflate) names.emplace_back(protocol::kPermessageDeflate);
+    return names;
+}
+
+// After the response: its judgment (`bad_response`), the deflate agreement, then the
+// WebSocket until it ends.
+template <class Pipe>
+void converse(Pipe& pipe, std::error_code bad_response, std::string_view what,
+              const std::vector<protocol::Extension>& extensions, ClientBug bug,
+              const ClientOptions& options, Clock::time_point deadline, Exchange& out,
+              std::string pending) {
+    if (bad_response) {
+        out.rejected_response = true;
+        out.error = std::string(what) + bad_response.message();
+        return;
+    }
+    std::optional<protocol::DeflateParams> agreed;
+    if (!agree_deflate(extensions, out, agreed)) return;
+    Conversation conversation(pipe, bug, options, deadline, out, agreed);
+    conversation.run(std::move(pending));
 }
 
 }  // namespace
@@ -244,6 +299,7 @@ BuggyClient::BuggyClient(std::uint16_t port, ClientBug bug, ClientOptions option
     : port_(port), bug_(bug), options_(std::move(options)) {}
 
 Exchange BuggyClient::open(const std::string& target) const {
+    if (options_.http2) return open_h2(target);
     Exchange out;
     const auto deadline = Clock::now() + milliseconds(options_.timeout_ms);
     const int fd = connect_loopback(port_, deadline, out.error);
@@ -256,12 +312,7 @@ Exchange BuggyClient::open(const std::string& target) const {
     const auto key = protocol::make_key(nonce);
     const std::string host =
         options_.host_header.empty() ? "127.0.0.1:" + std::to_string(port_) : options_.host_header;
-    std::vector<std::string> headers{"User-Agent: wsconform-test-client"};
-    // The offer: one bare alternative (so a response may not set our window: 7.1.2.2).
-    const protocol::DeflateParams offer;
-    if (options_.offer_deflate)
-        headers.push_back("Sec-WebSocket-Extensions: " +
-                          protocol::format_deflate_offer(std::span(&offer, 1)));
+    const auto headers = request_headers(options_);
     if (!socket.write_all(protocol::build_upgrade_request(host, target, key, headers), deadline)) {
         out.error = "could not send the upgrade request";
         return out;
@@ -300,26 +351,44 @@ Exchange BuggyClient::open(const std::string& target) const {
     }
     out.http_response = buffer.substr(0, parsed.consumed);
     protocol::UpgradeResponse info;
-    std::vector<std::string> offered_names;
-    if (options_.offer_deflate) offered_names.emplace_back(protocol::kPermessageDeflate);
-    if (auto ec = protocol::check_upgrade_response(response, key, {}, offered_names, info)) {
-        out.rejected_response = true;
-        out.error = "bad 101 response: " + ec.message();
+    const auto ec =
+        protocol::check_upgrade_response(response, key, {}, offered_names(options_), info);
+    converse(socket, ec, "bad 101 response: ", info.extensions, bug_, options_, deadline, out,
+             buffer.substr(parsed.consumed));
+    return out;
+}
+
+// RFC 8441: the extended CONNECT on a connection of its own, once the server's SETTINGS allow
+// it (at once with the planted connect_before_settings); a 2xx opens the WebSocket.
+Exchange BuggyClient::open_h2(const std::string& target) const {
+    Exchange out;
+    out.over_h2 = true;
+    const auto deadline = Clock::now() + milliseconds(options_.timeout_ms);
+    H2Pipe pipe({.port = port_,
+                 .tls = options_.tls,
+                 .ca_file = options_.ca_file,
+                 .wait_for_settings = !options_.connect_before_settings});
+    const std::string authority =
+        options_.host_header.empty()
+            ? (options_.tls ? "localhost:" : "127.0.0.1:") + std::to_string(port_)
+            : options_.host_header;
+    protocol::H2Fields response;
+    if (!pipe.open(protocol::build_extended_connect(options_.tls ? "https" : "http", authority,
+                                                    target, request_headers(options_)),
+                   deadline, response, out.error))
+        return out;
+    out.http_response = protocol::format_fields(response);
+    const auto status = protocol::find_field(response, ":status").value_or("");
+    std::from_chars(status.data(), status.data() + status.size(), out.http_status);
+    if (!out.opened()) {
+        out.server_dropped_tcp = true;
         return out;
     }
-    // RFC 7692 7: a response that does not fit the offer fails the connection (we close TCP).
-    std::optional<protocol::DeflateParams> agreed;
-    for (const auto& ext : info.extensions) {
-        protocol::DeflateParams params;
-        if (auto ec = protocol::check_deflate_response(ext, std::span(&offer, 1), params)) {
-            out.rejected_response = true;
-            out.error = "bad permessage-deflate response: " + ec.message();
-            return out;
-        }
-        agreed = params;
-    }
-    Conversation conversation(socket, bug_, options_, deadline, out, agreed);
-    conversation.run(buffer.substr(parsed.consumed));
+    protocol::UpgradeResponse info;
+    const auto ec =
+        protocol::check_extended_connect_response(response, {}, offered_names(options_), info);
+    converse(pipe, ec, "bad response to the extended CONNECT: ", info.extensions, bug_, options_,
+             deadline, out, {});
     return out;
 }
 
@@ -356,12 +425,12 @@ std::optional<std::string> BuggyClient::case_status(int number, std::string_view
 bool BuggyClient::update_reports(std::string_view agent, bool shutdown_on_complete) const {
     const auto e = open("/updateReports?agent=" + percent_encode(agent) +
                         (shutdown_on_complete ? "&shutdownOnComplete=true" : ""));
-    return e.http_status == 101 && e.close_received;
+    return e.opened() && e.close_received;
 }
 
 bool BuggyClient::stop_server() const {
     const auto e = open("/stopServer");
-    return e.http_status == 101 && e.close_received;
+    return e.opened() && e.close_received;
 }
 
 std::vector<Exchange> BuggyClient::open_all(const std::vector<std::string>& targets,

@@ -33,7 +33,8 @@ struct Exchange {
     // We failed the opening handshake: the response was malformed (or too large), or a 101
     // that RFC 6455 4.1 / RFC 7692 7 make us refuse.
     bool rejected_response = false;
-    int http_status = 0;                      // 101, 400, 503 ... (0: no parsable response)
+    int http_status = 0;   // 101, 400, 503 ..., over HTTP/2 the :status (0: no parsable response)
+    bool over_h2 = false;  // an extended CONNECT on an HTTP/2 connection (RFC 8441)
     std::string http_response;                // the response head, and for non-101 answers the body
     std::vector<std::string> texts;           // text messages received
     std::optional<std::uint16_t> close_code;  // the server's Close code, if it sent one
@@ -41,6 +42,11 @@ struct Exchange {
     bool close_sent = false;                  // we sent a Close (reply or failure)
     std::optional<std::uint16_t> failed_with;  // we failed the connection with this code
     bool server_dropped_tcp = false;           // EOF/reset seen (rather than our deadline)
+
+    // The WebSocket opened: a 101, or over HTTP/2 a 2xx (RFC 8441 §5).
+    bool opened() const {
+        return over_h2 ? http_status >= 200 && http_status < 300 : http_status == 101;
+    }
 };
 
 struct ClientOptions {
@@ -55,6 +61,14 @@ struct ClientOptions {
     bool offer_deflate = false;
     // Fail with 1009 a message of more than this many frames (0: no limit).
     std::size_t max_fragments = 0;
+    // Each WebSocket over HTTP/2 instead (RFC 8441's extended CONNECT, one connection each):
+    // h2c by prior knowledge, or with `tls` TLS and ALPN h2 to "localhost", trusting `ca_file`.
+    bool http2 = false;
+    bool tls = false;
+    std::string ca_file;
+    // The planted RFC 8441 §3 mistake (with http2): the extended CONNECT goes out right after
+    // the preface, without waiting for the server's SETTINGS.
+    bool connect_before_settings = false;
 };
 
 class BuggyClient {
@@ -82,6 +96,8 @@ class BuggyClient {
                                    unsigned parallel) const;
 
   private:
+    Exchange open_h2(const std::string& target) const;
+
     std::uint16_t port_;
     ClientBug bug_;
     ClientOptions options_;

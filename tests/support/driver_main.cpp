@@ -3,11 +3,16 @@
 // case with /runCase?case=N, then /updateReports.
 //
 //   wsconform_test_driver ws://127.0.0.1:PORT AGENT [--bug NAME] [--parallel K] [--limit N]
-//                         [--deflate] [--max-fragments N]
+//                         [--deflate] [--max-fragments N] [--http2] [--ca FILE]
+//                         [--connect-before-settings]
+//   wsconform_test_driver wss://localhost:PORT AGENT --http2 --ca FILE ...
 //
 // --bug plants one of the BuggyClient bugs; --limit runs only the first N cases. --deflate
 // offers permessage-deflate (and holds inflated messages to 16 MiB), --max-fragments fails a
-// message of more than N frames with 1009: the limits section 15 looks for. Exit 0 when the
+// message of more than N frames with 1009: the limits section 15 looks for. --http2 opens each
+// WebSocket with an extended CONNECT over HTTP/2 (RFC 8441): h2c on ws://, TLS with ALPN h2 on
+// wss:// (trusting the CA in --ca; wss:// is for --http2 only); --connect-before-settings is the
+// planted RFC 8441 §3 mistake (the CONNECT before the server's SETTINGS). Exit 0 when the
 // server answered everything, 4 when it did not, 2 on a bad command line.
 #include <algorithm>
 #include <cstdio>
@@ -26,7 +31,8 @@ using wsconform::test_support::ClientBug;
 int usage(const char* why) {
     std::fprintf(stderr,
                  "wsconform_test_driver: %s\nusage: wsconform_test_driver ws://127.0.0.1:PORT "
-                 "AGENT [--bug NAME] [--parallel K] [--limit N] [--deflate] [--max-fragments N]\n",
+                 "AGENT [--bug NAME] [--parallel K] [--limit N] [--deflate] [--max-fragments N] "
+                 "[--http2] [--ca FILE] [--connect-before-settings]\n",
                  why);
     return 2;
 }
@@ -46,8 +52,16 @@ int main(int argc, char** argv) {
     std::string_view url = argv[1];
     const std::string agent = argv[2];
     constexpr std::string_view kPrefix = "ws://127.0.0.1:";
-    if (!url.starts_with(kPrefix)) return usage("the URL must be ws://127.0.0.1:PORT[/]");
-    url.remove_prefix(kPrefix.size());
+    constexpr std::string_view kTlsPrefix = "wss://localhost:";
+    wsconform::test_support::ClientOptions options;
+    if (url.starts_with(kTlsPrefix)) {
+        options.tls = true;
+        url.remove_prefix(kTlsPrefix.size());
+    } else if (url.starts_with(kPrefix)) {
+        url.remove_prefix(kPrefix.size());
+    } else {
+        return usage("the URL must be ws://127.0.0.1:PORT[/] or wss://localhost:PORT[/]");
+    }
     if (url.ends_with('/')) url.remove_suffix(1);
     long port = 0;
     if (!parse_number(url, port) || port == 0 || port > 65535) return usage("bad port");
@@ -55,11 +69,12 @@ int main(int argc, char** argv) {
     ClientBug bug = ClientBug::none;
     long parallel = 16;
     long limit = -1;
-    wsconform::test_support::ClientOptions options;
     for (int i = 3; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        if (arg == "--deflate") {
-            options.offer_deflate = true;
+        if (arg == "--deflate" || arg == "--http2" || arg == "--connect-before-settings") {
+            (arg == "--http2"     ? options.http2
+             : arg == "--deflate" ? options.offer_deflate
+                                  : options.connect_before_settings) = true;
             continue;
         }
         if (i + 1 >= argc) return usage("an option without its value");
@@ -72,6 +87,8 @@ int main(int argc, char** argv) {
             if (!parse_number(value, parallel) || parallel < 1) return usage("bad --parallel");
         } else if (arg == "--limit") {
             if (!parse_number(value, limit)) return usage("bad --limit");
+        } else if (arg == "--ca") {
+            options.ca_file = value;
         } else if (arg == "--max-fragments") {
             long n = 0;
             if (!parse_number(value, n)) return usage("bad --max-fragments");
@@ -81,6 +98,7 @@ int main(int argc, char** argv) {
         }
     }
 
+    if (options.tls && !options.http2) return usage("wss:// is for --http2 only");
     const BuggyClient client(static_cast<std::uint16_t>(port), bug, options);
     const auto count = client.case_count();
     if (!count) {
@@ -99,7 +117,7 @@ int main(int argc, char** argv) {
     for (const auto& r : results) {
         if (r.rejected_response)
             ++rejected;
-        else if (r.http_status != 101)
+        else if (!r.opened())
             ++refused;
     }
     if (!client.update_reports(agent)) {

@@ -1,0 +1,136 @@
+// Autobahn fuzzingserver client driver for Node's own `http2` client (RFC 8441: WebSocket over
+// HTTP/2), against `wsconform test-client --http2`. Run through targets/clients/node-http2.
+//
+// usage: node node-http2.mjs URL AGENT      (URL ws://HOST:PORT for h2c, wss:// for h2 + ALPN)
+//
+// One HTTP/2 session (http2.connect) for the whole run; each WebSocket is a request
+// { ':method': 'CONNECT', ':protocol': 'websocket', ':path': ..., 'sec-websocket-version': '13' }
+// on it, sent once the server's SETTINGS carry enableConnectProtocol.
+// Node has no WebSocket-over-HTTP/2 client, so a tiny RFC 6455 client runs on the stream:
+// messages echoed with their type (text checked as UTF-8), pings answered, the server's Close
+// answered, protocol errors failed with 1002 and invalid UTF-8 with 1007; no extensions. Exits 0
+// when the loop finished, 1 if getCaseCount or updateReports failed, 2 on usage errors.
+// Environment: CASE_TIMEOUT (seconds per case, default 60); WSCONFORM_CA (wss://: a PEM CA).
+import http2 from 'node:http2';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+const log = (msg) => process.stderr.write(`[node-http2] ${msg}\n`);
+const [base0, agent] = process.argv.slice(2);
+if (process.argv.length !== 4 || !/^wss?:\/\//.test(base0)) {
+  log('usage: node-http2.mjs URL AGENT');
+  process.exit(2);
+}
+const url = new URL(base0);
+const origin = (url.protocol === 'wss:' ? 'https://' : 'http://') + url.host;
+const caseTimeoutMs = Number(process.env.CASE_TIMEOUT || 60) * 1000;
+const options = {};
+if (process.env.WSCONFORM_CA) options.ca = readFileSync(process.env.WSCONFORM_CA);
+const session = http2.connect(origin, options);
+session.on('error', (e) => log(`session error: ${e.message}`));
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function frame(opcode, payload) {
+  const len = payload.length;
+  const head = len < 126 ? Buffer.alloc(2) : len < 65536 ? Buffer.alloc(4) : Buffer.alloc(10);
+  head[0] = 0x80 | opcode;
+  if (len < 126) head[1] = 0x80 | len;
+  else if (len < 65536) { head[1] = 0x80 | 126; head.writeUInt16BE(len, 2); }
+  else { head[1] = 0x80 | 127; head.writeBigUInt64BE(BigInt(len), 2); }
+  const mask = randomBytes(4);
+  const body = Buffer.from(payload);
+  for (let i = 0; i < body.length; i++) body[i] ^= mask[i & 3];
+  return Buffer.concat([head, mask, body]);
+}
+
+// One WebSocket on one extended CONNECT stream; resolves with how it ended.
+function websocket(path, onMessage) {
+  return new Promise((resolve) => {
+    const stream = session.request({
+      ':method': 'CONNECT', ':protocol': 'websocket', ':scheme': url.protocol === 'wss:' ? 'https' : 'http',
+      ':path': path, ':authority': url.host, 'sec-websocket-version': '13',
+    }, { endStream: false });
+    let buf = Buffer.alloc(0), parts = [], msgOpcode = 0, closed = false, failed = false;
+    const timer = setTimeout(() => { stream.close(http2.constants.NGHTTP2_CANCEL); resolve({ error: 'timeout' }); }, caseTimeoutMs);
+    const send = (op, payload) => { if (!stream.writableEnded && !stream.destroyed) stream.write(frame(op, payload)); };
+    const fail = (code) => {
+      failed = true;
+      const p = Buffer.alloc(2); p.writeUInt16BE(code);
+      if (!closed) { closed = true; send(8, p); }
+      stream.end();
+    };
+    const ws = { send };
+    stream.on('response', (h) => { if (!(h[':status'] >= 200 && h[':status'] < 300)) { clearTimeout(timer); resolve({ status: h[':status'] }); } });
+    stream.on('data', (chunk) => {
+      if (failed) return;
+      buf = Buffer.concat([buf, chunk]);
+      for (;;) {
+        if (buf.length < 2) return;
+        const b0 = buf[0], b1 = buf[1];
+        let len = b1 & 0x7f, off = 2;
+        if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
+        else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); off = 10; }
+        const fin = (b0 & 0x80) !== 0, op = b0 & 0x0f;
+        if ((b0 & 0x70) || (b1 & 0x80)) return fail(1002);  // reserved bits, or masked by the server
+        if (op >= 8 && (!fin || len > 125)) return fail(1002);
+        if (![0, 1, 2, 8, 9, 10].includes(op)) return fail(1002);
+        if (buf.length < off + len) return;
+        const payload = buf.subarray(off, off + len);
+        buf = buf.subarray(off + len);
+        if (op === 9) { send(10, payload); continue; }
+        if (op === 10) continue;
+        if (op === 8) {
+          if (len === 1) return fail(1002);
+          if (len >= 2) {
+            const code = payload.readUInt16BE(0);
+            const valid = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+            if (!valid) return fail(1002);
+            try { utf8.decode(payload.subarray(2)); } catch { return fail(1007); }
+          }
+          if (!closed) { closed = true; send(8, payload.subarray(0, 2)); }
+          stream.end();
+          return;
+        }
+        if (op === 0 && !msgOpcode) return fail(1002);
+        if (op !== 0 && msgOpcode) return fail(1002);
+        if (op !== 0) msgOpcode = op;
+        parts.push(Buffer.from(payload));
+        if (!fin) continue;
+        const data = Buffer.concat(parts);
+        const type = msgOpcode;
+        parts = []; msgOpcode = 0;
+        if (type === 1) { try { utf8.decode(data); } catch { return fail(1007); } }
+        onMessage(ws, type, data);
+      }
+    });
+    stream.on('close', () => { clearTimeout(timer); resolve({ rstCode: stream.rstCode }); });
+    stream.on('error', () => {});
+  });
+}
+
+const echo = (ws, type, data) => ws.send(type, data);
+// RFC 8441 §3: no extended CONNECT before the server's SETTINGS allow it (Node refuses one).
+const settings = await new Promise((resolve) => {
+  session.once('remoteSettings', resolve);
+  session.once('close', () => resolve({}));
+});
+if (!settings.enableConnectProtocol) {
+  log('the server does not offer RFC 8441 (enableConnectProtocol is not set)');
+  session.destroy();
+  process.exit(1);
+}
+let count = null;
+await websocket('/getCaseCount', (ws, type, data) => { count = Number(data.toString()); });
+if (!Number.isInteger(count)) {
+  log('getCaseCount failed');
+  session.close();
+  process.exit(1);
+}
+log(`${count} cases over HTTP/2 (${url.protocol === 'wss:' ? 'TLS, ALPN h2' : 'h2c'})`);
+for (let i = 1; i <= count; i++) {
+  const r = await websocket(`/runCase?case=${i}&agent=${encodeURIComponent(agent)}`, echo);
+  if (r.error || r.status) log(`case ${i}: ${JSON.stringify(r)}`);
+}
+const done = await websocket(`/updateReports?agent=${encodeURIComponent(agent)}`, () => {});
+session.close();
+process.exit(done.status ? 1 : 0);
