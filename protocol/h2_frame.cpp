@@ -212,54 +212,41 @@ const char* error_code_name(std::uint32_t code) noexcept {
 }
 
 const char* setting_name(std::uint16_t id) noexcept {
-    switch (id) {
-        case setting::header_table_size:
-            return "HEADER_TABLE_SIZE";
-        case setting::enable_push:
-            return "ENABLE_PUSH";
-        case setting::max_concurrent_streams:
-            return "MAX_CONCURRENT_STREAMS";
-        case setting::initial_window_size:
-            return "INITIAL_WINDOW_SIZE";
-        case setting::max_frame_size:
-            return "MAX_FRAME_SIZE";
-        case setting::max_header_list_size:
-            return "MAX_HEADER_LIST_SIZE";
-        case setting::enable_connect_protocol:
-            return "ENABLE_CONNECT_PROTOCOL";
-        default:
-            return "UNKNOWN";
-    }
+    static constexpr std::array<const char*, 9> kNames{"UNKNOWN",
+                                                       "HEADER_TABLE_SIZE",
+                                                       "ENABLE_PUSH",
+                                                       "MAX_CONCURRENT_STREAMS",
+                                                       "INITIAL_WINDOW_SIZE",
+                                                       "MAX_FRAME_SIZE",
+                                                       "MAX_HEADER_LIST_SIZE",
+                                                       "UNKNOWN",
+                                                       "ENABLE_CONNECT_PROTOCOL"};
+    return id < kNames.size() ? kNames[id] : "UNKNOWN";
 }
 
 std::string describe(const Frame& frame) {
     std::string out = frame_type_name(frame.type);
     out += " stream=" + std::to_string(frame.stream);
-    std::string flags;
-    auto add = [&](std::uint8_t bit, const char* name) {
-        if (frame.flags & bit) flags += (flags.empty() ? "" : "|") + std::string(name);
+    // The flags each type defines (RFC 9113 §6), in the order a log shows them.
+    struct FlagName {
+        FrameType type;
+        std::uint8_t bit;
+        const char* name;
     };
-    switch (frame.type) {
-        case FrameType::data:
-            add(flag::end_stream, "END_STREAM");
-            add(flag::padded, "PADDED");
-            break;
-        case FrameType::headers:
-            add(flag::end_stream, "END_STREAM");
-            add(flag::end_headers, "END_HEADERS");
-            add(flag::padded, "PADDED");
-            add(flag::priority, "PRIORITY");
-            break;
-        case FrameType::continuation:
-            add(flag::end_headers, "END_HEADERS");
-            break;
-        case FrameType::settings:
-        case FrameType::ping:
-            add(flag::ack, "ACK");
-            break;
-        default:
-            break;
-    }
+    static constexpr FlagName kFlagNames[]{
+        {FrameType::data, flag::end_stream, "END_STREAM"},
+        {FrameType::data, flag::padded, "PADDED"},
+        {FrameType::headers, flag::end_stream, "END_STREAM"},
+        {FrameType::headers, flag::end_headers, "END_HEADERS"},
+        {FrameType::headers, flag::padded, "PADDED"},
+        {FrameType::headers, flag::priority, "PRIORITY"},
+        {FrameType::continuation, flag::end_headers, "END_HEADERS"},
+        {FrameType::settings, flag::ack, "ACK"},
+        {FrameType::ping, flag::ack, "ACK"}};
+    std::string flags;
+    for (const auto& f : kFlagNames)
+        if (f.type == frame.type && (frame.flags & f.bit))
+            flags += (flags.empty() ? "" : "|") + std::string(f.name);
     if (!flags.empty()) out += " flags=" + flags;
     out += " length=" + std::to_string(frame.payload.size());
     if (frame.type == FrameType::rst_stream) {

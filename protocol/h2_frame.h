@@ -24,44 +24,30 @@ inline constexpr std::size_t kFrameHeaderSize = 9;
 inline constexpr std::uint32_t kDefaultMaxFrameSize = 16384;  // §6.5.2
 inline constexpr std::uint32_t kDefaultWindow = 65535;        // §6.9.2
 
-// RFC 9113 §6 frame types.
+// RFC 9113 §6 frame types, numbered 0-9 in this order.
+// clang-format off
 enum class FrameType : std::uint8_t {
-    data = 0,
-    headers = 1,
-    priority = 2,
-    rst_stream = 3,
-    settings = 4,
-    push_promise = 5,
-    ping = 6,
-    goaway = 7,
-    window_update = 8,
-    continuation = 9,
+    data, headers, priority, rst_stream, settings,
+    push_promise, ping, goaway, window_update, continuation
 };
+// clang-format on
 
+// Frame flags (§6): END_STREAM on DATA and HEADERS, ACK on SETTINGS and PING.
 namespace flag {
-inline constexpr std::uint8_t end_stream = 0x1;  // DATA, HEADERS
-inline constexpr std::uint8_t ack = 0x1;         // SETTINGS, PING
-inline constexpr std::uint8_t end_headers = 0x4;
-inline constexpr std::uint8_t padded = 0x8;
-inline constexpr std::uint8_t priority = 0x20;
+inline constexpr std::uint8_t end_stream = 0x1, ack = 0x1, end_headers = 0x4, padded = 0x8,
+                              priority = 0x20;
 }  // namespace flag
 
-// RFC 9113 §6.5.2, RFC 8441 §3.
+// SETTINGS parameters (RFC 9113 §6.5.2, RFC 8441 §3).
 namespace setting {
-inline constexpr std::uint16_t header_table_size = 1;
-inline constexpr std::uint16_t enable_push = 2;
-inline constexpr std::uint16_t max_concurrent_streams = 3;
-inline constexpr std::uint16_t initial_window_size = 4;
-inline constexpr std::uint16_t max_frame_size = 5;
-inline constexpr std::uint16_t max_header_list_size = 6;
-inline constexpr std::uint16_t enable_connect_protocol = 8;
+inline constexpr std::uint16_t header_table_size = 1, enable_push = 2, max_concurrent_streams = 3,
+                               initial_window_size = 4, max_frame_size = 5,
+                               max_header_list_size = 6, enable_connect_protocol = 8;
 }  // namespace setting
 
-// RFC 9113 §7 error codes (the ones we send or name).
+// RFC 9113 §7 error codes (the ones we send).
 namespace error {
-inline constexpr std::uint32_t no_error = 0x0;
-inline constexpr std::uint32_t protocol_error = 0x1;
-inline constexpr std::uint32_t cancel = 0x8;
+inline constexpr std::uint32_t no_error = 0x0, protocol_error = 0x1, cancel = 0x8;
 }  // namespace error
 
 struct Frame {
