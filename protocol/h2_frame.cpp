@@ -185,43 +185,40 @@ std::optional<std::string_view> unpadded(const Frame& frame) {
     return p;
 }
 
+namespace {
+
+// The names of frame types (RFC 9113 §6), error codes (§7) and SETTINGS parameters (§6.5.2,
+// RFC 8441 §3), indexed by their numbers.
+// clang-format off
+constexpr std::array<const char*, 10> kFrameTypeNames{
+    "DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY",
+    "WINDOW_UPDATE", "CONTINUATION"};
+constexpr std::array<const char*, 14> kErrorNames{
+    "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT",
+    "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR",
+    "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"};
+constexpr std::array<const char*, 9> kSettingNames{
+    "UNKNOWN", "HEADER_TABLE_SIZE", "ENABLE_PUSH", "MAX_CONCURRENT_STREAMS", "INITIAL_WINDOW_SIZE",
+    "MAX_FRAME_SIZE", "MAX_HEADER_LIST_SIZE", "UNKNOWN", "ENABLE_CONNECT_PROTOCOL"};
+// clang-format on
+
+template <std::size_t N>
+const char* name_of(const std::array<const char*, N>& names, std::size_t i, const char* other) {
+    return i < N ? names[i] : other;
+}
+
+}  // namespace
+
 const char* frame_type_name(FrameType type) noexcept {
-    static constexpr std::array<const char*, 10> kNames{
-        "DATA",         "HEADERS", "PRIORITY", "RST_STREAM",    "SETTINGS",
-        "PUSH_PROMISE", "PING",    "GOAWAY",   "WINDOW_UPDATE", "CONTINUATION"};
-    const auto i = static_cast<std::size_t>(type);
-    return i < kNames.size() ? kNames[i] : "UNKNOWN";
+    return name_of(kFrameTypeNames, static_cast<std::size_t>(type), "UNKNOWN");
 }
 
 const char* error_code_name(std::uint32_t code) noexcept {
-    static constexpr std::array<const char*, 14> kNames{"NO_ERROR",
-                                                        "PROTOCOL_ERROR",
-                                                        "INTERNAL_ERROR",
-                                                        "FLOW_CONTROL_ERROR",
-                                                        "SETTINGS_TIMEOUT",
-                                                        "STREAM_CLOSED",
-                                                        "FRAME_SIZE_ERROR",
-                                                        "REFUSED_STREAM",
-                                                        "CANCEL",
-                                                        "COMPRESSION_ERROR",
-                                                        "CONNECT_ERROR",
-                                                        "ENHANCE_YOUR_CALM",
-                                                        "INADEQUATE_SECURITY",
-                                                        "HTTP_1_1_REQUIRED"};
-    return code < kNames.size() ? kNames[code] : "UNKNOWN_ERROR";
+    return name_of(kErrorNames, code, "UNKNOWN_ERROR");
 }
 
 const char* setting_name(std::uint16_t id) noexcept {
-    static constexpr std::array<const char*, 9> kNames{"UNKNOWN",
-                                                       "HEADER_TABLE_SIZE",
-                                                       "ENABLE_PUSH",
-                                                       "MAX_CONCURRENT_STREAMS",
-                                                       "INITIAL_WINDOW_SIZE",
-                                                       "MAX_FRAME_SIZE",
-                                                       "MAX_HEADER_LIST_SIZE",
-                                                       "UNKNOWN",
-                                                       "ENABLE_CONNECT_PROTOCOL"};
-    return id < kNames.size() ? kNames[id] : "UNKNOWN";
+    return name_of(kSettingNames, id, "UNKNOWN");
 }
 
 std::string describe(const Frame& frame) {
