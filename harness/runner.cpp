@@ -16,6 +16,7 @@
 
 #include "harness/case_session.h"
 #include "harness/connect.h"
+#include "harness/h2_case.h"
 #include "harness/h2_probe.h"
 #include "harness/http_case.h"
 #include "harness/running_case.h"
@@ -35,6 +36,10 @@ namespace asio = boost::asio;
 constexpr std::string_view kHttp11OnlyOverH2 =
     "this case is about the HTTP/1.1 Upgrade handshake (RFC 6455 §4); over HTTP/2 a WebSocket "
     "opens with an extended CONNECT instead (RFC 8441 §4-5), so it does not apply";
+
+// Section 17 without --http2.
+constexpr std::string_view kNeedsHttp2 =
+    "this case tests WebSocket over HTTP/2 (RFC 8441) and needs --http2";
 
 unsigned default_jobs() {
     return 16;
@@ -299,8 +304,11 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
             // A section 14 case for clients has nothing to do here, nor a TLS case over TCP or
             // a case about the certificates clients accept: not applicable.
             const Case& c = *cases[index];
+            // Section 17 (WebSocket over HTTP/2): its own session, and only with --http2.
+            const H2ServerProbe* h2 = h2_server_probe(c);
             const std::string why =
-                c.tls.required && !server.tls ? "this case tests TLS, and the URL is not wss://"
+                h2 ? (server.http2 ? "" : std::string(kNeedsHttp2))
+                : c.tls.required && !server.tls ? "this case tests TLS, and the URL is not wss://"
                 : c.tls.clients_only ? "this case tests WebSocket clients (wsconform test-client)"
                 : server.http2 && c.is_handshake_case() ? std::string(kHttp11OnlyOverH2)
                                                         : "";
@@ -310,7 +318,9 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
                 });
                 continue;
             }
-            auto running = make_running_case(io, c, std::move(config), on_done);
+            std::shared_ptr<RunningCase> running =
+                h2 ? std::make_shared<H2Case>(io, c, *h2, std::move(config), on_done)
+                   : make_running_case(io, c, std::move(config), on_done);
             impl.running[index] = running;
             asio::post(io, [running, connect = target_for(c), &target] {
                 running->start_as_client(connect, target.host_header, target.target);

@@ -242,13 +242,14 @@ TEST(Registry, DeflateSectionsSelectByPattern) {
     EXPECT_EQ(select(twelve, {}).size(), 90u);
     const std::vector<std::string> thirteen_seven{"13.7.*"};
     EXPECT_EQ(select(thirteen_seven, {}).size(), 18u);
-    // "1*" takes 1.x, 10.x, 12.x and 13.x alike (prefix match), and our own 14.x, 16.x, 18.x.
+    // "1*" takes 1.x, 10.x, 12.x and 13.x alike (prefix match), and our own 14.x, 16.x-18.x.
     const std::vector<std::string> one_star{"1*"};
-    const std::vector<std::string> ours{"14.*", "16.*", "18.*"};
+    const std::vector<std::string> ours{"14.*", "16.*", "17.*", "18.*"};
     EXPECT_EQ(select(one_star, {}).size(), 16u + 1u + 90u + 126u + select(ours, {}).size());
     // Autobahn's cases without deflate: 301.
     const std::vector<std::string> everything{"*"};
-    const std::vector<std::string> not_autobahn_deflate{"12.*", "13.*", "14.*", "16.*", "18.*"};
+    const std::vector<std::string> not_autobahn_deflate{"12.*", "13.*", "14.*",
+                                                        "16.*", "17.*", "18.*"};
     EXPECT_EQ(select(everything, not_autobahn_deflate).size(), 301u);
 }
 

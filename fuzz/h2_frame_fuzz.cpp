@@ -1,0 +1,74 @@
+// Target `h2_frame`: HTTP/2 frames and HPACK literal blocks as protocol/h2_frame reads them.
+// The input, fed to a FrameReader in chunks, gives frames that re-encode to exactly the bytes
+// they came from (the stream's reserved bit aside), and never one over the size limit; each
+// payload goes through every reader (SETTINGS, the 32-bit fields, padding, describe()); a
+// payload that decodes as a literal HPACK block re-encodes to a block that decodes the same.
+//
+// Input: byte 0 is the chunk size (1-256) and byte 1 the reader's limit (in KiB); then the bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fuzz/fuzz_check.h"
+#include "protocol/h2_frame.h"
+
+namespace {
+
+using namespace wsconform::protocol;
+
+void check_frame(const h2::Frame& f, std::string_view original) {
+    std::string expected(original);
+    expected[5] = static_cast<char>(expected[5] & 0x7f);  // the reserved bit is dropped
+    FUZZ_CHECK(h2::encode_frame(f) == expected);
+    (void)h2::describe(f);
+    if (const auto settings = h2::parse_settings(f.payload)) {
+        FUZZ_CHECK(settings->size() * 6 == f.payload.size());
+        const auto again = h2::encode_settings(*settings, false);
+        FUZZ_CHECK(std::string_view(again).substr(h2::kFrameHeaderSize) == f.payload);
+    } else {
+        FUZZ_CHECK(f.payload.size() % 6 != 0);
+    }
+    FUZZ_CHECK(h2::read_u32(f.payload).has_value() == (f.payload.size() >= 4));
+    if (const auto body = h2::unpadded(f)) FUZZ_CHECK(body->size() <= f.payload.size());
+    if (const auto fields = h2::hpack_decode_literal(f.payload)) {
+        const auto block = h2::hpack_encode_literal(*fields);
+        const auto again = h2::hpack_decode_literal(block);
+        FUZZ_CHECK(again.has_value() && again->size() == fields->size());
+        for (std::size_t i = 0; i < fields->size(); ++i)
+            FUZZ_CHECK((*again)[i].name == (*fields)[i].name &&
+                       (*again)[i].value == (*fields)[i].value);
+        // As HEADERS + CONTINUATION in small frames, the pieces carry the block whole.
+        const auto frames = h2::encode_headers(1, block, true, 7);
+        h2::FrameReader reader(7);
+        reader.feed(frames);
+        std::string joined;
+        while (auto piece = reader.next()) joined += piece->payload;
+        FUZZ_CHECK(reader.error().empty() && reader.buffered() == 0 && joined == block);
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size < 2) return 0;
+    const std::size_t chunk = std::size_t{data[0]} + 1;
+    const std::uint32_t limit = (std::uint32_t{data[1]} + 1) * 1024;
+    std::string_view in(reinterpret_cast<const char*>(data + 2), size - 2);
+    h2::FrameReader reader(limit);
+    std::size_t at = 0, consumed = 0;
+    while (at < in.size()) {
+        const auto piece = in.substr(at, chunk);
+        at += piece.size();
+        reader.feed(piece);
+        while (auto f = reader.next()) {
+            const auto length = h2::kFrameHeaderSize + f->payload.size();
+            FUZZ_CHECK(f->payload.size() <= limit);
+            check_frame(*f, in.substr(consumed, length));
+            consumed += length;
+        }
+        if (!reader.error().empty()) break;
+    }
+    FUZZ_CHECK(consumed <= in.size());
+    return 0;
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Section 17 (WebSocket over HTTP/2, testing a server) end to end: every case passes against
+# `serve --http2`; without --http2 each is not applicable; and each planted RFC 8441 mistake
+# (tests/support/h2_planted_server.js) is caught by its case(s), while every other case gets
+# the built-in server's verdict or, when the mistake makes it impossible to run, "not
+# applicable" naming the case that caught it.
+# usage: http2_section17.sh WSCONFORM_BINARY
+set -euo pipefail
+TEST_NAME=http2_section17
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+scratch_setup "$@"
+bin="$BIN" out="$SCRATCH"
+planted="$(cd "$(dirname "${BASH_SOURCE[0]}")/../support" && pwd)/h2_planted_server.js"
+command -v node >/dev/null || skip "node is not installed"
+command -v python3 >/dev/null || skip "python3 is not installed"
+
+# verdicts DIR: "ID BEHAVIOR RESULT" lines (RESULT: the case's sentence, from its JSON file).
+verdicts() {
+    python3 - "$1/index.json" <<'PY'
+import json, os, sys
+index = json.load(open(sys.argv[1]))
+for agent in index.values():
+    for case_id, r in sorted(agent.items()):
+        case = json.load(open(os.path.join(os.path.dirname(sys.argv[1]), r["reportfile"])))
+        print(case_id, r["behavior"], case.get("result", "").replace("\n", " "))
+PY
+}
+
+start_serve "$bin" --http2
+"$bin" test-server "$SERVE_URL" --http2 --cases '17.*' --outdir "$out/builtin" --quiet ||
+    fail "serve --http2: test-server --http2 exited with $? (want 0: every case passes)"
+verdicts "$out/builtin" >"$out/builtin.txt"
+total=$(wc -l <"$out/builtin.txt")
+ok=$(grep -c ' OK ' "$out/builtin.txt" || true)
+(( total >= 20 && ok == total )) || fail "serve --http2: $ok of $total cases OK: $(grep -v ' OK ' "$out/builtin.txt")"
+say "ok: serve --http2 passes all $total cases of section 17"
+"$bin" test-server "$SERVE_URL" --cases '17.1.1' --outdir "$out/h1" --quiet || true
+verdicts "$out/h1" | grep -q '^17.1.1 UNIMPLEMENTED .*needs --http2' ||
+    fail "without --http2 17.1.1 is not reported as needing it: $(verdicts "$out/h1")"
+say "ok: without --http2 section 17 is not applicable"
+stop_serve
+
+# planted MODE CAUGHT...: the cases that must differ from the built-in server's verdicts.
+planted() {
+    local mode=$1 port line pid
+    shift
+    node "$planted" "$mode" 0 >"$out/$mode.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do
+        line=$(head -n 1 "$out/$mode.log" 2>/dev/null || true)
+        [[ $line == listening* ]] && break
+        sleep 0.1
+    done
+    [[ $line == listening* ]] || { kill "$pid" 2>/dev/null; fail "$mode: the planted server did not start: $(cat "$out/$mode.log")"; }
+    port=${line#listening }
+    "$bin" test-server "ws://127.0.0.1:$port" --http2 --cases '17.*' --outdir "$out/$mode" --quiet \
+        >"$out/$mode.run" 2>&1 || true
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    verdicts "$out/$mode" >"$out/$mode.txt"
+    python3 - "$out/builtin.txt" "$out/$mode.txt" "$mode" "$@" <<'PY' || fail "$mode: see above"
+import sys
+def load(path):
+    out = {}
+    for line in open(path):
+        case_id, behavior, reason = (line.rstrip("\n").split(" ", 2) + [""])[:3]
+        out[case_id] = (behavior, reason)
+    return out
+builtin, planted, mode, caught = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3], sys.argv[4:]
+bad = []
+if set(builtin) != set(planted):
+    bad.append("not the same cases")
+for case_id in sorted(builtin):
+    b, (p, reason) = builtin[case_id][0], planted.get(case_id, ("missing", ""))
+    if case_id in caught:
+        if p == b:
+            bad.append(f"{case_id}: not caught ({p})")
+    elif p != b and not (p == "UNIMPLEMENTED" and any(c in reason for c in caught)):
+        bad.append(f"{case_id}: {p} (built-in: {b}) {reason}")
+for line in bad:
+    print(f"[{mode}] {line}", file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+    say "ok: $mode: caught by $* ($(grep -E "^($(IFS='|'; echo "$*" | sed 's/\./\\./g')) " "$out/$mode.txt" | cut -d' ' -f1,2 | tr '\n' ',' ))"
+}
+
+planted no-setting 17.1.1
+planted require-key 17.1.2 17.3.3
+planted accept-connection 17.3.1 17.3.2

@@ -1,0 +1,171 @@
+// Planted RFC 8441 mistakes for section 17 (tests/integration/http2_section17.sh): an HTTP/2
+// WebSocket echo server on node:http2 (nghttp2) with one mistake each. Usage:
+//   node h2_planted_server.js MODE PORT
+// MODE:
+//   no-setting          answers extended CONNECT without having sent
+//                       SETTINGS_ENABLE_CONNECT_PROTOCOL (the parameter is cut out of the
+//                       server's first SETTINGS frame on its way out)
+//   require-key         refuses (400) an extended CONNECT without sec-websocket-key
+//   accept-connection   accepts a CONNECT carrying connection or upgrade (the fields are cut out
+//                       of our literal header blocks on their way in, so nghttp2's own check
+//                       never sees them)
+//   good                none of these (a control)
+// Prints "listening PORT" once ready. Otherwise it serves as `wsconform serve --http2` does: 501
+// for another :protocol, 400 for a plain CONNECT or a sec-websocket-key, 200 and a frame echo.
+'use strict';
+const http2 = require('node:http2');
+const net = require('node:net');
+const { Duplex } = require('node:stream');
+
+const [mode, portArg] = process.argv.slice(2);
+const port = Number(portArg || 0);
+if (!['no-setting', 'require-key', 'accept-connection', 'good'].includes(mode)) {
+  console.error('usage: node h2_planted_server.js no-setting|require-key|accept-connection|good PORT');
+  process.exit(2);
+}
+
+// RFC 6455 frames of one stream: unmasked echoes of each data frame, Close answered, then END_STREAM.
+function echoWebSocket(stream) {
+  let buf = Buffer.alloc(0);
+  stream.on('data', (chunk) => {
+    buf = Buffer.concat([buf, chunk]);
+    for (;;) {
+      if (buf.length < 2) return;
+      const b0 = buf[0], b1 = buf[1];
+      let len = b1 & 0x7f, at = 2;
+      if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); at = 4; }
+      else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); at = 10; }
+      const masked = (b1 & 0x80) !== 0;
+      const key = masked ? buf.subarray(at, at + 4) : null;
+      if (masked) at += 4;
+      if (buf.length < at + len) return;
+      const payload = Buffer.from(buf.subarray(at, at + len));
+      if (masked) for (let i = 0; i < len; ++i) payload[i] ^= key[i % 4];
+      buf = buf.subarray(at + len);
+      const opcode = b0 & 0x0f;
+      if (opcode === 0x9) { stream.write(frame(0x8a, payload)); continue; }
+      if (opcode === 0xa) continue;
+      if (opcode === 0x8) { if (!stream.closed) stream.end(frame(0x88, payload.subarray(0, 2))); return; }
+      stream.write(frame(b0, payload));
+    }
+  });
+  stream.on('error', () => {});
+}
+
+function frame(b0, payload) {
+  const len = payload.length;
+  const head = len < 126 ? Buffer.from([b0, len])
+    : len < 65536 ? Buffer.from([b0, 126, len >> 8, len & 0xff])
+    : (() => { const h = Buffer.alloc(10); h[0] = b0; h[1] = 127; h.writeBigUInt64BE(BigInt(len), 2); return h; })();
+  return Buffer.concat([head, payload]);
+}
+
+const server = http2.createServer({ settings: { enableConnectProtocol: true } });
+server.on('stream', (stream, headers) => {
+  stream.on('error', () => {});
+  const method = headers[':method'];
+  const protocol = headers[':protocol'];
+  if (method !== 'CONNECT') {
+    stream.respond({ ':status': 200, 'content-type': 'text/plain' });
+    stream.end('a WebSocket echo over HTTP/2 (planted: ' + mode + ')\n');
+    return;
+  }
+  if (protocol === undefined) { stream.respond({ ':status': 400 }, { endStream: true }); return; }
+  if (protocol !== 'websocket') { stream.respond({ ':status': 501 }, { endStream: true }); return; }
+  if (!headers[':scheme'] || !headers[':path'] || !headers[':authority'] ||
+      headers['sec-websocket-version'] !== '13') {
+    stream.respond({ ':status': 400 }, { endStream: true });
+    return;
+  }
+  const key = headers['sec-websocket-key'];
+  if (mode === 'require-key' ? key === undefined : key !== undefined) {
+    stream.respond({ ':status': 400 }, { endStream: true });
+    return;
+  }
+  stream.respond({ ':status': 200 });
+  echoWebSocket(stream);
+});
+server.on('sessionError', () => {});
+
+// The bytes between the socket and nghttp2, for the two modes that cut something out.
+function spliced(socket) {
+  let outFirst = Buffer.alloc(0), outDone = mode !== 'no-setting';
+  let inBuf = Buffer.alloc(0), inPreface = mode === 'accept-connection' ? 24 : -1;
+  const duplex = new Duplex({
+    read() {},
+    write(chunk, _enc, done) {
+      if (outDone) return socket.write(chunk, done);
+      outFirst = Buffer.concat([outFirst, chunk]);
+      if (outFirst.length < 9) return done();
+      const len = outFirst.readUIntBE(0, 3);
+      if (outFirst.length < 9 + len) return done();
+      const kept = [];
+      for (let at = 9; at + 6 <= 9 + len; at += 6)
+        if (outFirst.readUInt16BE(at) !== 0x8) kept.push(outFirst.subarray(at, at + 6));
+      const payload = Buffer.concat(kept);
+      const head = Buffer.from(outFirst.subarray(0, 9));
+      head.writeUIntBE(payload.length, 0, 3);
+      outDone = true;
+      socket.write(Buffer.concat([head, payload, outFirst.subarray(9 + len)]), done);
+    },
+    final(done) { socket.end(); done(); },
+    destroy(err, done) { socket.destroy(); done(err); },
+  });
+  socket.on('data', (chunk) => {
+    if (inPreface < 0) return duplex.push(chunk);
+    inBuf = Buffer.concat([inBuf, chunk]);
+    if (inPreface > 0) {
+      if (inBuf.length < inPreface) return;
+      duplex.push(inBuf.subarray(0, inPreface));
+      inBuf = inBuf.subarray(inPreface);
+      inPreface = 0;
+    }
+    while (inBuf.length >= 9) {
+      const len = inBuf.readUIntBE(0, 3);
+      if (inBuf.length < 9 + len) return;
+      let f = inBuf.subarray(0, 9 + len);
+      inBuf = inBuf.subarray(9 + len);
+      if (f[3] === 0x1 && (f[4] & 0x4) && !(f[4] & 0x28)) f = withoutConnectionFields(f);
+      duplex.push(f);
+    }
+  });
+  socket.on('end', () => duplex.push(null));
+  socket.on('error', () => duplex.destroy());
+  socket.on('close', () => duplex.destroy());
+  return duplex;
+}
+
+// A HEADERS frame of ours (literal fields, new names, raw strings) without connection/upgrade.
+function withoutConnectionFields(f) {
+  const block = f.subarray(9);
+  const fields = [];
+  let at = 0;
+  const int7 = () => {
+    let v = block[at++] & 0x7f;
+    if (v < 0x7f) return v;
+    let shift = 0, b;
+    do { b = block[at++]; v += (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+    return v;
+  };
+  while (at < block.length) {
+    if (block[at] !== 0x00) return f;  // not our encoding: leave it
+    const start = at++;
+    if (block[at] & 0x80) return f;
+    const nlen = int7(); const name = block.subarray(at, at + nlen).toString('latin1'); at += nlen;
+    if (block[at] & 0x80) return f;
+    const vlen = int7(); at += vlen;
+    if (name !== 'connection' && name !== 'upgrade') fields.push(block.subarray(start, at));
+  }
+  const payload = Buffer.concat(fields);
+  const head = Buffer.from(f.subarray(0, 9));
+  head.writeUIntBE(payload.length, 0, 3);
+  return Buffer.concat([head, payload]);
+}
+
+const listener = net.createServer((socket) => {
+  socket.on('error', () => {});
+  server.emit('connection', mode === 'no-setting' || mode === 'accept-connection' ? spliced(socket) : socket);
+});
+listener.listen(port, '127.0.0.1', () => {
+  console.log('listening ' + listener.address().port);
+});
