@@ -557,7 +557,8 @@ std::string CaseSession::end_of_input(const transport::ErrorCode& ec) const {
 std::string CaseSession::h2_connection_end() const {
     const auto goaway = h2_ ? h2_->received_goaway() : std::nullopt;
     if (!goaway) return "the HTTP/2 connection ended under the open stream, without a GOAWAY";
-    return "the HTTP/2 connection ended under the open stream after the peer's GOAWAY (error code " +
+    return "the HTTP/2 connection ended under the open stream after the peer's GOAWAY (error "
+           "code " +
            std::to_string(goaway->error_code) + ", last stream " +
            std::to_string(goaway->last_stream_id) + ")";
 }
@@ -894,9 +895,10 @@ void CaseSession::connection_lost(std::string why) {
         auto& o = result_.observation;
         // Over HTTP/2 the stream is the WebSocket's connection: say how it ended.
         if (!o.was_clean && !o.dropped_by_me && o.was_not_clean_reason.empty())
-            o.was_not_clean_reason =
-                over_h2_ ? why + ", without previous WebSocket closing handshake"
-                         : "peer dropped the TCP connection without previous WebSocket closing handshake";
+            o.was_not_clean_reason = over_h2_
+                                         ? why + ", without previous WebSocket closing handshake"
+                                         : "peer dropped the TCP connection without previous "
+                                           "WebSocket closing handshake";
         if (state_ == State::connecting && o.harness_error.empty()) o.harness_error = why;
         state_ = State::closed;
     }

@@ -216,7 +216,7 @@ class H2Stream final : public Stream, public std::enable_shared_from_this<H2Stre
     bool peer_ended_ = false, closed_ = false, local_closed_ = false;
     std::optional<std::uint32_t> reset_code_;
     bool connection_ended_ = false;  // hostile peers: closed with its connection
-    ErrorCode end_error_;  // what reads get once the stream is closed without END_STREAM
+    ErrorCode end_error_;            // what reads get once the stream is closed without END_STREAM
     std::unique_ptr<boost::asio::steady_timer> linger_;
 };
 
