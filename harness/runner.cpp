@@ -307,7 +307,7 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
             // Section 17 (WebSocket over HTTP/2): its own session, and only with --http2.
             const H2ServerProbe* h2 = h2_server_probe(c);
             const std::string why =
-                h2 ? (server.http2 ? "" : std::string(kNeedsHttp2))
+                h2                              ? (server.http2 ? "" : std::string(kNeedsHttp2))
                 : c.tls.required && !server.tls ? "this case tests TLS, and the URL is not wss://"
                 : c.tls.clients_only ? "this case tests WebSocket clients (wsconform test-client)"
                 : server.http2 && c.is_handshake_case() ? std::string(kHttp11OnlyOverH2)
