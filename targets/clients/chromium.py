@@ -46,80 +46,18 @@ import threading
 import time
 import urllib.parse
 
-SCRIPT = r"""
+# The loop itself (targets/clients/websocket_api_driver.js) reads its settings from
+# globalThis.wsconformDriver, set by this prelude; reports go to the driver's HTTP server (same
+# origin in HTTP/1.1 mode, no-cors from the test-client's page with --http2).
+PRELUDE = r"""
 'use strict';
-const cfg = CONFIG;
-const base = cfg.ws.replace(/\/+$/, '');
-const agent = encodeURIComponent(cfg.agent);
-const caseTimeoutMs = Number(cfg.caseTimeout) * 1000;
-
-// Same origin (HTTP/1.1 mode), or the driver's server from the test-client's page (--http2).
-const report = (path, fields) =>
-  fetch(cfg.reportBase + path + '?' + new URLSearchParams(fields),
-        { cache: 'no-store', mode: cfg.reportBase ? 'no-cors' : 'same-origin' }).catch(() => {});
-const log = (msg) => report('/log', { msg });
-window.addEventListener('error', (e) => log('page error: ' + e.message));
-window.addEventListener('unhandledrejection', (e) => log('unhandled rejection: ' + e.reason));
-
-// Opens url, calls onMessage(ws, data) per message; resolves with the close event's
-// fields (or an error note) once the connection is over. Never rejects.
-function session(url, onMessage, timeoutMs) {
-  return new Promise((resolve) => {
-    let ws;
-    try {
-      ws = new WebSocket(url);
-    } catch (e) {
-      resolve({ error: String(e) });
-      return;
-    }
-    ws.binaryType = 'arraybuffer';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ws.close();
-      resolve({ error: 'still open after ' + timeoutMs / 1000 + ' s, abandoned' });
-    }, timeoutMs);
-    ws.onmessage = (e) => onMessage(ws, e.data);
-    ws.onclose = (e) => {
-      clearTimeout(timer);
-      if (!timedOut) resolve({ code: e.code, reason: e.reason, wasClean: e.wasClean });
-    };
-  });
-}
-
-// Text arrives as a string and is sent back as text; binary arrives as an ArrayBuffer
-// and is sent back as binary.
-const echo = (ws, data) => {
-  if (ws.readyState === WebSocket.OPEN) ws.send(data);
-};
-
-async function main() {
-  let count = null;
-  const r = await session(base + '/getCaseCount', (ws, data) => { count = Number(data); }, 30000);
-  if (!Number.isInteger(count)) {
-    await report('/done', { ok: 0, why: 'getCaseCount failed: ' + JSON.stringify(r) });
-    return;
-  }
-  await log(navigator.userAgent + ': ' + count + ' cases');
-  const started = performance.now();
-  const codes = {};
-  for (let i = 1; i <= count; i++) {
-    const res = await session(base + '/runCase?case=' + i + '&agent=' + agent, echo, caseTimeoutMs);
-    const key = res.error ? 'error' : String(res.code);
-    codes[key] = (codes[key] || 0) + 1;
-    if (res.error) await log('case ' + i + ': ' + res.error);
-    if (i % 50 === 0) await log(i + '/' + count + ' cases');
-  }
-  await log('close codes seen by the page: ' + JSON.stringify(codes));
-  const u = await session(base + '/updateReports?agent=' + agent, () => {}, 30000);
-  if (u.error) {
-    await report('/done', { ok: 0, why: 'updateReports failed: ' + u.error });
-    return;
-  }
-  await report('/done', { ok: 1, why: 'loop finished in ' + ((performance.now() - started) / 1000).toFixed(1) + ' s' });
-}
-main().catch((e) => report('/done', { ok: 0, why: 'driver threw: ' + e }));
+globalThis.wsconformDriver = Object.assign(CONFIG, {
+  report: (path, fields) =>
+    fetch(CONFIG_REPORT_BASE + path + '?' + new URLSearchParams(fields),
+          { cache: 'no-store', mode: CONFIG_REPORT_BASE ? 'no-cors' : 'same-origin' }).catch(() => {}),
+});
 """
+LOOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "websocket_api_driver.js")
 
 PAGE = """<!doctype html>
 <meta charset="utf-8">
@@ -194,10 +132,15 @@ def main():
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     own = "http://127.0.0.1:%d" % httpd.server_address[1]
 
+    with open(LOOP, encoding="utf-8") as f:
+        loop = f.read()
+
     def script(report_base):
-        config = {"ws": base, "agent": agent, "caseTimeout": case_timeout,
-                  "reportBase": report_base}
-        return SCRIPT.replace("CONFIG", json.dumps(config).replace("<", "\\u003c"), 1)
+        config = {"ws": base, "agent": agent, "caseTimeout": case_timeout}
+        as_js = lambda value: json.dumps(value).replace("<", "\\u003c")
+        prelude = PRELUDE.replace("CONFIG_REPORT_BASE", as_js(report_base)).replace(
+            "CONFIG", as_js(config), 1)
+        return prelude + loop
 
     if http2:
         # The test-client's own page, on the WebSocket's origin (see the docstring).
