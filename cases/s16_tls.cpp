@@ -303,6 +303,16 @@ std::vector<Case> section16_tls() {
                 .on_open = open_then_close,
                 .adjust =
                     [](const Observation& o, Verdict& v) {
+                        if (o.tls.alpn == "h2") {
+                            // RFC 8441 §5: the server ends the WebSocket with END_STREAM; the
+                            // TLS connection is the HTTP/2 connection's and outlives it.
+                            v.behavior = v.behavior_close = Behavior::unimplemented;
+                            v.result = v.result_close =
+                                "Not applicable over HTTP/2: the server ends the WebSocket "
+                                "with END_STREAM on its stream (RFC 8441 §5), not by closing "
+                                "TLS; the TLS connection belongs to the HTTP/2 connection.";
+                            return;
+                        }
                         if (!o.was_open || v.behavior != Behavior::ok) return;
                         if (o.tls.peer_close_notify) {
                             v.result = "The server sent close_notify before closing TCP.";

@@ -457,6 +457,8 @@ void CaseSession::start_as_server(transport::StreamPtr stream, std::string reque
     is_server_ = true;
     result_.is_server = true;
     result_.observation.is_server = true;
+    // test-client --http2: the WebSocket is an HTTP/2 stream, whose endings the reports name.
+    over_h2_ = dynamic_cast<const transport::H2Stream*>(stream.get()) != nullptr;
     attach(std::move(stream));
     parser_ = FrameParser(
         {.role = protocol::Role::server, .close_code_policy = protocol::CloseCodePolicy::autobahn});
@@ -555,7 +557,11 @@ std::string CaseSession::end_of_input(const transport::ErrorCode& ec) const {
 // The HTTP/2 connection ended under the open stream: after the peer's GOAWAY (its code and
 // last stream named), or without one (TCP closed, or a connection error on our side).
 std::string CaseSession::h2_connection_end() const {
-    const auto goaway = h2_ ? h2_->received_goaway() : std::nullopt;
+    // Testing a client, the connection is the client-testing server's: reach it weakly.
+    auto session = h2_;
+    if (!session && stream_)
+        session = static_cast<const transport::H2Stream*>(stream_.get())->session();
+    const auto goaway = session ? session->received_goaway() : std::nullopt;
     if (!goaway) return "the HTTP/2 connection ended under the open stream, without a GOAWAY";
     return "the HTTP/2 connection ended under the open stream after the peer's GOAWAY (error "
            "code " +
