@@ -8,6 +8,8 @@
 #include <array>
 #include <cstring>
 #include <ctime>
+#include <optional>
+#include <string_view>
 
 #include "harness/connect.h"
 #include "harness/model/clock.h"
@@ -489,10 +491,23 @@ void CaseSession::note_tls_at_open() {
     o.alpn_offered = tls->hello.alpn_offered;
     o.alpn = tls->alpn;
     if (is_server_) {
-        // The name the client's URL carried, which its SNI should repeat (RFC 6455 §4.1).
-        protocol::HttpMessage request;
-        protocol::parse_http_head(result_.http_request, true, request);
-        if (auto host = request.header("Host")) {
+        // The name the client's URL carried, which its SNI should repeat (RFC 6455 §4.1):
+        // its Host header, or over HTTP/2 its :authority (the request's fields, one a line).
+        std::optional<std::string> host;
+        if (over_h2_) {
+            constexpr std::string_view kAuthority = ":authority: ";
+            std::string_view fields = result_.http_request;
+            if (auto at = fields.find(kAuthority);
+                at != std::string_view::npos && (at == 0 || fields[at - 1] == '\n')) {
+                fields.remove_prefix(at + kAuthority.size());
+                host = std::string(fields.substr(0, fields.find_first_of("\r\n")));
+            }
+        } else {
+            protocol::HttpMessage request;
+            protocol::parse_http_head(result_.http_request, true, request);
+            if (auto h = request.header("Host")) host = std::string(*h);
+        }
+        if (host) {
             std::string name(*host);
             if (name.starts_with('['))
                 name = name.substr(1, name.find(']') - 1);
