@@ -741,17 +741,10 @@ void FuzzingServer::Impl::run_h2_client_case(Opening o, const Case& test, int nu
 // The WebSocket script a `normal` section 17 client case runs after judging its request.
 const Case& FuzzingServer::Impl::echo_case(const Case& test) {
     auto& c = echo_cases[&test];
-    if (!c)
-        c = std::make_unique<Case>(Case{
-            .id = test.id,
-            .title = test.title,
-            .description = test.description,
-            .expectation = test.expectation,
-            .rfc = test.rfc,
-            .requirement = test.requirement,
-            .level = test.level,
-            .script = WebSocketScript{.on_open = test.h2_client_probe()->echo},
-        });
+    if (!c) {
+        c = std::make_unique<Case>(test);
+        c->script = WebSocketScript{.on_open = test.h2_client_probe()->echo};
+    }
     return *c;
 }
 
