@@ -767,8 +767,8 @@ std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::stri
 
 // The case of a /runCase request (by number or casetuple, with a valid agent), not excluded
 // for this agent; nullptr otherwise.
-const Case* FuzzingServer::Impl::requested_case(std::string_view request_target,
-                                                std::string& agent, int& number) {
+const Case* FuzzingServer::Impl::requested_case(std::string_view request_target, std::string& agent,
+                                                int& number) {
     const auto target = split_target(request_target);
     if (target.path != "/runCase") return nullptr;
     auto param = [&](const std::string& name) -> const std::string* {

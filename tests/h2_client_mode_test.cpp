@@ -129,17 +129,14 @@ std::map<std::string, std::string> planted() {
 
 INSTANTIATE_TEST_SUITE_P(
     Clients, H2ClientSection17,
-    ::testing::Values(Section17Variant{"our_client", {"--http2"}, "--http2", all_17("pass")},
-                      Section17Variant{"our_client_over_tls",
-                                       {"--http2", "--tls"},
-                                       "--http2 --ca {ca}",
-                                       all_17("pass")},
-                      Section17Variant{"connect_before_settings",
-                                       {"--http2"},
-                                       "--http2 --connect-before-settings",
-                                       planted()},
-                      // Without --http2 they are not applicable.
-                      Section17Variant{"http11", {}, "", all_17("unimplemented")}),
+    ::testing::Values(
+        Section17Variant{"our_client", {"--http2"}, "--http2", all_17("pass")},
+        Section17Variant{
+            "our_client_over_tls", {"--http2", "--tls"}, "--http2 --ca {ca}", all_17("pass")},
+        Section17Variant{
+            "connect_before_settings", {"--http2"}, "--http2 --connect-before-settings", planted()},
+        // Without --http2 they are not applicable.
+        Section17Variant{"http11", {}, "", all_17("unimplemented")}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
