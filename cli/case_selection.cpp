@@ -18,13 +18,11 @@ std::vector<const harness::Case*> select_or_throw(const std::vector<std::string>
 std::vector<const harness::Case*> select_cases(const CaseSelection& selection, Tested tested,
                                                bool tls) {
     auto selected = select_or_throw(selection.cases, selection.exclude);
-    // Sections 14 and 16 have cases for one role only: a run leaves out those of the other
+    // Sections 14, 16 and 17 have cases for one role only: a run leaves out those of the other
     // role rather than reporting them as not applicable. (Sections 1-13 serve both roles, so
     // Autobahn's case numbering is unchanged.)
     std::erase_if(selected, [tested](const harness::Case* c) {
-        return tested == Tested::server
-                   ? (c->http_client_probe() && !c->http_server_probe()) || c->tls.clients_only
-                   : (c->http_server_probe() && !c->http_client_probe()) || c->tls.servers_only;
+        return tested == Tested::server ? c->for_clients_only() : c->for_servers_only();
     });
     const bool any = !selected.empty();
     if (!tls) std::erase_if(selected, [](const harness::Case* c) { return c->tls.required; });

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "harness/case_session.h"
+#include "harness/h2_client_case.h"
 #include "harness/http_case.h"
 #include "harness/running_case.h"
 #include "harness/transport/h2_session.h"
@@ -150,6 +151,26 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     int predicted_case = 0;  // 1-based; 0: not known yet
     std::string last_agent;  // FuzzingServer's constructor starts it at expected_agent
     std::map<CertificateFlaw, std::shared_ptr<const transport::TlsIdentity>> flawed;
+    // Section 17's client cases whose SETTINGS differ (H2SettingsProfile other than normal) get
+    // the next HTTP/2 connection by the same prediction: the case under way on its own
+    // connection, and the echo scripts of the others (reported under their case).
+    std::weak_ptr<H2ClientCase> h2_client;
+    int h2_client_number = 0;
+    std::map<const Case*, std::unique_ptr<Case>> echo_cases;
+
+    const Case* predicted_h2_client_case() const {
+        if (!options.http2 || predicted_case < 1 ||
+            static_cast<std::size_t>(predicted_case) > cases.size())
+            return nullptr;
+        const Case* c = cases[predicted_case - 1];
+        const auto* probe = c->h2_client_probe();
+        if (!probe || probe->profile == H2SettingsProfile::normal) return nullptr;
+        if (hooks.is_excluded && hooks.is_excluded(last_agent, c->id)) return nullptr;
+        if (statuses.contains({last_agent, c->id})) return nullptr;  // judged already
+        if (!h2_client.expired() && h2_client_number == predicted_case) return nullptr;
+        return c;
+    }
+    const Case& echo_case(const Case& test);
 
     const Case* predicted_certificate_case() const {
         if (predicted_case < 1 || static_cast<std::size_t>(predicted_case) > cases.size())
@@ -181,6 +202,7 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
         transport::H2StreamPtr h2;
         protocol::UpgradeRequest upgrade;  // over HTTP/2 `key` is empty and `host` the :authority
         std::string request_text;          // as the report shows it: the head, or the header fields
+        protocol::H2Fields fields;         // HTTP/2: the request's header fields, as they came
         std::size_t consumed = 0;          // HTTP/1.1: the head's length in request_text
     };
 
@@ -195,9 +217,9 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     void refuse(const Opening& o, const std::string& why);
     void upgrade_and_send(const Opening& o, std::vector<std::string> texts);
     void run_case(Opening o, const Case& test, int number, const std::string& agent);
+    void run_h2_client_case(Opening o, const Case& test, int number, const std::string& agent);
     std::function<void(CaseResult&&)> case_done(const std::string& agent, const std::string& id);
-    const Case* client_handshake_case(const protocol::HttpMessage& request, std::string& agent,
-                                      int& number);
+    const Case* requested_case(std::string_view request_target, std::string& agent, int& number);
     void shutdown();
 };
 
@@ -309,6 +331,40 @@ void FuzzingServer::Impl::h2_answer(const transport::H2StreamPtr& h2,
 // --http2: one HTTP/2 connection. Its SETTINGS carry ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441
 // §3); each extended CONNECT is one request of the URL protocol, and GET / the driver page.
 void FuzzingServer::Impl::serve_h2(StreamPtr stream, std::string preread) {
+    // Section 17: the connection the predicted client case needs, with its SETTINGS; the
+    // prediction moves on once the case is asked for there, or judged.
+    if (const Case* c = predicted_h2_client_case()) {
+        const int number = predicted_case;
+        auto done = case_done(last_agent, c->id);
+        auto raw = std::make_shared<H2ClientCase>(
+            io, *c, *c->h2_client_probe(),
+            SessionConfig{.agent = last_agent, .case_number = number, .timeouts = options.timeouts},
+            // Asked for there: the prediction moves on (the client may open the next case's
+            // connection while this one still watches).
+            [weak = weak_from_this(), number](std::string_view path) {
+                auto self = weak.lock();
+                std::string agent;
+                int n = 0;
+                if (!self || !self->requested_case(path, agent, n) || n != number) return false;
+                if (self->predicted_case == number) self->predicted_case = number + 1;
+                return true;
+            },
+            [weak = weak_from_this(), done, number](CaseResult&& result) {
+                if (auto self = weak.lock(); self && self->predicted_case == number)
+                    self->predicted_case = number + 1;
+                done(std::move(result));
+            });
+        track(raw);
+        h2_client = raw;
+        h2_client_number = number;
+        // A client keeping RFC 8441 §3 never asks for 17.6.2 or 17.6.3 on that connection: its
+        // next connection is the next case's.
+        const auto profile = c->h2_client_probe()->profile;
+        if (profile == H2SettingsProfile::absent || profile == H2SettingsProfile::zero)
+            predicted_case = number + 1;
+        raw->start_as_server(std::move(stream), std::move(preread));
+        return;
+    }
     // Weakly: the session keeps its request handler in a member.
     transport::H2Session::server(
         std::move(stream),
@@ -336,7 +392,21 @@ void FuzzingServer::Impl::on_h2_request(const transport::H2StreamPtr& h2,
         }
         return;
     }
-    Opening o{.stream = h2, .h2 = h2, .request_text = protocol::format_fields(request)};
+    Opening o{.stream = h2,
+              .h2 = h2,
+              .request_text = protocol::format_fields(request),
+              .fields = request};
+    // Section 17's client cases judge the request themselves, valid or not: they get it
+    // before any check of ours (as section 14's do over HTTP/1.1).
+    {
+        std::string agent;
+        int number = 0;
+        if (const Case* c = requested_case(path, agent, number); c && c->h2_client_probe()) {
+            predicted_case = number + 1;
+            last_agent = agent;
+            return run_h2_client_case(std::move(o), *c, number, agent);
+        }
+    }
     if (auto ec = protocol::check_extended_connect(request, o.upgrade)) {
         log("refused an extended CONNECT for " + std::string(path.substr(0, 200)) + ": " +
             ec.message());
@@ -360,7 +430,8 @@ void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::si
     {
         std::string agent;
         int number = 0;
-        if (const Case* c = client_handshake_case(request, agent, number)) {
+        if (const Case* c = requested_case(request.target, agent, number);
+            c && c->http_client_probe()) {
             predicted_case = number + 1;
             last_agent = agent;
             auto http = std::make_shared<HttpCase>(
@@ -482,6 +553,7 @@ void FuzzingServer::Impl::dispatch(Opening o) {
             upgrade_and_send(o, {});
             return;
         }
+        if (c->h2_client_probe()) return run_h2_client_case(std::move(o), *c, number, agent);
         run_case(std::move(o), *c, number, agent);
         return;
     }
@@ -545,7 +617,7 @@ void FuzzingServer::Impl::run_case(Opening o, const Case& test, int number,
             config.max_message, static_cast<std::size_t>(options.limits.missing_limit_bytes + 1));
     const auto* tls = o.stream->tls_session();
     std::string why;
-    if (test.tls.servers_only)
+    if (test.tls.servers_only || test.h2_server_probe())
         why = "this case tests WebSocket servers (wsconform test-server)";
     else if (test.tls.required && !tls)
         why = "this case tests TLS, and the client did not connect over wss://";
@@ -603,6 +675,79 @@ void FuzzingServer::Impl::run_case(Opening o, const Case& test, int number,
         });
 }
 
+// A /runCase for a section 17 client case, over either transport. A case with SETTINGS of its
+// own runs on the connection the prediction gave it (serve_h2); asked for anywhere else it is
+// not applicable, but a fallback to HTTP/1.1 while that connection is open is part of it. A
+// `normal` case judges the request as it came, then runs its echo on the stream.
+void FuzzingServer::Impl::run_h2_client_case(Opening o, const Case& test, int number,
+                                             const std::string& agent) {
+    const auto& probe = *test.h2_client_probe();
+    SessionConfig config{.agent = agent,
+                         .case_number = number,
+                         .timeouts = options.timeouts,
+                         .max_message = options.max_message,
+                         .limits = options.limits};
+    // Judged already (on its own connection, before this fallback or retry): nothing to add.
+    if (statuses.contains({agent, test.id})) return upgrade_and_send(o, {});
+    std::string why;
+    if (!o.h2) {
+        if (auto pending = h2_client.lock(); pending && h2_client_number == number) {
+            pending->fell_back();
+            return upgrade_and_send(o, {});
+        }
+        why = options.http2
+                  ? "the client asked for this case over HTTP/1.1 and opened no HTTP/2 "
+                    "connection for it; the case tests a client's HTTP/2 connection (RFC 8441)"
+                  : "this case tests WebSocket over HTTP/2 (RFC 8441) and needs --http2";
+    } else if (probe.profile != H2SettingsProfile::normal) {
+        why = "this case needs an HTTP/2 connection of its own (" + to_string(probe.profile) +
+              "); the client asked for it on a connection that did not get those SETTINGS (a "
+              "client that keeps one connection for several cases, or does not run the cases "
+              "in order, one connection each)";
+    }
+    if (!why.empty()) {
+        upgrade_and_send(o, {});
+        case_done(agent, test.id)(not_applicable_result(test, config, true, why));
+        return;
+    }
+    H2ClientExchange x;
+    x.requests.push_back({.stream = static_cast<std::uint32_t>(o.h2->id()),
+                          .fields = o.fields,
+                          .for_this_case = true,
+                          .answer = ":status 200"});
+    x.opened = true;
+    const Verdict asked = probe.judge(x);
+    auto session = std::make_shared<CaseSession>(
+        io, echo_case(test), std::move(config),
+        [done = case_done(agent, test.id), &test, asked](CaseResult&& r) {
+            r.test = &test;
+            if (asked.behavior == Behavior::ok) {
+                r.verdict.result = asked.result + " Then: " + r.verdict.result;
+            } else {
+                Verdict v = asked;
+                v.behavior_close = r.verdict.behavior_close;
+                v.result_close = r.verdict.result_close;
+                r.verdict = finish_http_verdict(test.level, std::move(v));
+            }
+            done(std::move(r));
+        });
+    track(session);
+    const protocol::H2Fields response{{":status", "200"}};
+    if (auto h2 = o.h2->session()) h2->respond(*o.h2, response, false);
+    session->start_as_server(o.h2, std::move(o.request_text), protocol::format_fields(response), {},
+                             std::nullopt);
+}
+
+// The WebSocket script a `normal` section 17 client case runs after judging its request.
+const Case& FuzzingServer::Impl::echo_case(const Case& test) {
+    auto& c = echo_cases[&test];
+    if (!c) {
+        c = std::make_unique<Case>(test);
+        c->script = WebSocketScript{.on_open = test.h2_client_probe()->echo};
+    }
+    return *c;
+}
+
 // What happens when a case ends: the result goes to the hooks, and /getCaseStatus learns it.
 std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::string& agent,
                                                                  const std::string& id) {
@@ -620,11 +765,11 @@ std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::stri
     };
 }
 
-// A /runCase request (by number or casetuple, with a valid agent) for a section 14 case
-// that tests clients, not excluded for this agent; nullptr otherwise.
-const Case* FuzzingServer::Impl::client_handshake_case(const protocol::HttpMessage& request,
-                                                       std::string& agent, int& number) {
-    const auto target = split_target(request.target);
+// The case of a /runCase request (by number or casetuple, with a valid agent), not excluded
+// for this agent; nullptr otherwise.
+const Case* FuzzingServer::Impl::requested_case(std::string_view request_target, std::string& agent,
+                                                int& number) {
+    const auto target = split_target(request_target);
     if (target.path != "/runCase") return nullptr;
     auto param = [&](const std::string& name) -> const std::string* {
         auto it = target.query.find(name);
@@ -648,7 +793,7 @@ const Case* FuzzingServer::Impl::client_handshake_case(const protocol::HttpMessa
             number = value;
         }
     }
-    if (!c || !c->http_client_probe()) return nullptr;
+    if (!c) return nullptr;
     if (hooks.is_excluded && hooks.is_excluded(*a, c->id)) return nullptr;
     agent = *a;
     return c;

@@ -1,7 +1,5 @@
 #include "harness/h2_case.h"
 
-#include <nghttp2/nghttp2.h>
-
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
@@ -10,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "harness/h2_client_case.h"
 #include "harness/http_case.h"
 #include "harness/model/clock.h"
 #include "harness/transport/blocking_client.h"
@@ -29,42 +28,6 @@ using std::chrono::milliseconds;
 
 constexpr std::size_t kMaxMessage = 4u << 20;  // what we keep of one message (1 MiB is sent)
 constexpr milliseconds kSlice{100};            // how often a wait looks at abort()
-
-// nghttp2's HPACK decoder: a server's header blocks, in the order they came (one dynamic table
-// per connection).
-class Inflater {
-  public:
-    Inflater() { nghttp2_hd_inflate_new(&inflater_); }
-    ~Inflater() { nghttp2_hd_inflate_del(inflater_); }
-    Inflater(const Inflater&) = delete;
-    Inflater& operator=(const Inflater&) = delete;
-
-    std::optional<protocol::H2Fields> decode(std::string_view block) {
-        if (!inflater_) return std::nullopt;
-        protocol::H2Fields out;
-        auto* in = reinterpret_cast<const std::uint8_t*>(block.data());
-        std::size_t left = block.size();
-        for (;;) {
-            nghttp2_nv nv;
-            int flags = 0;
-            const auto n = nghttp2_hd_inflate_hd2(inflater_, &nv, &flags, in, left, 1);
-            if (n < 0) return std::nullopt;
-            in += n;
-            left -= static_cast<std::size_t>(n);
-            if (flags & NGHTTP2_HD_INFLATE_EMIT)
-                out.push_back({std::string(reinterpret_cast<const char*>(nv.name), nv.namelen),
-                               std::string(reinterpret_cast<const char*>(nv.value), nv.valuelen)});
-            if (flags & NGHTTP2_HD_INFLATE_FINAL) {
-                nghttp2_hd_inflate_end_headers(inflater_);
-                return out;
-            }
-            if (n == 0 && left == 0) return std::nullopt;
-        }
-    }
-
-  private:
-    nghttp2_hd_inflater* inflater_ = nullptr;
-};
 
 // One stream of ours as it runs.
 struct Live {
@@ -519,7 +482,7 @@ class Driver {
     std::mt19937_64 rng_;
     transport::BlockingClient client_;
     h2::FrameReader reader_;
-    Inflater hpack_;
+    HpackInflater hpack_;
     std::map<std::uint32_t, Live> live_;
     std::uint32_t next_id_ = 1;
     std::int64_t conn_window_ = h2::kDefaultWindow;

@@ -305,11 +305,12 @@ RunSummary Runner::run(const Endpoint& target, std::span<const Case* const> case
             // a case about the certificates clients accept: not applicable.
             const Case& c = *cases[index];
             // Section 17 (WebSocket over HTTP/2): its own session, and only with --http2.
-            const H2ServerProbe* h2 = h2_server_probe(c);
+            const H2ServerProbe* h2 = c.h2_server_probe();
             const std::string why =
                 h2                              ? (server.http2 ? "" : std::string(kNeedsHttp2))
                 : c.tls.required && !server.tls ? "this case tests TLS, and the URL is not wss://"
-                : c.tls.clients_only ? "this case tests WebSocket clients (wsconform test-client)"
+                : c.tls.clients_only || c.h2_client_probe()
+                    ? "this case tests WebSocket clients (wsconform test-client)"
                 : server.http2 && c.is_handshake_case() ? std::string(kHttp11OnlyOverH2)
                                                         : "";
             if ((c.is_handshake_case() && !c.http_server_probe()) || !why.empty()) {

@@ -3,8 +3,10 @@
 // --http2) opens every WebSocket with an extended CONNECT (RFC 8441), over h2c by prior
 // knowledge and over TLS with ALPN h2, and passes a slice of sections 1-7. The same port still
 // takes HTTP/1.1 upgrades. The planted client that sends its CONNECT before the server's
-// SETTINGS is not caught by any of these cases (only section 17's 17.6 is about it). The whole
-// binary runs, so the outcomes, the summary and the exit code are the real ones.
+// SETTINGS is not caught by any of these cases. The whole binary runs, so the outcomes, the
+// summary and the exit code are the real ones. Section 17's client cases run against the same
+// driver: ours passes them all, the planted client is caught by 17.6.1-17.6.3 (the one rule of
+// RFC 8441 §3 it breaks), and without --http2 they are not applicable.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -37,11 +39,12 @@ struct Run {
     std::string http_request;                    // of the first case
 };
 
-Run run_slice(const std::vector<std::string>& server_flags, const std::string& driver_flags) {
+Run run_cases(const std::vector<std::string>& cases, const std::vector<std::string>& server_flags,
+              const std::string& driver_flags) {
     test_support::TempDir dir;
     const auto outdir = dir.path() / "report";
-    std::vector<std::string> args{"test-client", "--http2", "--listen", "127.0.0.1:0", "--cases"};
-    args.insert(args.end(), kSlice.begin(), kSlice.end());
+    std::vector<std::string> args{"test-client", "--listen", "127.0.0.1:0", "--cases"};
+    args.insert(args.end(), cases.begin(), cases.end());
     args.insert(args.end(), server_flags.begin(), server_flags.end());
     args.insert(args.end(),
                 {"--outdir", outdir.string(), "--run",
@@ -70,7 +73,9 @@ class H2ClientMode : public ::testing::TestWithParam<Variant> {};
 
 TEST_P(H2ClientMode, OurClientPassesTheSlice) {
     const auto& v = GetParam();
-    const auto run = run_slice(v.server_flags, v.driver_flags);
+    auto flags = v.server_flags;
+    flags.push_back("--http2");
+    const auto run = run_cases(kSlice, flags, v.driver_flags);
     EXPECT_EQ(run.program.code, 0) << run.program.out << run.program.err;
     EXPECT_GE(run.outcome.size(), 40u) << run.program.out << run.program.err;
     for (const auto& [id, outcome] : run.outcome) EXPECT_EQ(outcome, "pass") << id;
@@ -88,6 +93,50 @@ INSTANTIATE_TEST_SUITE_P(
                               {},
                               "--http2 --connect-before-settings",
                               ":method: CONNECT"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// Section 17's client cases (17.6, 17.7), one driver run each, the driver's cases in order and
+// one connection each (--parallel 1: the connection a case needs is the one after the last
+// /runCase). Every verdict, per case ID.
+struct Section17Variant {
+    const char* name;
+    std::vector<std::string> server_flags;
+    std::string driver_flags;
+    std::map<std::string, std::string> want;
+};
+
+class H2ClientSection17 : public ::testing::TestWithParam<Section17Variant> {};
+
+TEST_P(H2ClientSection17, VerdictsPerCase) {
+    const auto& v = GetParam();
+    const auto run = run_cases({"17.*"}, v.server_flags, v.driver_flags + " --parallel 1");
+    EXPECT_EQ(run.outcome, v.want) << run.program.out << run.program.err;
+}
+
+std::map<std::string, std::string> all_17(const char* outcome) {
+    std::map<std::string, std::string> out;
+    for (const char* id : {"17.6.1", "17.6.2", "17.6.3", "17.7.1", "17.7.2", "17.7.3", "17.7.4"})
+        out[id] = outcome;
+    return out;
+}
+
+std::map<std::string, std::string> planted() {
+    auto out = all_17("pass");
+    // The same RFC 8441 §3 rule: no extended CONNECT before (or without) the setting.
+    out["17.6.1"] = out["17.6.2"] = out["17.6.3"] = "fail";
+    return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Clients, H2ClientSection17,
+    ::testing::Values(
+        Section17Variant{"our_client", {"--http2"}, "--http2", all_17("pass")},
+        Section17Variant{
+            "our_client_over_tls", {"--http2", "--tls"}, "--http2 --ca {ca}", all_17("pass")},
+        Section17Variant{
+            "connect_before_settings", {"--http2"}, "--http2 --connect-before-settings", planted()},
+        // Without --http2 they are not applicable.
+        Section17Variant{"http11", {}, "", all_17("unimplemented")}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

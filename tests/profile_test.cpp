@@ -46,7 +46,7 @@ bool has_message(const std::vector<Event>& events) {
 std::vector<std::string> profile_ids() {
     std::vector<std::string> out;
     for (const auto& c : cases::all_cases()) {
-        if ((c.http_client_probe() && !c.http_server_probe()) || c.tls.clients_only) continue;
+        if (c.for_clients_only()) continue;
         if (cases::protocol_decision(c).runs) out.push_back(c.id);
     }
     return out;
@@ -127,7 +127,7 @@ std::string readme_list() {
     const auto ids = profile_ids();
     auto all_run = [&](const std::string& prefix) {
         for (const auto& c : cases::all_cases()) {
-            if (c.http_client_probe() && !c.http_server_probe()) continue;
+            if (c.http_client_probe() || c.h2_client_probe()) continue;
             if (c.id.starts_with(prefix) && std::find(ids.begin(), ids.end(), c.id) == ids.end())
                 return false;
         }

@@ -210,7 +210,7 @@ Case server_case(std::string id, std::string title, std::string description,
         .rfc = std::move(rfc),
         .requirement = std::move(requirement),
         .level = level,
-        .script = harness::as_http_server_probe({std::move(plan), std::move(judge)}),
+        .script = harness::H2ServerProbe{std::move(plan), std::move(judge)},
     };
 }
 

@@ -1,6 +1,7 @@
 // A test case: the data a report reader needs (the header), plus the script that runs it: a
-// WebSocket script over the Session (sections 1-13), or a raw-HTTP probe of the opening
-// handshake (section 14) for the role it tests.
+// WebSocket script over the Session (sections 1-13), a raw-HTTP probe of the opening
+// handshake (section 14) for the role it tests, or an HTTP/2 probe (section 17) for the role
+// it tests.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include "harness/model/events.h"
+#include "harness/model/h2_client_script.h"
+#include "harness/model/h2_script.h"
 #include "harness/model/http_script.h"
 #include "harness/model/session.h"
 #include "protocol/permessage_deflate.h"
@@ -97,11 +100,13 @@ struct Case {
     std::string requirement;       // the rule, restated in our own words
     Level level = Level::must;
 
-    // The WebSocket script, or section 14's raw-HTTP probe (harness/model/http_script.h) of a
-    // server (HttpServerProbe) or of a client (HttpClientProbe). A handshake case tested in
-    // the role it has no probe for is reported as not applicable (UNIMPLEMENTED) without a
-    // connection.
-    std::variant<WebSocketScript, HttpServerProbe, HttpClientProbe> script;
+    // The WebSocket script; section 14's raw-HTTP probe (harness/model/http_script.h) of a
+    // server (HttpServerProbe) or of a client (HttpClientProbe); or section 17's HTTP/2 probe
+    // of a server (H2ServerProbe, harness/model/h2_script.h) or of a client (H2ClientProbe,
+    // harness/model/h2_client_script.h). A probe tested in the role it is not for is reported
+    // as not applicable (UNIMPLEMENTED) without a connection.
+    std::variant<WebSocketScript, HttpServerProbe, HttpClientProbe, H2ServerProbe, H2ClientProbe>
+        script;
 
     TlsNeeds tls;
 
@@ -119,8 +124,27 @@ struct Case {
     const HttpClientProbe* http_client_probe() const noexcept {
         return std::get_if<HttpClientProbe>(&script);
     }
-    // A section 14 case: raw HTTP, for one role.
-    bool is_handshake_case() const noexcept { return websocket() == nullptr; }
+    const H2ServerProbe* h2_server_probe() const noexcept {
+        return std::get_if<H2ServerProbe>(&script);
+    }
+    const H2ClientProbe* h2_client_probe() const noexcept {
+        return std::get_if<H2ClientProbe>(&script);
+    }
+    // A section 14 case: raw HTTP/1.1, for one role.
+    bool is_handshake_case() const noexcept {
+        return http_server_probe() != nullptr || http_client_probe() != nullptr;
+    }
+    // A section 17 case: HTTP/2, for one role.
+    bool is_h2_case() const noexcept {
+        return h2_server_probe() != nullptr || h2_client_probe() != nullptr;
+    }
+    // The case tests one role only (sections 14, 16, 17); runs leave out those of the other.
+    bool for_clients_only() const noexcept {
+        return http_client_probe() || h2_client_probe() || tls.clients_only;
+    }
+    bool for_servers_only() const noexcept {
+        return http_server_probe() || h2_server_probe() || tls.servers_only;
+    }
 };
 
 }  // namespace wsconform::harness

@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,8 +18,6 @@
 #include "protocol/h2_headers.h"
 
 namespace wsconform::harness {
-
-struct Case;
 
 // What a case's request is built from: the target of the run.
 struct H2Context {
@@ -114,16 +111,5 @@ struct H2ServerProbe {
     std::function<H2Plan(const H2Context&)> plan;
     std::function<Verdict(const H2Exchange&)> judge;
 };
-
-// A section 17 case is a Case whose HttpServerProbe carries an H2ServerProbe (its `request`
-// callable is an H2ProbeHolder): the model's Case has no alternative of its own for it yet.
-// Run over HTTP/1.1 it is not applicable; the runner sends it to harness/h2_case.cpp.
-struct H2ProbeHolder {
-    std::shared_ptr<const H2ServerProbe> probe;
-    RawRequest operator()(const RequestContext&) const { return {}; }
-};
-HttpServerProbe as_http_server_probe(H2ServerProbe probe);
-// The case's H2ServerProbe, or nullptr when it is not a section 17 server case.
-const H2ServerProbe* h2_server_probe(const Case& test);
 
 }  // namespace wsconform::harness

@@ -3,14 +3,17 @@
 //
 // usage: node node-http2.mjs URL AGENT      (URL ws://HOST:PORT for h2c, wss:// for h2 + ALPN)
 //
-// One HTTP/2 session (http2.connect) for the whole run; each WebSocket is a request
+// One HTTP/2 session (http2.connect) for the whole run, or with NODE_H2_SESSIONS=per-case one
+// session per WebSocket (what section 17's 17.6 and 17.7.3-4 need: SETTINGS belong to a
+// connection); each WebSocket is a request
 // { ':method': 'CONNECT', ':protocol': 'websocket', ':path': ..., 'sec-websocket-version': '13' }
 // on it, sent once the server's SETTINGS carry enableConnectProtocol.
 // Node has no WebSocket-over-HTTP/2 client, so a tiny RFC 6455 client runs on the stream:
 // messages echoed with their type (text checked as UTF-8), pings answered, the server's Close
 // answered, protocol errors failed with 1002 and invalid UTF-8 with 1007; no extensions. Exits 0
 // when the loop finished, 1 if getCaseCount or updateReports failed, 2 on usage errors.
-// Environment: CASE_TIMEOUT (seconds per case, default 60); WSCONFORM_CA (wss://: a PEM CA).
+// Environment: CASE_TIMEOUT (seconds per case, default 60); WSCONFORM_CA (wss://: a PEM CA);
+// NODE_H2_SESSIONS (one, the default, or per-case).
 import http2 from 'node:http2';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -26,8 +29,18 @@ const origin = (url.protocol === 'wss:' ? 'https://' : 'http://') + url.host;
 const caseTimeoutMs = Number(process.env.CASE_TIMEOUT || 60) * 1000;
 const options = {};
 if (process.env.WSCONFORM_CA) options.ca = readFileSync(process.env.WSCONFORM_CA);
-const session = http2.connect(origin, options);
-session.on('error', (e) => log(`session error: ${e.message}`));
+const perCase = process.env.NODE_H2_SESSIONS === 'per-case';
+// A session, once its SETTINGS are in. RFC 8441 §3: no extended CONNECT before the server's
+// SETTINGS allow it (Node refuses one): the caller checks enableConnectProtocol.
+async function connect() {
+  const s = http2.connect(origin, options);
+  s.on('error', (e) => log(`session error: ${e.message}`));
+  const settings = await new Promise((resolve) => {
+    s.once('remoteSettings', resolve);
+    s.once('close', () => resolve({}));
+  });
+  return { session: s, settings };
+}
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function frame(opcode, payload) {
@@ -44,7 +57,7 @@ function frame(opcode, payload) {
 }
 
 // One WebSocket on one extended CONNECT stream; resolves with how it ended.
-function websocket(path, onMessage) {
+function websocket(session, path, onMessage) {
   return new Promise((resolve) => {
     const stream = session.request({
       ':method': 'CONNECT', ':protocol': 'websocket', ':scheme': url.protocol === 'wss:' ? 'https' : 'http',
@@ -109,28 +122,37 @@ function websocket(path, onMessage) {
 }
 
 const echo = (ws, type, data) => ws.send(type, data);
-// RFC 8441 §3: no extended CONNECT before the server's SETTINGS allow it (Node refuses one).
-const settings = await new Promise((resolve) => {
-  session.once('remoteSettings', resolve);
-  session.once('close', () => resolve({}));
-});
-if (!settings.enableConnectProtocol) {
+const first = await connect();
+if (!first.settings.enableConnectProtocol) {
   log('the server does not offer RFC 8441 (enableConnectProtocol is not set)');
-  session.destroy();
+  first.session.destroy();
   process.exit(1);
+}
+// One WebSocket: on the shared session, or on a session of its own (closed afterwards); a
+// session whose SETTINGS do not allow extended CONNECT gets none.
+let spare = first;
+async function open(path, onMessage) {
+  if (!perCase) return websocket(first.session, path, onMessage);
+  const c = spare || (await connect());
+  spare = null;
+  let r = { error: 'the server does not offer RFC 8441 on this connection' };
+  if (c.settings.enableConnectProtocol) r = await websocket(c.session, path, onMessage);
+  c.session.close();
+  return r;
 }
 let count = null;
-await websocket('/getCaseCount', (ws, type, data) => { count = Number(data.toString()); });
+await open('/getCaseCount', (ws, type, data) => { count = Number(data.toString()); });
 if (!Number.isInteger(count)) {
   log('getCaseCount failed');
-  session.close();
+  first.session.close();
   process.exit(1);
 }
-log(`${count} cases over HTTP/2 (${url.protocol === 'wss:' ? 'TLS, ALPN h2' : 'h2c'})`);
+log(`${count} cases over HTTP/2 (${url.protocol === 'wss:' ? 'TLS, ALPN h2' : 'h2c'}, ` +
+    `${perCase ? 'a session per case' : 'one session'})`);
 for (let i = 1; i <= count; i++) {
-  const r = await websocket(`/runCase?case=${i}&agent=${encodeURIComponent(agent)}`, echo);
+  const r = await open(`/runCase?case=${i}&agent=${encodeURIComponent(agent)}`, echo);
   if (r.error || r.status) log(`case ${i}: ${JSON.stringify(r)}`);
 }
-const done = await websocket(`/updateReports?agent=${encodeURIComponent(agent)}`, () => {});
-session.close();
+const done = await open(`/updateReports?agent=${encodeURIComponent(agent)}`, () => {});
+first.session.close();
 process.exit(done.status ? 1 : 0);

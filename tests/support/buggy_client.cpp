@@ -375,8 +375,11 @@ Exchange BuggyClient::open_h2(const std::string& target) const {
     protocol::H2Fields response;
     if (!pipe.open(protocol::build_extended_connect(options_.tls ? "https" : "http", authority,
                                                     target, request_headers(options_)),
-                   deadline, response, out.error))
+                   deadline, response, out.error)) {
+        // No extended CONNECT where the SETTINGS forbid it (section 17.6): the client's job.
+        out.rejected_response = pipe.not_offered();
         return out;
+    }
     out.http_response = protocol::format_fields(response);
     const auto status = protocol::find_field(response, ":status").value_or("");
     std::from_chars(status.data(), status.data() + status.size(), out.http_status);

@@ -21,6 +21,7 @@ struct H2Pipe::Impl {
     asio::io_context io;
     std::shared_ptr<t::H2Session> session;
     t::H2StreamPtr stream;
+    bool not_offered = false;
 
     // Runs the io_context until `done` or the deadline; false at the deadline.
     bool run_until(const std::function<bool()>& done, Clock::time_point deadline) {
@@ -105,9 +106,14 @@ bool H2Pipe::open(protocol::H2Fields request, Clock::time_point deadline,
     }
     if (open_error) {
         error = open_error.message();
+        impl.not_offered = open_error == t::make_error_code(t::H2Error::no_extended_connect);
         return false;
     }
     return true;
+}
+
+bool H2Pipe::not_offered() const {
+    return impl_->not_offered;
 }
 
 Socket::Read H2Pipe::read_some(std::string& into, Clock::time_point deadline) {

@@ -30,6 +30,9 @@ class H2Pipe {
     // offer RFC 8441, the connection failed or ended, the deadline passed).
     bool open(protocol::H2Fields request, Clock::time_point deadline, protocol::H2Fields& response,
               std::string& error);
+    // open() gave up because the server's SETTINGS do not allow an extended CONNECT (RFC 8441
+    // §3): the client doing its job, not the server failing to answer.
+    bool not_offered() const;
 
     // As Socket's: the stream's DATA, eof for END_STREAM, a reset or the connection's end.
     Socket::Read read_some(std::string& into, Clock::time_point deadline);
