@@ -1,4 +1,4 @@
-#include "harness/fuzzing_server.h"
+#include "harness/fuzzing_server_impl.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -31,7 +31,6 @@
 namespace wsconform::harness {
 
 namespace asio = boost::asio;
-using transport::StreamPtr;
 
 namespace {
 
@@ -57,13 +56,31 @@ std::string percent_decode(std::string_view in) {
     return out;
 }
 
-struct Target {
-    std::string path;
-    std::map<std::string, std::string> query;
-};
+std::string frame_bytes(std::uint8_t opcode, std::string_view payload) {
+    return protocol::encode_frame({.fin = true, .opcode = opcode}, payload);
+}
 
-Target split_target(std::string_view target) {
-    Target t;
+// A JSON string, for the small bodies of /getCaseInfo and /getCaseStatus.
+std::string json_string(std::string_view s) {
+    return nlohmann::json(std::string(s))
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The client preface of HTTP/2 (RFC 9113 §3.4): with --http2, a connection that starts with
+// it is an HTTP/2 connection (h2c with prior knowledge, or h2 after ALPN).
+constexpr std::string_view kH2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+std::string http_error(int status, std::string_view reason, std::string_view body) {
+    std::string out = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) + "\r\n";
+    out += "Content-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size() + 1) + "\r\n\r\n" + std::string(body) + "\n";
+    return out;
+}
+
+}  // namespace
+
+RequestTarget split_request_target(std::string_view target) {
+    RequestTarget t;
     auto q = target.find('?');
     t.path = std::string(target.substr(0, q));
     if (q == std::string_view::npos) return t;
@@ -81,147 +98,6 @@ Target split_target(std::string_view target) {
     }
     return t;
 }
-
-std::string frame_bytes(std::uint8_t opcode, std::string_view payload) {
-    return protocol::encode_frame({.fin = true, .opcode = opcode}, payload);
-}
-
-// A JSON string, for the small bodies of /getCaseInfo and /getCaseStatus.
-std::string json_string(std::string_view s) {
-    return nlohmann::json(std::string(s))
-        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// The client preface of HTTP/2 (RFC 9113 §3.4): with --http2, a connection that starts with
-// it is an HTTP/2 connection (h2c with prior knowledge, or h2 after ALPN).
-constexpr std::string_view kH2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-
-// The page a browser loads over HTTP/2 before it may open WebSockets on the same connection
-// (browsers use extended CONNECT only on an HTTP/2 connection they already have to that
-// origin). It runs the driver script named by ?driver=, which must be a loopback http:// URL
-// (the driver's own throwaway server), so the page cannot be made to run anyone's script.
-constexpr std::string_view kDriverPage = R"(<!doctype html>
-<meta charset="utf-8">
-<title>wsconform test-client</title>
-<script>
-'use strict';
-const driver = new URLSearchParams(location.search).get('driver') || '';
-let url = null;
-try { url = new URL(driver); } catch (e) {}
-if (url && url.protocol === 'http:' && url.hostname === '127.0.0.1') {
-  const s = document.createElement('script');
-  s.src = url.href;
-  document.head.appendChild(s);
-} else {
-  document.title = 'wsconform test-client: ?driver= must name an http://127.0.0.1 script';
-}
-</script>
-)";
-
-std::string http_error(int status, std::string_view reason, std::string_view body) {
-    std::string out = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) + "\r\n";
-    out += "Content-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
-           std::to_string(body.size() + 1) + "\r\n\r\n" + std::string(body) + "\n";
-    return out;
-}
-
-}  // namespace
-
-struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
-    FuzzingServerOptions options;
-    std::vector<const Case*> cases;
-    FuzzingServerHooks hooks;
-    asio::io_context io{1};
-    std::shared_ptr<transport::Listener> listener;
-    std::atomic<std::size_t> finished{0};
-    std::atomic<bool> stopping{false};
-    std::set<std::string> updated_agents;  // io thread only
-    // (agent, case id) -> behavior, for /getCaseStatus; io thread only.
-    std::map<std::pair<std::string, std::string>, std::string> statuses;
-    std::multimap<std::pair<std::string, std::string>, std::function<void(const std::string&)>>
-        status_waiters;
-    // The running cases (to stop them with the server), and what each agent did on its
-    // earlier connections (section 14 compares a client's connections).
-    std::vector<std::weak_ptr<RunningCase>> running;
-    std::shared_ptr<ClientHistories> histories = std::make_shared<ClientHistories>();
-    // Section 16's certificates are chosen in the TLS handshake, before a request names its
-    // case. A driver runs cases in order, one connection each, so the case it asks for next
-    // is the one after its last /runCase: that case's certificate is presented to the next
-    // connection. A refused handshake is that case's pass, and the driver moves on.
-    int predicted_case = 0;  // 1-based; 0: not known yet
-    std::string last_agent;  // FuzzingServer's constructor starts it at expected_agent
-    std::map<CertificateFlaw, std::shared_ptr<const transport::TlsIdentity>> flawed;
-    // Section 17's client cases whose SETTINGS differ (H2SettingsProfile other than normal) get
-    // the next HTTP/2 connection by the same prediction: the case under way on its own
-    // connection, and the echo scripts of the others (reported under their case).
-    std::weak_ptr<H2ClientCase> h2_client;
-    int h2_client_number = 0;
-    std::map<const Case*, std::unique_ptr<Case>> echo_cases;
-
-    const Case* predicted_h2_client_case() const {
-        if (!options.http2 || predicted_case < 1 ||
-            static_cast<std::size_t>(predicted_case) > cases.size())
-            return nullptr;
-        const Case* c = cases[predicted_case - 1];
-        const auto* probe = c->h2_client_probe();
-        if (!probe || probe->profile == H2SettingsProfile::normal) return nullptr;
-        if (hooks.is_excluded && hooks.is_excluded(last_agent, c->id)) return nullptr;
-        if (statuses.contains({last_agent, c->id})) return nullptr;  // judged already
-        if (!h2_client.expired() && h2_client_number == predicted_case) return nullptr;
-        return c;
-    }
-    const Case& echo_case(const Case& test);
-
-    const Case* predicted_certificate_case() const {
-        if (predicted_case < 1 || static_cast<std::size_t>(predicted_case) > cases.size())
-            return nullptr;
-        const Case* c = cases[predicted_case - 1];
-        if (c->tls.certificate == CertificateFlaw::none || !options.flawed_certificate)
-            return nullptr;
-        if (hooks.is_excluded && hooks.is_excluded(last_agent, c->id)) return nullptr;
-        return c;
-    }
-    std::shared_ptr<const transport::TlsIdentity> choose_identity();
-    void on_tls_failure(const std::string& remote, const transport::ErrorCode& ec,
-                        const transport::TlsSessionInfo& session);
-
-    void track(const std::shared_ptr<RunningCase>& r) {
-        std::erase_if(running, [](auto& w) { return w.expired(); });
-        running.push_back(r);
-    }
-
-    void log(const std::string& line) {
-        if (hooks.on_log) hooks.on_log(line);
-    }
-
-    // One client's opening request, judged: an HTTP/1.1 upgrade on `stream`, or (`h2` set)
-    // an extended CONNECT on the HTTP/2 stream `h2` (RFC 8441 §4-5). Answered the same way
-    // whichever it is.
-    struct Opening {
-        StreamPtr stream;
-        transport::H2StreamPtr h2;
-        protocol::UpgradeRequest upgrade;  // over HTTP/2 `key` is empty and `host` the :authority
-        std::string request_text;          // as the report shows it: the head, or the header fields
-        protocol::H2Fields fields;         // HTTP/2: the request's header fields, as they came
-        std::size_t consumed = 0;          // HTTP/1.1: the head's length in request_text
-    };
-
-    void on_accept(StreamPtr stream);
-    void on_request(StreamPtr stream, std::string head, std::size_t consumed);
-    void dispatch(Opening o);
-    void serve_h2(StreamPtr stream, std::string preread);
-    void on_h2_request(const transport::H2StreamPtr& h2, const protocol::H2Fields& request);
-    void h2_answer(const transport::H2StreamPtr& h2, const protocol::H2Fields& response,
-                   std::string body);
-    void reject(StreamPtr stream, std::string response);
-    void refuse(const Opening& o, const std::string& why);
-    void upgrade_and_send(const Opening& o, std::vector<std::string> texts);
-    void run_case(Opening o, const Case& test, int number, const std::string& agent);
-    void run_h2_client_case(Opening o, const Case& test, int number, const std::string& agent);
-    std::function<void(CaseResult&&)> case_done(const std::string& agent, const std::string& id);
-    const Case* requested_case(std::string_view request_target, std::string& agent, int& number);
-    void shutdown();
-};
 
 void FuzzingServer::Impl::on_accept(StreamPtr stream) {
     auto buffer = std::make_shared<std::string>();
@@ -307,121 +183,6 @@ void FuzzingServer::Impl::refuse(const Opening& o, const std::string& why) {
     reject(o.stream, http_error(400, "Bad Request", why));
 }
 
-// An HTTP/2 response: the header fields, then `body` and END_STREAM (with no body, END_STREAM
-// on the headers); the stream is reset if the client has not ended its side after the linger
-// time.
-void FuzzingServer::Impl::h2_answer(const transport::H2StreamPtr& h2,
-                                    const protocol::H2Fields& response, std::string body) {
-    auto session = h2->session();
-    if (!session) return;
-    session->respond(*h2, response, body.empty());
-    if (body.empty()) {
-        h2->close();
-        return;
-    }
-    auto data = std::make_shared<std::string>(std::move(body));
-    // Weakly: the stream holds its write handler; the session holds the stream meanwhile.
-    h2->async_write_then_shutdown(asio::buffer(*data),
-                                  [weak = std::weak_ptr<transport::H2Stream>(h2), data](
-                                      const boost::system::error_code&, std::size_t) {
-                                      if (auto stream = weak.lock()) stream->close();
-                                  });
-}
-
-// --http2: one HTTP/2 connection. Its SETTINGS carry ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441
-// §3); each extended CONNECT is one request of the URL protocol, and GET / the driver page.
-void FuzzingServer::Impl::serve_h2(StreamPtr stream, std::string preread) {
-    // Section 17: the connection the predicted client case needs, with its SETTINGS; the
-    // prediction moves on once the case is asked for there, or judged.
-    if (const Case* c = predicted_h2_client_case()) {
-        const int number = predicted_case;
-        auto done = case_done(last_agent, c->id);
-        auto raw = std::make_shared<H2ClientCase>(
-            io, *c, *c->h2_client_probe(),
-            SessionConfig{.agent = last_agent, .case_number = number, .timeouts = options.timeouts},
-            // Asked for there: the prediction moves on (the client may open the next case's
-            // connection while this one still watches).
-            [weak = weak_from_this(), number](std::string_view path) {
-                auto self = weak.lock();
-                std::string agent;
-                int n = 0;
-                if (!self || !self->requested_case(path, agent, n) || n != number) return false;
-                if (self->predicted_case == number) self->predicted_case = number + 1;
-                return true;
-            },
-            [weak = weak_from_this(), done, number](CaseResult&& result) {
-                if (auto self = weak.lock(); self && self->predicted_case == number)
-                    self->predicted_case = number + 1;
-                done(std::move(result));
-            });
-        track(raw);
-        h2_client = raw;
-        h2_client_number = number;
-        // A client keeping RFC 8441 §3 never asks for 17.6.2 or 17.6.3 on that connection: its
-        // next connection is the next case's.
-        const auto profile = c->h2_client_probe()->profile;
-        if (profile == H2SettingsProfile::absent || profile == H2SettingsProfile::zero)
-            predicted_case = number + 1;
-        raw->start_as_server(std::move(stream), std::move(preread));
-        return;
-    }
-    // Weakly: the session keeps its request handler in a member.
-    transport::H2Session::server(
-        std::move(stream),
-        {.enable_connect_protocol = true, .linger = std::chrono::milliseconds(1000)},
-        [weak = weak_from_this()](transport::H2StreamPtr h2, protocol::H2Fields request) {
-            if (auto self = weak.lock(); self && !self->stopping) self->on_h2_request(h2, request);
-        },
-        std::move(preread));
-}
-
-void FuzzingServer::Impl::on_h2_request(const transport::H2StreamPtr& h2,
-                                        const protocol::H2Fields& request) {
-    const auto method = protocol::find_field(request, ":method");
-    const auto path = protocol::find_field(request, ":path").value_or("");
-    if (method == "GET" && !protocol::find_field(request, ":protocol")) {
-        if (split_target(path).path == "/") {
-            h2_answer(h2,
-                      {{":status", "200"},
-                       {"content-type", "text/html; charset=utf-8"},
-                       {"cache-control", "no-store"}},
-                      std::string(kDriverPage));
-        } else {
-            h2_answer(h2, {{":status", "404"}, {"content-type", "text/plain"}},
-                      "not found: this server serves / and WebSockets (extended CONNECT)\n");
-        }
-        return;
-    }
-    Opening o{.stream = h2,
-              .h2 = h2,
-              .request_text = protocol::format_fields(request),
-              .fields = request};
-    // Section 17's client cases judge the request themselves, valid or not: they get it
-    // before any check of ours (as section 14's do over HTTP/1.1).
-    {
-        std::string agent;
-        int number = 0;
-        if (const Case* c = requested_case(path, agent, number); c && c->h2_client_probe()) {
-            predicted_case = number + 1;
-            last_agent = agent;
-            return run_h2_client_case(std::move(o), *c, number, agent);
-        }
-    }
-    if (auto ec = protocol::check_extended_connect(request, o.upgrade)) {
-        log("refused an extended CONNECT for " + std::string(path.substr(0, 200)) + ": " +
-            ec.message());
-        if (ec == protocol::H2HeaderError::unsupported_version)
-            h2_answer(h2, {{":status", "426"}, {"sec-websocket-version", "13"}}, "");
-        else if (ec == protocol::H2HeaderError::protocol_not_websocket)
-            h2_answer(h2, {{":status", "501"}}, "");  // RFC 9220 §3: an unknown :protocol
-        else
-            h2_answer(h2, {{":status", "400"}, {"content-type", "text/plain"}},
-                      ec.message() + "\n");
-        return;
-    }
-    dispatch(std::move(o));
-}
-
 void FuzzingServer::Impl::on_request(StreamPtr stream, std::string head, std::size_t consumed) {
     protocol::HttpMessage request;
     protocol::parse_http_head(head, true, request, options.max_request_bytes);
@@ -465,7 +226,7 @@ void FuzzingServer::Impl::dispatch(Opening o) {
             return;
         }
     }
-    const auto target = split_target(upgrade.target);
+    const auto target = split_request_target(upgrade.target);
     auto param = [&](const std::string& name) -> const std::string* {
         auto it = target.query.find(name);
         return it == target.query.end() ? nullptr : &it->second;
@@ -675,79 +436,6 @@ void FuzzingServer::Impl::run_case(Opening o, const Case& test, int number,
         });
 }
 
-// A /runCase for a section 17 client case, over either transport. A case with SETTINGS of its
-// own runs on the connection the prediction gave it (serve_h2); asked for anywhere else it is
-// not applicable, but a fallback to HTTP/1.1 while that connection is open is part of it. A
-// `normal` case judges the request as it came, then runs its echo on the stream.
-void FuzzingServer::Impl::run_h2_client_case(Opening o, const Case& test, int number,
-                                             const std::string& agent) {
-    const auto& probe = *test.h2_client_probe();
-    SessionConfig config{.agent = agent,
-                         .case_number = number,
-                         .timeouts = options.timeouts,
-                         .max_message = options.max_message,
-                         .limits = options.limits};
-    // Judged already (on its own connection, before this fallback or retry): nothing to add.
-    if (statuses.contains({agent, test.id})) return upgrade_and_send(o, {});
-    std::string why;
-    if (!o.h2) {
-        if (auto pending = h2_client.lock(); pending && h2_client_number == number) {
-            pending->fell_back();
-            return upgrade_and_send(o, {});
-        }
-        why = options.http2
-                  ? "the client asked for this case over HTTP/1.1 and opened no HTTP/2 "
-                    "connection for it; the case tests a client's HTTP/2 connection (RFC 8441)"
-                  : "this case tests WebSocket over HTTP/2 (RFC 8441) and needs --http2";
-    } else if (probe.profile != H2SettingsProfile::normal) {
-        why = "this case needs an HTTP/2 connection of its own (" + to_string(probe.profile) +
-              "); the client asked for it on a connection that did not get those SETTINGS (a "
-              "client that keeps one connection for several cases, or does not run the cases "
-              "in order, one connection each)";
-    }
-    if (!why.empty()) {
-        upgrade_and_send(o, {});
-        case_done(agent, test.id)(not_applicable_result(test, config, true, why));
-        return;
-    }
-    H2ClientExchange x;
-    x.requests.push_back({.stream = static_cast<std::uint32_t>(o.h2->id()),
-                          .fields = o.fields,
-                          .for_this_case = true,
-                          .answer = ":status 200"});
-    x.opened = true;
-    const Verdict asked = probe.judge(x);
-    auto session = std::make_shared<CaseSession>(
-        io, echo_case(test), std::move(config),
-        [done = case_done(agent, test.id), &test, asked](CaseResult&& r) {
-            r.test = &test;
-            if (asked.behavior == Behavior::ok) {
-                r.verdict.result = asked.result + " Then: " + r.verdict.result;
-            } else {
-                Verdict v = asked;
-                v.behavior_close = r.verdict.behavior_close;
-                v.result_close = r.verdict.result_close;
-                r.verdict = finish_http_verdict(test.level, std::move(v));
-            }
-            done(std::move(r));
-        });
-    track(session);
-    const protocol::H2Fields response{{":status", "200"}};
-    if (auto h2 = o.h2->session()) h2->respond(*o.h2, response, false);
-    session->start_as_server(o.h2, std::move(o.request_text), protocol::format_fields(response), {},
-                             std::nullopt);
-}
-
-// The WebSocket script a `normal` section 17 client case runs after judging its request.
-const Case& FuzzingServer::Impl::echo_case(const Case& test) {
-    auto& c = echo_cases[&test];
-    if (!c) {
-        c = std::make_unique<Case>(test);
-        c->script = WebSocketScript{.on_open = test.h2_client_probe()->echo};
-    }
-    return *c;
-}
-
 // What happens when a case ends: the result goes to the hooks, and /getCaseStatus learns it.
 std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::string& agent,
                                                                  const std::string& id) {
@@ -769,7 +457,7 @@ std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::stri
 // for this agent; nullptr otherwise.
 const Case* FuzzingServer::Impl::requested_case(std::string_view request_target, std::string& agent,
                                                 int& number) {
-    const auto target = split_target(request_target);
+    const auto target = split_request_target(request_target);
     if (target.path != "/runCase") return nullptr;
     auto param = [&](const std::string& name) -> const std::string* {
         auto it = target.query.find(name);
