@@ -376,8 +376,9 @@ Exchange BuggyClient::open_h2(const std::string& target) const {
     if (!pipe.open(protocol::build_extended_connect(options_.tls ? "https" : "http", authority,
                                                     target, request_headers(options_)),
                    deadline, response, out.error)) {
-        // No extended CONNECT where the SETTINGS forbid it (section 17.6): the client's job.
-        out.rejected_response = pipe.not_offered();
+        // No extended CONNECT where the SETTINGS forbid it (section 17.6), or a certificate
+        // we refused (section 16.1): the client doing its job, not the server failing it.
+        out.rejected_response = pipe.not_offered() || pipe.certificate_refused();
         return out;
     }
     out.http_response = protocol::format_fields(response);

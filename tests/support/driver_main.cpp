@@ -110,8 +110,9 @@ int main(int argc, char** argv) {
     for (int i = 1; i <= n; ++i)
         targets.push_back(wsconform::test_support::run_case_target(i, agent));
     const auto results = client.open_all(targets, static_cast<unsigned>(parallel));
-    // A response the driver itself rejected (a malformed head, a 101 it must refuse) is the
-    // client doing its job in a handshake case, not the server failing to answer.
+    // A response the driver itself rejected (a malformed head, a 101 it must refuse, over TLS a
+    // certificate it must refuse) is the client doing its job in a handshake case, not the
+    // server failing to answer.
     int refused = 0;
     int rejected = 0;
     for (const auto& r : results) {

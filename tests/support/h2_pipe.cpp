@@ -22,6 +22,7 @@ struct H2Pipe::Impl {
     std::shared_ptr<t::H2Session> session;
     t::H2StreamPtr stream;
     bool not_offered = false;
+    bool certificate_refused = false;  // our TLS verification failed: the client's own refusal
 
     // Runs the io_context until `done` or the deadline; false at the deadline.
     bool run_until(const std::function<bool()>& done, Clock::time_point deadline) {
@@ -80,6 +81,7 @@ bool H2Pipe::open(protocol::H2Fields request, Clock::time_point deadline,
     }
     if (connect_error || !connection) {
         error = "connect failed: " + connect_error.message();
+        impl.certificate_refused = connect_error.category() == t::tls_verify_category();
         return false;
     }
     if (const auto* tls = connection->tls_session(); tls && tls->alpn != "h2") {
@@ -114,6 +116,10 @@ bool H2Pipe::open(protocol::H2Fields request, Clock::time_point deadline,
 
 bool H2Pipe::not_offered() const {
     return impl_->not_offered;
+}
+
+bool H2Pipe::certificate_refused() const {
+    return impl_->certificate_refused;
 }
 
 Socket::Read H2Pipe::read_some(std::string& into, Clock::time_point deadline) {

@@ -33,6 +33,8 @@ class H2Pipe {
     // open() gave up because the server's SETTINGS do not allow an extended CONNECT (RFC 8441
     // §3): the client doing its job, not the server failing to answer.
     bool not_offered() const;
+    // open() failed because we refused the server's certificate (section 16's flawed ones).
+    bool certificate_refused() const;
 
     // As Socket's: the stream's DATA, eof for END_STREAM, a reset or the connection's end.
     Socket::Read read_some(std::string& into, Clock::time_point deadline);
