@@ -56,8 +56,15 @@ void RunReport::add(const harness::CaseResult& result) {
 void RunReport::add_not_run(const std::string& agent, std::span<const harness::Case* const> cases,
                             const std::string& why) {
     std::lock_guard lock(pending_mutex_);
-    for (std::size_t i = 0; i < cases.size(); ++i)
-        not_run_.push_back(harness::not_run_result(*cases[i], agent, static_cast<int>(i + 1), why));
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        // A case the stop cut short is already here, with its own reason.
+        const bool listed = std::any_of(not_run_.begin(), not_run_.end(), [&](const auto& r) {
+            return r.test == cases[i] && r.agent == agent;
+        });
+        if (!listed)
+            not_run_.push_back(
+                harness::not_run_result(*cases[i], agent, static_cast<int>(i + 1), why));
+    }
 }
 
 void RunReport::add_unreachable(const std::string& agent,

@@ -267,7 +267,7 @@ int run_test_client(const TestClientConfig& config) {
     if (!ca_path.empty())
         std::cout << "wsconform test-client: clients must trust the CA in " << ca_path << std::endl;
 
-    SignalWatcher signals([&] { server.stop(); });
+    SignalWatcher signals([&] { server.stop("interrupted by a signal"); });
 
     const auto started = Clock::now();
     if (!config.run_command.empty()) {
@@ -287,11 +287,16 @@ int run_test_client(const TestClientConfig& config) {
             const auto until = started + seconds_to_ms(limit);
             while (serving && !child_ended()) {
                 if (Clock::now() >= until) {
+                    // The cases under way are cut short by us, not failed by the client: the
+                    // server stops (reporting them not run) before the client is killed.
+                    server.stop(config.timeout_s > 0
+                                    ? "the run timeout (--timeout) passed"
+                                    : "the one-hour limit of a client run by --run passed");
                     if (child) {
                         child_timed_out = true;
                         child->kill_group();
                     }
-                    break;
+                    return;
                 }
                 usleep(50'000);
             }

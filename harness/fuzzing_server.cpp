@@ -16,6 +16,7 @@
 #include "harness/case_session.h"
 #include "harness/h2_client_case.h"
 #include "harness/http_case.h"
+#include "harness/runner.h"
 #include "harness/running_case.h"
 #include "harness/transport/h2_session.h"
 #include "harness/transport/linger.h"
@@ -440,6 +441,13 @@ void FuzzingServer::Impl::run_case(Opening o, const Case& test, int number,
 std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::string& agent,
                                                                  const std::string& id) {
     return [self = shared_from_this(), agent, id](CaseResult&& result) {
+        // Every case still running when the server stops is ended by shutdown(): with a
+        // reason, what it saw is not a verdict on the client.
+        if (self->stopping && !self->stop_reason.empty() && result.test) {
+            const bool is_server = result.is_server;
+            result = not_run_result(*result.test, agent, result.case_number, self->stop_reason);
+            result.is_server = is_server;
+        }
         const std::string behavior(to_string(result.verdict.behavior));
         ++self->finished;
         if (self->hooks.on_result) self->hooks.on_result(std::move(result));
@@ -487,8 +495,9 @@ const Case* FuzzingServer::Impl::requested_case(std::string_view request_target,
     return c;
 }
 
-void FuzzingServer::Impl::shutdown() {
+void FuzzingServer::Impl::shutdown(std::string not_run_reason) {
     if (stopping.exchange(true)) return;
+    stop_reason = std::move(not_run_reason);
     if (listener) listener->close();
     for (auto& w : running)
         if (auto r = w.lock()) r->abort("server stopped");
@@ -586,8 +595,10 @@ void FuzzingServer::run() {
     impl_->io.run();
 }
 
-void FuzzingServer::stop() {
-    asio::post(impl_->io, [impl = impl_] { impl->shutdown(); });
+void FuzzingServer::stop(std::string not_run_reason) {
+    asio::post(impl_->io, [impl = impl_, why = std::move(not_run_reason)]() mutable {
+        impl->shutdown(std::move(why));
+    });
 }
 
 std::size_t FuzzingServer::connections_seen() const {

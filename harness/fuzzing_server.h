@@ -81,7 +81,10 @@ class FuzzingServer {
     // Serves until stop(), /stopServer, /updateReports?shutdownOnComplete=true, or
     // exit_after_agents is reached.
     void run();
-    void stop();  // thread-safe
+    // Thread-safe. Cases under way are ended. With a reason (an interrupted run, a deadline)
+    // they are reported as not run for it, as test-server reports the cases a stop cut short;
+    // without one they are judged on what was seen (the client under test has ended).
+    void stop(std::string not_run_reason = {});
 
     // How many connections asked for anything, and how many cases finished.
     std::size_t connections_seen() const;

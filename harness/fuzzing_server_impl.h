@@ -43,6 +43,7 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     std::shared_ptr<transport::Listener> listener;
     std::atomic<std::size_t> finished{0};
     std::atomic<bool> stopping{false};
+    std::string stop_reason;               // io thread only; set: the cases a stop ends are not run
     std::set<std::string> updated_agents;  // io thread only
     // (agent, case id) -> behavior, for /getCaseStatus; io thread only.
     std::map<std::pair<std::string, std::string>, std::string> statuses;
@@ -128,7 +129,7 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     void run_h2_client_case(Opening o, const Case& test, int number, const std::string& agent);
     std::function<void(CaseResult&&)> case_done(const std::string& agent, const std::string& id);
     const Case* requested_case(std::string_view request_target, std::string& agent, int& number);
-    void shutdown();
+    void shutdown(std::string not_run_reason = {});
 };
 
 }  // namespace wsconform::harness

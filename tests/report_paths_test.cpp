@@ -103,6 +103,22 @@ std::string summary_line(const std::string& out) {
     return line;
 }
 
+// A run stopped before any case finished: it exits 1, and every view says all `n` cases were
+// not run, none failed.
+Views expect_nothing_run(test_support::ChildProcess& cli, const fs::path& outdir, std::size_t n) {
+    EXPECT_EQ(cli.wait(20s), 1) << cli.out() << cli.err();
+    const std::string count = std::to_string(n);
+    EXPECT_EQ(summary_line(cli.out()), count + " cases: 0 passed, 0 failed, " + count + " not run")
+        << cli.out();
+    auto v = read_views(outdir);
+    EXPECT_EQ(v.total(), n);
+    EXPECT_EQ(v.count("not-run"), n);
+    EXPECT_EQ(v.junit_tests, n);
+    EXPECT_EQ(v.junit_skipped, n);
+    EXPECT_EQ(v.junit_failures + v.junit_errors, 0u);
+    return v;
+}
+
 class ReportPaths : public test_support::CliTest {
   protected:
     test_support::ProgramRun run(std::vector<std::string> args) {
@@ -170,20 +186,63 @@ TEST_P(Signals, CasesNotRunAreInEveryView) {
         std::this_thread::sleep_for(50ms);
     std::this_thread::sleep_for(300ms);
     ::kill(cli.pid(), GetParam());
-    EXPECT_EQ(cli.wait(20s), 1) << cli.out() << cli.err();
-    EXPECT_EQ(summary_line(cli.out()), "3 cases: 0 passed, 0 failed, 3 not run") << cli.out();
-    const auto v = read_views(outdir());
-    EXPECT_EQ(v.total(), 3u);
-    EXPECT_EQ(v.count("not-run"), 3u);
-    EXPECT_EQ(v.junit_tests, 3u);
-    EXPECT_EQ(v.junit_skipped, 3u);
-    EXPECT_EQ(v.junit_failures + v.junit_errors, 0u);
+    const auto v = expect_nothing_run(cli, outdir(), 3);
     EXPECT_EQ(v.banner, "– Incomplete: 3 of 3 cases not run (interrupted by a signal)");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stop, Signals, ::testing::Values(SIGINT, SIGTERM), [](const auto& info) {
     return info.param == SIGINT ? "Sigint" : "Sigterm";
 });
+
+// ---- test-client stopped while a case is under way: that case is not run, not failed ---------
+
+// A --run client that opens case 1's WebSocket, touches `mark`, then says nothing: the case
+// waits for an echo that never comes (bash for /dev/tcp; the port is the last part of {url}).
+std::string silent_client(const fs::path& mark) {
+    return "bash -c 'p=${0##*:}; p=${p%%/*}; exec 3<>/dev/tcp/127.0.0.1/$p && printf "
+           "\"GET /runCase?case=1&agent=silent HTTP/1.1\\r\\nHost: 127.0.0.1:$p\\r\\nUpgrade: "
+           "websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: "
+           "dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n\" >&3 && "
+           "touch \"$1\" && sleep 60' {url} '" +
+           mark.string() + "'";
+}
+
+class ClientStops : public ReportPaths {
+  protected:
+    // The views after a run of 1.1.1 and 1.1.2 in which the client stalled in 1.1.1 and the run
+    // was stopped (by `signal`, or else by --timeout 1, before 1.1.1's own 2 s are up): both
+    // cases not run, none failed.
+    void expect_stopped_run(int signal) {
+        const auto mark = dir_.path() / "opened";
+        std::vector<std::string> args{"test-client", "--listen",         "127.0.0.1:0",
+                                      "--outdir",    outdir().string(),  "--color",
+                                      "never",       "--cases",          "1.1.1",
+                                      "1.1.2",       "--agent",          "silent",
+                                      "--run",       silent_client(mark)};
+        if (!signal) args.insert(args.end(), {"--timeout", "1"});
+        test_support::ChildProcess cli(test_support::wsconform_binary(), args, dir_.path());
+        for (int i = 0; i < 400 && !fs::exists(mark); ++i) std::this_thread::sleep_for(25ms);
+        ASSERT_TRUE(fs::exists(mark)) << cli.out() << cli.err();
+        if (signal) {
+            std::this_thread::sleep_for(300ms);
+            ::kill(cli.pid(), signal);
+        }
+        expect_nothing_run(cli, outdir(), 2);
+        const auto cut = json::parse(test_support::read_text(outdir() / "silent_case_1_1_1.json"));
+        EXPECT_EQ(cut.at("result"), signal ? "Not run: interrupted by a signal."
+                                           : "Not run: the run timeout (--timeout) passed.");
+    }
+};
+
+TEST_F(ClientStops, InterruptedCaseIsNotRun) {
+    ASSERT_FALSE(dir_.path().empty());
+    expect_stopped_run(SIGINT);
+}
+
+TEST_F(ClientStops, CaseCutByTheRunTimeoutIsNotRun) {
+    ASSERT_FALSE(dir_.path().empty());
+    expect_stopped_run(0);
+}
 
 // ---- --timeout: the run stops, and its report says which cases it did not make ---------------
 
