@@ -15,8 +15,8 @@
 // Environment: CASE_TIMEOUT (seconds per case, default 60); WSCONFORM_CA (wss://: a PEM CA);
 // NODE_H2_SESSIONS (one, the default, or per-case).
 import http2 from 'node:http2';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import frames from './rfc6455_frames.cjs';
 
 const log = (msg) => process.stderr.write(`[node-http2] ${msg}\n`);
 const [base0, agent] = process.argv.slice(2);
@@ -43,19 +43,6 @@ async function connect() {
 }
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function frame(opcode, payload) {
-  const len = payload.length;
-  const head = len < 126 ? Buffer.alloc(2) : len < 65536 ? Buffer.alloc(4) : Buffer.alloc(10);
-  head[0] = 0x80 | opcode;
-  if (len < 126) head[1] = 0x80 | len;
-  else if (len < 65536) { head[1] = 0x80 | 126; head.writeUInt16BE(len, 2); }
-  else { head[1] = 0x80 | 127; head.writeBigUInt64BE(BigInt(len), 2); }
-  const mask = randomBytes(4);
-  const body = Buffer.from(payload);
-  for (let i = 0; i < body.length; i++) body[i] ^= mask[i & 3];
-  return Buffer.concat([head, mask, body]);
-}
-
 // One WebSocket on one extended CONNECT stream; resolves with how it ended.
 function websocket(session, path, onMessage) {
   return new Promise((resolve) => {
@@ -65,7 +52,7 @@ function websocket(session, path, onMessage) {
     }, { endStream: false });
     let buf = Buffer.alloc(0), parts = [], msgOpcode = 0, closed = false, failed = false;
     const timer = setTimeout(() => { stream.close(http2.constants.NGHTTP2_CANCEL); resolve({ error: 'timeout' }); }, caseTimeoutMs);
-    const send = (op, payload) => { if (!stream.writableEnded && !stream.destroyed) stream.write(frame(op, payload)); };
+    const send = (op, payload) => { if (!stream.writableEnded && !stream.destroyed) stream.write(frames.encodeFrame(0x80 | op, payload, true)); };
     const fail = (code) => {
       failed = true;
       const p = Buffer.alloc(2); p.writeUInt16BE(code);
@@ -78,18 +65,13 @@ function websocket(session, path, onMessage) {
       if (failed) return;
       buf = Buffer.concat([buf, chunk]);
       for (;;) {
-        if (buf.length < 2) return;
-        const b0 = buf[0], b1 = buf[1];
-        let len = b1 & 0x7f, off = 2;
-        if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
-        else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); off = 10; }
-        const fin = (b0 & 0x80) !== 0, op = b0 & 0x0f;
-        if ((b0 & 0x70) || (b1 & 0x80)) return fail(1002);  // reserved bits, or masked by the server
+        const f = frames.takeFrame(buf);
+        if (!f) return;
+        buf = buf.subarray(f.size);
+        const { fin, opcode: op, payload } = f, len = payload.length;
+        if (f.rsv || f.masked) return fail(1002);  // reserved bits, or masked by the server
         if (op >= 8 && (!fin || len > 125)) return fail(1002);
         if (![0, 1, 2, 8, 9, 10].includes(op)) return fail(1002);
-        if (buf.length < off + len) return;
-        const payload = buf.subarray(off, off + len);
-        buf = buf.subarray(off + len);
         if (op === 9) { send(10, payload); continue; }
         if (op === 10) continue;
         if (op === 8) {
@@ -107,7 +89,7 @@ function websocket(session, path, onMessage) {
         if (op === 0 && !msgOpcode) return fail(1002);
         if (op !== 0 && msgOpcode) return fail(1002);
         if (op !== 0) msgOpcode = op;
-        parts.push(Buffer.from(payload));
+        parts.push(payload);
         if (!fin) continue;
         const data = Buffer.concat(parts);
         const type = msgOpcode;

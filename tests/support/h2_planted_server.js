@@ -16,6 +16,7 @@
 const http2 = require('node:http2');
 const net = require('node:net');
 const { Duplex } = require('node:stream');
+const { takeFrame, encodeFrame } = require('../../targets/clients/rfc6455_frames.cjs');
 
 const [mode, portArg] = process.argv.slice(2);
 const port = Number(portArg || 0);
@@ -29,36 +30,19 @@ function echoWebSocket(stream) {
   let buf = Buffer.alloc(0);
   stream.on('data', (chunk) => {
     buf = Buffer.concat([buf, chunk]);
-    for (;;) {
-      if (buf.length < 2) return;
-      const b0 = buf[0], b1 = buf[1];
-      let len = b1 & 0x7f, at = 2;
-      if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); at = 4; }
-      else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); at = 10; }
-      const masked = (b1 & 0x80) !== 0;
-      const key = masked ? buf.subarray(at, at + 4) : null;
-      if (masked) at += 4;
-      if (buf.length < at + len) return;
-      const payload = Buffer.from(buf.subarray(at, at + len));
-      if (masked) for (let i = 0; i < len; ++i) payload[i] ^= key[i % 4];
-      buf = buf.subarray(at + len);
-      const opcode = b0 & 0x0f;
-      if (opcode === 0x9) { stream.write(frame(0x8a, payload)); continue; }
-      if (opcode === 0xa) continue;
-      if (opcode === 0x8) { if (!stream.closed) stream.end(frame(0x88, payload.subarray(0, 2))); return; }
-      stream.write(frame(b0, payload));
+    for (let f; (f = takeFrame(buf));) {
+      buf = buf.subarray(f.size);
+      if (f.opcode === 0x9) { stream.write(encodeFrame(0x8a, f.payload)); continue; }
+      if (f.opcode === 0xa) continue;
+      if (f.opcode === 0x8) { if (!stream.closed) stream.end(encodeFrame(0x88, f.payload.subarray(0, 2))); return; }
+      stream.write(encodeFrame(firstOctet(f), f.payload));
     }
   });
   stream.on('error', () => {});
 }
 
-function frame(b0, payload) {
-  const len = payload.length;
-  const head = len < 126 ? Buffer.from([b0, len])
-    : len < 65536 ? Buffer.from([b0, 126, len >> 8, len & 0xff])
-    : (() => { const h = Buffer.alloc(10); h[0] = b0; h[1] = 127; h.writeBigUInt64BE(BigInt(len), 2); return h; })();
-  return Buffer.concat([head, payload]);
-}
+// The first octet of an echo: the frame's own FIN, RSV bits and opcode.
+const firstOctet = (f) => (f.fin ? 0x80 : 0) | (f.rsv << 4) | f.opcode;
 
 const server = http2.createServer({ settings: { enableConnectProtocol: true } });
 server.on('stream', (stream, headers) => {
