@@ -76,7 +76,6 @@ std::vector<Case> section1_framing() {
                 .requirement = "An endpoint accepts a data frame in every payload length form "
                                "(7-bit, 16-bit and 64-bit) however its octets are split across "
                                "TCP segments; the echo returns the payload unchanged.",
-                .level = Level::must,
                 .script = on_open([kind, row](Session& s) {
                     const std::string payload(row.size, kind.fill);
                     s.expect(harness::Behavior::ok, {kind.binary ? harness::binary_message(payload)

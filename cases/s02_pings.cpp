@@ -29,7 +29,6 @@ Case pongs_case(std::string id, std::string title, std::string description, std:
         .expectation = std::move(expectation),
         .rfc = {"RFC 6455 5.5.2", "RFC 6455 5.5.3"},
         .requirement = std::string(kPongRule),
-        .level = Level::must,
         .script = WebSocketScript{.on_open = std::move(on_open)},
     };
 }
@@ -94,7 +93,6 @@ std::vector<Case> section2_pings() {
         .rfc = {"RFC 6455 5.5", "RFC 6455 7.1.7"},
         .requirement = "Control frames carry at most 125 payload octets; a longer one is a "
                        "protocol error, and the receiver fails the connection.",
-        .level = Level::must,
         .script = on_open([](Session& s) {
             s.expect(Behavior::ok, {});
             s.expect_close(peer_fails(1002));
@@ -130,7 +128,6 @@ std::vector<Case> section2_pings() {
                            "closing handshake cleanly.",
             .rfc = {"RFC 6455 5.5.3"},
             .requirement = std::string(kUnsolicitedPongRule),
-            .level = Level::must,
             .script = on_open([payload](Session& s) {
                 s.expect(Behavior::ok, {});
                 s.expect_close(we_close_normally());

@@ -78,7 +78,6 @@ std::vector<Case> section3_reserved_bits() {
             .requirement = "RSV1, RSV2 and RSV3 are 0 unless a negotiated extension gives them "
                            "a meaning; a receiver that sees a bit it has no meaning for fails "
                            "the connection.",
-            .level = Level::must,
             .script = on_open([row, payload](Session& s) {
                 send_rejected_frame(s, {.opcode = row.opcode, .payload = payload, .rsv = row.rsv},
                                     row.valid_message_first, row.mode);

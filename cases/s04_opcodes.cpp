@@ -72,7 +72,6 @@ std::vector<Case> section4_opcodes() {
                            : std::vector<std::string>{"RFC 6455 5.2", "RFC 6455 5.6"},
             .requirement = "Opcodes 0x3-0x7 and 0xB-0xF are reserved for future use; a receiver "
                            "that gets an opcode it does not know fails the connection.",
-            .level = Level::must,
             .script = on_open([row, payload](Session& s) {
                 send_rejected_frame(s, {.opcode = row.opcode, .payload = payload},
                                     row.valid_message_first, row.mode);

@@ -66,7 +66,6 @@ Case sequence_case(std::string id, Sequence q, WriteMode mode = WriteMode::plain
         .expectation = std::move(q.expectation),
         .rfc = std::move(q.rfc),
         .requirement = std::string(q.requirement),
-        .level = Level::must,
         .script = on_open(
             [frames = std::move(q.frames), echo = std::move(q.echo), fails, mode](Session& s) {
                 s.expect(Behavior::ok, echo);
@@ -145,7 +144,6 @@ std::vector<Case> section5_fragmentation() {
                        "1002 or TCP drop). Failing before the echo is tolerated as non-strict.",
         .rfc = {"RFC 6455 5.4"},
         .requirement = std::string(kContinuationRule),
-        .level = Level::must,
         .script = on_open([](Session& s) {
             s.expect(Behavior::ok, {text_message("fragment1fragment2")});
             s.expect(Behavior::non_strict, {});
@@ -201,7 +199,6 @@ std::vector<Case> section5_fragmentation() {
                            "then close normally with 1000.",
             .rfc = {"RFC 6455 5.4", "RFC 6455 5.5.2"},
             .requirement = std::string(kInterleaveRule),
-            .level = Level::must,
             .script = on_open([mode](Session& s) {
                 s.expect(Behavior::ok,
                          {pong("pongme 1!"), pong("pongme 2!"),

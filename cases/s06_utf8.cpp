@@ -56,7 +56,6 @@ Case valid_text(std::string id, std::string title, std::string description,
         .expectation = std::string(kEchoThenClose),
         .rfc = std::move(rfc),
         .requirement = std::string(kValidTextRule),
-        .level = Level::must,
         .script = on_open([payload = std::move(payload), send = std::move(send)](Session& s) {
             s.expect(Behavior::ok, {text_message(payload)});
             s.expect_close(we_close_normally());
@@ -111,7 +110,6 @@ Case fail_fast(std::string id, std::string title, std::string how_sent, bool one
             "all, fails the case.",
         .rfc = {"RFC 6455 8.1", "RFC 3629"},
         .requirement = std::string(kFailFastRule),
-        .level = Level::must,
         .script = on_open([one_frame, part1, part2, part3](Session& s) {
             s.expect(Behavior::ok, {harness::timeout("A")});
             s.expect(Behavior::non_strict, {harness::timeout("A"), harness::timeout("B")});
@@ -204,7 +202,6 @@ std::vector<Case> section6_utf8() {
             .expectation = std::string(kFailUtf8),
             .rfc = kInvalidRfc,
             .requirement = std::string(kInvalidTextRule),
-            .level = Level::must,
             .script = on_open([frag, payload = with_surrogate](Session& s) {
                 s.expect(Behavior::ok, {});
                 s.expect_close(peer_fails_on_utf8());
@@ -253,7 +250,6 @@ std::vector<Case> section6_utf8() {
                 .requirement = valid ? "Every well-formed UTF-8 sequence is accepted in a text "
                                        "message, noncharacters and specials included."
                                      : std::string(kInvalidTextRule),
-                .level = Level::must,
                 .script = on_open([payload, valid](Session& s) {
                     if (valid) {
                         s.expect(Behavior::ok, {text_message(payload)});

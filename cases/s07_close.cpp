@@ -89,7 +89,6 @@ std::vector<Case> section7_close() {
         .rfc = {"RFC 6455 5.5.1", "RFC 6455 7.1.2"},
         .requirement = "An endpoint that receives a Close it did not send first answers with a "
                        "Close and closes the TCP connection.",
-        .level = Level::must,
         .script =
             WebSocketScript{
                 .on_open =
@@ -281,7 +280,6 @@ std::vector<Case> section7_close() {
             .rfc = {"RFC 6455 7.4.1", "RFC 6455 7.4.2"},
             .requirement = "Codes 1000-1003, 1007-1011 and 3000-4999 may be sent in a Close; "
                            "the receiver accepts them and completes the closing handshake.",
-            .level = Level::must,
             .script =
                 WebSocketScript{
                     .on_open = close_then(
@@ -306,7 +304,6 @@ std::vector<Case> section7_close() {
             .requirement = "Codes below 1000, 1004 (reserved), 1005 and 1006 (local use only) "
                            "and the unassigned codes of 1016-2999 are not valid in a Close "
                            "frame; the receiver treats one as a protocol error.",
-            .level = Level::must,
             .script =
                 WebSocketScript{
                     .on_open = close_then(protocol_error_after_our_close(), close_with(code)),

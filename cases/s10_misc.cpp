@@ -36,7 +36,6 @@ std::vector<Case> section10_misc() {
         .rfc = {"RFC 6455 5.4"},
         .requirement = "A receiver reassembles a message from however many fragments it comes "
                        "in.",
-        .level = Level::must,
         .script = WebSocketScript{
             .on_open =
                 [](Session& s) {

@@ -104,7 +104,6 @@ Case certificate_case(int n, CertificateFlaw flaw, std::string title, std::strin
             "A client MUST fail the WebSocket connection when the server's "
             "certificate cannot be verified: a trusted issuer, validity now, the "
             "URL's host named, an end-entity certificate.",
-        .level = Level::must,
         .script =
             WebSocketScript{
                 .on_open =
@@ -215,8 +214,7 @@ std::vector<Case> section16_tls() {
                         "by IP address needs none: not applicable.",
          .rfc = {"RFC 6455 4.1", "RFC 6066 3"},
          .requirement = "Clients MUST use the Server Name Indication extension in the TLS "
-                        "handshake.",
-         .level = Level::must},
+                        "handshake."},
         judge_sni, client_hello));
     out.push_back(judged_on_tls(
         {.id = "16.1.8",
@@ -267,7 +265,6 @@ std::vector<Case> section16_tls() {
         .rfc = {"RFC 6455 5.5.1", "RFC 6455 7.1.1", "RFC 8446 6.1"},
         .requirement = "An endpoint that receives a Close frame MUST send one in response; "
                        "the close_notify behind it does not change what the frame said.",
-        .level = Level::must,
         .script = WebSocketScript{
             .on_open =
                 [](Session& s) {

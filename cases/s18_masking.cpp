@@ -130,7 +130,6 @@ std::vector<Case> section18_masking() {
             .requirement = "A client masks every frame it sends and a server masks none; a "
                            "server fails the connection on an unmasked frame, a client on a "
                            "masked one.",
-            .level = Level::must,
             .script = on_open([row](Session& s) {
                 if (row.valid_message_first) {
                     s.expect(harness::Behavior::ok, {harness::text_message(std::string(kHello))});

@@ -349,7 +349,6 @@ std::vector<Case> client_cases() {
             .expectation = r.expectation,
             .rfc = r.rfc,
             .requirement = r.requirement,
-            .level = Level::must,
             .script = std::move(probe),
         });
     }
