@@ -49,6 +49,7 @@ ProbeResult probe_h2(const Endpoint& target, const transport::ConnectTarget& ser
                                                  target.target, headers),
                 [&](const transport::ErrorCode& ec, transport::H2StreamPtr opened,
                     protocol::H2Fields response) {
+                    if (finished) return;  // given up at the deadline, which says why
                     if (ec) {
                         result.error =
                             "no WebSocket over HTTP/2 from " + target.url + ": " + ec.message();
@@ -85,10 +86,14 @@ ProbeResult probe_h2(const Endpoint& target, const transport::ConnectTarget& ser
     while (!finished && io.run_one_until(until) > 0) {
     }
     if (!finished) {
-        result.error =
-            (result.connected ? "no WebSocket answer over HTTP/2 from " : "cannot connect to ") +
-            target.url + " within " + std::to_string(options.timeouts.open_handshake.count()) +
-            " ms";
+        const std::string what = !result.connected ? "cannot connect to "
+                                 : session && !session->settings_received()
+                                     ? "no HTTP/2 SETTINGS (the server's connection preface, RFC "
+                                       "9113 3.4) from "
+                                     : "no WebSocket answer over HTTP/2 from ";
+        result.error = what + target.url + " within " +
+                       std::to_string(options.timeouts.open_handshake.count()) + " ms";
+        finished = true;
         pending->cancel();
         if (stream) stream->abort();
         if (session) session->close();

@@ -63,6 +63,9 @@ for path in glob.glob(f"{dir}/*_case_*.json"):
 print(f"{len(cases)} cases, {ok} passed, exit {status}, {took} ms (deadlines {budget:.0f} ms)")
 EOF
 ) || fail "$mode: $(tail -n 3 "$dir.out")"
+    # The run's probe gave up at its deadline: it says no SETTINGS came, not that the connection ended.
+    [[ $mode != silent ]] || grep -q "^wsconform: no HTTP/2 SETTINGS .* within [0-9]* ms" "$dir.out" ||
+        fail "silent: the probe's line does not say that no SETTINGS came: $(head -n 1 "$dir.out")"
     say "ok: $mode: $line; every verdict names $word"
 }
 
