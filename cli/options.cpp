@@ -13,6 +13,7 @@
 #include "protocol/http.h"
 
 #include "cli/case_selection.h"
+#include "cli/rerun_flags.h"
 #include "cli/run_report.h"
 #include "harness/runner.h"
 #include "harness/transport/tls_context.h"
@@ -59,6 +60,8 @@ void add_verdict_options(CLI::App& sub, ReportOptions& report) {
     sub.add_option("--baseline", report.baseline,
                    "an earlier index.json or report folder: only regressions fail");
     add_color_option(sub, report.color);
+    // Once the whole command line is parsed (every option added by then).
+    sub.parse_complete_callback([&sub, &report] { report.rerun_flags = rerun_flags(sub); });
 }
 
 void add_request_header_options(CLI::App& sub, RequestHeaderOptions& o) {

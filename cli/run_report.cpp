@@ -30,7 +30,7 @@ RunReport::RunReport(const ReportOptions& options, std::size_t total)
         dir_ = std::make_unique<reports::ReportDir>(
             options.outdir,
             options.merge ? reports::EarlierResults::merge : reports::EarlierResults::replace,
-            harness::utc_timestamp_now());
+            harness::utc_timestamp_now(), options.rerun_flags);
     } catch (const std::exception& e) {
         throw UsageError(std::string("cannot use report folder: ") + e.what());
     }

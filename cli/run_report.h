@@ -32,6 +32,9 @@ struct ReportOptions {
     std::string color = "auto";
     std::string baseline;  // --baseline: an earlier index.json or report folder
     bool merge = false;  // --merge: keep the folder's earlier results (else this run replaces them)
+    // What each case file records for its "Run it again" command (rerun_flags.h); set when
+    // the command line has been parsed.
+    std::vector<std::string> rerun_flags;
 };
 
 class RunReport {

@@ -209,6 +209,10 @@ CaseDetail read_case_detail(const json* doc) {
     d.requirement = json_text(doc, "requirement");
     if (const json* rfc = field(doc, "rfc"); rfc && rfc->is_array())
         for (const auto& s : *rfc) d.rfc.push_back(text_of(&s));
+    if (const json* flags = field(doc, "rerunFlags"); flags && flags->is_array()) {
+        d.rerun_flags.emplace();
+        for (const auto& s : *flags) d.rerun_flags->push_back(text_of(&s));
+    }
     d.level = json_text(doc, "level");
     d.description = json_text(doc, "description");
     d.expectation = json_text(doc, "expectation");

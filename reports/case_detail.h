@@ -77,6 +77,8 @@ struct CaseDetail {
     std::optional<bool> is_server;
     std::string requirement, level, description, expectation, started, harness_error;
     std::vector<std::string> rfc;
+    // The flags that ran it (cli/rerun_flags.h); nullopt in a file of an older run.
+    std::optional<std::vector<std::string>> rerun_flags;
     // Expected events by behavior, in Autobahn's order (OK, NON-STRICT, then the others);
     // nullopt when not recorded.
     std::optional<std::vector<std::pair<std::string, EventList>>> expected;

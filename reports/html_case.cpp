@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "protocol/hex.h"
+#include "protocol/http.h"
 #include "reports/autobahn_json.h"
 #include "reports/case_detail.h"
 #include "reports/html.h"
@@ -359,14 +360,22 @@ std::string shell_word(std::string_view word) {
 
 // The one command that runs this case again against the same peer: the URL from the opening
 // request (Host and request target; wss:// when the wire log opens with a TLS note), or, for
-// a client, test-client with a stand-in for the client's own command.
+// a client, test-client with a stand-in for the client's own command; and the flags of the
+// run that matter to the case, as its file records them (a file of an older run has none:
+// then --http2 and --tls as the request and the wire log show them).
 std::string reproduce_command(const CaseRecord& r, const CaseDetail& d) {
     bool tls = false;
     for (const auto& e : d.wirelog)
         if (e.kind == "NOTE" && e.data.starts_with("TLS: ")) tls = true;
+    std::string flags;
+    for (const auto& word : d.rerun_flags.value_or(std::vector<std::string>{}))
+        flags += " " + shell_word(word);
     const std::string cases = " --cases " + shell_word(r.id);
     if (d.is_server && *d.is_server)
-        return "wsconform test-client" + cases + (tls ? " --tls" : "") +
+        return "wsconform test-client" + cases +
+               (d.rerun_flags ? flags
+                : tls         ? " --tls"
+                              : "") +
                " --run 'YOUR-CLIENT {url} {agent}' --agent " + shell_word(r.agent);
     // Over HTTP/2 the request is header fields (":path: /x"), over HTTP/1.1 a request line.
     std::string_view request = d.http_request;
@@ -398,7 +407,10 @@ std::string reproduce_command(const CaseRecord& r, const CaseDetail& d) {
     const std::string url =
         host.empty() ? "URL"
                      : (tls ? "wss://" : "ws://") + host + (target.starts_with('/') ? target : "/");
-    return "wsconform test-server " + shell_word(url) + cases + (http2 ? " --http2" : "") +
+    return "wsconform test-server " + shell_word(url) + cases +
+           (d.rerun_flags ? flags
+            : http2       ? " --http2"
+                          : "") +
            " --agent " + shell_word(r.agent);
 }
 
@@ -448,8 +460,13 @@ std::string render_case_page(const CaseRecord& r, const harness::SectionTitles& 
     if (d.is_server)
         out += *d.is_server ? " — a client, tested by wsconform as the server"
                             : " — a server, tested by wsconform as the client";
-    out += "</p>\n<p>Run it again: <code id=\"reproduce\">" + html_escape(reproduce_command(r, d)) +
-           "</code></p>\n</header>\n<main>\n";
+    const std::string again = reproduce_command(r, d);
+    out += "</p>\n<p>Run it again: <code id=\"reproduce\">" + html_escape(again) + "</code>" +
+           (again.find(protocol::kRedacted) != std::string::npos
+                ? " <span class=\"muted\">(with the credentials shown as " +
+                      html_escape(protocol::kRedacted) + " put back)</span>"
+                : std::string()) +
+           "</p>\n</header>\n<main>\n";
     if (!r.detail_error.empty())
         out += "<p class=\"verdict o-missing\">The case file could not be read (" +
                html_escape(r.detail_error) + "): this page shows what index.json holds.</p>\n";

@@ -41,8 +41,9 @@ void remove_earlier(const std::filesystem::path& dir, const Index& earlier) {
 
 }  // namespace
 
-ReportDir::ReportDir(std::filesystem::path dir, EarlierResults earlier, std::string run_id)
-    : dir_(std::move(dir)), run_id_(std::move(run_id)) {
+ReportDir::ReportDir(std::filesystem::path dir, EarlierResults earlier, std::string run_id,
+                     std::vector<std::string> rerun_flags)
+    : dir_(std::move(dir)), run_id_(std::move(run_id)), rerun_flags_(std::move(rerun_flags)) {
     std::filesystem::create_directories(dir_);
     const auto path = index_path();
     if (!std::filesystem::exists(path)) return;
@@ -89,9 +90,11 @@ void ReportDir::add(std::span<const harness::CaseResult> results) {
         IndexEntry entry = index_entry(result);
         entry.reportfile = case_file_for_stem(stem, id, "json");
         auto doc = case_result_json(result);
-        // Ours: which run wrote the file, and the stem of the agent's files.
+        // Ours: which run wrote the file, the stem of the agent's files, and (from a run) the
+        // flags of the command line that ran the case (an empty list: none that matter).
         if (!run_id_.empty()) doc["runId"] = run_id_;
         doc["fileStem"] = stem;
+        if (!run_id_.empty()) doc["rerunFlags"] = rerun_flags_;
         // The case file first, so index.json never names a file that is not there.
         util::atomic_write(dir_ / entry.reportfile, dump_case_json(doc));
         entries.push_back(std::move(entry));

@@ -36,8 +36,10 @@ class ReportDir {
     // writes. Throws std::filesystem::filesystem_error when the directory cannot be created or
     // a file not removed, and what read_index_json() throws when the existing index.json cannot
     // be read or parsed (it is never overwritten, nor its files removed, blindly).
+    // `rerun_flags` (cli/rerun_flags.h) go into every case file too, for its "Run it again"
+    // command.
     explicit ReportDir(std::filesystem::path dir, EarlierResults earlier = EarlierResults::merge,
-                       std::string run_id = {});
+                       std::string run_id = {}, std::vector<std::string> rerun_flags = {});
 
     ReportDir(const ReportDir&) = delete;
     ReportDir& operator=(const ReportDir&) = delete;
@@ -70,6 +72,7 @@ class ReportDir {
 
     std::filesystem::path dir_;
     std::string run_id_;
+    std::vector<std::string> rerun_flags_;
     mutable std::mutex mutex_;
     Index index_;                               // guarded by mutex_
     std::map<std::string, std::string> stems_;  // guarded by mutex_: agent -> file stem

@@ -204,5 +204,64 @@ TEST_F(RerunFailed, RunsExactlyTheCasesThatDidNotPass) {
     EXPECT_FALSE(fs::exists(dir_.path() / "none" / "index.json"));
 }
 
+// ---- A case page's "Run it again" command ------------------------------------------------------
+
+// The command on a case's page, as a shell reads it (the page escapes it for HTML).
+std::string reproduce_command(const fs::path& case_page) {
+    const std::string page = test_support::read_text(case_page);
+    const std::string open = "<code id=\"reproduce\">";
+    const auto from = page.find(open);
+    if (from == std::string::npos) return {};
+    std::string command = page.substr(from + open.size());
+    command.resize(command.find("</code>"));
+    for (const auto& [entity, text] :
+         {std::pair{"&#39;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&amp;", "&"}})
+        for (auto at = command.find(entity); at != std::string::npos; at = command.find(entity))
+            command.replace(at, std::string_view(entity).size(), text);
+    return command;
+}
+
+class RunItAgain : public test_support::ScratchTest {};
+
+// It repeats the flags that matter to the case (credentials redacted) and none that only shape
+// the run, and run as it stands it gives the case the same verdict.
+TEST_F(RunItAgain, CarriesTheFlagsThatMatterToTheCase) {
+    ASSERT_FALSE(dir_.path().empty());
+    BuggyServer server(Bug::no_pong);  // fails 2.1
+    const std::string url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/";
+    const auto first = dir_.path() / "first";
+    const auto r = run_wsconform({"test-server", url, "--cases", "2.1", "--agent", "Srv", "--jobs",
+                                  "2", "--strict", "-q", "-H", "Authorization: Bearer s3cret", "-H",
+                                  "X-Trace: 1", "--time-scale", "2", "--outdir", first.string()},
+                                 dir_.path());
+    ASSERT_EQ(r.code, 1) << r.out << r.err;
+    const std::string command = reproduce_command(first / "srv_case_2_1.html");
+    EXPECT_EQ(command, "wsconform test-server " + url +
+                           " --cases 2.1 --header 'Authorization: <redacted>' --header 'X-Trace: "
+                           "1' --time-scale 2 --agent Srv");
+    for (const auto& file : fs::directory_iterator(first))
+        EXPECT_EQ(test_support::read_text(file.path()).find("s3cret"), std::string::npos)
+            << file.path();
+
+    const auto again = dir_.path() / "again";
+    // As a shell runs it, with our binary for `wsconform` and a folder of its own.
+    const auto rerun =
+        test_support::run_to_end("/bin/sh",
+                                 {"-c",
+                                  "exec \"$0\" " + command.substr(command.find(' ') + 1) +
+                                      " -q --outdir '" + again.string() + "'",
+                                  test_support::wsconform_binary()},
+                                 dir_.path(), 60s, "rerun");
+    EXPECT_EQ(rerun.code, 1) << rerun.out << rerun.err;
+    const auto entry = [](const fs::path& dir) {
+        return json::parse(test_support::read_text(dir / "index.json")).at("Srv").at("2.1");
+    };
+    EXPECT_EQ(entry(again).at("behavior"), entry(first).at("behavior"));
+    EXPECT_EQ(entry(again).at("behaviorClose"), entry(first).at("behaviorClose"));
+    const auto rerun_case = json::parse(test_support::read_text(again / "srv_case_2_1.json"));
+    EXPECT_EQ(rerun_case.at("rerunFlags"),
+              json::parse(test_support::read_text(first / "srv_case_2_1.json")).at("rerunFlags"));
+}
+
 }  // namespace
 }  // namespace wsconform
