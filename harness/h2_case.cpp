@@ -522,9 +522,16 @@ H2Case::~H2Case() = default;
 
 void H2Case::start_as_client(const transport::ConnectTarget& server, std::string host_header,
                              std::string target) {
-    // The thread owns the case until its result is handed back to the io_context.
-    std::thread([self = shared_from_this(), server, host_header, target] {
-        self->run(server, host_header, target);
+    // The thread owns the case until its result is handed back to the io_context. Everything
+    // the case built on it (its own io_context, connection, TLS) is gone by then, and the case
+    // itself goes with the result: once it has posted, the thread holds nothing to destroy.
+    std::thread([self = shared_from_this(), connect = server, host_header, target]() mutable {
+        auto result = self->run(connect, host_header, target);
+        connect = {};
+        auto& io = self->io_;
+        boost::asio::post(io, [self = std::move(self), result = std::move(result)]() mutable {
+            self->done_(std::move(result));
+        });
     }).detach();
 }
 
@@ -534,8 +541,8 @@ void H2Case::abort(std::string why) {
     aborted_ = true;
 }
 
-void H2Case::run(const transport::ConnectTarget& server, const std::string& authority,
-                 const std::string& path) {
+CaseResult H2Case::run(const transport::ConnectTarget& server, const std::string& authority,
+                       const std::string& path) {
     const auto started = Clock::now();
     CaseResult result;
     result.test = &test_;
@@ -563,9 +570,7 @@ void H2Case::run(const transport::ConnectTarget& server, const std::string& auth
         auto na = not_applicable_result(test_, config_, false, "Not applicable: " + why + ".",
                                         "not applicable: " + why);
         na.wirelog = std::move(result.wirelog);
-        return boost::asio::post(io_, [self = shared_from_this(), na = std::move(na)]() mutable {
-            self->done_(std::move(na));
-        });
+        return na;
     }
     result.http_request = fields_per_stream(x, true);
     result.http_response = fields_per_stream(x, false);
@@ -586,9 +591,7 @@ void H2Case::run(const transport::ConnectTarget& server, const std::string& auth
     if (!x.error.empty() && verdict.behavior != Behavior::ok)
         verdict.result += " (" + x.error + ")";
     result.verdict = finish_http_verdict(test_.level, std::move(verdict));
-    boost::asio::post(io_, [self = shared_from_this(), result = std::move(result)]() mutable {
-        self->done_(std::move(result));
-    });
+    return result;
 }
 
 }  // namespace wsconform::harness

@@ -38,8 +38,9 @@ class H2Case final : public RunningCase, public std::enable_shared_from_this<H2C
     void abort(std::string why) override;
 
   private:
-    void run(const transport::ConnectTarget& server, const std::string& authority,
-             const std::string& path);
+    // The whole case, blocking (on a thread of its own): its result.
+    CaseResult run(const transport::ConnectTarget& server, const std::string& authority,
+                   const std::string& path);
 
     boost::asio::io_context& io_;
     const Case& test_;
