@@ -120,7 +120,7 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
             [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
                 self->reading_ = false;
                 if (ec) {
-                    self->close_now();
+                    self->on_read_end(ec);
                     return;
                 }
                 self->on_bytes(n);
@@ -357,6 +357,22 @@ class EchoConnection : public std::enable_shared_from_this<EchoConnection> {
             if (!ec) self->close_now();
         });
         read();
+    }
+
+    // The peer ended its side, or the stream failed. After an orderly end (eof) what is still
+    // queued, above all our Close reply, goes out first, within the close timeout: over HTTP/2
+    // a stream's DATA waits for its session to frame it, and closing now would drop it (the
+    // peer's Close with END_STREAM was answered by END_STREAM alone).
+    void on_read_end(const boost::system::error_code& ec) {
+        if (ec != asio::error::eof || writes_->idle() || state_ == State::closed) {
+            close_now();
+            return;
+        }
+        state_ = State::lingering;  // on_writes_drained() starts the linger, which ends it
+        timer_.expires_after(options_.close_timeout);
+        timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec) self->close_now();
+        });
     }
 
     void close_now() {

@@ -275,6 +275,22 @@ TEST(Http2Server, TheBuiltInServerPassesASliceOverH2cAndKeepsHttp11) {
     EXPECT_TRUE(harness::probe(endpoint(url), {}).upgraded);
 }
 
+// Our Close on two streams at once (17.5.1): each stream answers with its own Close before its
+// END_STREAM. The built-in server used to drop the reply it had queued on the second stream
+// when that stream's END_STREAM arrived with our Close (most runs); a few runs show it.
+TEST(Http2Server, TheBuiltInServerAnswersTheCloseOnEveryStream) {
+    harness::EchoServer server(h2_server_options());
+    server.listen();
+    server.start_background();
+    const auto url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/";
+    for (int run_number = 0; run_number < 5; ++run_number) {
+        const auto results = run(endpoint(url), {"17.4.3", "17.5.1"});
+        for (const auto& [id, r] : results)
+            EXPECT_EQ(r.verdict.outcome, harness::Outcome::pass)
+                << id << " (run " << run_number << "): " << r.verdict.result;
+    }
+}
+
 // `wsconform fuzz --http2`: every input with a valid request opens a stream (the mutated
 // HTTP/1.1 requests have no HTTP/2 form), its frames are answered there, and a correct server
 // gives no finding.

@@ -611,10 +611,11 @@ void add_negotiation_and_endings(std::vector<Case>& out) {
         "17.5.1", "Two WebSockets at once on one connection",
         "Testing a server over HTTP/2: two valid extended CONNECTs on streams 1 and 3, then two "
         "text messages on each, interleaved (1, 3, 1, 3).",
-        "Both open, and each stream gets back exactly its own messages, in order.",
-        {"RFC 8441 5", "RFC 9113 5"},
+        "Both open, each stream gets back exactly its own messages, in order, and each answers "
+        "our Close with its own.",
+        {"RFC 8441 5", "RFC 9113 5", "RFC 6455 5.5.1"},
         "Each WebSocket is its own stream; streams are independent and interleave on the "
-        "connection.",
+        "connection, and each ends with its own closing handshake.",
         [](const H2Context& c) {
             return H2Plan{
                 .streams = {websocket(c.extended_connect(), {"one: first", "one: second"}),
@@ -631,8 +632,17 @@ void add_negotiation_and_endings(std::vector<Case>& out) {
                     Behavior::failed,
                     "The two WebSockets did not each get their own messages back (" + both + ").",
                     x);
-            return verdict(Behavior::ok,
-                           "Both WebSockets echoed their own messages (" + both + ").", x);
+            for (const auto& s : x.streams)
+                if (s.we_sent_close && !s.peer_sent_close)
+                    return verdict(Behavior::failed,
+                                   "Both WebSockets echoed their own messages, but stream " +
+                                       std::to_string(s.id) + " did not answer our Close (" + both +
+                                       ").",
+                                   x);
+            return verdict(
+                Behavior::ok,
+                "Both WebSockets echoed their own messages and answered our Close (" + both + ").",
+                x);
         }));
     out.push_back(server_case(
         "17.5.2", "A WebSocket beside a plain GET on the same connection",
