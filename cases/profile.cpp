@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "cases/registry.h"
+#include "harness/model/h2_script.h"
 
 namespace wsconform::cases {
 
@@ -53,6 +54,11 @@ constexpr std::array kRules{
     ProtocolRule{"16.2.5", Kind::runs, "the end of TLS: judged on close_notify"},
     ProtocolRule{"16.2.*", Kind::needs_echo, "a message in unusual TLS records, judged on its echo"},
     ProtocolRule{"16.3.*", Kind::runs, "the server's TLS configuration: judged on the TLS handshake alone"},
+    ProtocolRule{"17.5.1", Kind::needs_echo, "two WebSockets on one connection, judged on each one's echo"},
+    ProtocolRule{"17.5.3", Kind::needs_echo, "a 1 MiB message through small flow-control windows, judged on its echo"},
+    ProtocolRule{"17.6.*", Kind::needs_echo, "an HTTP/2 client's handling of our SETTINGS: cases for test-client, never run by test-server"},
+    ProtocolRule{"17.7.*", Kind::needs_echo, "an HTTP/2 client's extended CONNECT: cases for test-client, never run by test-server"},
+    ProtocolRule{"17.*", Kind::runs, "WebSocket over HTTP/2: judged on the server's SETTINGS, its responses and how its streams end"},
     ProtocolRule{"18.*", Kind::runs, "masking: the peer must fail the connection (1002); the echo of a valid message sent first is not expected"},
 };
 // clang-format on
@@ -145,10 +151,18 @@ std::string not_run_under_protocol_profile(const ProtocolDecision& decision) {
 
 Case protocol_variant(const Case& c) {
     Case out = c;
-    auto* script = std::get_if<harness::WebSocketScript>(&out.script);
-    if (!script) return out;
+    if (!out.websocket() && !out.h2_server_probe()) return out;
     out.expectation += " Under --profile protocol the peer's messages are not judged: " +
                        protocol_decision(c).why + ".";
+    if (auto* probe = std::get_if<harness::H2ServerProbe>(&out.script)) {
+        probe->judge = [judge = probe->judge](const harness::H2Exchange& x) {
+            harness::H2Exchange without_messages = x;
+            without_messages.messages_judged = false;
+            return judge(without_messages);
+        };
+        return out;
+    }
+    auto* script = std::get_if<harness::WebSocketScript>(&out.script);
     // The script as it is, then each alternative it declared again without its messages: a
     // behavior declared again replaces its events (Autobahn's self.expected[behavior] = ...).
     auto expected = declared_expectations(c).expected;

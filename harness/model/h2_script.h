@@ -100,6 +100,9 @@ struct H2Exchange {
     std::optional<std::uint32_t> goaway_code;
     bool peer_closed = false;  // the server closed the connection
     bool timed_out = false;    // a wait ran out
+    // False under --profile protocol (cases/profile.h): the server is not an echo server, so
+    // what comes back on a stream is not judged, only that it opened and how it ended.
+    bool messages_judged = true;
 
     bool advertises_connect() const { return connect_protocol == 1u; }
     const H2StreamSeen* stream(std::size_t i) const {

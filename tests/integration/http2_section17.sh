@@ -84,6 +84,39 @@ PY
     say "ok: $mode: caught by $* ($(grep -E "^($(IFS='|'; echo "$*" | sed 's/\./\\./g')) " "$out/$mode.txt" | cut -d' ' -f1,2 | tr '\n' ',' ))"
 }
 
+# start_planted MODE: the planted server in the background; sets PLANTED_PID and PLANTED_PORT.
+start_planted() {
+    local mode=$1 line
+    node "$planted" "$mode" 0 >"$out/$mode.log" 2>&1 &
+    PLANTED_PID=$!
+    for _ in $(seq 100); do
+        line=$(head -n 1 "$out/$mode.log" 2>/dev/null || true)
+        [[ $line == listening* ]] && break
+        sleep 0.1
+    done
+    [[ $line == listening* ]] || { kill "$PLANTED_PID" 2>/dev/null; fail "$mode: the planted server did not start: $(cat "$out/$mode.log")"; }
+    PLANTED_PORT=${line#listening }
+}
+
+# --profile protocol against a server that never echoes: every case the profile runs gets the
+# built-in server's verdict (OK), 17.5.1 and 17.5.3 (judged on echoes) are not run; without
+# the profile the same server fails the cases that wait for an echo.
+start_planted no-echo
+"$bin" test-server "ws://127.0.0.1:$PLANTED_PORT" --http2 --profile protocol --cases '17.*' \
+    --outdir "$out/no-echo-protocol" --quiet >"$out/no-echo-protocol.run" 2>&1 ||
+    { kill "$PLANTED_PID"; fail "no-echo, --profile protocol: exit $? (want 0): $(cat "$out/no-echo-protocol.run")"; }
+"$bin" test-server "ws://127.0.0.1:$PLANTED_PORT" --http2 --cases '17.1.2' \
+    --outdir "$out/no-echo-echo" --quiet >"$out/no-echo-echo.run" 2>&1 && status=0 || status=$?
+kill "$PLANTED_PID" 2>/dev/null || true
+wait "$PLANTED_PID" 2>/dev/null || true
+(( status == 1 )) || fail "no-echo without --profile protocol: exit $status (want 1: 17.1.2 waits for an echo)"
+verdicts "$out/no-echo-protocol" >"$out/no-echo-protocol.txt"
+unrun=$(grep -c ' UNIMPLEMENTED Not applicable: needs an echo server' "$out/no-echo-protocol.txt" || true)
+ok=$(grep -c ' OK ' "$out/no-echo-protocol.txt" || true)
+(( unrun == 2 && ok == total - 2 )) ||
+    fail "no-echo, --profile protocol: $ok OK and $unrun not run of $total: $(grep -v ' OK ' "$out/no-echo-protocol.txt")"
+say "ok: no-echo: --profile protocol passes $ok cases of section 17 and leaves out the 2 judged on echoes"
+
 planted no-setting 17.1.1
 planted require-key 17.1.2 17.3.3
 planted accept-connection 17.3.1 17.3.2

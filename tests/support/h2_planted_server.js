@@ -9,6 +9,9 @@
 //   accept-connection   accepts a CONNECT carrying connection or upgrade (the fields are cut out
 //                       of our literal header blocks on their way in, so nghttp2's own check
 //                       never sees them)
+//   no-echo             none of these, but an application rather than an echo server: it
+//                       answers pings and the Close, never echoes a message (for the cases
+//                       --profile protocol runs)
 //   good                none of these (a control)
 // Prints "listening PORT" once ready. Otherwise it serves as `wsconform serve --http2` does: 501
 // for another :protocol, 400 for a plain CONNECT or a sec-websocket-key, 200 and a frame echo.
@@ -20,12 +23,13 @@ const { takeFrame, encodeFrame } = require('../../targets/clients/rfc6455_frames
 
 const [mode, portArg] = process.argv.slice(2);
 const port = Number(portArg || 0);
-if (!['no-setting', 'require-key', 'accept-connection', 'good'].includes(mode)) {
-  console.error('usage: node h2_planted_server.js no-setting|require-key|accept-connection|good PORT');
+if (!['no-setting', 'require-key', 'accept-connection', 'no-echo', 'good'].includes(mode)) {
+  console.error('usage: node h2_planted_server.js no-setting|require-key|accept-connection|no-echo|good PORT');
   process.exit(2);
 }
 
-// RFC 6455 frames of one stream: unmasked echoes of each data frame, Close answered, then END_STREAM.
+// RFC 6455 frames of one stream: unmasked echoes of each data frame (none in no-echo mode),
+// Pings and the Close answered, then END_STREAM.
 function echoWebSocket(stream) {
   let buf = Buffer.alloc(0);
   stream.on('data', (chunk) => {
@@ -35,7 +39,7 @@ function echoWebSocket(stream) {
       if (f.opcode === 0x9) { stream.write(encodeFrame(0x8a, f.payload)); continue; }
       if (f.opcode === 0xa) continue;
       if (f.opcode === 0x8) { if (!stream.closed) stream.end(encodeFrame(0x88, f.payload.subarray(0, 2))); return; }
-      stream.write(encodeFrame(firstOctet(f), f.payload));
+      if (mode !== 'no-echo') stream.write(encodeFrame(firstOctet(f), f.payload));
     }
   });
   stream.on('error', () => {});
