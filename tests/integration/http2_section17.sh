@@ -40,23 +40,29 @@ verdicts "$out/h1" | grep -q '^17.1.1 UNIMPLEMENTED .*needs --http2' ||
 say "ok: without --http2 section 17 is not applicable"
 stop_serve
 
-# planted MODE CAUGHT...: the cases that must differ from the built-in server's verdicts.
-planted() {
-    local mode=$1 port line pid
-    shift
+# start_planted MODE: the planted server in the background; sets PLANTED_PID and PLANTED_PORT.
+start_planted() {
+    local mode=$1 line
     node "$planted" "$mode" 0 >"$out/$mode.log" 2>&1 &
-    pid=$!
+    PLANTED_PID=$!
     for _ in $(seq 100); do
         line=$(head -n 1 "$out/$mode.log" 2>/dev/null || true)
         [[ $line == listening* ]] && break
         sleep 0.1
     done
-    [[ $line == listening* ]] || { kill "$pid" 2>/dev/null; fail "$mode: the planted server did not start: $(cat "$out/$mode.log")"; }
-    port=${line#listening }
-    "$bin" test-server "ws://127.0.0.1:$port" --http2 --cases '17.*' --outdir "$out/$mode" --quiet \
-        >"$out/$mode.run" 2>&1 || true
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    [[ $line == listening* ]] || { kill "$PLANTED_PID" 2>/dev/null; fail "$mode: the planted server did not start: $(cat "$out/$mode.log")"; }
+    PLANTED_PORT=${line#listening }
+}
+
+# planted MODE CAUGHT...: the cases that must differ from the built-in server's verdicts.
+planted() {
+    local mode=$1
+    shift
+    start_planted "$mode"
+    "$bin" test-server "ws://127.0.0.1:$PLANTED_PORT" --http2 --cases '17.*' --outdir "$out/$mode" \
+        --quiet >"$out/$mode.run" 2>&1 || true
+    kill "$PLANTED_PID" 2>/dev/null || true
+    wait "$PLANTED_PID" 2>/dev/null || true
     verdicts "$out/$mode" >"$out/$mode.txt"
     python3 - "$out/builtin.txt" "$out/$mode.txt" "$mode" "$@" <<'PY' || fail "$mode: see above"
 import sys
@@ -82,20 +88,6 @@ for line in bad:
 sys.exit(1 if bad else 0)
 PY
     say "ok: $mode: caught by $* ($(grep -E "^($(IFS='|'; echo "$*" | sed 's/\./\\./g')) " "$out/$mode.txt" | cut -d' ' -f1,2 | tr '\n' ',' ))"
-}
-
-# start_planted MODE: the planted server in the background; sets PLANTED_PID and PLANTED_PORT.
-start_planted() {
-    local mode=$1 line
-    node "$planted" "$mode" 0 >"$out/$mode.log" 2>&1 &
-    PLANTED_PID=$!
-    for _ in $(seq 100); do
-        line=$(head -n 1 "$out/$mode.log" 2>/dev/null || true)
-        [[ $line == listening* ]] && break
-        sleep 0.1
-    done
-    [[ $line == listening* ]] || { kill "$PLANTED_PID" 2>/dev/null; fail "$mode: the planted server did not start: $(cat "$out/$mode.log")"; }
-    PLANTED_PORT=${line#listening }
 }
 
 # --profile protocol against a server that never echoes: every case the profile runs gets the
