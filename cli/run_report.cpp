@@ -53,11 +53,12 @@ void RunReport::add(const harness::CaseResult& result) {
     }
 }
 
-void RunReport::add_not_run(const std::string& agent, std::span<const harness::Case* const> cases,
-                            const std::string& why) {
+std::size_t RunReport::add_not_run(const std::string& agent,
+                                   std::span<const harness::Case* const> cases,
+                                   const std::string& why) {
     std::lock_guard lock(pending_mutex_);
+    const std::size_t before = not_run_.size();
     for (std::size_t i = 0; i < cases.size(); ++i) {
-        // A case the stop cut short is already here, with its own reason.
         const bool listed = std::any_of(not_run_.begin(), not_run_.end(), [&](const auto& r) {
             return r.test == cases[i] && r.agent == agent;
         });
@@ -65,6 +66,7 @@ void RunReport::add_not_run(const std::string& agent, std::span<const harness::C
             not_run_.push_back(
                 harness::not_run_result(*cases[i], agent, static_cast<int>(i + 1), why));
     }
+    return not_run_.size() - before;
 }
 
 void RunReport::add_unreachable(const std::string& agent,

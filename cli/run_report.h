@@ -53,9 +53,11 @@ class RunReport {
     // finish(), with one rewrite of index.json.
     void add(const harness::CaseResult& result);
 
-    // Cases of `agent` the run did not make, and `why` ("interrupted by a signal").
-    void add_not_run(const std::string& agent, std::span<const harness::Case* const> cases,
-                     const std::string& why);
+    // Cases of `agent` the run did not make, and `why` ("interrupted by a signal"); those
+    // already reported not run (a case the stop cut short) keep their own reason. How many
+    // were added.
+    std::size_t add_not_run(const std::string& agent, std::span<const harness::Case* const> cases,
+                            const std::string& why);
     // An agent that could not be reached (`error`: why, in one line): each of its `cases` is
     // reported not run, with the error, and the agent counts as unreachable (exit code 3).
     void add_unreachable(const std::string& agent, std::span<const harness::Case* const> cases,

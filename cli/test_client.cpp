@@ -79,12 +79,6 @@ std::map<std::string, std::vector<const harness::Case*>> never_run(
     return missing;
 }
 
-std::size_t count_cases(const std::map<std::string, std::vector<const harness::Case*>>& m) {
-    std::size_t n = 0;
-    for (const auto& [agent, cases] : m) n += cases.size();
-    return n;
-}
-
 // The names our throwaway certificates carry: localhost and the loopback addresses, and the
 // listen address.
 harness::transport::CertificateRequest leaf_request(const std::string& listen_host) {
@@ -319,17 +313,18 @@ int run_test_client(const TestClientConfig& config) {
     const bool nobody = server.connections_seen() == 0;
     if (child) {
         const auto never = never_run(report.dir().summaries(), selected, config);
-        missing = count_cases(never);
         for (const auto& [agent, cases] : never) {
-            if (nobody)
+            if (nobody) {
                 report.add_unreachable(agent, cases, "no client connected");
-            else
-                report.add_not_run(
+                missing += cases.size();
+            } else {
+                missing += report.add_not_run(
                     agent, cases,
                     signals.interrupted() ? "interrupted by a signal"
                     : downed_by.empty()
                         ? "the client under test never ran it"
                         : "the client under test went down during case " + downed_by);
+            }
         }
     }
     report.finish();
@@ -346,7 +341,9 @@ int run_test_client(const TestClientConfig& config) {
         return signals.interrupted() ? kExitFailures : kExitUnreachable;
     }
     report.print_summary(elapsed);
-    if (missing) std::cout << missing << " selected cases were never run by the client\n";
+    if (missing)
+        std::cout << missing << (missing == 1 ? " selected case was" : " selected cases were")
+                  << " never run by the client\n";
     report.print_baseline();
     const int code = report.exit_code(signals.interrupted());
     return code == kExitOk && !child_failure.empty() ? kExitFailures : code;
