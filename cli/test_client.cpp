@@ -214,8 +214,11 @@ int run_test_client(const TestClientConfig& config) {
     std::atomic<bool> client_finished{false};
     harness::FuzzingServerHooks hooks;
     hooks.on_result = [&](harness::CaseResult&& result) {
+        // A case our own stop cut short (not run) is not the client's doing, even when the
+        // stop then killed the client.
         if (result.test && result.test->can_crash_peer && child && downed_by.empty() &&
-            !client_finished && client_went_down(child_ended)) {
+            !client_finished && result.verdict.outcome != harness::Outcome::not_run &&
+            client_went_down(child_ended)) {
             std::string how;
             {
                 std::lock_guard lock(child_mutex);

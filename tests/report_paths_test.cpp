@@ -8,6 +8,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -108,7 +109,8 @@ std::string summary_line(const std::string& out) {
 Views expect_nothing_run(test_support::ChildProcess& cli, const fs::path& outdir, std::size_t n) {
     EXPECT_EQ(cli.wait(20s), 1) << cli.out() << cli.err();
     const std::string count = std::to_string(n);
-    EXPECT_EQ(summary_line(cli.out()), count + " cases: 0 passed, 0 failed, " + count + " not run")
+    EXPECT_EQ(summary_line(cli.out()),
+              count + (n == 1 ? " case" : " cases") + ": 0 passed, 0 failed, " + count + " not run")
         << cli.out();
     auto v = read_views(outdir);
     EXPECT_EQ(v.total(), n);
@@ -209,16 +211,15 @@ std::string silent_client(const fs::path& mark) {
 
 class ClientStops : public ReportPaths {
   protected:
-    // The views after a run of 1.1.1 and 1.1.2 in which the client stalled in 1.1.1 and the run
-    // was stopped (by `signal`, or else by --timeout 1, before 1.1.1's own 2 s are up): both
-    // cases not run, none failed.
-    void expect_stopped_run(int signal) {
+    // The views after a run of `cases` in which the client stalled in the first and the run was
+    // stopped (by `signal`, or else by --timeout 1, before that case's own time is up): every
+    // case not run, none failed, and no client "went down" for being killed by our stop.
+    void expect_stopped_run(int signal, std::vector<std::string> cases) {
         const auto mark = dir_.path() / "opened";
-        std::vector<std::string> args{"test-client", "--listen",         "127.0.0.1:0",
-                                      "--outdir",    outdir().string(),  "--color",
-                                      "never",       "--cases",          "1.1.1",
-                                      "1.1.2",       "--agent",          "silent",
-                                      "--run",       silent_client(mark)};
+        std::vector<std::string> args{
+            "test-client", "--listen", "127.0.0.1:0", "--outdir", outdir().string(),   "--color",
+            "never",       "--agent",  "silent",      "--run",    silent_client(mark), "--cases"};
+        args.insert(args.end(), cases.begin(), cases.end());
         if (!signal) args.insert(args.end(), {"--timeout", "1"});
         test_support::ChildProcess cli(test_support::wsconform_binary(), args, dir_.path());
         for (int i = 0; i < 400 && !fs::exists(mark); ++i) std::this_thread::sleep_for(25ms);
@@ -227,12 +228,18 @@ class ClientStops : public ReportPaths {
             std::this_thread::sleep_for(300ms);
             ::kill(cli.pid(), signal);
         }
-        expect_nothing_run(cli, outdir(), 2);
-        // 1.1.2 only: the client never ran it; 1.1.1 was cut short by us.
-        EXPECT_NE(cli.out().find("\n1 selected case was never run by the client\n"),
-                  std::string::npos)
-            << cli.out();
-        const auto cut = json::parse(test_support::read_text(outdir() / "silent_case_1_1_1.json"));
+        expect_nothing_run(cli, outdir(), cases.size());
+        // The others only: the client never ran them; the first was cut short by us.
+        if (cases.size() == 2) {
+            EXPECT_NE(cli.out().find("\n1 selected case was never run by the client\n"),
+                      std::string::npos)
+                << cli.out();
+        }
+        EXPECT_EQ(cli.err().find("went down"), std::string::npos) << cli.err();
+        std::string id = cases.front();
+        std::replace(id.begin(), id.end(), '.', '_');
+        const auto cut =
+            json::parse(test_support::read_text(outdir() / ("silent_case_" + id + ".json")));
         EXPECT_EQ(cut.at("result"), signal ? "Not run: interrupted by a signal."
                                            : "Not run: the run timeout (--timeout) passed.");
     }
@@ -240,12 +247,18 @@ class ClientStops : public ReportPaths {
 
 TEST_F(ClientStops, InterruptedCaseIsNotRun) {
     ASSERT_FALSE(dir_.path().empty());
-    expect_stopped_run(SIGINT);
+    expect_stopped_run(SIGINT, {"1.1.1", "1.1.2"});
 }
 
 TEST_F(ClientStops, CaseCutByTheRunTimeoutIsNotRun) {
     ASSERT_FALSE(dir_.path().empty());
-    expect_stopped_run(0);
+    expect_stopped_run(0, {"1.1.1", "1.1.2"});
+}
+
+// A section 15 case watches for a client that goes down; the one our deadline kills is not.
+TEST_F(ClientStops, LimitsCaseCutByTheRunTimeoutIsNotRun) {
+    ASSERT_FALSE(dir_.path().empty());
+    expect_stopped_run(0, {"15.3.1"});
 }
 
 // ---- --timeout: the run stops, and its report says which cases it did not make ---------------
