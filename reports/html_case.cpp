@@ -367,19 +367,20 @@ std::string reproduce_command(const CaseRecord& r, const CaseDetail& d) {
     bool tls = false;
     for (const auto& e : d.wirelog)
         if (e.kind == "NOTE" && e.data.starts_with("TLS: ")) tls = true;
-    std::string flags;
-    for (const auto& word : d.rerun_flags.value_or(std::vector<std::string>{}))
-        flags += " " + shell_word(word);
-    const std::string cases = " --cases " + shell_word(r.id);
-    if (d.is_server && *d.is_server)
-        return "wsconform test-client" + cases +
-               (d.rerun_flags ? flags
-                : tls         ? " --tls"
-                              : "") +
-               " --run 'YOUR-CLIENT {url} {agent}' --agent " + shell_word(r.agent);
+    const bool client = d.is_server && *d.is_server;
     // Over HTTP/2 the request is header fields (":path: /x"), over HTTP/1.1 a request line.
     std::string_view request = d.http_request;
     const bool http2 = request.starts_with(":");
+    std::string flags;
+    if (d.rerun_flags) {
+        for (const auto& word : *d.rerun_flags) flags += " " + shell_word(word);
+    } else if (client ? tls : http2) {
+        flags = client ? " --tls" : " --http2";
+    }
+    const std::string cases = " --cases " + shell_word(r.id);
+    if (client)
+        return "wsconform test-client" + cases + flags +
+               " --run 'YOUR-CLIENT {url} {agent}' --agent " + shell_word(r.agent);
     std::string host, target = "/";
     if (!http2) {
         if (const auto sp = request.find(' '); sp != std::string_view::npos) {
@@ -407,11 +408,8 @@ std::string reproduce_command(const CaseRecord& r, const CaseDetail& d) {
     const std::string url =
         host.empty() ? "URL"
                      : (tls ? "wss://" : "ws://") + host + (target.starts_with('/') ? target : "/");
-    return "wsconform test-server " + shell_word(url) + cases +
-           (d.rerun_flags ? flags
-            : http2       ? " --http2"
-                          : "") +
-           " --agent " + shell_word(r.agent);
+    return "wsconform test-server " + shell_word(url) + cases + flags + " --agent " +
+           shell_word(r.agent);
 }
 
 std::string facts_html(const CaseRecord& r, const CaseDetail& d,
