@@ -1,9 +1,10 @@
 // WebSocket over HTTP/2 (RFC 8441): the transport (harness/transport/h2_session.h) with both
 // ends in this process on loopback: extended CONNECT only after SETTINGS say so, a 2xx opens a
 // stream that carries bytes both ways, END_STREAM is an orderly end and RST_STREAM(CANCEL) an
-// abort, two WebSockets share one connection, a large write waits for the peer's window. Then
-// the built-in server with --http2: a slice of sections 1-7 over h2c and over h2 (TLS),
-// section 14 reported not applicable, and the live fuzzer's inputs on extended CONNECT streams.
+// abort, two WebSockets share one connection, a large write waits for the peer's window, and
+// what a write handed over still leaves when the stream is closed. Then the built-in server with
+// --http2: a slice of sections 1-7 over h2c and over h2 (TLS), section 14 reported not
+// applicable, and the live fuzzer's inputs on extended CONNECT streams.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -208,6 +209,24 @@ TEST(Http2Transport, ALargeWriteWaitsForThePeersWindow) {
     EXPECT_FALSE(written);
     EXPECT_EQ(pair.read(*pair.accepted.at(0), big.size()).size(), big.size());
     EXPECT_TRUE(pair.run_until([&] { return written; }));
+}
+
+TEST(Http2Transport, CloseStillSendsWhatAWriteHandedOverBeforeEndStream) {
+    // The client's stream window (16 octets) holds back most of the server's write, so it is
+    // still unframed when the server closes: it must arrive whole, then END_STREAM.
+    Pair pair({}, {.stream_window = 16});
+    auto stream = pair.open();
+    ASSERT_TRUE(stream);
+    const std::string message = "\x88\x02\x03\xe8" + std::string(96, 'c');
+    auto answered = std::make_shared<t::ErrorCode>();
+    pair.accepted.at(0)->async_write(
+        asio::buffer(message), [answered](const t::ErrorCode& ec, std::size_t) { *answered = ec; });
+    pair.accepted[0]->close();
+    t::ErrorCode ec;
+    EXPECT_EQ(pair.read(*stream, message.size() + 1, &ec), message);
+    EXPECT_EQ(ec, asio::error::eof) << ec.message();
+    EXPECT_FALSE(pair.accepted[0]->reset_code()) << "the peer took it all: no RST_STREAM";
+    EXPECT_EQ(*answered, asio::error::operation_aborted);
 }
 
 // ------------------------------------------------------------------ the built-in server

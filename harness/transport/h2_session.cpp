@@ -588,14 +588,27 @@ void H2Stream::cancel() {
 
 void H2Stream::close() {
     if (local_closed_) return;
+    // What a write handed over still leaves before END_STREAM, as TCP still sends what its
+    // kernel took: a Close frame written just before close() (the answer to a peer's Close that
+    // came with END_STREAM) is not lost to nghttp2 not having framed it yet. The write's handler
+    // is cancelled, so its buffer is no longer ours: the rest is copied.
+    std::string unframed;
+    if (!closed_ && write_left_ > 0) unframed.assign(write_data_, write_left_);
     cancel();
     local_closed_ = true;
     inbox_.clear();
     inbox_read_ = 0;
     if (closed_) return;
-    // Our side ends with END_STREAM; the peer gets the linger time to end its own.
+    if (!unframed.empty()) {
+        write_now_ = std::move(unframed);
+        write_data_ = write_now_.data();
+        write_left_ = write_now_.size();
+        write_done_ = 0;
+    }
+    // Our side ends with END_STREAM; the peer gets the linger time to end its own (and to open
+    // its window for what is left to frame).
     shutdown_send();
-    if (peer_ended_) return;
+    if (peer_ended_ && write_left_ == 0) return;
     auto s = session_.lock();
     if (!s) return;
     linger_ = std::make_unique<asio::steady_timer>(executor_);

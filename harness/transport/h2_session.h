@@ -158,7 +158,8 @@ class H2Stream final : public Stream, public std::enable_shared_from_this<H2Stre
     // END_STREAM (after what is being written).
     void shutdown_send() override;
     void async_write_then_shutdown(boost::asio::const_buffer bytes, Handler handler) override;
-    // END_STREAM, then RST_STREAM(CANCEL) if the peer has not ended within the linger time.
+    // END_STREAM after what a pending write handed over (its handler is cancelled), then
+    // RST_STREAM(CANCEL) if the peer has not ended, or not taken that, within the linger time.
     void close() override;
     // RST_STREAM(CANCEL) now.
     void abort() override;
