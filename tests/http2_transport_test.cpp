@@ -2,9 +2,10 @@
 // ends in this process on loopback: extended CONNECT only after SETTINGS say so, a 2xx opens a
 // stream that carries bytes both ways, END_STREAM is an orderly end and RST_STREAM(CANCEL) an
 // abort, two WebSockets share one connection, a large write waits for the peer's window, and
-// what a write handed over still leaves when the stream is closed. Then the built-in server with
-// --http2: a slice of sections 1-7 over h2c and over h2 (TLS), section 14 reported not
-// applicable, and the live fuzzer's inputs on extended CONNECT streams.
+// what a write handed over still leaves when the stream is closed (or, when the peer never
+// takes it, a reset after the linger time). Then the built-in server with --http2: a slice of
+// sections 1-7 over h2c and over h2 (TLS), section 14 reported not applicable, and the live
+// fuzzer's inputs on extended CONNECT streams.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -227,6 +228,23 @@ TEST(Http2Transport, CloseStillSendsWhatAWriteHandedOverBeforeEndStream) {
     EXPECT_EQ(ec, asio::error::eof) << ec.message();
     EXPECT_FALSE(pair.accepted[0]->reset_code()) << "the peer took it all: no RST_STREAM";
     EXPECT_EQ(*answered, asio::error::operation_aborted);
+}
+
+TEST(Http2Transport, ClosedStreamWhosePeerNeverOpensItsWindowIsResetAfterTheLinger) {
+    // A hostile peer that ends its side and never reads: what is left unframed at close() may
+    // not hold the stream (and the copy of those bytes) longer than the linger time.
+    Pair pair({.linger = 300ms}, {.stream_window = 16});
+    auto stream = pair.open();
+    ASSERT_TRUE(stream);
+    stream->shutdown_send();
+    t::ErrorCode ec;
+    EXPECT_EQ(pair.read(*pair.accepted.at(0), 1, &ec), "");
+    ASSERT_EQ(ec, asio::error::eof);
+    const std::string message(100, 'c');
+    pair.accepted[0]->async_write(asio::buffer(message), [](const t::ErrorCode&, std::size_t) {});
+    pair.accepted[0]->close();
+    EXPECT_TRUE(pair.run_until([&] { return pair.accepted[0]->reset_code().has_value(); }, 3s));
+    EXPECT_EQ(pair.accepted[0]->reset_code(), 0x8u);  // CANCEL
 }
 
 // ------------------------------------------------------------------ the built-in server
