@@ -449,9 +449,12 @@ std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::stri
             result.is_server = is_server;
         }
         const std::string behavior(to_string(result.verdict.behavior));
+        auto key = std::make_pair(agent, id);
+        if (const auto earlier = self->statuses.find(key); earlier != self->statuses.end())
+            self->log("case " + id + " judged again (" + behavior + "; earlier " + earlier->second +
+                      "): the report keeps the later result");
         ++self->finished;
         if (self->hooks.on_result) self->hooks.on_result(std::move(result));
-        auto key = std::make_pair(agent, id);
         self->statuses[key] = behavior;
         auto range = self->status_waiters.equal_range(key);
         std::vector<std::function<void(const std::string&)>> waiters;
@@ -464,9 +467,9 @@ std::function<void(CaseResult&&)> FuzzingServer::Impl::case_done(const std::stri
 // The case of a /runCase request (by number or casetuple, with a valid agent), not excluded
 // for this agent; nullptr otherwise.
 const Case* FuzzingServer::Impl::requested_case(std::string_view request_target, std::string& agent,
-                                                int& number) {
+                                                int& number, std::string_view endpoint) {
     const auto target = split_request_target(request_target);
-    if (target.path != "/runCase") return nullptr;
+    if (target.path != endpoint) return nullptr;
     auto param = [&](const std::string& name) -> const std::string* {
         auto it = target.query.find(name);
         return it == target.query.end() ? nullptr : &it->second;

@@ -1,7 +1,7 @@
 // The client-testing server over HTTP/2 (test-client --http2, docs/http2.md): each connection
 // that starts with the client preface, the page browsers load first, extended CONNECTs as
-// requests of the URL protocol, and section 17's client cases, which need connections of their
-// own with SETTINGS of their own.
+// requests of the URL protocol, a browser driver's GET /prepareCase before each case, and
+// section 17's client cases, which need connections of their own with SETTINGS of their own.
 #include <boost/asio/buffer.hpp>
 
 #include <memory>
@@ -82,6 +82,12 @@ void FuzzingServer::Impl::serve_h2(StreamPtr stream, std::string preread) {
                 if (self->predicted_case == number) self->predicted_case = number + 1;
                 return true;
             },
+            [weak = weak_from_this(), number](std::string_view path) {
+                auto self = weak.lock();
+                std::string agent;
+                int n = 0;
+                return self && self->requested_case(path, agent, n, "/prepareCase") && n == number;
+            },
             [weak = weak_from_this(), done, number](CaseResult&& result) {
                 if (auto self = weak.lock(); self && self->predicted_case == number)
                     self->predicted_case = number + 1;
@@ -108,20 +114,59 @@ void FuzzingServer::Impl::serve_h2(StreamPtr stream, std::string preread) {
         std::move(preread));
 }
 
+// GET /prepareCase?case=N&agent=A: a browser's driver asks it before it opens case N's
+// WebSocket. A browser opens a WebSocket over HTTP/2 only on a connection it already has, so a
+// case that needs a connection of its own (section 16's certificates, section 17's SETTINGS)
+// could not get one. Here that case becomes the prediction, and this shared connection takes no
+// stream after this one (GOAWAY): "wsconform-connection: reconnect" tells the driver that its
+// next request opens a connection, which is the case's. The case's own connection answers
+// "ready" (H2ClientCase), as does a connection that suits the case already.
+void FuzzingServer::Impl::h2_prepare_case(const transport::H2StreamPtr& h2, std::string_view path) {
+    std::string agent;
+    int number = 0;
+    const Case* c = requested_case(path, agent, number, "/prepareCase");
+    if (!c) {
+        h2_answer(
+            h2, {{":status", "400"}, {"content-type", "text/plain"}},
+            "/prepareCase needs case (1 to " + std::to_string(cases.size()) + ") and agent\n");
+        return;
+    }
+    predicted_case = number;
+    last_agent = agent;
+    const auto* tls = h2->tls_session();
+    const Case* certificate = predicted_certificate_case();
+    const bool own =
+        predicted_h2_client_case() ||
+        (certificate && tls && tls->certificate_label != to_string(certificate->tls.certificate));
+    if (own) {
+        log("/prepareCase " + c->id + ": it needs a connection of its own; GOAWAY on this one");
+        if (auto session = h2->session()) session->stop_taking_streams_after(h2->id());
+    }
+    h2_answer(h2,
+              {{":status", "204"},
+               {"wsconform-connection", own ? "reconnect" : "ready"},
+               {"cache-control", "no-store"}},
+              "");
+}
+
 void FuzzingServer::Impl::on_h2_request(const transport::H2StreamPtr& h2,
                                         const protocol::H2Fields& request) {
     const auto method = protocol::find_field(request, ":method");
     const auto path = protocol::find_field(request, ":path").value_or("");
     if (method == "GET" && !protocol::find_field(request, ":protocol")) {
-        if (split_request_target(path).path == "/") {
+        const auto target = split_request_target(path).path;
+        if (target == "/") {
             h2_answer(h2,
                       {{":status", "200"},
                        {"content-type", "text/html; charset=utf-8"},
                        {"cache-control", "no-store"}},
                       std::string(kDriverPage));
+        } else if (target == "/prepareCase") {
+            h2_prepare_case(h2, path);
         } else {
             h2_answer(h2, {{":status", "404"}, {"content-type", "text/plain"}},
-                      "not found: this server serves / and WebSockets (extended CONNECT)\n");
+                      "not found: this server serves /, /prepareCase and WebSockets (extended "
+                      "CONNECT)\n");
         }
         return;
     }

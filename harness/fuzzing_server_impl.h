@@ -122,13 +122,16 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     void on_h2_request(const transport::H2StreamPtr& h2, const protocol::H2Fields& request);
     void h2_answer(const transport::H2StreamPtr& h2, const protocol::H2Fields& response,
                    std::string body);
+    void h2_prepare_case(const transport::H2StreamPtr& h2, std::string_view path);
     void reject(StreamPtr stream, std::string response);
     void refuse(const Opening& o, const std::string& why);
     void upgrade_and_send(const Opening& o, std::vector<std::string> texts);
     void run_case(Opening o, const Case& test, int number, const std::string& agent);
     void run_h2_client_case(Opening o, const Case& test, int number, const std::string& agent);
     std::function<void(CaseResult&&)> case_done(const std::string& agent, const std::string& id);
-    const Case* requested_case(std::string_view request_target, std::string& agent, int& number);
+    // The case (and its agent and number) a /runCase target asks for, or `endpoint`'s.
+    const Case* requested_case(std::string_view request_target, std::string& agent, int& number,
+                               std::string_view endpoint = "/runCase");
     void shutdown(std::string not_run_reason = {});
 };
 

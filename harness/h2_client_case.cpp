@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 
 #include <array>
+#include <utility>
 
 #include "harness/http_case.h"
 #include "harness/model/clock.h"
@@ -87,12 +88,14 @@ std::string frame_bytes(std::uint8_t opcode, std::string_view payload) {
 
 H2ClientCase::H2ClientCase(asio::io_context& io, const Case& test, const H2ClientProbe& probe,
                            SessionConfig config,
-                           std::function<bool(std::string_view path)> is_this_case, Done done)
+                           std::function<bool(std::string_view path)> is_this_case,
+                           std::function<bool(std::string_view path)> prepares_this_case, Done done)
     : io_(io),
       test_(test),
       probe_(probe),
       config_(std::move(config)),
       is_this_case_(std::move(is_this_case)),
+      prepares_this_case_(std::move(prepares_this_case)),
       done_(std::move(done)),
       timer_(io) {
     x_.profile = probe_.profile;
@@ -193,9 +196,16 @@ void H2ClientCase::send_settings(const h2::Settings& settings, const char* why) 
     settings_sent_ = true;
     send_frame({h2::FrameType::settings, 0, 0,
                 h2::encode_settings(settings).substr(h2::kFrameHeaderSize)});
-    // The client's SETTINGS that came before ours get their ACK now.
+    // The client's SETTINGS and requests that came before ours get their ACK and answer now.
     for (; first && acks_owed_ > 0; --acks_owed_)
         send_frame({h2::FrameType::settings, h2::flag::ack, 0, {}});
+    for (const auto& f : std::exchange(held_answers_, {})) send_frame(f);
+}
+
+void H2ClientCase::send_answer(const h2::Frame& f) {
+    if (settings_sent_) return send_frame(f);
+    note("(held until our SETTINGS are out: " + h2::describe(f) + ")");
+    held_answers_.push_back(f);
 }
 
 void H2ClientCase::read() {
@@ -293,17 +303,21 @@ void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
                       .before_settings_ack = acks_ == 0};
     const auto path = protocol::find_field(r.fields, ":path").value_or("");
     r.for_this_case = r.extended_connect() && is_this_case_(path);
-    auto answer = [&](protocol::H2Fields response) {
+    // A response without a body (END_STREAM on its HEADERS).
+    auto answer = [&](const protocol::H2Fields& response) {
         r.answer = ":status " + std::string(protocol::find_field(response, ":status").value_or(""));
-        note("-> HEADERS stream=" + std::to_string(stream) +
-             " flags=END_STREAM|END_HEADERS, the fields:\n" + protocol::format_fields(response));
-        write(h2::encode_headers(stream, h2::hpack_encode_literal(response), true));
+        if (!settings_sent_) r.answer += ", held until our SETTINGS were out";
+        note("our answer on stream " + std::to_string(stream) + ", the fields:\n" +
+             protocol::format_fields(response));
+        send_answer({h2::FrameType::headers, h2::flag::end_stream | h2::flag::end_headers, stream,
+                     h2::hpack_encode_literal(response)});
     };
     auto refuse = [&](std::string why) {
         r.answer = "RST_STREAM PROTOCOL_ERROR (" + why + ")";
-        send_frame({h2::FrameType::rst_stream, 0, stream,
-                    h2::encode_rst_stream(stream, h2::error::protocol_error)
-                        .substr(h2::kFrameHeaderSize)});
+        if (!settings_sent_) r.answer += ", held until our SETTINGS were out";
+        send_answer({h2::FrameType::rst_stream, 0, stream,
+                     h2::encode_rst_stream(stream, h2::error::protocol_error)
+                         .substr(h2::kFrameHeaderSize)});
     };
     const bool early = r.extended_connect() && (!settings_sent_ || forbids_connect(probe_.profile));
     if (early) {
@@ -311,6 +325,13 @@ void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
         refuse(!settings_sent_ ? "before our SETTINGS" : "our SETTINGS do not allow it");
         x_.requests.push_back(std::move(r));
         if (forbids_connect(probe_.profile)) finish();
+        return;
+    }
+    if (!r.extended_connect() && protocol::find_field(r.fields, ":method") == "GET" &&
+        prepares_this_case_(path)) {
+        answer(
+            {{":status", "204"}, {"wsconform-connection", "ready"}, {"cache-control", "no-store"}});
+        x_.requests.push_back(std::move(r));
         return;
     }
     if (!r.for_this_case || ws_stream_) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/case_session.h"
 #include "harness/model/case.h"
@@ -47,10 +48,12 @@ class HpackInflater {
 class H2ClientCase final : public RunningCase, public std::enable_shared_from_this<H2ClientCase> {
   public:
     // `is_this_case`: whether an extended CONNECT's :path asks for this case (/runCase); the
-    // caller may take it as the case being asked for.
+    // caller may take it as the case being asked for. `prepares_this_case`: whether a GET's
+    // :path is this case's /prepareCase (a browser's driver opening the connection, answered
+    // "wsconform-connection: ready"; any other request gets 421).
     H2ClientCase(boost::asio::io_context& io, const Case& test, const H2ClientProbe& probe,
                  SessionConfig config, std::function<bool(std::string_view path)> is_this_case,
-                 Done done);
+                 std::function<bool(std::string_view path)> prepares_this_case, Done done);
     ~H2ClientCase() override;
 
     // Serves the connection `stream`; `preread`: what was read of it (the client preface, and
@@ -71,6 +74,9 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     void flush();
     void send_frame(const protocol::h2::Frame& frame);
     void send_settings(const protocol::h2::Settings& settings, const char* why);
+    // Frames that answer the client's requests: they wait for our first SETTINGS, which must
+    // be the first frame we send (RFC 9113 §3.4).
+    void send_answer(const protocol::h2::Frame& frame);
     void read();
     void on_frame(const protocol::h2::Frame& frame);
     void on_headers(const protocol::h2::Frame& frame);
@@ -88,7 +94,7 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     const Case& test_;
     const H2ClientProbe& probe_;
     SessionConfig config_;
-    std::function<bool(std::string_view)> is_this_case_;
+    std::function<bool(std::string_view)> is_this_case_, prepares_this_case_;
     Done done_;
     transport::StreamPtr stream_;
     boost::asio::steady_timer timer_;
@@ -106,8 +112,9 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     bool binary_ = false;
     std::string pending_, writing_;
     bool write_busy_ = false, closed_ = false, settings_sent_ = false;
-    int acks_ = 0;       // the client's ACKs of our SETTINGS
-    int acks_owed_ = 0;  // the client's SETTINGS that came before ours
+    int acks_ = 0;                                   // the client's ACKs of our SETTINGS
+    int acks_owed_ = 0;                              // the client's SETTINGS that came before ours
+    std::vector<protocol::h2::Frame> held_answers_;  // until our SETTINGS are out
     std::size_t data_logged_ = 0;
 };
 

@@ -103,8 +103,13 @@ void ReportDir::add(std::span<const harness::CaseResult> results) {
     std::unique_lock lock(mutex_);
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& result = results[i];
-        index_[result.agent][result.test ? result.test->id : std::string()] = std::move(entries[i]);
-        summary_.push_back(summary_row(result));
+        const std::string& id = result.test ? result.test->id : std::string();
+        index_[result.agent][id] = std::move(entries[i]);
+        const auto [at, added] = summary_at_.try_emplace({result.agent, id}, summary_.size());
+        if (added)
+            summary_.push_back(summary_row(result));
+        else
+            summary_[at->second] = summary_row(result);
     }
     write_index(lock, ++generation_);
 }

@@ -10,6 +10,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reports/autobahn_json.h"
@@ -64,7 +65,9 @@ class ReportDir {
 
     // Copies, taken under the lock.
     Index index() const;
-    std::vector<SummaryRow> summaries() const;  // this run's results, in the order added
+    // This run's results, in the order added; a case added again (a client that ran it twice)
+    // keeps its place and takes its latest result, as index.json does.
+    std::vector<SummaryRow> summaries() const;
 
   private:
     std::string stem_locked(const std::string& agent);  // mutex_ held
@@ -78,9 +81,11 @@ class ReportDir {
     std::map<std::string, std::string> stems_;  // guarded by mutex_: agent -> file stem
     std::set<std::string> stems_taken_;         // guarded by mutex_
     std::vector<SummaryRow> summary_;           // guarded by mutex_
-    std::uint64_t generation_ = 0;              // guarded by mutex_: bumped by every add()
-    std::uint64_t written_ = 0;                 // guarded by mutex_: generation index.json holds
-    bool writer_active_ = false;  // guarded by mutex_: a thread is rewriting index.json
+    // guarded by mutex_: (agent, case ID) -> its row in summary_
+    std::map<std::pair<std::string, std::string>, std::size_t> summary_at_;
+    std::uint64_t generation_ = 0;  // guarded by mutex_: bumped by every add()
+    std::uint64_t written_ = 0;     // guarded by mutex_: generation index.json holds
+    bool writer_active_ = false;    // guarded by mutex_: a thread is rewriting index.json
     std::condition_variable index_written_;
 };
 

@@ -252,6 +252,27 @@ TEST(ReportDir, IndexCarriesTheOutcomeTheColumnsCannotSay) {
     EXPECT_EQ(index.at("a").at("1.1.2").outcome, std::nullopt);
 }
 
+// A client that runs a case twice: index.json keeps the later result, and so does the summary
+// the exit code and the terminal's counts come from (it had both rows: 3 cases counted for 2).
+TEST(ReportDir, ACaseAddedAgainReplacesItsSummaryRow) {
+    TempDir tmp;
+    const auto cases = make_cases(2);
+    ReportDir reports(tmp.path());
+    reports.add(make_result(cases[0], "a", Outcome::fail));
+    reports.add(make_result(cases[1], "a", Outcome::pass));
+    reports.add(make_result(cases[0], "a", Outcome::pass));
+    reports.add(make_result(cases[0], "b", Outcome::fail));
+    const auto rows = reports.summaries();
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].id, "1.1.1");
+    EXPECT_EQ(rows[0].agent, "a");
+    EXPECT_EQ(rows[0].outcome, Outcome::pass);
+    EXPECT_EQ(rows[1].id, "1.1.2");
+    EXPECT_EQ(rows[2].agent, "b");
+    EXPECT_EQ(rows[2].outcome, Outcome::fail);
+    EXPECT_EQ(reports.index().at("a").at("1.1.1").behavior, Behavior::ok);
+}
+
 // ---- atomic_write.
 
 TEST(AtomicWrite, ReplacesTheFileWhole) {

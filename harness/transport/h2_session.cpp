@@ -338,6 +338,12 @@ void H2Session::close() {
     flush();
 }
 
+void H2Session::stop_taking_streams_after(std::int32_t last_stream) {
+    if (dead_) return;
+    nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, last_stream, NGHTTP2_NO_ERROR, nullptr, 0);
+    flush();
+}
+
 void H2Session::fail(const ErrorCode& ec) {
     on_transport_end(ec);
 }

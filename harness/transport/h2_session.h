@@ -95,6 +95,9 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
     std::uint32_t peer_setting(int id) const;
     // GOAWAY(NO_ERROR), then the connection ends once written (streams are reset).
     void close();
+    // Server: GOAWAY(NO_ERROR) naming `last_stream` as the last stream we take: the streams
+    // up to it go on, the client opens no more here, and the connection ends once they have.
+    void stop_taking_streams_after(std::int32_t last_stream);
     bool is_open() const { return !dead_; }
     const StreamPtr& transport() const { return transport_; }
 

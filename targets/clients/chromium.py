@@ -136,7 +136,7 @@ def main():
         loop = f.read()
 
     def script(report_base):
-        config = {"ws": base, "agent": agent, "caseTimeout": case_timeout}
+        config = {"ws": base, "agent": agent, "caseTimeout": case_timeout, "prepareCases": http2}
         as_js = lambda value: json.dumps(value).replace("<", "\\u003c")
         prelude = PRELUDE.replace("CONFIG_REPORT_BASE", as_js(report_base)).replace(
             "CONFIG", as_js(config), 1)

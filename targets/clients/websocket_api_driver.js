@@ -5,7 +5,8 @@
 // The host sets globalThis.wsconformDriver before loading this file:
 //   { ws: base URL, agent, caseTimeout: seconds per case,
 //     report(path, fields): Promise — '/log' { msg } for progress, '/done' { ok: 0|1, why } once,
-//     webSocketOptions (optional): the second argument of every `new WebSocket` }
+//     webSocketOptions (optional): the second argument of every `new WebSocket`,
+//     prepareCases (optional): before each case, GET /prepareCase over HTTP/2 (see below) }
 // The loop asks BASE/getCaseCount for N, runs BASE/runCase?case=i&agent=AGENT for i = 1..N
 // (every message echoed with its type: text as a string, binary as an ArrayBuffer) until the
 // server closes, then calls BASE/updateReports?agent=AGENT and reports /done.
@@ -47,6 +48,30 @@
     });
   }
 
+  // A browser opens a WebSocket over HTTP/2 only on a connection it already has to the origin
+  // (`test-client --http2`, docs/http2.md). A case that needs a connection of its own (its
+  // certificate, its SETTINGS) gets one so: the server answers GET /prepareCase with
+  // "wsconform-connection: reconnect" and ends the connection the request came on (GOAWAY), so
+  // the next request opens the case's connection, whose answer is "ready". A request that
+  // fails (the browser refused the case's certificate) means no WebSocket for this case: the
+  // server has judged it from the refused handshake.
+  const httpBase = base.replace(/^ws/, 'http');
+  async function prepare(i) {
+    const url = httpBase + '/prepareCase?case=' + i + '&agent=' + agent;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      let r;
+      try {
+        r = await fetch(url, { cache: 'no-store' });
+      } catch (e) {
+        await log('case ' + i + ': no connection for it (' + e + '), so no WebSocket');
+        return false;
+      }
+      if (r.headers.get('wsconform-connection') !== 'reconnect') return true;
+    }
+    await log('case ' + i + ': still asked to reconnect after 3 tries; opening the WebSocket');
+    return true;
+  }
+
   const echo = (ws, data) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(data);
   };
@@ -62,6 +87,10 @@
     const started = performance.now();
     const codes = {};
     for (let i = 1; i <= count; i++) {
+      if (cfg.prepareCases && !(await prepare(i))) {
+        codes['no connection'] = (codes['no connection'] || 0) + 1;
+        continue;
+      }
       const res = await session(base + '/runCase?case=' + i + '&agent=' + agent, echo, caseTimeoutMs);
       const key = res.error ? 'error' : String(res.code);
       codes[key] = (codes[key] || 0) + 1;
