@@ -27,7 +27,10 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr std::size_t kMaxMessage = 4u << 20;  // what we keep of one message (1 MiB is sent)
-constexpr milliseconds kSlice{100};            // how often a wait looks at abort()
+// What we keep of a stream's messages in all (a case sends at most a few): beyond it they are
+// counted only, so a server that floods messages costs no more memory.
+constexpr std::size_t kMaxKeptBytes = 8u << 20;
+constexpr milliseconds kSlice{100};  // how often a wait looks at abort()
 
 // One stream of ours as it runs.
 struct Live {
@@ -39,6 +42,7 @@ struct Live {
     std::unique_ptr<protocol::Inflater> inflater;
     std::string message;
     bool compressed = false, binary = false, overflow = false;
+    std::size_t kept_bytes = 0;  // of messages
 
     bool ended() const { return seen->peer_ended || seen->reset_code || seen->we_cancelled; }
 };
@@ -251,6 +255,10 @@ class Driver {
                 return fail_connection("CONTINUATION out of place (RFC 9113 §6.10)");
             header_block_ += f.payload;
         }
+        if (header_block_.size() > h2::kMaxHeaderBlock)
+            return fail_connection("a header block over " +
+                                   std::to_string(h2::kMaxHeaderBlock / 1024) +
+                                   " KiB, CONTINUATION after CONTINUATION");
         if (!(f.flags & h2::flag::end_headers)) return;
         const auto fields = hpack_.decode(header_block_);
         if (!fields)
@@ -357,10 +365,14 @@ class Driver {
             }
             text = std::move(out);
         }
-        if (s.binary)
+        if (s.binary) {
             ++s.seen->binary_messages;
-        else
+        } else if (s.kept_bytes + text.size() > kMaxKeptBytes) {
+            ++s.seen->messages_not_kept;
+        } else {
+            s.kept_bytes += text.size();
             s.seen->messages.push_back(s.overflow ? "(over 4 MiB)" : std::move(text));
+        }
         s.overflow = false;
     }
 

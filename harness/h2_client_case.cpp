@@ -65,6 +65,12 @@ constexpr milliseconds kChangeWait{3000};  // after the change: the client's GOA
 constexpr milliseconds kCloseWait{2000};
 
 constexpr std::uint32_t kMaxConcurrentStreams = 100;
+// What a case keeps of its connection (it needs a request or two, and an echo): beyond, the
+// connection is failed (requests) or the messages are counted only, so a client that floods
+// costs no more memory.
+constexpr std::size_t kMaxRequests = 100;
+constexpr std::size_t kMaxMessagesKept = 64;
+constexpr std::size_t kMaxUnsent = 4u << 20;  // our frames waiting for the client to read
 
 bool forbids_connect(H2SettingsProfile p) {
     return p == H2SettingsProfile::absent || p == H2SettingsProfile::zero;
@@ -159,6 +165,15 @@ void H2ClientCase::fell_back() {
 void H2ClientCase::write(std::string bytes) {
     if (closed_) return;
     pending_ += bytes;
+    if (pending_.size() > kMaxUnsent) {
+        // Answers to its PINGs and SETTINGS pile up while it reads nothing.
+        x_.error = "the client reads nothing of what we send (" + std::to_string(kMaxUnsent >> 20) +
+                   " MiB waiting)";
+        note("connection error: " + x_.error);
+        closed_ = true;
+        stream_->abort();
+        return finish();
+    }
     flush();
 }
 
@@ -283,6 +298,12 @@ void H2ClientCase::on_headers(const h2::Frame& f) {
         if (f.stream != header_stream_) return;
         header_block_ += f.payload;
     }
+    if (header_block_.size() > h2::kMaxHeaderBlock) {
+        x_.error = "a header block over " + std::to_string(h2::kMaxHeaderBlock / 1024) +
+                   " KiB, CONTINUATION after CONTINUATION";
+        note("connection error: " + x_.error);
+        return finish();
+    }
     if (!(f.flags & h2::flag::end_headers)) return;
     auto fields = hpack_.decode(header_block_);
     if (!fields) {
@@ -296,6 +317,11 @@ void H2ClientCase::on_headers(const h2::Frame& f) {
 }
 
 void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
+    if (x_.requests.size() >= kMaxRequests) {
+        x_.error = "over " + std::to_string(kMaxRequests) + " requests on the case's connection";
+        note("connection error: " + x_.error);
+        return finish();
+    }
     H2ClientRequest r{.stream = stream,
                       .fields = std::move(fields),
                       .at_ms = now_ms(),
@@ -393,7 +419,8 @@ void H2ClientCase::on_websocket(std::string bytes) {
                 {h2::FrameType::data, 0, ws_stream_, frame_bytes(protocol::opcode::pong, payload)});
         }
         if (ev.message_end) {
-            if (ev.message_opcode == protocol::opcode::text)
+            if (ev.message_opcode == protocol::opcode::text &&
+                x_.messages.size() < kMaxMessagesKept)
                 x_.messages.push_back(std::move(message_));
             message_.clear();
         }

@@ -22,7 +22,11 @@ namespace wsconform::protocol::h2 {
 inline constexpr std::string_view kClientPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 inline constexpr std::size_t kFrameHeaderSize = 9;
 inline constexpr std::uint32_t kDefaultMaxFrameSize = 16384;  // §6.5.2
-inline constexpr std::uint32_t kDefaultWindow = 65535;        // §6.9.2
+// What we keep of one header block (HEADERS and its CONTINUATIONs) before it ends: a peer
+// that sends CONTINUATION without end fails the connection there instead of growing our
+// memory (the "CONTINUATION flood", CVE-2024-27316 and its kin). Real blocks are under 1 KiB.
+inline constexpr std::size_t kMaxHeaderBlock = 64 * 1024;
+inline constexpr std::uint32_t kDefaultWindow = 65535;  // §6.9.2
 
 // RFC 9113 §6 frame types, numbered 0-9 in this order.
 // clang-format off

@@ -128,6 +128,15 @@ Verdict judge_forbidden(const H2ClientExchange& x) {
                 "case 17.6.1 checks.";
         return verdict(Behavior::failed, text, x);
     }
+    // Nothing sent is a pass only if the connection worked: not after our I/O failed, or the
+    // client's frames could not be read (a header block without end ...).
+    if (!x.error.empty())
+        return verdict(Behavior::unimplemented,
+                       "Not applicable: the connection with " + settings +
+                           " failed before the client showed what it does without the setting "
+                           "(" +
+                           x.error + "); it sent no extended CONNECT there.",
+                       x);
     return verdict(Behavior::ok,
                    "The client sent no extended CONNECT on a connection with " + settings + "; " +
                        ending(x) + ".",

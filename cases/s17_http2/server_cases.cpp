@@ -66,8 +66,8 @@ std::string seen(const H2StreamSeen& s) {
             ++same;
         out += ", " + std::to_string(same) + " of " + std::to_string(s.plan.texts.size()) +
                " message(s) came back as sent";
-        if (s.messages.size() > same)
-            out += " (and " + std::to_string(s.messages.size() - same) + " other message(s))";
+        if (const auto others = s.messages.size() - same + s.messages_not_kept)
+            out += " (and " + std::to_string(others) + " other message(s))";
         if (!s.frame_error.empty()) out += ", its frames broke a rule: " + s.frame_error;
         if (s.peer_sent_close)
             out += ", the server's Close " + (s.peer_close_code ? std::to_string(*s.peer_close_code)

@@ -5,7 +5,8 @@
 # (which tabulates them).
 #
 #   measure_hostile BINARY BEHAVIOUR MODE JOBS OUTDIR CASE_PATTERNS...
-#     BEHAVIOUR: flood | big | stall | bomb (a server), or flood (MODE client: 16 flooding clients)
+#     BEHAVIOUR: flood | big | stall | bomb (a server), or flood (MODE client: 16 flooding clients);
+#       h2-continuation | h2-flood (HTTP/2: the run gets --http2; h2-continuation also as a client)
 #     MODE: server (wsconform test-server) | client (wsconform test-client) | fuzz
 #       (wsconform fuzz for FUZZ_SECONDS, 20 by default; no case patterns)
 #   sets M_SECONDS (the run's wall time), M_RSS_KB (its peak RSS), M_EXIT (its exit code),
@@ -45,7 +46,8 @@ time_field() {
 measure_hostile() {
     local bin="$1" behaviour="$2" mode="$3" jobs="$4" outdir="$5"
     shift 5
-    local work start end
+    local work start end http2=()
+    [[ "$behaviour" != h2-* ]] || http2=(--http2)
     mkdir -p "$(dirname "$outdir")"
     work="$(mktemp -d "${TMPDIR:-/tmp}/wsconform-hostile.XXXXXX")"
     rm -rf "$outdir"
@@ -55,7 +57,8 @@ measure_hostile() {
         start_hostile_server "$behaviour" "$work" || return 1
         start=$(date +%s%N)
         /usr/bin/time -v -o "$work/time" "$bin" test-server "ws://127.0.0.1:$HOSTILE_PORT/" \
-            --cases "$@" --jobs "$jobs" --outdir "$outdir" -q >"$work/out" 2>&1 || M_EXIT=$?
+            "${http2[@]}" --cases "$@" --jobs "$jobs" --outdir "$outdir" -q >"$work/out" 2>&1 ||
+            M_EXIT=$?
         stop_hostile_peer
     elif [[ "$mode" == fuzz ]]; then
         start_hostile_server "$behaviour" "$work" || return 1
@@ -65,7 +68,7 @@ measure_hostile() {
             M_EXIT=$?
         stop_hostile_peer
     else
-        /usr/bin/time -v -o "$work/time" "$bin" test-client --listen 127.0.0.1:0 \
+        /usr/bin/time -v -o "$work/time" "$bin" test-client --listen 127.0.0.1:0 "${http2[@]}" \
             --run "python3 $HOSTILE_PEER client $behaviour {url} {agent} 16" --agent hostile \
             --cases "$@" --outdir "$outdir" --timeout 600 -q >"$work/out" 2>&1 || M_EXIT=$?
     fi

@@ -11,6 +11,15 @@ then misbehaves:
                                   octets that inflate to MB MiB of zeros (1024)
   client flood  URL AGENT [N]     a test-client driver: N connections at a time (16), each
                                   sending small valid text frames until the server drops it
+  server h2-continuation PORTFILE HTTP/2 with prior knowledge (h2c), SETTINGS_ENABLE_CONNECT_
+                                  PROTOCOL = 1; answers every request with HEADERS without
+                                  END_HEADERS, then CONTINUATION frames forever
+  server h2-flood PORTFILE        the same, but answers 200 and then sends 4 MiB text messages
+                                  on the stream forever, whatever our flow-control windows say
+  client h2-continuation URL AGENT  a test-client --http2 driver: asks /getCaseCount (over
+                                  HTTP/1.1), then one h2c connection per case, on which it
+                                  sends HEADERS without END_HEADERS and CONTINUATION frames
+                                  until the server drops it
   server backend426 PORTFILE      plain HTTP/1.1 with keep-alive (no opening handshake first):
                                   an upgrade with Sec-WebSocket-Version other than 13 gets 426
                                   and the connection stays open; any other GET gets 200
@@ -153,6 +162,66 @@ async def serve_big(reader, writer, size):
                 writer.write(bytes([0x8A, len(payload)]) + payload)  # Pong
         elif fin and opcode in (0x0, 0x1, 0x2):
             tasks.append(asyncio.ensure_future(send_big(writer, lock, size)))
+
+
+H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+
+def h2_frame(kind, flags, stream, payload):
+    return struct.pack("!I", len(payload))[1:] + bytes([kind, flags]) + \
+        struct.pack("!I", stream) + payload
+
+
+# 64 CONTINUATION frames (type 9, no END_HEADERS) of 16 KiB each of an HPACK literal's bytes.
+def h2_continuations(stream):
+    return h2_frame(9, 0, stream, b"\x40" * 16384) * 64
+
+
+async def h2_frames(reader):
+    """Yields (type, flags, stream) of each HTTP/2 frame the peer sends."""
+    while True:
+        head = await reader.readexactly(9)
+        await reader.readexactly(int.from_bytes(head[:3], "big"))
+        yield head[3], head[4], int.from_bytes(head[5:9], "big") & 0x7FFFFFFF
+
+
+async def serve_h2(reader, writer, flood_messages):
+    if await reader.readexactly(len(H2_PREFACE)) != H2_PREFACE:
+        return
+    # SETTINGS: ENABLE_CONNECT_PROTOCOL (8) = 1.
+    writer.write(h2_frame(4, 0, 0, struct.pack("!HI", 8, 1)))
+    async for kind, flags, stream in h2_frames(reader):
+        if kind == 4 and not flags & 1:
+            writer.write(h2_frame(4, 1, 0, b""))  # SETTINGS ACK
+        if kind != 1:
+            continue
+        asyncio.ensure_future(drain_forever(reader))
+        if flood_messages:
+            writer.write(h2_frame(1, 4, stream, b"\x88"))  # :status 200, END_HEADERS
+            text = b"\x81\x7f" + struct.pack("!Q", 4 << 20) + b"a" * (4 << 20)
+            data = b"".join(h2_frame(0, 0, stream, text[i:i + 16384])
+                            for i in range(0, len(text), 16384))
+        else:
+            writer.write(h2_frame(1, 0, stream, b"\x88"))  # :status 200, no END_HEADERS
+            data = h2_continuations(stream)
+        await flood(writer, data)
+
+
+async def client_h2_continuation(base, agent):
+    count = int(await client_message(base, "/getCaseCount"))
+    url = urllib.parse.urlsplit(base)
+    for _ in range(count):
+        try:
+            reader, writer = await asyncio.open_connection(url.hostname, url.port)
+            writer.write(H2_PREFACE + h2_frame(4, 0, 0, b""))
+            writer.write(h2_frame(1, 0, 1, b"\x82"))  # :method GET, no END_HEADERS
+            asyncio.ensure_future(drain_forever(reader))
+            await asyncio.wait_for(flood(writer, h2_continuations(1)), timeout=120)
+        except (ConnectionError, asyncio.TimeoutError, OSError):
+            pass
+    reader, writer = await client_connect(
+        base, "/updateReports?agent=%s" % urllib.parse.quote(agent))
+    writer.close()
 
 
 def deflate_bomb_frame(inflated_mib):
@@ -438,6 +507,19 @@ def main(argv):
         if argv[1] in behaviours:
             run_server(argv[2], behaviours[argv[1]])
             return 0
+        if argv[1] in ("h2-continuation", "h2-flood"):
+            flood_messages = argv[1] == "h2-flood"
+
+            async def on_connection(reader, writer):
+                try:
+                    await serve_h2(reader, writer, flood_messages)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    pass
+                finally:
+                    writer.close()
+
+            asyncio.run(serve_listening(argv[2], on_connection))
+            return 0
         if argv[1] == "limits":
             flaw = argv[3] if len(argv) > 3 else "none"
             if flaw not in ("none", "inflate-unagreed", "sign-bit-length", "fragments-crash",
@@ -451,6 +533,9 @@ def main(argv):
             bomb = deflate_bomb_frame(int(argv[3]) if len(argv) > 3 else 1024)
             run_server(argv[2], lambda r, w: serve_bomb(r, w, bomb), deflate=True)
             return 0
+    if len(argv) >= 4 and argv[:2] == ["client", "h2-continuation"]:
+        asyncio.run(client_h2_continuation(argv[2], argv[3]))
+        return 0
     if len(argv) >= 4 and argv[:2] == ["client", "flood"]:
         asyncio.run(client_flood(argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 16))
         return 0
