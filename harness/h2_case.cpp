@@ -26,10 +26,10 @@ namespace h2 = protocol::h2;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr std::size_t kMaxMessage = 4u << 20;  // what we keep of one message (1 MiB is sent)
-// What we keep of a stream's messages in all (a case sends at most a few): beyond it they are
-// counted only, so a server that floods messages costs no more memory.
-constexpr std::size_t kMaxKeptBytes = 8u << 20;
+// What a stream keeps of one message: one octet more than the largest message we send on it,
+// 64 KiB at least (as the HTTP/1.1 session does); a longer one is kept as a mark. Of all its
+// messages it keeps twice that, then counts them only: a server that floods costs no more.
+constexpr std::size_t kMinKeptMessage = 64u << 10;
 constexpr milliseconds kSlice{100};  // how often a wait looks at abort()
 
 // One stream of ours as it runs.
@@ -42,7 +42,8 @@ struct Live {
     std::unique_ptr<protocol::Inflater> inflater;
     std::string message;
     bool compressed = false, binary = false, overflow = false;
-    std::size_t kept_bytes = 0;  // of messages
+    std::size_t keep = kMinKeptMessage;  // of one message
+    std::size_t kept_bytes = 0;          // of messages
 
     bool ended() const { return seen->peer_ended || seen->reset_code || seen->we_cancelled; }
 };
@@ -129,6 +130,7 @@ class Driver {
             auto& live = live_[x.streams.back().id];
             live.seen = &x.streams.back();
             live.send_window = peer_initial_window_;
+            for (const auto& text : plan.texts) live.keep = std::max(live.keep, text.size() + 1);
             const auto block = h2::hpack_encode_literal(plan.fields);
             note("-> HEADERS stream=" + std::to_string(live.seen->id) +
                  " flags=" + (plan.websocket ? "END_HEADERS" : "END_STREAM|END_HEADERS") +
@@ -295,7 +297,7 @@ class Driver {
                 continue;
             const auto settings = protocol::deflate_settings(agreed, false);
             s.inflater = std::make_unique<protocol::Inflater>(
-                settings.receive_window_bits, settings.receive_no_context_takeover, kMaxMessage);
+                settings.receive_window_bits, settings.receive_no_context_takeover, s.keep);
             s.parser.set_permessage_deflate(true);
             s.seen->deflate_agreed = true;
         }
@@ -303,7 +305,7 @@ class Driver {
 
     void on_data(const h2::Frame& f, Live* s) {
         if (!f.payload.empty()) {
-            // Our windows reopen as we read (we keep at most kMaxMessage per message).
+            // Our windows reopen as we read (we keep at most Live::keep of a message).
             const auto n = static_cast<std::uint32_t>(f.payload.size());
             write(h2::encode_window_update(0, n));
             if (s && !s->ended() && !(f.flags & h2::flag::end_stream))
@@ -336,7 +338,7 @@ class Driver {
                 s.binary = h.opcode == 2;
             }
             if (ev.status == St::payload && !protocol::is_control(h.opcode)) {
-                if (s.message.size() + ev.payload.size() > kMaxMessage)
+                if (s.message.size() + ev.payload.size() > s.keep)
                     s.overflow = true;
                 else
                     s.message.append(reinterpret_cast<const char*>(ev.payload.data()),
@@ -367,11 +369,12 @@ class Driver {
         }
         if (s.binary) {
             ++s.seen->binary_messages;
-        } else if (s.kept_bytes + text.size() > kMaxKeptBytes) {
+        } else if (s.kept_bytes + text.size() > 2 * s.keep) {
             ++s.seen->messages_not_kept;
         } else {
             s.kept_bytes += text.size();
-            s.seen->messages.push_back(s.overflow ? "(over 4 MiB)" : std::move(text));
+            s.seen->messages.push_back(
+                s.overflow ? "(over " + std::to_string(s.keep - 1) + " octets)" : std::move(text));
         }
         s.overflow = false;
     }

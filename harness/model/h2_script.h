@@ -74,7 +74,7 @@ struct H2StreamSeen {
     bool peer_ended = false;                  // END_STREAM from the server
     bool we_cancelled = false;                // we sent RST_STREAM(CANCEL)
     std::vector<std::string> messages;        // text messages the server sent, in order
-    std::uint64_t messages_not_kept = 0;      // text messages after the first 8 MiB of them
+    std::uint64_t messages_not_kept = 0;      // text messages beyond what we keep of them
     std::uint64_t binary_messages = 0;
     std::uint64_t data_bytes = 0;  // DATA octets received (a plain request's body)
     std::string frame_error;       // the server's WebSocket frames broke RFC 6455 / 7692
