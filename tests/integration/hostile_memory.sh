@@ -50,6 +50,11 @@ measure_hostile "$BIN" big server 64 "$OUT/big" '1.1.*' '2.1' '2.2'
 check "100 MiB-message server, 10 cases, --jobs 64" 10
 measure_hostile "$BIN" flood client 16 "$OUT/clients" '1.1.*' '1.2.*'
 check "16 flooding clients (test-client), 16 cases" 16
+# A deflate bomb on every echo (1 MiB inflating to 1 GiB): each case fails with 1009. Exit 1
+# also shows the server agreed to permessage-deflate: declining our offer made every case not
+# applicable (exit 0), which went unnoticed in scripts/robustness from 54b94f8 to 7d6c625.
+measure_hostile "$BIN" bomb server 16 "$OUT/bomb" '12.1.*' '13.1.*'
+check "deflate-bomb server, 36 cases" 36
 # Section 17's HTTP/2 cases read frames themselves: a header block that never ends, from a
 # server or a client, and a server flooding 4 MiB messages on every stream (1 GB to 2.5 GB
 # before the caps of harness/h2_case.cpp and harness/h2_client_case.cpp).

@@ -82,12 +82,32 @@ def accept_of(key):
     return base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
 
 
+def deflate_alternative_we_honour(alternative):
+    name, *params = [part.strip().lower() for part in alternative.split(";")]
+    if name != "permessage-deflate":
+        return False
+    seen = set()
+    for param in params:
+        key, _, value = param.partition("=")
+        key, value = key.strip(), value.strip().strip('"')
+        if key in seen:
+            return False
+        seen.add(key)
+        if key == "client_no_context_takeover" and not value:
+            continue
+        if key == "client_max_window_bits" and (not value or value in map(str, range(8, 16))):
+            continue
+        return False
+    return True
+
+
 async def server_handshake(reader, writer, deflate=False, echo_offer=False):
     _, headers = await read_head(reader)
     offer = headers.get("sec-websocket-extensions", "")
-    # Only a bare permessage-deflate alternative is accepted (RFC 7692 7: an offer with a
-    # parameter we do not honour is declined); echo_offer is 15.1.3-15.1.4's planted flaw.
-    offered = any(alt.strip().lower() == "permessage-deflate" for alt in offer.split(","))
+    # An alternative is accepted when we honour each of its parameters (RFC 7692 7): the two
+    # that only bind the client's compressor, valid and once each; any other offer is
+    # declined. echo_offer is 15.1.3-15.1.4's planted flaw.
+    offered = any(deflate_alternative_we_honour(alt) for alt in offer.split(","))
     extension = ("Sec-WebSocket-Extensions: permessage-deflate\r\n"
                  if deflate and offered else "")
     if echo_offer and "permessage-deflate" in offer:
