@@ -386,11 +386,14 @@ void FuzzingServer::Impl::run_case(Opening o, const Case& test, int number,
     else if (test.tls.certificate != CertificateFlaw::none && !options.flawed_certificate)
         why = "the certificate cases need test-client's own CA (--tls without --tls-cert)";
     else if (test.tls.certificate != CertificateFlaw::none &&
-             tls->certificate_label != to_string(test.tls.certificate))
+             tls->certificate_label != to_string(test.tls.certificate)) {
+        // Judged already, from the handshake the client refused (a client that tries again):
+        // this connection has nothing to add.
+        if (statuses.contains({agent, test.id})) return upgrade_and_send(o, {});
         why =
             "the client asked for this case on a connection that did not get its certificate "
             "(a driver that does not run the cases in order, one connection each)";
-    else if (o.h2 && test.is_handshake_case())
+    } else if (o.h2 && test.is_handshake_case())
         why =
             "not applicable: this case is about the HTTP/1.1 Upgrade handshake (RFC 6455 §4); "
             "over HTTP/2 a WebSocket opens with an extended CONNECT instead (RFC 8441 §4-5), "

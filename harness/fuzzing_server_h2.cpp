@@ -131,13 +131,19 @@ void FuzzingServer::Impl::h2_prepare_case(const transport::H2StreamPtr& h2, std:
             "/prepareCase needs case (1 to " + std::to_string(cases.size()) + ") and agent\n");
         return;
     }
-    predicted_case = number;
-    last_agent = agent;
+    // Judged already (a certificate the client refused, a connection of its own that ran):
+    // nothing to prepare, and the prediction stays where it moved to.
+    const bool judged = statuses.contains({agent, c->id});
+    if (!judged) {
+        predicted_case = number;
+        last_agent = agent;
+    }
     const auto* tls = h2->tls_session();
-    const Case* certificate = predicted_certificate_case();
+    const Case* certificate = judged ? nullptr : predicted_certificate_case();
     const bool own =
-        predicted_h2_client_case() ||
-        (certificate && tls && tls->certificate_label != to_string(certificate->tls.certificate));
+        !judged &&
+        (predicted_h2_client_case() ||
+         (certificate && tls && tls->certificate_label != to_string(certificate->tls.certificate)));
     if (own) {
         log("/prepareCase " + c->id + ": it needs a connection of its own; GOAWAY on this one");
         if (auto session = h2->session()) session->stop_taking_streams_after(h2->id());
