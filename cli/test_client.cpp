@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -344,9 +345,23 @@ int run_test_client(const TestClientConfig& config) {
         return signals.interrupted() ? kExitFailures : kExitUnreachable;
     }
     report.print_summary(elapsed);
-    if (missing)
+    // The summary's "not run" also counts the cases our stop cut short, which the client did
+    // ask for: say both, so the two numbers add up.
+    const auto not_run = static_cast<std::size_t>(
+        std::count_if(report.rows().begin(), report.rows().end(),
+                      [](const auto& r) { return r.outcome == harness::Outcome::not_run; }));
+    const std::size_t cut_short = not_run > missing ? not_run - missing : 0;
+    if (missing) {
         std::cout << missing << (missing == 1 ? " selected case was" : " selected cases were")
-                  << " never run by the client\n";
+                  << " never run by the client";
+        if (cut_short)
+            std::cout << " (and " << cut_short << (cut_short == 1 ? " more was" : " more were")
+                      << " under way when the run stopped)";
+        std::cout << "\n";
+    } else if (cut_short) {
+        std::cout << cut_short << (cut_short == 1 ? " case was" : " cases were")
+                  << " under way when the run stopped\n";
+    }
     report.print_baseline();
     const int code = report.exit_code(signals.interrupted());
     return code == kExitOk && !child_failure.empty() ? kExitFailures : code;
