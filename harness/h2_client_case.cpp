@@ -167,12 +167,10 @@ void H2ClientCase::write(std::string bytes) {
     pending_ += bytes;
     if (pending_.size() > kMaxUnsent) {
         // Answers to its PINGs and SETTINGS pile up while it reads nothing.
-        x_.error = "the client reads nothing of what we send (" + std::to_string(kMaxUnsent >> 20) +
-                   " MiB waiting)";
-        note("connection error: " + x_.error);
         closed_ = true;
         stream_->abort();
-        return finish();
+        return fail_connection("the client reads nothing of what we send (" +
+                               std::to_string(kMaxUnsent >> 20) + " MiB waiting)");
     }
     flush();
 }
@@ -215,6 +213,13 @@ void H2ClientCase::send_settings(const h2::Settings& settings, const char* why) 
     for (; first && acks_owed_ > 0; --acks_owed_)
         send_frame({h2::FrameType::settings, h2::flag::ack, 0, {}});
     for (const auto& f : std::exchange(held_answers_, {})) send_frame(f);
+}
+
+// The connection cannot go on (its bytes, or what it costs us): the case ends with `why`.
+void H2ClientCase::fail_connection(std::string why) {
+    x_.error = std::move(why);
+    note("connection error: " + x_.error);
+    finish();
 }
 
 void H2ClientCase::send_answer(const h2::Frame& f) {
@@ -298,30 +303,23 @@ void H2ClientCase::on_headers(const h2::Frame& f) {
         if (f.stream != header_stream_) return;
         header_block_ += f.payload;
     }
-    if (header_block_.size() > h2::kMaxHeaderBlock) {
-        x_.error = "a header block over " + std::to_string(h2::kMaxHeaderBlock / 1024) +
-                   " KiB, CONTINUATION after CONTINUATION";
-        note("connection error: " + x_.error);
-        return finish();
-    }
+    if (header_block_.size() > h2::kMaxHeaderBlock)
+        return fail_connection("a header block over " + std::to_string(h2::kMaxHeaderBlock / 1024) +
+                               " KiB, CONTINUATION after CONTINUATION");
     if (!(f.flags & h2::flag::end_headers)) return;
     auto fields = hpack_.decode(header_block_);
-    if (!fields) {
-        x_.error = "HPACK: the client's header block does not decode (COMPRESSION_ERROR)";
-        note("connection error: " + x_.error);
-        return finish();
-    }
+    if (!fields)
+        return fail_connection(
+            "HPACK: the client's header block does not decode (COMPRESSION_ERROR)");
     note("<- the fields of stream " + std::to_string(f.stream) + ":\n" +
          protocol::format_fields(*fields));
     on_request(f.stream, std::move(*fields));
 }
 
 void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
-    if (x_.requests.size() >= kMaxRequests) {
-        x_.error = "over " + std::to_string(kMaxRequests) + " requests on the case's connection";
-        note("connection error: " + x_.error);
-        return finish();
-    }
+    if (x_.requests.size() >= kMaxRequests)
+        return fail_connection("over " + std::to_string(kMaxRequests) +
+                               " requests on the case's connection");
     H2ClientRequest r{.stream = stream,
                       .fields = std::move(fields),
                       .at_ms = now_ms(),

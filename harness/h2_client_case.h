@@ -89,6 +89,7 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     void wait(Phase phase, std::chrono::milliseconds how_long);
     void on_timeout();
     void finish(std::string why = {});
+    void fail_connection(std::string why);
 
     boost::asio::io_context& io_;
     const Case& test_;
