@@ -2,7 +2,9 @@
 // The input, fed to a FrameReader in chunks, gives frames that re-encode to exactly the bytes
 // they came from (the stream's reserved bit aside), and never one over the size limit; each
 // payload goes through every reader (SETTINGS, the 32-bit fields, padding, describe()); a
-// payload that decodes as a literal HPACK block re-encodes to a block that decodes the same.
+// payload that decodes as a literal HPACK block re-encodes to a block that decodes the same, and
+// split into HEADERS and CONTINUATION frames it assembles back whole; and every frame goes through
+// one HeaderBlockAssembler (RFC 9113 §4.3), whose blocks stay under its cap.
 //
 // Input: byte 0 is the chunk size (1-256) and byte 1 the reader's limit (in KiB); then the bytes.
 #include <cstddef>
@@ -38,14 +40,39 @@ void check_frame(const h2::Frame& f, std::string_view original) {
         for (std::size_t i = 0; i < fields->size(); ++i)
             FUZZ_CHECK((*again)[i].name == (*fields)[i].name &&
                        (*again)[i].value == (*fields)[i].value);
-        // As HEADERS + CONTINUATION in small frames, the pieces carry the block whole.
+        // As HEADERS + CONTINUATION in small frames, the pieces assemble into the block whole.
         const auto frames = h2::encode_headers(1, block, true, 7);
         h2::FrameReader reader(7);
         reader.feed(frames);
-        std::string joined;
-        while (auto piece = reader.next()) joined += piece->payload;
-        FUZZ_CHECK(reader.error().empty() && reader.buffered() == 0 && joined == block);
+        h2::HeaderBlockAssembler assembler;
+        auto step = h2::HeaderBlockAssembler::Step::other;
+        while (auto piece = reader.next()) {
+            FUZZ_CHECK(step != h2::HeaderBlockAssembler::Step::complete);
+            step = assembler.feed(*piece);
+        }
+        FUZZ_CHECK(reader.error().empty() && reader.buffered() == 0);
+        if (block.size() <= h2::kMaxHeaderBlock)
+            FUZZ_CHECK(step == h2::HeaderBlockAssembler::Step::complete &&
+                       assembler.block().octets == block && assembler.block().end_stream);
+        else
+            FUZZ_CHECK(step == h2::HeaderBlockAssembler::Step::error);
     }
+}
+
+// Every frame of the input through one assembler: a block it completes is never over the cap
+// and never longer than the frames it came in; an error is for good.
+void check_assembly(h2::HeaderBlockAssembler& assembler, const h2::Frame& f,
+                    std::size_t& octets_since_headers) {
+    const bool failed_before = !assembler.error().empty();
+    if (f.type == h2::FrameType::headers) octets_since_headers = 0;
+    octets_since_headers += f.payload.size();
+    const auto step = assembler.feed(f);
+    FUZZ_CHECK(!failed_before || step == h2::HeaderBlockAssembler::Step::error);
+    FUZZ_CHECK((step == h2::HeaderBlockAssembler::Step::error) == !assembler.error().empty());
+    if (step == h2::HeaderBlockAssembler::Step::complete)
+        FUZZ_CHECK(assembler.block().octets.size() <= h2::kMaxHeaderBlock &&
+                   assembler.block().octets.size() <= octets_since_headers &&
+                   assembler.block().stream == f.stream);
 }
 
 }  // namespace
@@ -56,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint32_t limit = (std::uint32_t{data[1]} + 1) * 1024;
     std::string_view in(reinterpret_cast<const char*>(data + 2), size - 2);
     h2::FrameReader reader(limit);
-    std::size_t at = 0, consumed = 0;
+    h2::HeaderBlockAssembler assembler;
+    std::size_t at = 0, consumed = 0, octets_since_headers = 0;
     while (at < in.size()) {
         const auto piece = in.substr(at, chunk);
         at += piece.size();
@@ -65,6 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const auto length = h2::kFrameHeaderSize + f->payload.size();
             FUZZ_CHECK(f->payload.size() <= limit);
             check_frame(*f, in.substr(consumed, length));
+            check_assembly(assembler, *f, octets_since_headers);
             consumed += length;
         }
         if (!reader.error().empty()) break;

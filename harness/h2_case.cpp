@@ -185,6 +185,11 @@ class Driver {
             return fail_connection("the server's first frame is not SETTINGS (RFC 9113 §3.4)");
         auto it = live_.find(f.stream);
         Live* s = it == live_.end() ? nullptr : &it->second;
+        using Step = h2::HeaderBlockAssembler::Step;
+        const auto step = headers_.feed(f);
+        if (step == Step::error) return fail_connection(headers_.error());
+        if (step == Step::complete) return on_header_block(headers_.block(), s);
+        if (step == Step::partial) return;
         switch (f.type) {
             case h2::FrameType::settings:
                 on_settings(f);
@@ -207,10 +212,6 @@ class Driver {
                 break;
             case h2::FrameType::rst_stream:
                 if (s) s->seen->reset_code = h2::read_u32(f.payload).value_or(0);
-                break;
-            case h2::FrameType::headers:
-            case h2::FrameType::continuation:
-                on_headers(f, s);
                 break;
             case h2::FrameType::data:
                 on_data(f, s);
@@ -244,29 +245,12 @@ class Driver {
         send_frame({h2::FrameType::settings, h2::flag::ack, 0, {}});
     }
 
-    void on_headers(const h2::Frame& f, Live* s) {
-        if (f.type == h2::FrameType::headers) {
-            const auto block = h2::unpadded(f);
-            if (!block)
-                return fail_connection("HEADERS: padding longer than the frame (RFC 9113 §6.2)");
-            header_stream_ = f.stream;
-            header_block_.assign(*block);
-            block_ends_stream_ = f.flags & h2::flag::end_stream;
-        } else {
-            if (f.stream != header_stream_)
-                return fail_connection("CONTINUATION out of place (RFC 9113 §6.10)");
-            header_block_ += f.payload;
-        }
-        if (header_block_.size() > h2::kMaxHeaderBlock)
-            return fail_connection("a header block over " +
-                                   std::to_string(h2::kMaxHeaderBlock / 1024) +
-                                   " KiB, CONTINUATION after CONTINUATION");
-        if (!(f.flags & h2::flag::end_headers)) return;
-        const auto fields = hpack_.decode(header_block_);
+    void on_header_block(const h2::HeaderBlock& block, Live* s) {
+        const auto fields = hpack_.decode(block.octets);
         if (!fields)
             return fail_connection(
                 "HPACK: the server's header block does not decode (COMPRESSION_ERROR)");
-        note("<- the fields of stream " + std::to_string(f.stream) + ":\n" +
+        note("<- the fields of stream " + std::to_string(block.stream) + ":\n" +
              protocol::format_fields(*fields));
         if (!s) return;
         if (!s->seen->response || s->seen->status < 200) {
@@ -278,7 +262,7 @@ class Driver {
                     : 0;
             if (s->seen->opened() && s->seen->plan.websocket) setup_deflate(*s);
         }
-        if (block_ends_stream_) s->seen->peer_ended = true;
+        if (block.end_stream) s->seen->peer_ended = true;
     }
 
     void setup_deflate(Live& s) {
@@ -503,9 +487,7 @@ class Driver {
     std::int64_t conn_window_ = h2::kDefaultWindow;
     std::int64_t peer_initial_window_ = h2::kDefaultWindow;
     std::size_t peer_max_frame_ = h2::kDefaultMaxFrameSize;
-    std::uint32_t header_stream_ = 0;
-    std::string header_block_;
-    bool block_ends_stream_ = false;
+    h2::HeaderBlockAssembler headers_;
     bool dead_ = false;
     std::size_t data_logged_ = 0;
 };

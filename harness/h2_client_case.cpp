@@ -246,17 +246,19 @@ void H2ClientCase::read() {
                     self->on_frame(*f);
                 else
                     break;
-            if (!self->reader_.error().empty() && self->phase_ != Phase::done) {
-                self->x_.error = "the client's frames: " + self->reader_.error();
-                self->note("connection error: " + self->x_.error);
-                return self->finish();
-            }
+            if (!self->reader_.error().empty() && self->phase_ != Phase::done)
+                return self->fail_connection("the client's frames: " + self->reader_.error());
             if (self->phase_ != Phase::done) self->read();
         });
 }
 
 void H2ClientCase::on_frame(const h2::Frame& f) {
     if (f.type != h2::FrameType::data || data_logged_++ < 64) note("<- " + h2::describe(f));
+    using Step = h2::HeaderBlockAssembler::Step;
+    const auto step = headers_.feed(f);
+    if (step == Step::error) return fail_connection(headers_.error());
+    if (step == Step::complete) return on_header_block(headers_.block());
+    if (step == Step::partial) return;
     switch (f.type) {
         case h2::FrameType::settings:
             if (f.flags & h2::flag::ack) {
@@ -282,10 +284,6 @@ void H2ClientCase::on_frame(const h2::Frame& f) {
                 if (phase_ == Phase::echo || phase_ == Phase::closing) finish();
             }
             break;
-        case h2::FrameType::headers:
-        case h2::FrameType::continuation:
-            on_headers(f);
-            break;
         case h2::FrameType::data:
             on_data(f);
             break;
@@ -294,26 +292,14 @@ void H2ClientCase::on_frame(const h2::Frame& f) {
     }
 }
 
-void H2ClientCase::on_headers(const h2::Frame& f) {
-    if (f.type == h2::FrameType::headers) {
-        const auto block = h2::unpadded(f);
-        header_stream_ = f.stream;
-        header_block_.assign(block.value_or(""));
-    } else {
-        if (f.stream != header_stream_) return;
-        header_block_ += f.payload;
-    }
-    if (header_block_.size() > h2::kMaxHeaderBlock)
-        return fail_connection("a header block over " + std::to_string(h2::kMaxHeaderBlock / 1024) +
-                               " KiB, CONTINUATION after CONTINUATION");
-    if (!(f.flags & h2::flag::end_headers)) return;
-    auto fields = hpack_.decode(header_block_);
+void H2ClientCase::on_header_block(const h2::HeaderBlock& block) {
+    auto fields = hpack_.decode(block.octets);
     if (!fields)
         return fail_connection(
             "HPACK: the client's header block does not decode (COMPRESSION_ERROR)");
-    note("<- the fields of stream " + std::to_string(f.stream) + ":\n" +
+    note("<- the fields of stream " + std::to_string(block.stream) + ":\n" +
          protocol::format_fields(*fields));
-    on_request(f.stream, std::move(*fields));
+    on_request(block.stream, std::move(*fields));
 }
 
 void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {

@@ -79,7 +79,7 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     void send_answer(const protocol::h2::Frame& frame);
     void read();
     void on_frame(const protocol::h2::Frame& frame);
-    void on_headers(const protocol::h2::Frame& frame);
+    void on_header_block(const protocol::h2::HeaderBlock& block);
     void on_request(std::uint32_t stream, protocol::H2Fields fields);
     void on_data(const protocol::h2::Frame& frame);
     void on_websocket(std::string bytes);
@@ -105,8 +105,7 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     Phase phase_ = Phase::request;
     protocol::h2::FrameReader reader_;
     HpackInflater hpack_;
-    std::uint32_t header_stream_ = 0;
-    std::string header_block_;
+    protocol::h2::HeaderBlockAssembler headers_;
     std::uint32_t ws_stream_ = 0;  // the case's WebSocket (0: none yet)
     protocol::FrameParser parser_{protocol::ParserOptions{.role = protocol::Role::server}};
     std::string message_;

@@ -185,6 +185,41 @@ std::optional<std::string_view> unpadded(const Frame& frame) {
     return p;
 }
 
+HeaderBlockAssembler::Step HeaderBlockAssembler::fail(std::string why) {
+    error_ = std::move(why);
+    open_ = false;
+    block_ = {};
+    return Step::error;
+}
+
+HeaderBlockAssembler::Step HeaderBlockAssembler::feed(const Frame& frame) {
+    if (!error_.empty()) return Step::error;
+    const bool headers = frame.type == FrameType::headers;
+    const bool continuation = frame.type == FrameType::continuation;
+    if (open_ && (!continuation || frame.stream != block_.stream))
+        return fail(std::string(frame_type_name(frame.type)) + " on stream " +
+                    std::to_string(frame.stream) + " inside the header block of stream " +
+                    std::to_string(block_.stream) +
+                    " (RFC 9113 §4.3: only its CONTINUATION frames may come between)");
+    if (continuation && !open_)
+        return fail("CONTINUATION on stream " + std::to_string(frame.stream) +
+                    " with no header block open (RFC 9113 §6.10)");
+    if (!headers && !continuation) return Step::other;
+    if (headers) {
+        if (frame.stream == 0) return fail("HEADERS on stream 0 (RFC 9113 §6.2)");
+        const auto octets = unpadded(frame);
+        if (!octets) return fail("HEADERS: padding longer than the frame (RFC 9113 §6.2)");
+        block_ = {frame.stream, (frame.flags & flag::end_stream) != 0, std::string(*octets)};
+    } else {
+        block_.octets += frame.payload;
+    }
+    if (block_.octets.size() > kMaxHeaderBlock)
+        return fail("a header block over " + std::to_string(kMaxHeaderBlock / 1024) +
+                    " KiB, CONTINUATION after CONTINUATION");
+    open_ = (frame.flags & flag::end_headers) == 0;
+    return open_ ? Step::partial : Step::complete;
+}
+
 namespace {
 
 // The names of frame types (RFC 9113 §6), error codes (§7) and SETTINGS parameters (§6.5.2,

@@ -93,6 +93,39 @@ class FrameReader {
     std::string error_;
 };
 
+// One header block (RFC 9113 §4.3): the HPACK octets of a HEADERS frame and the CONTINUATION
+// frames after it, without HEADERS' padding and priority fields.
+struct HeaderBlock {
+    std::uint32_t stream = 0;
+    bool end_stream = false;  // HEADERS' END_STREAM: the block ends the stream too
+    std::string octets;
+};
+
+// Puts header blocks together from a connection's frames, fed in the order they came. A block
+// is one unbroken run of frames (§4.3): while one is open, a frame of any other type or stream
+// is a connection error, as are a CONTINUATION with none open (§6.10), HEADERS on stream 0 or
+// with padding past its end (§6.2), and a block over kMaxHeaderBlock. After an error it stays
+// in error.
+class HeaderBlockAssembler {
+  public:
+    enum class Step {
+        other,     // no part of a header block: the caller reads the frame itself
+        partial,   // taken; the block goes on in CONTINUATION frames
+        complete,  // taken; block() is whole
+        error,     // a connection error (PROTOCOL_ERROR); error() says why
+    };
+    Step feed(const Frame& frame);
+    const HeaderBlock& block() const { return block_; }
+    const std::string& error() const { return error_; }
+
+  private:
+    Step fail(std::string why);
+
+    HeaderBlock block_;
+    bool open_ = false;
+    std::string error_;
+};
+
 // A SETTINGS payload's parameters (RFC 9113 §6.5.1: six octets each), or nothing when its
 // length is not a multiple of six.
 std::optional<Settings> parse_settings(std::string_view payload);

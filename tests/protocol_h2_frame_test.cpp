@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "protocol/h2_frame.h"
 
@@ -93,6 +94,97 @@ TEST(H2Frame, ALongBlockIsSplitIntoHeadersAndContinuation) {
     const auto last = reader.next();
     EXPECT_EQ(last->flags, flag::end_headers);
     EXPECT_EQ(last->payload, "bb");
+}
+
+// Every frame of `wire` through one assembler; the steps it took, and the last block.
+struct Assembled {
+    std::vector<HeaderBlockAssembler::Step> steps;
+    HeaderBlockAssembler assembler;
+};
+
+Assembled assemble(const std::string& wire) {
+    Assembled out;
+    FrameReader reader;
+    reader.feed(wire);
+    while (auto f = reader.next()) out.steps.push_back(out.assembler.feed(*f));
+    return out;
+}
+
+using Step = HeaderBlockAssembler::Step;
+
+TEST(H2HeaderBlock, HeadersAndItsContinuationsGiveOneBlockWithoutPadding) {
+    const auto split = assemble(encode_headers(3, "0123456789", true, 4));
+    EXPECT_EQ(split.steps, (std::vector{Step::partial, Step::partial, Step::complete}));
+    EXPECT_EQ(split.assembler.block().stream, 3u);
+    EXPECT_TRUE(split.assembler.block().end_stream);
+    EXPECT_EQ(split.assembler.block().octets, "0123456789");
+
+    // PADDED and PRIORITY: pad length 2, five octets of priority, the block, two of padding.
+    const auto padded = assemble(
+        encode_frame({FrameType::headers, flag::padded | flag::priority | flag::end_headers, 5,
+                      std::string("\x02"
+                                  "\x00\x00\x00\x01\x10"
+                                  "ab"
+                                  "\x00\x00",
+                                  10)}));
+    EXPECT_EQ(padded.steps, std::vector{Step::complete});
+    EXPECT_EQ(padded.assembler.block().octets, "ab");
+    EXPECT_FALSE(padded.assembler.block().end_stream);
+}
+
+TEST(H2HeaderBlock, OtherFramesPassWhenNoBlockIsOpen) {
+    const auto a =
+        assemble(encode_settings({}) + encode_headers(1, "x", false) + encode_window_update(1, 10) +
+                 encode_frame({FrameType::data, 0, 1, "d"}));
+    EXPECT_EQ(a.steps, (std::vector{Step::other, Step::complete, Step::other, Step::other}));
+}
+
+TEST(H2HeaderBlock, NothingMayComeBetweenHeadersAndItsContinuations) {
+    const auto open = encode_frame({FrameType::headers, 0, 1, "ab"});
+    // Another type on the same stream, the same type on another, a CONTINUATION elsewhere.
+    for (const auto& between :
+         {encode_frame({FrameType::data, 0, 1, "d"}), encode_settings({}),
+          encode_frame({FrameType::headers, flag::end_headers, 3, "c"}),
+          encode_frame({FrameType::continuation, flag::end_headers, 3, "c"}),
+          encode_frame({static_cast<FrameType>(0x20), 0, 1, "an extension's frame"})}) {
+        const auto a = assemble(open + between +
+                                encode_frame({FrameType::continuation, flag::end_headers, 1, "c"}));
+        EXPECT_EQ(a.steps, (std::vector{Step::partial, Step::error, Step::error}));
+        EXPECT_NE(a.assembler.error().find("inside the header block of stream 1"),
+                  std::string::npos)
+            << a.assembler.error();
+    }
+}
+
+TEST(H2HeaderBlock, ConnectionErrorsOfTheHeadersFrameItself) {
+    const auto stray = assemble(encode_frame({FrameType::continuation, flag::end_headers, 1, "c"}));
+    EXPECT_EQ(stray.steps, std::vector{Step::error});
+    EXPECT_NE(stray.assembler.error().find("no header block open"), std::string::npos);
+
+    const auto stream0 = assemble(encode_headers(0, "x", false));
+    EXPECT_EQ(stream0.steps, std::vector{Step::error});
+    EXPECT_NE(stream0.assembler.error().find("stream 0"), std::string::npos);
+
+    const auto overlong_pad =
+        assemble(encode_frame({FrameType::headers, flag::padded | flag::end_headers, 1,
+                               "\x09"
+                               "ab"}));
+    EXPECT_EQ(overlong_pad.steps, std::vector{Step::error});
+    EXPECT_NE(overlong_pad.assembler.error().find("padding"), std::string::npos);
+}
+
+TEST(H2HeaderBlock, ABlockOverTheCapIsAnErrorBeforeItEnds) {
+    // The CONTINUATION flood: frames that never say END_HEADERS.
+    std::string wire = encode_frame({FrameType::headers, 0, 1, std::string(16384, 'h')});
+    for (int i = 0; i < 8; ++i)
+        wire += encode_frame({FrameType::continuation, 0, 1, std::string(16384, 'c')});
+    const auto a = assemble(wire);
+    ASSERT_EQ(a.steps.size(), 9u);
+    EXPECT_EQ(a.steps[2], Step::partial);  // 48 KiB
+    EXPECT_EQ(a.steps[4], Step::error);    // 80 KiB
+    EXPECT_EQ(a.steps.back(), Step::error);
+    EXPECT_EQ(a.assembler.error(), "a header block over 64 KiB, CONTINUATION after CONTINUATION");
+    EXPECT_TRUE(a.assembler.block().octets.empty());
 }
 
 }  // namespace
