@@ -387,9 +387,7 @@ void FuzzingServer::Impl::run_case(Opening o, const Case& test, int number,
         why = "the certificate cases need test-client's own CA (--tls without --tls-cert)";
     else if (test.tls.certificate != CertificateFlaw::none &&
              tls->certificate_label != to_string(test.tls.certificate)) {
-        // Judged already, from the handshake the client refused (a client that tries again):
-        // this connection has nothing to add.
-        if (statuses.contains({agent, test.id})) return upgrade_and_send(o, {});
+        if (judged(agent, test.id)) return upgrade_and_send(o, {});
         why =
             "the client asked for this case on a connection that did not get its certificate "
             "(a driver that does not run the cases in order, one connection each)";

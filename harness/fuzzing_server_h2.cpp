@@ -133,15 +133,15 @@ void FuzzingServer::Impl::h2_prepare_case(const transport::H2StreamPtr& h2, std:
     }
     // Judged already (a certificate the client refused, a connection of its own that ran):
     // nothing to prepare, and the prediction stays where it moved to.
-    const bool judged = statuses.contains({agent, c->id});
-    if (!judged) {
+    const bool done_before = judged(agent, c->id);
+    if (!done_before) {
         predicted_case = number;
         last_agent = agent;
     }
     const auto* tls = h2->tls_session();
-    const Case* certificate = judged ? nullptr : predicted_certificate_case();
+    const Case* certificate = done_before ? nullptr : predicted_certificate_case();
     const bool own =
-        !judged &&
+        !done_before &&
         (predicted_h2_client_case() ||
          (certificate && tls && tls->certificate_label != to_string(certificate->tls.certificate)));
     if (own) {
@@ -218,8 +218,7 @@ void FuzzingServer::Impl::run_h2_client_case(Opening o, const Case& test, int nu
                          .timeouts = options.timeouts,
                          .max_message = options.max_message,
                          .limits = options.limits};
-    // Judged already (on its own connection, before this fallback or retry): nothing to add.
-    if (statuses.contains({agent, test.id})) return upgrade_and_send(o, {});
+    if (judged(agent, test.id)) return upgrade_and_send(o, {});
     std::string why;
     if (!o.h2) {
         if (auto pending = h2_client.lock(); pending && h2_client_number == number) {

@@ -47,6 +47,12 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
     std::set<std::string> updated_agents;  // io thread only
     // (agent, case id) -> behavior, for /getCaseStatus; io thread only.
     std::map<std::pair<std::string, std::string>, std::string> statuses;
+    // A case judged already for this agent keeps its verdict: a later connection for it (a
+    // client that retries, a fallback, a case's own connection that ran) has nothing to add,
+    // and the prediction of the next connection's case does not move back to it.
+    bool judged(const std::string& agent, const std::string& id) const {
+        return statuses.contains({agent, id});
+    }
     std::multimap<std::pair<std::string, std::string>, std::function<void(const std::string&)>>
         status_waiters;
     // The running cases (to stop them with the server), and what each agent did on its
@@ -75,7 +81,7 @@ struct FuzzingServer::Impl : std::enable_shared_from_this<FuzzingServer::Impl> {
         const auto* probe = c->h2_client_probe();
         if (!probe || probe->profile == H2SettingsProfile::normal) return nullptr;
         if (hooks.is_excluded && hooks.is_excluded(last_agent, c->id)) return nullptr;
-        if (statuses.contains({last_agent, c->id})) return nullptr;  // judged already
+        if (judged(last_agent, c->id)) return nullptr;
         if (!h2_client.expired() && h2_client_number == predicted_case) return nullptr;
         return c;
     }

@@ -71,6 +71,8 @@ constexpr std::uint32_t kMaxConcurrentStreams = 100;
 constexpr std::size_t kMaxRequests = 100;
 constexpr std::size_t kMaxMessagesKept = 64;
 constexpr std::size_t kMaxUnsent = 4u << 20;  // our frames waiting for the client to read
+// What a request's recorded answer adds when it waited for our SETTINGS (see send_answer).
+constexpr const char* kHeldAnswer = ", held until our SETTINGS were out";
 
 bool forbids_connect(H2SettingsProfile p) {
     return p == H2SettingsProfile::absent || p == H2SettingsProfile::zero;
@@ -222,10 +224,14 @@ void H2ClientCase::fail_connection(std::string why) {
     finish();
 }
 
-void H2ClientCase::send_answer(const h2::Frame& f) {
-    if (settings_sent_) return send_frame(f);
+bool H2ClientCase::send_answer(const h2::Frame& f) {
+    if (settings_sent_) {
+        send_frame(f);
+        return false;
+    }
     note("(held until our SETTINGS are out: " + h2::describe(f) + ")");
     held_answers_.push_back(f);
+    return true;
 }
 
 void H2ClientCase::read() {
@@ -316,18 +322,18 @@ void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
     // A response without a body (END_STREAM on its HEADERS).
     auto answer = [&](const protocol::H2Fields& response) {
         r.answer = ":status " + std::string(protocol::find_field(response, ":status").value_or(""));
-        if (!settings_sent_) r.answer += ", held until our SETTINGS were out";
         note("our answer on stream " + std::to_string(stream) + ", the fields:\n" +
              protocol::format_fields(response));
-        send_answer({h2::FrameType::headers, h2::flag::end_stream | h2::flag::end_headers, stream,
-                     h2::hpack_encode_literal(response)});
+        if (send_answer({h2::FrameType::headers, h2::flag::end_stream | h2::flag::end_headers,
+                         stream, h2::hpack_encode_literal(response)}))
+            r.answer += kHeldAnswer;
     };
     auto refuse = [&](std::string why) {
         r.answer = "RST_STREAM PROTOCOL_ERROR (" + why + ")";
-        if (!settings_sent_) r.answer += ", held until our SETTINGS were out";
-        send_answer({h2::FrameType::rst_stream, 0, stream,
-                     h2::encode_rst_stream(stream, h2::error::protocol_error)
-                         .substr(h2::kFrameHeaderSize)});
+        if (send_answer({h2::FrameType::rst_stream, 0, stream,
+                         h2::encode_rst_stream(stream, h2::error::protocol_error)
+                             .substr(h2::kFrameHeaderSize)}))
+            r.answer += kHeldAnswer;
     };
     const bool early = r.extended_connect() && (!settings_sent_ || forbids_connect(probe_.profile));
     if (early) {

@@ -75,8 +75,8 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     void send_frame(const protocol::h2::Frame& frame);
     void send_settings(const protocol::h2::Settings& settings, const char* why);
     // Frames that answer the client's requests: they wait for our first SETTINGS, which must
-    // be the first frame we send (RFC 9113 §3.4).
-    void send_answer(const protocol::h2::Frame& frame);
+    // be the first frame we send (RFC 9113 §3.4). True when the frame waits.
+    bool send_answer(const protocol::h2::Frame& frame);
     void read();
     void on_frame(const protocol::h2::Frame& frame);
     void on_header_block(const protocol::h2::HeaderBlock& block);
