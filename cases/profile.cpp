@@ -56,6 +56,7 @@ constexpr std::array kRules{
     ProtocolRule{"16.3.*", Kind::runs, "the server's TLS configuration: judged on the TLS handshake alone"},
     ProtocolRule{"17.5.1", Kind::needs_echo, "two WebSockets on one connection, judged on each one's echo"},
     ProtocolRule{"17.5.3", Kind::needs_echo, "a 1 MiB message through small flow-control windows, judged on its echo"},
+    ProtocolRule{"17.5.4", Kind::needs_echo, "a held stream window, judged on the DATA of the echo"},
     ProtocolRule{"17.6.*", Kind::needs_echo, "an HTTP/2 client's handling of our SETTINGS: cases for test-client, never run by test-server"},
     ProtocolRule{"17.7.*", Kind::needs_echo, "an HTTP/2 client's extended CONNECT: cases for test-client, never run by test-server"},
     ProtocolRule{"17.*", Kind::runs, "WebSocket over HTTP/2: judged on the server's SETTINGS, its responses and how its streams end"},

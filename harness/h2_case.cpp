@@ -36,8 +36,9 @@ constexpr milliseconds kSlice{100};  // how often a wait looks at abort()
 struct Live {
     H2StreamSeen* seen = nullptr;
     std::int64_t send_window = h2::kDefaultWindow;
-    std::string header_block;  // HEADERS + CONTINUATION until END_HEADERS
-    bool in_headers = false, block_ends_stream = false;
+    // What the server may still send on the stream: the window we opened, less what came.
+    std::int64_t receive_window = h2::kDefaultWindow;
+    bool window_held = false;  // H2Plan::hold_stream_windows: no WINDOW_UPDATE yet
     protocol::FrameParser parser{protocol::ParserOptions{.role = protocol::Role::client}};
     std::unique_ptr<protocol::Inflater> inflater;
     std::string message;
@@ -130,6 +131,8 @@ class Driver {
             auto& live = live_[x.streams.back().id];
             live.seen = &x.streams.back();
             live.send_window = peer_initial_window_;
+            live.receive_window = plan_.initial_window;
+            live.window_held = plan_.hold_stream_windows.count() > 0;
             for (const auto& text : plan.texts) live.keep = std::max(live.keep, text.size() + 1);
             const auto block = h2::hpack_encode_literal(plan.fields);
             note("-> HEADERS stream=" + std::to_string(live.seen->id) +
@@ -139,14 +142,16 @@ class Driver {
         }
     }
 
-    // Waits until `done` holds, the connection ends, `wait` passes or the run is stopped.
+    // Waits until `done` holds, the connection ends, `wait` passes or the run is stopped. A
+    // wait that runs out is noted and marks the exchange timed out, unless `meant_to_run_out`.
     template <typename Done>
-    bool pump(milliseconds wait, Done done) {
+    bool pump(milliseconds wait, Done done, bool meant_to_run_out = false) {
         const auto until = Clock::now() + wait;
         while (!done()) {
             if (dead_ || aborted_) return false;
             const auto now = Clock::now();
             if (now >= until) {
+                if (meant_to_run_out) return false;
                 x.timed_out = true;
                 note("the wait of " + std::to_string(wait.count()) + " ms ran out");
                 return false;
@@ -169,11 +174,12 @@ class Driver {
         return true;
     }
 
-    void fail_connection(const std::string& why) {
+    void fail_connection(const std::string& why,
+                         std::uint32_t error_code = h2::error::protocol_error) {
         if (dead_) return;
         if (x.error.empty()) x.error = why;
-        note("connection error: " + why + "; -> GOAWAY error=PROTOCOL_ERROR");
-        write(h2::encode_goaway(0, h2::error::protocol_error));
+        note("connection error: " + why + "; -> GOAWAY error=" + h2::error_code_name(error_code));
+        write(h2::encode_goaway(0, error_code));
         dead_ = true;
     }
 
@@ -288,12 +294,28 @@ class Driver {
     }
 
     void on_data(const h2::Frame& f, Live* s) {
-        if (!f.payload.empty()) {
-            // Our windows reopen as we read (we keep at most Live::keep of a message).
-            const auto n = static_cast<std::uint32_t>(f.payload.size());
+        const auto n = static_cast<std::uint32_t>(f.payload.size());
+        if (s && n) {
+            s->receive_window -= n;
+            if (s->window_held) s->seen->data_while_held += n;
+            if (s->receive_window < 0) {
+                const auto past = static_cast<std::uint64_t>(-s->receive_window);
+                s->seen->window_overrun = std::max(s->seen->window_overrun, past);
+                return fail_connection("DATA on stream " + std::to_string(f.stream) + " " +
+                                           std::to_string(past) +
+                                           " octets past the window we had opened (RFC 9113 "
+                                           "§6.9.1)",
+                                       h2::error::flow_control_error);
+            }
+        }
+        if (n) {
+            // Our windows reopen as we read (we keep at most Live::keep of a message), unless
+            // the case holds a stream's.
             write(h2::encode_window_update(0, n));
-            if (s && !s->ended() && !(f.flags & h2::flag::end_stream))
+            if (s && !s->window_held && !s->ended() && !(f.flags & h2::flag::end_stream)) {
                 write(h2::encode_window_update(f.stream, n));
+                s->receive_window += n;
+            }
         }
         if (!s) return;
         const auto data = h2::unpadded(f);
@@ -422,6 +444,28 @@ class Driver {
         return true;
     }
 
+    // H2Plan::hold_stream_windows: the streams' windows stay as they are for a while (we read
+    // on), then each opens to 65,535 in one WINDOW_UPDATE.
+    void hold_windows(const std::vector<Live*>& ws) {
+        note("our stream windows (" + std::to_string(plan_.initial_window) +
+             " octets, our SETTINGS_INITIAL_WINDOW_SIZE) get no WINDOW_UPDATE for " +
+             std::to_string(plan_.hold_stream_windows.count()) + " ms");
+        const auto all_ended = [&] {
+            return std::all_of(ws.begin(), ws.end(), [](Live* s) { return s->ended(); });
+        };
+        pump(plan_.hold_stream_windows, all_ended, true);
+        for (auto* s : ws) {
+            s->window_held = false;
+            const auto increment = h2::kDefaultWindow - s->receive_window;
+            if (dead_ || s->ended() || increment <= 0) continue;
+            note("-> WINDOW_UPDATE stream=" + std::to_string(s->seen->id) +
+                 " increment=" + std::to_string(increment) + " (the hold is over; " +
+                 std::to_string(s->seen->data_while_held) + " octets of DATA came during it)");
+            write(h2::encode_window_update(s->seen->id, static_cast<std::uint32_t>(increment)));
+            s->receive_window += increment;
+        }
+    }
+
     std::vector<Live*> range(std::size_t first, std::size_t count) {
         std::vector<Live*> out;
         for (std::size_t i = first; i < first + count && i < x.streams.size(); ++i)
@@ -460,6 +504,7 @@ class Driver {
                 send_ws(*s, 1, texts[i]);
             }
         }
+        if (plan_.hold_stream_windows.count() > 0) hold_windows(ws);
         pump(echo_wait, [&] {
             return std::all_of(ws.begin(), ws.end(), [](Live* s) {
                 return s->ended() || s->seen->peer_sent_close ||

@@ -694,6 +694,49 @@ void add_negotiation_and_endings(std::vector<Case>& out) {
             return H2Plan{.streams = {websocket(c.extended_connect(), {std::move(big)})}};
         },
         opens()));
+    out.push_back(server_case(
+        "17.5.4", "A 4,096-octet stream window, held shut",
+        "Testing a server over HTTP/2: our SETTINGS_INITIAL_WINDOW_SIZE is 4,096; one 16 KiB text "
+        "message, then no WINDOW_UPDATE for the stream for 500 ms (the connection's window is "
+        "reopened as we read), then the stream's window opens to 65,535.",
+        "The server sends at most 4,096 octets of DATA on the stream while its window is held "
+        "(its echo waits), then the message comes back whole.",
+        {"RFC 9113 6.9.1", "RFC 9113 6.9.2", "RFC 9113 6.5.3", "RFC 8441 5"},
+        "A sender must not send a flow-controlled frame longer than the space in either of the "
+        "receiver's windows; SETTINGS_INITIAL_WINDOW_SIZE sets a new stream's, and a SETTINGS "
+        "frame applies as soon as it is received.",
+        [](const H2Context& c) {
+            std::string text(16u << 10, 'a');
+            for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + i % 26);
+            return H2Plan{.streams = {websocket(c.extended_connect(), {std::move(text)})},
+                          .initial_window = 4096,
+                          .hold_stream_windows = std::chrono::milliseconds(500)};
+        },
+        [](const H2Exchange& x) {
+            if (auto v = no_exchange(x)) return *v;
+            const auto& s = *first_stream(x);
+            if (auto v = opening_gate(x, s)) return *v;
+            const auto held = std::to_string(s.data_while_held) +
+                              " octets of DATA came while the window was held; " + seen(s);
+            if (s.window_overrun)
+                return verdict(Behavior::failed,
+                               "The server sent DATA " + std::to_string(s.window_overrun) +
+                                   " octets past our 4,096-octet stream window (RFC 9113 "
+                                   "§6.9.1; " +
+                                   held + ").",
+                               x);
+            if (!s.echoed())
+                return verdict(Behavior::failed,
+                               "The server kept to our 4,096-octet stream window, but our message "
+                               "did not come back once it opened (" +
+                                   held + ").",
+                               x);
+            return verdict(Behavior::ok,
+                           "The server kept to our 4,096-octet stream window, and our message "
+                           "came back whole once it opened (" +
+                               held + ").",
+                           x);
+        }));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 // No Asio here.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -62,6 +63,11 @@ struct H2Plan {
     bool needs_setting = true;
     // Our SETTINGS_INITIAL_WINDOW_SIZE (RFC 9113 §6.9.2 default 65,535: no parameter sent).
     std::uint32_t initial_window = 65535;
+    // How long our stream windows stay as they are once our texts are out: no WINDOW_UPDATE
+    // for a stream until then, so a server that keeps to them (RFC 9113 §6.9.1) sends at most
+    // initial_window octets of DATA on it. Then each opens to 65,535 and reopens as we read.
+    // Zero: reopened as we read from the start.
+    std::chrono::milliseconds hold_stream_windows{0};
 };
 
 // What happened on one stream.
@@ -77,7 +83,12 @@ struct H2StreamSeen {
     std::uint64_t messages_not_kept = 0;      // text messages beyond what we keep of them
     std::uint64_t binary_messages = 0;
     std::uint64_t data_bytes = 0;  // DATA octets received (a plain request's body)
-    std::string frame_error;       // the server's WebSocket frames broke RFC 6455 / 7692
+    // Of the DATA octets (padding included): those that came while our window was held
+    // (H2Plan::hold_stream_windows), and the most past the window we had opened (RFC 9113
+    // §6.9.1; the connection then ends with FLOW_CONTROL_ERROR).
+    std::uint64_t data_while_held = 0;
+    std::uint64_t window_overrun = 0;
+    std::string frame_error;  // the server's WebSocket frames broke RFC 6455 / 7692
     bool deflate_agreed = false;
     std::string deflate_response;  // the response's sec-websocket-extensions
     bool we_sent_close = false;

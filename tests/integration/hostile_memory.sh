@@ -59,9 +59,16 @@ check "deflate-bomb server, 36 cases" 36
 # server or a client, and a server flooding 4 MiB messages on every stream (1 GB to 2.5 GB
 # before the caps of harness/h2_case.cpp and harness/h2_client_case.cpp).
 measure_hostile "$BIN" h2-continuation server 64 "$OUT/h2-continuation" '17.*'
-check "HTTP/2 server sending CONTINUATION forever, section 17's 25 cases, --jobs 64" 25
+check "HTTP/2 server sending CONTINUATION forever, section 17's 26 cases, --jobs 64" 26
 measure_hostile "$BIN" h2-flood server 64 "$OUT/h2-flood" '17.*'
-check "HTTP/2 server flooding 4 MiB messages, section 17's 25 cases, --jobs 64" 25
+check "HTTP/2 server flooding 4 MiB messages as our windows allow, 26 cases, --jobs 64" 26
+# One that floods whatever our windows say: 17.5.4, which holds its stream's window shut,
+# ends the connection with FLOW_CONTROL_ERROR and says so (the other cases reopen the windows
+# as they read, so they cannot tell).
+measure_hostile "$BIN" h2-overrun server 1 "$OUT/h2-overrun" '17.5.4'
+check "HTTP/2 server sending past our flow-control window, 17.5.4" 1
+grep -q 'octets past our 4,096-octet stream window (RFC 9113 ' "$OUT"/h2-overrun/*_case_17_5_4.json ||
+    { say "FAIL: 17.5.4's verdict does not name the overrun"; failed=1; }
 # Its cases are not applicable: a broken connection shows nothing about the SETTINGS (exit 0).
 measure_hostile "$BIN" h2-continuation client 1 "$OUT/h2-clients" '17.6.*'
 check "HTTP/2 client sending CONTINUATION forever (test-client --http2), 3 cases" 3 0

@@ -15,7 +15,10 @@ then misbehaves:
                                   PROTOCOL = 1; answers every request with HEADERS without
                                   END_HEADERS, then CONTINUATION frames forever
   server h2-flood PORTFILE        the same, but answers 200 and then sends 4 MiB text messages
-                                  on the stream forever, whatever our flow-control windows say
+                                  on the stream forever, as fast as our flow-control windows let
+                                  it (a flood a receiver that keeps reopening them must take)
+  server h2-overrun PORTFILE      the same, whatever our flow-control windows say (RFC 9113
+                                  §6.9.1 forbids it)
   client h2-continuation URL AGENT  a test-client --http2 driver: asks /getCaseCount (over
                                   HTTP/1.1), then one h2c connection per case, on which it
                                   sends HEADERS without END_HEADERS and CONTINUATION frames
@@ -198,33 +201,84 @@ def h2_continuations(stream):
 
 
 async def h2_frames(reader):
-    """Yields (type, flags, stream) of each HTTP/2 frame the peer sends."""
+    """Yields (type, flags, stream, payload) of each HTTP/2 frame the peer sends."""
     while True:
         head = await reader.readexactly(9)
-        await reader.readexactly(int.from_bytes(head[:3], "big"))
-        yield head[3], head[4], int.from_bytes(head[5:9], "big") & 0x7FFFFFFF
+        payload = await reader.readexactly(int.from_bytes(head[:3], "big"))
+        yield head[3], head[4], int.from_bytes(head[5:9], "big") & 0x7FFFFFFF, payload
 
 
-async def serve_h2(reader, writer, flood_messages):
+def h2_text_message(mib):
+    """One unmasked text frame of MIB MiB."""
+    return b"\x81\x7f" + struct.pack("!Q", mib << 20) + b"a" * (mib << 20)
+
+
+async def quietly(coroutine):
+    """Runs a sender until the connection breaks (or the task is cancelled)."""
+    try:
+        await coroutine
+    except (ConnectionError, OSError):
+        pass
+
+
+async def send_within_windows(writer, stream, message, windows, opened):
+    """Sends MESSAGE over and over in DATA frames of up to 16 KiB, as both windows allow."""
+    at = 0
+    while True:
+        room = min(windows[0], windows[stream], 16384)
+        if room <= 0:
+            opened.clear()
+            await opened.wait()
+            continue
+        chunk = message[at:at + room]
+        windows[0] -= len(chunk)
+        windows[stream] -= len(chunk)
+        writer.write(h2_frame(0, 0, stream, chunk))
+        at = (at + len(chunk)) % len(message)
+        await writer.drain()
+
+
+async def serve_h2(reader, writer, behaviour):
     if await reader.readexactly(len(H2_PREFACE)) != H2_PREFACE:
         return
     # SETTINGS: ENABLE_CONNECT_PROTOCOL (8) = 1.
     writer.write(h2_frame(4, 0, 0, struct.pack("!HI", 8, 1)))
-    async for kind, flags, stream in h2_frames(reader):
-        if kind == 4 and not flags & 1:
-            writer.write(h2_frame(4, 1, 0, b""))  # SETTINGS ACK
-        if kind != 1:
-            continue
-        asyncio.ensure_future(drain_forever(reader))
-        if flood_messages:
-            writer.write(h2_frame(1, 4, stream, b"\x88"))  # :status 200, END_HEADERS
-            text = b"\x81\x7f" + struct.pack("!Q", 4 << 20) + b"a" * (4 << 20)
-            data = b"".join(h2_frame(0, 0, stream, text[i:i + 16384])
-                            for i in range(0, len(text), 16384))
-        else:
-            writer.write(h2_frame(1, 0, stream, b"\x88"))  # :status 200, no END_HEADERS
-            data = h2_continuations(stream)
-        await flood(writer, data)
+    # What we may send (RFC 9113 §6.9): the connection's window and each stream's, which start
+    # at the peer's SETTINGS_INITIAL_WINDOW_SIZE (4); `opened` is set by each WINDOW_UPDATE.
+    windows, initial, opened, senders = {0: 65535}, 65535, asyncio.Event(), []
+    try:
+        async for kind, flags, stream, payload in h2_frames(reader):
+            if kind == 4 and not flags & 1:
+                for at in range(0, len(payload) - 5, 6):
+                    key, value = struct.unpack("!HI", payload[at:at + 6])
+                    if key == 4:
+                        for s in windows:
+                            if s:
+                                windows[s] += value - initial
+                        initial = value
+                writer.write(h2_frame(4, 1, 0, b""))  # SETTINGS ACK
+            if kind == 8 and len(payload) == 4:
+                windows[stream] = windows.get(stream, initial) + \
+                    (int.from_bytes(payload, "big") & 0x7FFFFFFF)
+                opened.set()
+            if kind != 1:
+                continue
+            if behaviour == "h2-continuation":
+                writer.write(h2_frame(1, 0, stream, b"\x88"))  # :status 200, no END_HEADERS
+                sender = flood(writer, h2_continuations(stream))
+            elif behaviour == "h2-overrun":
+                writer.write(h2_frame(1, 4, stream, b"\x88"))  # :status 200, END_HEADERS
+                message = h2_text_message(4)
+                sender = flood(writer, b"".join(h2_frame(0, 0, stream, message[i:i + 16384])
+                                                for i in range(0, len(message), 16384)))
+            else:
+                writer.write(h2_frame(1, 4, stream, b"\x88"))
+                windows[stream] = initial
+                sender = send_within_windows(writer, stream, h2_text_message(4), windows, opened)
+            senders.append(asyncio.ensure_future(quietly(sender)))
+    finally:
+        for sender in senders:
+            sender.cancel()
 
 
 async def client_h2_continuation(base, agent):
@@ -527,12 +581,12 @@ def main(argv):
         if argv[1] in behaviours:
             run_server(argv[2], behaviours[argv[1]])
             return 0
-        if argv[1] in ("h2-continuation", "h2-flood"):
-            flood_messages = argv[1] == "h2-flood"
+        if argv[1] in ("h2-continuation", "h2-flood", "h2-overrun"):
+            behaviour = argv[1]
 
             async def on_connection(reader, writer):
                 try:
-                    await serve_h2(reader, writer, flood_messages)
+                    await serve_h2(reader, writer, behaviour)
                 except (ConnectionError, asyncio.IncompleteReadError):
                     pass
                 finally:
