@@ -5,6 +5,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -85,6 +86,8 @@ h2::Settings first_settings(H2SettingsProfile p) {
         s.emplace_back(h2::setting::enable_connect_protocol, 0);
     else if (p != H2SettingsProfile::absent)
         s.emplace_back(h2::setting::enable_connect_protocol, 1);
+    if (p == H2SettingsProfile::held_window)
+        s.emplace_back(h2::setting::initial_window_size, kH2HeldWindow);
     return s;
 }
 
@@ -218,8 +221,9 @@ void H2ClientCase::send_settings(const h2::Settings& settings, const char* why) 
 }
 
 // The connection cannot go on (its bytes, or what it costs us): the case ends with `why`.
-void H2ClientCase::fail_connection(std::string why) {
+void H2ClientCase::fail_connection(std::string why, std::uint32_t goaway_code) {
     x_.error = std::move(why);
+    goaway_code_ = goaway_code;
     note("connection error: " + x_.error);
     finish();
 }
@@ -287,7 +291,9 @@ void H2ClientCase::on_frame(const h2::Frame& f) {
         case h2::FrameType::rst_stream:
             if (f.stream == ws_stream_ && ws_stream_) {
                 x_.reset_code = h2::read_u32(f.payload).value_or(0);
-                if (phase_ == Phase::echo || phase_ == Phase::closing) finish();
+                if (phase_ == Phase::window_held || phase_ == Phase::echo ||
+                    phase_ == Phase::closing)
+                    finish();
             }
             break;
         case h2::FrameType::data:
@@ -302,7 +308,8 @@ void H2ClientCase::on_header_block(const h2::HeaderBlock& block) {
     auto fields = hpack_.decode(block.octets);
     if (!fields)
         return fail_connection(
-            "HPACK: the client's header block does not decode (COMPRESSION_ERROR)");
+            "HPACK: the client's header block does not decode (COMPRESSION_ERROR)",
+            h2::error::compression_error);
     note("<- the fields of stream " + std::to_string(block.stream) + ":\n" +
          protocol::format_fields(*fields));
     on_request(block.stream, std::move(*fields));
@@ -364,17 +371,44 @@ void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
     note("-> HEADERS stream=" + std::to_string(stream) + " flags=END_HEADERS, the fields:\n" +
          protocol::format_fields(response));
     write(h2::encode_headers(stream, h2::hpack_encode_literal(response), false));
-    send_text("Hello over HTTP/2");
-    wait(Phase::echo, kEchoWait);
+    if (probe_.profile != H2SettingsProfile::held_window) {
+        send_text("Hello over HTTP/2");
+        return wait(Phase::echo, kEchoWait);
+    }
+    ws_window_ = kH2HeldWindow;
+    std::string text(kH2HeldWindowMessage, 'a');
+    for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + i % 26);
+    send_text(std::move(text));
+    note("the stream's window (" + std::to_string(kH2HeldWindow) +
+         " octets, our SETTINGS_INITIAL_WINDOW_SIZE) gets no WINDOW_UPDATE for " +
+         std::to_string(kH2WindowHold.count()) + " ms");
+    wait(Phase::window_held, kH2WindowHold);
 }
 
 void H2ClientCase::on_data(const h2::Frame& f) {
-    if (!f.payload.empty()) {
-        const auto n = static_cast<std::uint32_t>(f.payload.size());
-        write(h2::encode_window_update(0, n));
-        if (!(f.flags & h2::flag::end_stream)) write(h2::encode_window_update(f.stream, n));
+    const auto n = static_cast<std::uint32_t>(f.payload.size());
+    const bool websocket = ws_stream_ && f.stream == ws_stream_;
+    if (websocket && n) {
+        ws_window_ -= n;
+        if (phase_ == Phase::window_held) x_.data_while_held += n;
+        if (ws_window_ < 0) {
+            x_.window_overrun =
+                std::max(x_.window_overrun, static_cast<std::uint64_t>(-ws_window_));
+            return fail_connection("DATA on stream " + std::to_string(f.stream) + " " +
+                                       std::to_string(-ws_window_) +
+                                       " octets past the window we had opened (RFC 9113 §6.9.1)",
+                                   h2::error::flow_control_error);
+        }
     }
-    if (f.stream != ws_stream_ || !ws_stream_) return;
+    if (n) {
+        // Our windows reopen as we read, but for the WebSocket's while the case holds it.
+        write(h2::encode_window_update(0, n));
+        if (!(f.flags & h2::flag::end_stream) && !(websocket && phase_ == Phase::window_held)) {
+            write(h2::encode_window_update(f.stream, n));
+            if (websocket) ws_window_ += n;
+        }
+    }
+    if (!websocket) return;
     if (f.flags & h2::flag::end_stream) x_.peer_ended = true;
     if (const auto data = h2::unpadded(f)) on_websocket(std::string(*data));
     if (phase_ == Phase::echo && x_.messages.size() >= x_.sent.size()) return after_echo();
@@ -458,6 +492,16 @@ void H2ClientCase::wait(Phase phase, milliseconds how_long) {
 
 void H2ClientCase::on_timeout() {
     switch (phase_) {
+        case Phase::window_held: {
+            const auto increment = h2::kDefaultWindow - ws_window_;
+            x_.window_opened_ms = now_ms();
+            send_frame({h2::FrameType::window_update, 0, ws_stream_,
+                        h2::encode_window_update(ws_stream_, static_cast<std::uint32_t>(increment))
+                            .substr(h2::kFrameHeaderSize)});
+            ws_window_ += increment;
+            if (x_.messages.size() >= x_.sent.size()) return after_echo();
+            return wait(Phase::echo, kEchoWait);
+        }
         case Phase::settings_delay:
             send_settings(first_settings(probe_.profile), "our SETTINGS, after the delay");
             return wait(Phase::request, kRequestWait);
@@ -483,7 +527,8 @@ void H2ClientCase::on_timeout() {
     }
 }
 
-// Judges, ends the connection (GOAWAY NO_ERROR, unless it is gone), reports.
+// Judges, ends the connection (GOAWAY NO_ERROR, or the connection error's code, unless it is
+// gone), reports.
 void H2ClientCase::finish(std::string why) {
     if (phase_ == Phase::done) return;
     phase_ = Phase::done;
@@ -491,9 +536,8 @@ void H2ClientCase::finish(std::string why) {
     x_.end_ms = now_ms();
     if (stream_ && !closed_ && !x_.peer_closed) {
         if (!settings_sent_) send_settings(first_settings(probe_.profile), "our SETTINGS");
-        send_frame(
-            {h2::FrameType::goaway, 0, 0,
-             h2::encode_goaway(ws_stream_, h2::error::no_error).substr(h2::kFrameHeaderSize)});
+        send_frame({h2::FrameType::goaway, 0, 0,
+                    h2::encode_goaway(ws_stream_, goaway_code_).substr(h2::kFrameHeaderSize)});
     }
     if (stream_ && !write_busy_) transport::linger_then_close(stream_, milliseconds(500));
     for (const auto& r : x_.requests) {

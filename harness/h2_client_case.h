@@ -66,7 +66,7 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     void fell_back();
 
   private:
-    enum class Phase { settings_delay, request, echo, after_change, closing, done };
+    enum class Phase { settings_delay, request, window_held, echo, after_change, closing, done };
 
     std::int64_t now_ms() const;
     void note(std::string text);
@@ -89,7 +89,8 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     void wait(Phase phase, std::chrono::milliseconds how_long);
     void on_timeout();
     void finish(std::string why = {});
-    void fail_connection(std::string why);
+    void fail_connection(std::string why,
+                         std::uint32_t goaway_code = protocol::h2::error::protocol_error);
 
     boost::asio::io_context& io_;
     const Case& test_;
@@ -107,6 +108,9 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     HpackInflater hpack_;
     protocol::h2::HeaderBlockAssembler headers_;
     std::uint32_t ws_stream_ = 0;  // the case's WebSocket (0: none yet)
+    // What the client may still send on ws_stream_: the window we opened, less what came.
+    std::int64_t ws_window_ = protocol::h2::kDefaultWindow;
+    std::uint32_t goaway_code_ = protocol::h2::error::no_error;  // our GOAWAY at the end
     protocol::FrameParser parser_{protocol::ParserOptions{.role = protocol::Role::server}};
     std::string message_;
     bool binary_ = false;

@@ -73,7 +73,7 @@ bool echoed_first(const H2ClientExchange& x) {
     return !x.sent.empty() && !x.messages.empty() && x.messages.front() == x.sent.front();
 }
 
-// The cases that open a WebSocket on their connection (17.6.1, 17.7.3, 17.7.4): not applicable
+// The cases that open a WebSocket on their connection (17.6.1, 17.7.3-17.7.5): not applicable
 // when the client did not ask for this case there.
 std::optional<Verdict> not_asked_here(const H2ClientExchange& x) {
     const auto* c = x.first_connect();
@@ -238,6 +238,34 @@ Verdict judge_change(const H2ClientExchange& x) {
                    x);
 }
 
+// H2SettingsProfile::held_window (17.7.5): the client's echo of a message its window cannot
+// hold.
+Verdict judge_held_window(const H2ClientExchange& x) {
+    static_assert(harness::kH2HeldWindow == 4096 && harness::kH2HeldWindowMessage == 12 * 1024,
+                  "the texts below name them");
+    if (auto na = not_asked_here(x)) return *na;
+    const std::string held = std::to_string(x.data_while_held) +
+                             " octets of DATA came while it was held " +
+                             ms(harness::kH2WindowHold.count());
+    if (x.window_overrun)
+        return verdict(Behavior::failed,
+                       "The client sent DATA " + std::to_string(x.window_overrun) +
+                           " octets past our 4,096-octet stream window (RFC 9113 §6.9.1; " + held +
+                           ").",
+                       x);
+    if (!echoed_first(x))
+        return verdict(Behavior::failed,
+                       "The client kept to our 4,096-octet stream window (" + held +
+                           "), but did not echo our 12 KiB message once it opened (" +
+                           std::to_string(x.messages.size()) + " message(s) came back; " +
+                           ending(x) + ").",
+                       x);
+    return verdict(Behavior::ok,
+                   "The client kept to our 4,096-octet stream window (" + held +
+                       "), and echoed our 12 KiB message whole once it opened.",
+                   x);
+}
+
 // ---------------------------------------------------------------- the cases
 
 struct Row {
@@ -340,6 +368,19 @@ std::vector<Case> client_cases() {
          "A value of SETTINGS_ENABLE_CONNECT_PROTOCOL other than 0 or 1 is a connection error of "
          "type PROTOCOL_ERROR.",
          judge_change},
+        {"17.7.5",
+         "The client keeps to a 4,096-octet stream window held shut",
+         H2SettingsProfile::held_window,
+         "Testing a client over HTTP/2: on the connection the client opens for this case our "
+         "SETTINGS carry SETTINGS_INITIAL_WINDOW_SIZE = 4,096; once its WebSocket opens we send a "
+         "12 KiB text message and give the stream no WINDOW_UPDATE for 500 ms (the connection's "
+         "window is reopened as we read), then open it to 65,535.",
+         "At most 4,096 octets of DATA on the stream while its window is held (more fails, and "
+         "ends the connection with FLOW_CONTROL_ERROR); then the message is echoed whole.",
+         {"RFC 9113 6.9.1", "RFC 9113 6.9.2", "RFC 9113 6.5.3", "RFC 8441 5"},
+         "A sender must not send a flow-controlled frame longer than the space in either of the "
+         "receiver's windows; SETTINGS_INITIAL_WINDOW_SIZE sets a new stream's.",
+         judge_held_window},
     };
     std::vector<Case> out;
     for (const auto& r : rows) {

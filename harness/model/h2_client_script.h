@@ -33,6 +33,9 @@ enum class H2SettingsProfile {
     zero,           // ENABLE_CONNECT_PROTOCOL = 0
     one_then_zero,  // 1, then (once the WebSocket echoed) a SETTINGS frame with 0
     one_then_two,   // 1, then (once the WebSocket echoed) a SETTINGS frame with 2
+    // 1 and SETTINGS_INITIAL_WINDOW_SIZE = kH2HeldWindow; once the WebSocket opens, a message
+    // of kH2HeldWindowMessage octets, and no WINDOW_UPDATE for its stream for kH2WindowHold
+    held_window,
 };
 
 // How a profile reads in reports ("SETTINGS without ENABLE_CONNECT_PROTOCOL" ...).
@@ -40,6 +43,11 @@ std::string to_string(H2SettingsProfile profile);
 
 // The delay of H2SettingsProfile::delayed.
 inline constexpr std::chrono::milliseconds kH2SettingsDelay{200};
+// H2SettingsProfile::held_window: the stream window we open, the message whose echo cannot fit
+// in it (one DATA frame within the default SETTINGS_MAX_FRAME_SIZE), and how long we hold it.
+inline constexpr std::uint32_t kH2HeldWindow = 4096;
+inline constexpr std::size_t kH2HeldWindowMessage = 12 * 1024;
+inline constexpr std::chrono::milliseconds kH2WindowHold{500};
 
 // One request (a header block opening a stream) from the client.
 struct H2ClientRequest {
@@ -82,6 +90,13 @@ struct H2ClientExchange {
     std::int64_t goaway_ms = -1;
     bool peer_closed = false;
     std::int64_t closed_ms = -1;
+    // H2SettingsProfile::held_window: the client's DATA octets (padding included) on the
+    // WebSocket's stream while its window was held, the most past the window we had opened
+    // (RFC 9113 §6.9.1; we then end the connection with FLOW_CONTROL_ERROR), and when the
+    // window opened.
+    std::uint64_t data_while_held = 0;
+    std::uint64_t window_overrun = 0;
+    std::int64_t window_opened_ms = -1;
     bool fell_back_to_http11 = false;  // a /runCase for this case came over HTTP/1.1 meanwhile
     bool timed_out = false;            // the last wait ran out (the client went quiet)
     std::int64_t end_ms = 0;           // when the case stopped watching

@@ -72,4 +72,11 @@ grep -q 'octets past our 4,096-octet stream window (RFC 9113 ' "$OUT"/h2-overrun
 # Its cases are not applicable: a broken connection shows nothing about the SETTINGS (exit 0).
 measure_hostile "$BIN" h2-continuation client 1 "$OUT/h2-clients" '17.6.*'
 check "HTTP/2 client sending CONTINUATION forever (test-client --http2), 3 cases" 3 0
+# A client that sends a 16 KiB message at once, whatever our windows say: 17.7.5, which holds
+# its stream's window shut at 4,096 octets, catches it with FLOW_CONTROL_ERROR.
+measure_hostile "$BIN" h2-overrun client 1 "$OUT/h2-overrun-client" '17.7.5'
+check "HTTP/2 client sending past our flow-control window, 17.7.5" 1
+grep -q 'octets past our 4,096-octet stream window (RFC 9113 ' \
+    "$OUT"/h2-overrun-client/*_case_17_7_5.json ||
+    { say "FAIL: 17.7.5's verdict does not name the overrun"; failed=1; }
 exit "$failed"

@@ -23,6 +23,10 @@ then misbehaves:
                                   HTTP/1.1), then one h2c connection per case, on which it
                                   sends HEADERS without END_HEADERS and CONTINUATION frames
                                   until the server drops it
+  client h2-overrun URL AGENT     the same driver, but on each connection a valid extended
+                                  CONNECT for the case, and once it is answered a 16 KiB text
+                                  message at once, whatever the server's windows say (RFC 9113
+                                  §6.9.1 forbids it)
   server backend426 PORTFILE      plain HTTP/1.1 with keep-alive (no opening handshake first):
                                   an upgrade with Sec-WebSocket-Version other than 13 gets 426
                                   and the connection stays open; any other GET gets 200
@@ -279,6 +283,58 @@ async def serve_h2(reader, writer, behaviour):
     finally:
         for sender in senders:
             sender.cancel()
+
+
+def hpack_literals(fields):
+    """A header block of literal fields without indexing, new names (RFC 7541 §6.2.2)."""
+    block = b""
+    for name, value in fields:
+        block += b"\x00" + bytes([len(name)]) + name + bytes([len(value)]) + value
+    return block
+
+
+async def client_h2_overrun_case(url, case, agent):
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    writer.write(H2_PREFACE + h2_frame(4, 0, 0, b""))
+    path = "/runCase?case=%d&agent=%s" % (case, urllib.parse.quote(agent))
+    connect = hpack_literals([
+        (b":method", b"CONNECT"), (b":protocol", b"websocket"), (b":scheme", b"http"),
+        (b":path", path.encode()), (b":authority", url.netloc.encode()),
+        (b"sec-websocket-version", b"13")])
+    text = b"b" * 16384
+    mask = os.urandom(4)
+    message = b"\x81\xfe" + struct.pack("!H", len(text)) + mask + \
+        bytes(c ^ mask[i % 4] for i, c in enumerate(text))
+    asked = False
+    try:
+        async for kind, flags, stream, _ in h2_frames(reader):
+            if kind == 4 and not flags & 1:
+                writer.write(h2_frame(4, 1, 0, b""))  # SETTINGS ACK
+                if not asked:
+                    writer.write(h2_frame(1, 4, 1, connect))  # END_HEADERS
+                    asked = True
+            elif kind == 1 and stream == 1:
+                # Answered: the whole message in DATA frames of 8 KiB, past any small window.
+                writer.write(b"".join(h2_frame(0, 0, 1, message[i:i + 8192])
+                                      for i in range(0, len(message), 8192)))
+            elif kind == 7 or (stream == 1 and (kind == 3 or (kind == 0 and flags & 1))):
+                break  # GOAWAY, or the case's stream reset or ended
+            await writer.drain()
+    finally:
+        writer.close()
+
+
+async def client_h2_overrun(base, agent):
+    count = int(await client_message(base, "/getCaseCount"))
+    url = urllib.parse.urlsplit(base)
+    for case in range(1, count + 1):
+        try:
+            await asyncio.wait_for(client_h2_overrun_case(url, case, agent), timeout=30)
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.TimeoutError, OSError):
+            pass
+    reader, writer = await client_connect(
+        base, "/updateReports?agent=%s" % urllib.parse.quote(agent))
+    writer.close()
 
 
 async def client_h2_continuation(base, agent):
@@ -609,6 +665,9 @@ def main(argv):
             return 0
     if len(argv) >= 4 and argv[:2] == ["client", "h2-continuation"]:
         asyncio.run(client_h2_continuation(argv[2], argv[3]))
+        return 0
+    if len(argv) >= 4 and argv[:2] == ["client", "h2-overrun"]:
+        asyncio.run(client_h2_overrun(argv[2], argv[3]))
         return 0
     if len(argv) >= 4 and argv[:2] == ["client", "flood"]:
         asyncio.run(client_flood(argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 16))
