@@ -494,7 +494,6 @@ void H2ClientCase::on_timeout() {
     switch (phase_) {
         case Phase::window_held: {
             const auto increment = h2::kDefaultWindow - ws_window_;
-            x_.window_opened_ms = now_ms();
             send_frame({h2::FrameType::window_update, 0, ws_stream_,
                         h2::encode_window_update(ws_stream_, static_cast<std::uint32_t>(increment))
                             .substr(h2::kFrameHeaderSize)});

@@ -91,12 +91,10 @@ struct H2ClientExchange {
     bool peer_closed = false;
     std::int64_t closed_ms = -1;
     // H2SettingsProfile::held_window: the client's DATA octets (padding included) on the
-    // WebSocket's stream while its window was held, the most past the window we had opened
-    // (RFC 9113 §6.9.1; we then end the connection with FLOW_CONTROL_ERROR), and when the
-    // window opened.
+    // WebSocket's stream while its window was held, and the most past the window we had
+    // opened (RFC 9113 §6.9.1; we then end the connection with FLOW_CONTROL_ERROR).
     std::uint64_t data_while_held = 0;
     std::uint64_t window_overrun = 0;
-    std::int64_t window_opened_ms = -1;
     bool fell_back_to_http11 = false;  // a /runCase for this case came over HTTP/1.1 meanwhile
     bool timed_out = false;            // the last wait ran out (the client went quiet)
     std::int64_t end_ms = 0;           // when the case stopped watching
