@@ -96,10 +96,7 @@ class Driver {
             open(plan_.then);
             exchange(first, plan_.then.size());
         }
-        if (!dead_) {
-            note("-> GOAWAY error=NO_ERROR");
-            write(h2::encode_goaway(0, h2::error::no_error));
-        }
+        send_noted("GOAWAY error=NO_ERROR", h2::encode_goaway(0, h2::error::no_error));
         client_.close();
     }
 
@@ -116,12 +113,17 @@ class Driver {
         }
         return true;
     }
-    bool send_frame(const h2::Frame& f) {
-        note("-> " + h2::describe(f));
-        return write(h2::encode_frame(f));
+    // Writes `bytes` and notes them as `what` in the wire log; nothing, and no note, once the
+    // connection has ended (the log shows only what went out).
+    bool send_noted(const std::string& what, std::string_view bytes) {
+        if (dead_) return false;
+        note("-> " + what);
+        return write(bytes);
     }
+    bool send_frame(const h2::Frame& f) { return send_noted(h2::describe(f), h2::encode_frame(f)); }
 
     void open(const std::vector<H2StreamPlan>& plans) {
+        if (dead_) return;  // no stream is opened: the judges say why (x.error)
         for (const auto& plan : plans) {
             H2StreamSeen seen;
             seen.id = next_id_;
@@ -135,10 +137,10 @@ class Driver {
             live.window_held = plan_.hold_stream_windows.count() > 0;
             for (const auto& text : plan.texts) live.keep = std::max(live.keep, text.size() + 1);
             const auto block = h2::hpack_encode_literal(plan.fields);
-            note("-> HEADERS stream=" + std::to_string(live.seen->id) +
-                 " flags=" + (plan.websocket ? "END_HEADERS" : "END_STREAM|END_HEADERS") +
-                 ", the fields:\n" + protocol::format_fields(plan.fields));
-            write(h2::encode_headers(live.seen->id, block, !plan.websocket, peer_max_frame_));
+            send_noted("HEADERS stream=" + std::to_string(live.seen->id) +
+                           " flags=" + (plan.websocket ? "END_HEADERS" : "END_STREAM|END_HEADERS") +
+                           ", the fields:\n" + protocol::format_fields(plan.fields),
+                       h2::encode_headers(live.seen->id, block, !plan.websocket, peer_max_frame_));
         }
     }
 
@@ -414,7 +416,7 @@ class Driver {
     bool send_data(Live& s, std::string_view bytes, bool end_stream) {
         std::size_t at = 0;
         do {
-            if (s.ended()) return false;
+            if (dead_ || s.ended()) return false;
             if (conn_window_ <= 0 || s.send_window <= 0) {
                 if (bytes.empty()) {
                     // An empty DATA frame needs no window.
@@ -458,10 +460,11 @@ class Driver {
             s->window_held = false;
             const auto increment = h2::kDefaultWindow - s->receive_window;
             if (dead_ || s->ended() || increment <= 0) continue;
-            note("-> WINDOW_UPDATE stream=" + std::to_string(s->seen->id) +
-                 " increment=" + std::to_string(increment) + " (the hold is over; " +
-                 std::to_string(s->seen->data_while_held) + " octets of DATA came during it)");
-            write(h2::encode_window_update(s->seen->id, static_cast<std::uint32_t>(increment)));
+            send_noted(
+                "WINDOW_UPDATE stream=" + std::to_string(s->seen->id) +
+                    " increment=" + std::to_string(increment) + " (the hold is over; " +
+                    std::to_string(s->seen->data_while_held) + " octets of DATA came during it)",
+                h2::encode_window_update(s->seen->id, static_cast<std::uint32_t>(increment)));
             s->receive_window += increment;
         }
     }
@@ -496,9 +499,9 @@ class Driver {
                 if (i == 0 && s->seen->plan.cancel_mid_message) {
                     const auto frame = ws_frame(1, texts[0]);
                     send_data(*s, std::string_view(frame).substr(0, frame.size() / 2), false);
-                    note("-> RST_STREAM stream=" + std::to_string(s->seen->id) + " error=CANCEL");
-                    write(h2::encode_rst_stream(s->seen->id, h2::error::cancel));
-                    s->seen->we_cancelled = true;
+                    s->seen->we_cancelled = send_noted(
+                        "RST_STREAM stream=" + std::to_string(s->seen->id) + " error=CANCEL",
+                        h2::encode_rst_stream(s->seen->id, h2::error::cancel));
                     continue;
                 }
                 send_ws(*s, 1, texts[i]);

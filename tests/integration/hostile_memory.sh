@@ -69,6 +69,13 @@ measure_hostile "$BIN" h2-overrun server 1 "$OUT/h2-overrun" '17.5.4'
 check "HTTP/2 server sending past our flow-control window, 17.5.4" 1
 grep -q 'octets past our 4,096-octet stream window (RFC 9113 ' "$OUT"/h2-overrun/*_case_17_5_4.json ||
     { say "FAIL: 17.5.4's verdict does not name the overrun"; failed=1; }
+# The wire log shows only what went out: nothing of ours after the connection error.
+python3 - "$OUT"/h2-overrun/*_case_17_5_4.json <<'PY' || { say "FAIL: 17.5.4's wire log"; failed=1; }
+import json, sys
+log = [e[1] for e in json.load(open(sys.argv[1]))["wirelog"] if e[0] == "NOTE"]
+end = next(i for i, text in enumerate(log) if text.startswith("connection error"))
+assert not any(text.startswith("-> ") for text in log[end + 1:]), log[end + 1:]
+PY
 # Its cases are not applicable: a broken connection shows nothing about the SETTINGS (exit 0).
 measure_hostile "$BIN" h2-continuation client 1 "$OUT/h2-clients" '17.6.*'
 check "HTTP/2 client sending CONTINUATION forever (test-client --http2), 3 cases" 3 0
