@@ -36,9 +36,8 @@ constexpr milliseconds kSlice{100};  // how often a wait looks at abort()
 struct Live {
     H2StreamSeen* seen = nullptr;
     std::int64_t send_window = h2::kDefaultWindow;
-    // What the server may still send on the stream: the window we opened, less what came.
-    std::int64_t receive_window = h2::kDefaultWindow;
-    bool window_held = false;  // H2Plan::hold_stream_windows: no WINDOW_UPDATE yet
+    h2::ReceiveWindow receive_window;  // what the server may still send on the stream
+    bool window_held = false;          // H2Plan::hold_stream_windows: no WINDOW_UPDATE yet
     protocol::FrameParser parser{protocol::ParserOptions{.role = protocol::Role::client}};
     std::unique_ptr<protocol::Inflater> inflater;
     std::string message;
@@ -133,7 +132,7 @@ class Driver {
             auto& live = live_[x.streams.back().id];
             live.seen = &x.streams.back();
             live.send_window = peer_initial_window_;
-            live.receive_window = plan_.initial_window;
+            live.receive_window = h2::ReceiveWindow(plan_.initial_window);
             live.window_held = plan_.hold_stream_windows.count() > 0;
             for (const auto& text : plan.texts) live.keep = std::max(live.keep, text.size() + 1);
             const auto block = h2::hpack_encode_literal(plan.fields);
@@ -298,17 +297,10 @@ class Driver {
     void on_data(const h2::Frame& f, Live* s) {
         const auto n = static_cast<std::uint32_t>(f.payload.size());
         if (s && n) {
-            s->receive_window -= n;
             if (s->window_held) s->seen->data_while_held += n;
-            if (s->receive_window < 0) {
-                const auto past = static_cast<std::uint64_t>(-s->receive_window);
-                s->seen->window_overrun = std::max(s->seen->window_overrun, past);
-                return fail_connection("DATA on stream " + std::to_string(f.stream) + " " +
-                                           std::to_string(past) +
-                                           " octets past the window we had opened (RFC 9113 "
-                                           "§6.9.1)",
-                                       h2::error::flow_control_error);
-            }
+            const auto overrun = s->receive_window.take(f.stream, n);
+            s->seen->window_overrun = s->receive_window.overrun();
+            if (overrun) return fail_connection(*overrun, h2::error::flow_control_error);
         }
         if (n) {
             // Our windows reopen as we read (we keep at most Live::keep of a message), unless
@@ -316,7 +308,7 @@ class Driver {
             write(h2::encode_window_update(0, n));
             if (s && !s->window_held && !s->ended() && !(f.flags & h2::flag::end_stream)) {
                 write(h2::encode_window_update(f.stream, n));
-                s->receive_window += n;
+                s->receive_window.reopen(n);
             }
         }
         if (!s) return;
@@ -458,14 +450,14 @@ class Driver {
         pump(plan_.hold_stream_windows, all_ended, true);
         for (auto* s : ws) {
             s->window_held = false;
-            const auto increment = h2::kDefaultWindow - s->receive_window;
-            if (dead_ || s->ended() || increment <= 0) continue;
-            send_noted(
-                "WINDOW_UPDATE stream=" + std::to_string(s->seen->id) +
-                    " increment=" + std::to_string(increment) + " (the hold is over; " +
-                    std::to_string(s->seen->data_while_held) + " octets of DATA came during it)",
-                h2::encode_window_update(s->seen->id, static_cast<std::uint32_t>(increment)));
-            s->receive_window += increment;
+            const auto increment = s->receive_window.to_default();
+            if (dead_ || s->ended() || increment == 0) continue;
+            send_noted("WINDOW_UPDATE stream=" + std::to_string(s->seen->id) +
+                           " increment=" + std::to_string(increment) + " (the hold is over; " +
+                           std::to_string(s->seen->data_while_held) +
+                           " octets of DATA came during it)",
+                       h2::encode_window_update(s->seen->id, increment));
+            s->receive_window.reopen(increment);
         }
     }
 

@@ -375,7 +375,7 @@ void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
         send_text("Hello over HTTP/2");
         return wait(Phase::echo, kEchoWait);
     }
-    ws_window_ = kH2HeldWindow;
+    ws_window_ = h2::ReceiveWindow(kH2HeldWindow);
     std::string text(kH2HeldWindowMessage, 'a');
     for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + i % 26);
     send_text(std::move(text));
@@ -389,23 +389,17 @@ void H2ClientCase::on_data(const h2::Frame& f) {
     const auto n = static_cast<std::uint32_t>(f.payload.size());
     const bool websocket = ws_stream_ && f.stream == ws_stream_;
     if (websocket && n) {
-        ws_window_ -= n;
         if (phase_ == Phase::window_held) x_.data_while_held += n;
-        if (ws_window_ < 0) {
-            x_.window_overrun =
-                std::max(x_.window_overrun, static_cast<std::uint64_t>(-ws_window_));
-            return fail_connection("DATA on stream " + std::to_string(f.stream) + " " +
-                                       std::to_string(-ws_window_) +
-                                       " octets past the window we had opened (RFC 9113 §6.9.1)",
-                                   h2::error::flow_control_error);
-        }
+        const auto overrun = ws_window_.take(f.stream, n);
+        x_.window_overrun = ws_window_.overrun();
+        if (overrun) return fail_connection(*overrun, h2::error::flow_control_error);
     }
     if (n) {
         // Our windows reopen as we read, but for the WebSocket's while the case holds it.
         write(h2::encode_window_update(0, n));
         if (!(f.flags & h2::flag::end_stream) && !(websocket && phase_ == Phase::window_held)) {
             write(h2::encode_window_update(f.stream, n));
-            if (websocket) ws_window_ += n;
+            if (websocket) ws_window_.reopen(n);
         }
     }
     if (!websocket) return;
@@ -493,11 +487,12 @@ void H2ClientCase::wait(Phase phase, milliseconds how_long) {
 void H2ClientCase::on_timeout() {
     switch (phase_) {
         case Phase::window_held: {
-            const auto increment = h2::kDefaultWindow - ws_window_;
-            send_frame({h2::FrameType::window_update, 0, ws_stream_,
-                        h2::encode_window_update(ws_stream_, static_cast<std::uint32_t>(increment))
-                            .substr(h2::kFrameHeaderSize)});
-            ws_window_ += increment;
+            if (const auto increment = ws_window_.to_default()) {
+                send_frame(
+                    {h2::FrameType::window_update, 0, ws_stream_,
+                     h2::encode_window_update(ws_stream_, increment).substr(h2::kFrameHeaderSize)});
+                ws_window_.reopen(increment);
+            }
             if (x_.messages.size() >= x_.sent.size()) return after_echo();
             return wait(Phase::echo, kEchoWait);
         }

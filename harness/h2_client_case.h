@@ -107,9 +107,8 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
     protocol::h2::FrameReader reader_;
     HpackInflater hpack_;
     protocol::h2::HeaderBlockAssembler headers_;
-    std::uint32_t ws_stream_ = 0;  // the case's WebSocket (0: none yet)
-    // What the client may still send on ws_stream_: the window we opened, less what came.
-    std::int64_t ws_window_ = protocol::h2::kDefaultWindow;
+    std::uint32_t ws_stream_ = 0;            // the case's WebSocket (0: none yet)
+    protocol::h2::ReceiveWindow ws_window_;  // what the client may still send on ws_stream_
     std::uint32_t goaway_code_ = protocol::h2::error::no_error;  // our GOAWAY at the end
     protocol::FrameParser parser_{protocol::ParserOptions{.role = protocol::Role::server}};
     std::string message_;

@@ -1,5 +1,6 @@
 #include "protocol/h2_frame.h"
 
+#include <algorithm>
 #include <array>
 
 namespace wsconform::protocol::h2 {
@@ -218,6 +219,14 @@ HeaderBlockAssembler::Step HeaderBlockAssembler::feed(const Frame& frame) {
                     " KiB, CONTINUATION after CONTINUATION");
     open_ = (frame.flags & flag::end_headers) == 0;
     return open_ ? Step::partial : Step::complete;
+}
+
+std::optional<std::string> ReceiveWindow::take(std::uint32_t stream, std::size_t length) {
+    open_ -= static_cast<std::int64_t>(length);
+    if (open_ >= 0) return std::nullopt;
+    overrun_ = std::max(overrun_, static_cast<std::uint64_t>(-open_));
+    return "DATA on stream " + std::to_string(stream) + " " + std::to_string(-open_) +
+           " octets past the window we had opened (RFC 9113 §6.9.1)";
 }
 
 namespace {

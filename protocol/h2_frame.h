@@ -127,6 +127,27 @@ class HeaderBlockAssembler {
     std::string error_;
 };
 
+// One flow-control window of ours as a receiver (RFC 9113 §6.9): what we opened to the peer,
+// less the DATA that came. A peer that sends past it broke §6.9.1.
+class ReceiveWindow {
+  public:
+    explicit ReceiveWindow(std::uint32_t initial = kDefaultWindow) : open_(initial) {}
+    // Counts a DATA payload (padding included); the connection error's text when it went past
+    // the window, or nothing.
+    std::optional<std::string> take(std::uint32_t stream, std::size_t length);
+    void reopen(std::uint32_t increment) { open_ += increment; }
+    // The WINDOW_UPDATE increment that opens it to kDefaultWindow (0 when it is that already).
+    std::uint32_t to_default() const {
+        return open_ < kDefaultWindow ? static_cast<std::uint32_t>(kDefaultWindow - open_) : 0;
+    }
+    // The most octets the peer has sent past it.
+    std::uint64_t overrun() const { return overrun_; }
+
+  private:
+    std::int64_t open_;
+    std::uint64_t overrun_ = 0;
+};
+
 // A SETTINGS payload's parameters (RFC 9113 §6.5.1: six octets each), or nothing when its
 // length is not a multiple of six.
 std::optional<Settings> parse_settings(std::string_view payload);

@@ -187,5 +187,18 @@ TEST(H2HeaderBlock, ABlockOverTheCapIsAnErrorBeforeItEnds) {
     EXPECT_TRUE(a.assembler.block().octets.empty());
 }
 
+TEST(H2ReceiveWindow, DataPastWhatWeOpenedIsNamedAndCounted) {
+    ReceiveWindow window(4096);
+    EXPECT_FALSE(window.take(1, 4096));
+    EXPECT_EQ(window.to_default(), 65535u);
+    window.reopen(100);
+    const auto error = window.take(1, 1124);
+    ASSERT_TRUE(error);
+    EXPECT_EQ(*error,
+              "DATA on stream 1 1024 octets past the window we had opened (RFC 9113 §6.9.1)");
+    EXPECT_EQ(window.overrun(), 1024u);
+    EXPECT_EQ(ReceiveWindow().to_default(), 0u);
+}
+
 }  // namespace
 }  // namespace wsconform::protocol::h2
