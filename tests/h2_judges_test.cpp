@@ -168,5 +168,52 @@ TEST(H2ServerJudges, KeepingToTheHeldWindowWithoutTheEchoFails) {
     EXPECT_NE(v.result.find("did not come back"), std::string::npos) << v.result;
 }
 
+// 17.5.1, testing a server: two WebSockets echoed on one connection, each stream ending as
+// `close` says: "answered" (our Close out, the server's back), "unanswered" (ours out, none
+// back) or "ended first" (END_STREAM with no Close, before ours could go out).
+H2Exchange two_streams_echoed(const std::string& second_stream_close) {
+    const auto plan = the_case("17.5.1").h2_server_probe()->plan(
+        {.scheme = "http", .authority = "localhost:9001", .path = "/"});
+    H2Exchange x;
+    x.connected = x.settings_received = true;
+    x.connect_protocol = 1;
+    for (std::size_t i = 0; i < plan.streams.size(); ++i) {
+        harness::H2StreamSeen s;
+        s.id = static_cast<std::uint32_t>(1 + 2 * i);
+        s.plan = plan.streams[i];
+        s.status = 200;
+        s.response = protocol::H2Fields{{":status", "200"}};
+        s.messages = s.plan.texts;
+        s.peer_ended = true;
+        const auto close = i == 0 ? std::string("answered") : second_stream_close;
+        s.we_sent_close = close != "ended first";
+        s.peer_sent_close = close == "answered";
+        x.streams.push_back(s);
+    }
+    return x;
+}
+
+TEST(H2ServerJudges, TwoWebSocketsThatAnswerOurClosesPass) {
+    const auto v = judge("17.5.1", two_streams_echoed("answered"));
+    EXPECT_EQ(v.behavior, Behavior::ok) << v.result;
+}
+
+TEST(H2ServerJudges, AStreamThatDoesNotAnswerOurCloseFails) {
+    const auto v = judge("17.5.1", two_streams_echoed("unanswered"));
+    EXPECT_EQ(v.behavior, Behavior::failed) << v.result;
+    EXPECT_NE(v.result.find("stream 3 did not answer our Close"), std::string::npos) << v.result;
+}
+
+// Its END_STREAM came before our Close went out: no Close of ours to blame it for not answering,
+// and still no closing handshake.
+TEST(H2ServerJudges, AStreamEndedWithoutAnyCloseFailsWithoutClaimingOursWentOut) {
+    const auto v = judge("17.5.1", two_streams_echoed("ended first"));
+    EXPECT_EQ(v.behavior, Behavior::failed) << v.result;
+    EXPECT_NE(v.result.find("stream 3 ended with no Close from the server, before ours went out"),
+              std::string::npos)
+        << v.result;
+    EXPECT_EQ(v.result.find("answer our Close"), std::string::npos) << v.result;
+}
+
 }  // namespace
 }  // namespace wsconform

@@ -76,6 +76,14 @@ std::string seen(const H2StreamSeen& s) {
     return out;
 }
 
+// A stream that ended without the server's Close, said truly whether or not ours went out
+// (it does not when the stream or the connection ends first).
+std::string no_close_from(const H2StreamSeen& s) {
+    const auto stream = "stream " + std::to_string(s.id);
+    return s.we_sent_close ? stream + " did not answer our Close"
+                           : stream + " ended with no Close from the server, before ours went out";
+}
+
 const H2StreamSeen* first_stream(const H2Exchange& x) {
     return x.stream(0);
 }
@@ -573,7 +581,7 @@ void add_negotiation_and_endings(std::vector<Case>& out) {
         opens([](const H2Exchange& x, const H2StreamSeen& s) -> std::optional<Verdict> {
             if (!s.peer_sent_close)
                 return verdict(Behavior::failed,
-                               "The server did not answer our Close (" + seen(s) + ").", x);
+                               "S" + no_close_from(s).substr(1) + " (" + seen(s) + ").", x);
             if (s.reset_code)
                 return verdict(Behavior::non_strict,
                                "The server answered our Close, then reset the stream (" +
@@ -638,11 +646,10 @@ void add_negotiation_and_endings(std::vector<Case>& out) {
                     "The two WebSockets did not each get their own messages back (" + both + ").",
                     x);
             for (const auto& s : x.streams)
-                if (s.we_sent_close && !s.peer_sent_close)
+                if (!s.peer_sent_close)
                     return verdict(Behavior::failed,
-                                   "Both WebSockets echoed their own messages, but stream " +
-                                       std::to_string(s.id) + " did not answer our Close (" + both +
-                                       ").",
+                                   "Both WebSockets echoed their own messages, but " +
+                                       no_close_from(s) + " (" + both + ").",
                                    x);
             return verdict(
                 Behavior::ok,

@@ -112,3 +112,4 @@ say "ok: no-echo: --profile protocol passes $ok cases of section 17 and leaves o
 planted no-setting 17.1.1
 planted require-key 17.1.2 17.3.3
 planted accept-connection 17.3.1 17.3.2
+planted no-close-reply 17.4.3 17.5.1

@@ -12,6 +12,8 @@
 //   no-echo             none of these, but an application rather than an echo server: it
 //                       answers pings and the Close, never echoes a message (for the cases
 //                       --profile protocol runs)
+//   no-close-reply      ends a WebSocket's stream with END_STREAM on our Close, without a Close
+//                       of its own (RFC 6455 §5.5.1)
 //   good                none of these (a control)
 // Prints "listening PORT" once ready. Otherwise it serves as `wsconform serve --http2` does: 501
 // for another :protocol, 400 for a plain CONNECT or a sec-websocket-key, 200 and a frame echo.
@@ -23,8 +25,8 @@ const { takeFrame, encodeFrame } = require('../../targets/clients/rfc6455_frames
 
 const [mode, portArg] = process.argv.slice(2);
 const port = Number(portArg || 0);
-if (!['no-setting', 'require-key', 'accept-connection', 'no-echo', 'good'].includes(mode)) {
-  console.error('usage: node h2_planted_server.js no-setting|require-key|accept-connection|no-echo|good PORT');
+if (!['no-setting', 'require-key', 'accept-connection', 'no-echo', 'no-close-reply', 'good'].includes(mode)) {
+  console.error('usage: node h2_planted_server.js no-setting|require-key|accept-connection|no-echo|no-close-reply|good PORT');
   process.exit(2);
 }
 
@@ -38,7 +40,10 @@ function echoWebSocket(stream) {
       buf = buf.subarray(f.size);
       if (f.opcode === 0x9) { stream.write(encodeFrame(0x8a, f.payload)); continue; }
       if (f.opcode === 0xa) continue;
-      if (f.opcode === 0x8) { if (!stream.closed) stream.end(encodeFrame(0x88, f.payload.subarray(0, 2))); return; }
+      if (f.opcode === 0x8) {
+        if (!stream.closed) stream.end(mode === 'no-close-reply' ? undefined : encodeFrame(0x88, f.payload.subarray(0, 2)));
+        return;
+      }
       if (mode !== 'no-echo') stream.write(encodeFrame(firstOctet(f), f.payload));
     }
   });
