@@ -317,8 +317,9 @@ void H2ClientCase::on_header_block(const h2::HeaderBlock& block) {
 
 void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
     if (x_.requests.size() >= kMaxRequests)
-        return fail_connection("over " + std::to_string(kMaxRequests) +
-                               " requests on the case's connection");
+        return fail_connection(
+            "over " + std::to_string(kMaxRequests) + " requests on the case's connection",
+            h2::error::enhance_your_calm);  // a load we refuse, not a broken rule (RFC 9113 §7)
     H2ClientRequest r{.stream = stream,
                       .fields = std::move(fields),
                       .at_ms = now_ms(),
@@ -529,6 +530,12 @@ void H2ClientCase::finish(std::string why) {
     timer_.cancel();
     x_.end_ms = now_ms();
     if (stream_ && !closed_ && !x_.peer_closed) {
+        // A failed connection gets our SETTINGS (the preface owes them) and the GOAWAY only:
+        // no answers and ACKs held for it, which would also push the error out of the log's tail.
+        if (!x_.error.empty()) {
+            held_answers_.clear();
+            acks_owed_ = 0;
+        }
         if (!settings_sent_) send_settings(first_settings(probe_.profile), "our SETTINGS");
         send_frame({h2::FrameType::goaway, 0, 0,
                     h2::encode_goaway(ws_stream_, goaway_code_).substr(h2::kFrameHeaderSize)});

@@ -52,7 +52,7 @@ inline constexpr std::uint16_t header_table_size = 1, enable_push = 2, max_concu
 // RFC 9113 §7 error codes (the ones we send).
 namespace error {
 inline constexpr std::uint32_t no_error = 0x0, protocol_error = 0x1, flow_control_error = 0x3,
-                               cancel = 0x8, compression_error = 0x9;
+                               cancel = 0x8, compression_error = 0x9, enhance_your_calm = 0xb;
 }  // namespace error
 
 struct Frame {

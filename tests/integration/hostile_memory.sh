@@ -86,4 +86,16 @@ check "HTTP/2 client sending past our flow-control window, 17.7.5" 1
 grep -q 'octets past our 4,096-octet stream window (RFC 9113 ' \
     "$OUT"/h2-overrun-client/*_case_17_7_5.json ||
     { say "FAIL: 17.7.5's verdict does not name the overrun"; failed=1; }
+# A client that opens request after request on one connection (Rapid Reset's shape without the
+# resets): past 100 the connection ends with GOAWAY ENHANCE_YOUR_CALM, and the case is not
+# applicable, as for any broken connection.
+measure_hostile "$BIN" h2-requests client 1 "$OUT/h2-requests" '17.6.1'
+check "HTTP/2 client opening 1,000 requests on a case's connection, 17.6.1" 1 0
+python3 - "$OUT"/h2-requests/*_case_17_6_1.json <<'PY' ||
+import json, sys
+log = [e[1] for e in json.load(open(sys.argv[1]))["wirelog"] if e[0] == "NOTE"]
+assert any(t.startswith("connection error: over 100 requests") for t in log), log[-5:]
+assert any(t.startswith("-> GOAWAY") and "ENHANCE_YOUR_CALM" in t for t in log), log[-5:]
+PY
+    { say "FAIL: 17.6.1 against 1,000 requests: no connection error or GOAWAY ENHANCE_YOUR_CALM"; failed=1; }
 exit "$failed"

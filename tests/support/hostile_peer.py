@@ -27,6 +27,8 @@ then misbehaves:
                                   CONNECT for the case, and once it is answered a 16 KiB text
                                   message at once, whatever the server's windows say (RFC 9113
                                   §6.9.1 forbids it)
+  client h2-requests URL AGENT    the same driver, but on each connection GET requests, one
+                                  after another on new streams, until the server ends it
   server backend426 PORTFILE      plain HTTP/1.1 with keep-alive (no opening handshake first):
                                   an upgrade with Sec-WebSocket-Version other than 13 gets 426
                                   and the connection stays open; any other GET gets 200
@@ -324,17 +326,35 @@ async def client_h2_overrun_case(url, case, agent):
         writer.close()
 
 
-async def client_h2_overrun(base, agent):
+async def client_h2_cases(base, agent, one_case):
     count = int(await client_message(base, "/getCaseCount"))
     url = urllib.parse.urlsplit(base)
     for case in range(1, count + 1):
         try:
-            await asyncio.wait_for(client_h2_overrun_case(url, case, agent), timeout=30)
+            await asyncio.wait_for(one_case(url, case, agent), timeout=30)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.TimeoutError, OSError):
             pass
     reader, writer = await client_connect(
         base, "/updateReports?agent=%s" % urllib.parse.quote(agent))
     writer.close()
+
+
+async def client_h2_requests_case(url):
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    writer.write(H2_PREFACE + h2_frame(4, 0, 0, b""))
+    get = hpack_literals([(b":method", b"GET"), (b":scheme", b"http"), (b":path", b"/"),
+                          (b":authority", url.netloc.encode())])
+    writer.write(b"".join(h2_frame(1, 5, stream, get)  # END_STREAM|END_HEADERS
+                          for stream in range(1, 2001, 2)))
+    try:
+        async for kind, flags, _, _ in h2_frames(reader):
+            if kind == 4 and not flags & 1:
+                writer.write(h2_frame(4, 1, 0, b""))  # SETTINGS ACK
+            elif kind == 7:
+                break
+            await writer.drain()
+    finally:
+        writer.close()
 
 
 async def client_h2_continuation(base, agent):
@@ -667,7 +687,11 @@ def main(argv):
         asyncio.run(client_h2_continuation(argv[2], argv[3]))
         return 0
     if len(argv) >= 4 and argv[:2] == ["client", "h2-overrun"]:
-        asyncio.run(client_h2_overrun(argv[2], argv[3]))
+        asyncio.run(client_h2_cases(argv[2], argv[3], client_h2_overrun_case))
+        return 0
+    if len(argv) >= 4 and argv[:2] == ["client", "h2-requests"]:
+        asyncio.run(client_h2_cases(
+            argv[2], argv[3], lambda url, case, agent: client_h2_requests_case(url)))
         return 0
     if len(argv) >= 4 and argv[:2] == ["client", "flood"]:
         asyncio.run(client_flood(argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 16))
