@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -106,6 +108,53 @@ TEST(Registry, SectionCountsAreAutobahns) {
     EXPECT_EQ(counts["9"], 54u);
     EXPECT_EQ(counts["12"], 90u);
     EXPECT_EQ(counts["13"], 126u);
+}
+
+// The README's table of sections says how many cases each has: a number (all of them), or
+// "S + C" (those testing servers, those testing clients). Rows saying something else (section
+// 14: "see `wsconform list`") are not counted.
+TEST(Registry, TheReadmesSectionTableCountsTheCatalogue) {
+    std::ifstream in(std::string(WSCONFORM_SOURCE_DIR) + "/README.md");
+    std::string line;
+    while (std::getline(in, line) && line != "| sections | what | cases |") {
+    }
+    ASSERT_TRUE(in) << "README.md has no table headed \"| sections | what | cases |\"";
+    std::getline(in, line);  // |---|---|---|
+    int rows = 0;
+    while (std::getline(in, line) && line.starts_with("| ")) {
+        const auto first_end = line.find(" | ");
+        const auto last_start = line.rfind(" | ");
+        const std::string sections_cell = line.substr(2, first_end - 2);
+        const std::string count_cell = line.substr(last_start + 3, line.size() - last_start - 5);
+        // "1–7, 10": numbers and ranges (an en dash), comma-separated.
+        std::set<int> sections;
+        std::istringstream items(sections_cell);
+        for (std::string item; std::getline(items, item, ',');) {
+            const auto dash = item.find("\u2013");
+            const int from = std::stoi(item);
+            const int to = dash == std::string::npos ? from : std::stoi(item.substr(dash + 3));
+            for (int n = from; n <= to; ++n) sections.insert(n);
+        }
+        std::size_t servers = 0, clients = 0, all = 0;
+        for (const auto& c : all_cases()) {
+            if (!sections.count(std::stoi(section_of(c.id)))) continue;
+            ++all;
+            if (c.for_clients_only()) ++clients;
+            if (c.for_servers_only()) ++servers;
+        }
+        unsigned long said_servers = 0, said_clients = 0;
+        if (std::sscanf(count_cell.c_str(), "%lu + %lu", &said_servers, &said_clients) == 2) {
+            EXPECT_EQ(said_servers, servers) << "testing servers, in the row of " << sections_cell;
+            EXPECT_EQ(said_clients, clients) << "testing clients, in the row of " << sections_cell;
+            ++rows;
+        } else if (!count_cell.empty() &&
+                   std::all_of(count_cell.begin(), count_cell.end(),
+                               [](unsigned char ch) { return std::isdigit(ch); })) {
+            EXPECT_EQ(std::stoul(count_cell), all) << "in the row of " << sections_cell;
+            ++rows;
+        }
+    }
+    EXPECT_GE(rows, 6) << "rows with a count";
 }
 
 TEST(Registry, CatalogueIsSortedWithoutDuplicates) {
