@@ -69,10 +69,6 @@ Verdict verdict(Behavior b, std::string text, const H2ClientExchange& x) {
                                  b == Behavior::unimplemented ? b : Behavior::ok, close + ".");
 }
 
-bool echoed_first(const H2ClientExchange& x) {
-    return !x.sent.empty() && !x.messages.empty() && x.messages.front() == x.sent.front();
-}
-
 // The cases that open a WebSocket on their connection (17.6.1, 17.7.3-17.7.5): not applicable
 // when the client did not ask for this case there.
 std::optional<Verdict> not_asked_here(const H2ClientExchange& x) {
@@ -106,7 +102,7 @@ Verdict judge_delayed(const H2ClientExchange& x) {
     const std::string waited = "The client waited for our SETTINGS (sent " +
                                ms(x.settings_sent_ms) +
                                " after its preface): " + request_text(*x.first_connect());
-    if (!echoed_first(x))
+    if (!x.echoed_first())
         return verdict(Behavior::failed,
                        waited + "; but the WebSocket did not echo our message (" +
                            std::to_string(x.messages.size()) + " message(s) came back).",
@@ -253,7 +249,7 @@ Verdict judge_held_window(const H2ClientExchange& x) {
                            " octets past our 4,096-octet stream window (RFC 9113 §6.9.1; " + held +
                            ").",
                        x);
-    if (!echoed_first(x))
+    if (!x.echoed_first())
         return verdict(Behavior::failed,
                        "The client kept to our 4,096-octet stream window (" + held +
                            "), but did not echo our 12 KiB message once it opened (" +

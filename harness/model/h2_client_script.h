@@ -99,6 +99,10 @@ struct H2ClientExchange {
     bool timed_out = false;            // the last wait ran out (the client went quiet)
     std::int64_t end_ms = 0;           // when the case stopped watching
 
+    // The client's first message is our first, back: the WebSocket echoes.
+    bool echoed_first() const {
+        return !sent.empty() && !messages.empty() && messages.front() == sent.front();
+    }
     const H2ClientRequest* first_connect() const {
         for (const auto& r : requests)
             if (r.extended_connect()) return &r;

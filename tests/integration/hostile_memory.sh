@@ -80,12 +80,16 @@ PY
 measure_hostile "$BIN" h2-continuation client 1 "$OUT/h2-clients" '17.6.*'
 check "HTTP/2 client sending CONTINUATION forever (test-client --http2), 3 cases" 3 0
 # A client that sends a 16 KiB message at once, whatever our windows say: 17.7.5, which holds
-# its stream's window shut at 4,096 octets, catches it with FLOW_CONTROL_ERROR.
-measure_hostile "$BIN" h2-overrun client 1 "$OUT/h2-overrun-client" '17.7.5'
-check "HTTP/2 client sending past our flow-control window, 17.7.5" 1
+# its stream's window shut at 4,096 octets, catches it with FLOW_CONTROL_ERROR. That message
+# is no echo, so 17.7.3 never changes the setting and is not applicable.
+measure_hostile "$BIN" h2-overrun client 1 "$OUT/h2-overrun-client" '17.7.3' '17.7.5'
+check "HTTP/2 client sending past our flow-control window, 17.7.3 and 17.7.5" 2
 grep -q 'octets past our 4,096-octet stream window (RFC 9113 ' \
     "$OUT"/h2-overrun-client/*_case_17_7_5.json ||
     { say "FAIL: 17.7.5's verdict does not name the overrun"; failed=1; }
+grep -q "the client's first message is not our echo: the setting stays as it is" \
+    "$OUT"/h2-overrun-client/*_case_17_7_3.json ||
+    { say "FAIL: 17.7.3 changed the setting after a message that was not our echo"; failed=1; }
 # A client that opens request after request on one connection (Rapid Reset's shape without the
 # resets): past 100 the connection ends with GOAWAY ENHANCE_YOUR_CALM, and the case is not
 # applicable, as for any broken connection.
