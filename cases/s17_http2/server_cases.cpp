@@ -581,7 +581,7 @@ void add_negotiation_and_endings(std::vector<Case>& out) {
         opens([](const H2Exchange& x, const H2StreamSeen& s) -> std::optional<Verdict> {
             if (!s.peer_sent_close)
                 return verdict(Behavior::failed,
-                               "S" + no_close_from(s).substr(1) + " (" + seen(s) + ").", x);
+                               "The WebSocket's " + no_close_from(s) + " (" + seen(s) + ").", x);
             if (s.reset_code)
                 return verdict(Behavior::non_strict,
                                "The server answered our Close, then reset the stream (" +
