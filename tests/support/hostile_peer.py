@@ -27,8 +27,8 @@ then misbehaves:
                                   CONNECT for the case, and once it is answered a 16 KiB text
                                   message at once, whatever the server's windows say (RFC 9113
                                   §6.9.1 forbids it)
-  client h2-requests URL AGENT    the same driver, but on each connection GET requests, one
-                                  after another on new streams, until the server ends it
+  client h2-requests URL AGENT    the same driver, but on each connection 1,000 GET requests
+                                  at once, on streams 1, 3, 5 ..., then reads until a GOAWAY
   server backend426 PORTFILE      plain HTTP/1.1 with keep-alive (no opening handshake first):
                                   an upgrade with Sec-WebSocket-Version other than 13 gets 426
                                   and the connection stays open; any other GET gets 200
