@@ -461,11 +461,12 @@ void H2ClientCase::send_close() {
 // The client's first message is in: change the setting (17.7.3, 17.7.4) if it is our echo, or
 // close.
 void H2ClientCase::after_echo() {
-    const bool change = probe_.profile == H2SettingsProfile::one_then_zero ||
-                        probe_.profile == H2SettingsProfile::one_then_two;
-    if (change && x_.change_sent_ms < 0 && !x_.echoed_first())
+    const bool change_due = (probe_.profile == H2SettingsProfile::one_then_zero ||
+                             probe_.profile == H2SettingsProfile::one_then_two) &&
+                            x_.change_sent_ms < 0;
+    if (change_due && !x_.echoed_first())
         note("the client's first message is not our echo: the setting stays as it is");
-    if (!change || x_.change_sent_ms >= 0 || !x_.echoed_first()) {
+    if (!change_due || !x_.echoed_first()) {
         if (!x_.we_sent_close) send_close();
         return wait(Phase::closing, kCloseWait);
     }
