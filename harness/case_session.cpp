@@ -37,8 +37,8 @@ constexpr std::size_t kEventKeepFloor = 64 * 1024;
 constexpr std::size_t kLastEventsKept = 8;
 // What a case keeps of one incoming message at least; more when it sent or expects more.
 constexpr std::size_t kMessageKeepFloor = 64 * 1024;
-static_assert(kEventKeepFloor + WireLog::kHeadBytes + WireLog::kTailBytes + kMessageKeepFloor +
-                      kReadChunk + kMaxHandshakeBytes <=
+static_assert(kEventKeepFloor + WireLog::kHeadBytes + WireLog::kMiddleNoteBytes +
+                      WireLog::kTailBytes + kMessageKeepFloor + kReadChunk + kMaxHandshakeBytes <=
                   kRunningCaseKeptBytes,
               "a running case keeps no more than the runner's budget counts");
 // Autobahn|Python re-enters the reactor for 10 us after each chopped or synced write so the

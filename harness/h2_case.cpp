@@ -103,6 +103,7 @@ class Driver {
   private:
     std::int64_t now_us() const { return microseconds_since(started_); }
     void note(std::string text) { result_.wirelog.add_note(now_us(), std::move(text)); }
+    void trace(std::string text) { result_.wirelog.add_trace(now_us(), std::move(text)); }
 
     bool write(std::string_view bytes) {
         if (dead_) return false;
@@ -117,7 +118,7 @@ class Driver {
     // connection has ended (the log shows only what went out).
     bool send_noted(const std::string& what, std::string_view bytes) {
         if (dead_) return false;
-        note("-> " + what);
+        trace("-> " + what);
         return write(bytes);
     }
     bool send_frame(const h2::Frame& f) { return send_noted(h2::describe(f), h2::encode_frame(f)); }
@@ -187,7 +188,7 @@ class Driver {
 
     void on_frame(const h2::Frame& f) {
         if (dead_) return;
-        if (f.type != h2::FrameType::data || data_logged_ < 64) note("<- " + h2::describe(f));
+        if (f.type != h2::FrameType::data || data_logged_ < 64) trace("<- " + h2::describe(f));
         if (f.type == h2::FrameType::data) ++data_logged_;
         if (!x.settings_received && f.type != h2::FrameType::settings)
             return fail_connection("the server's first frame is not SETTINGS (RFC 9113 §3.4)");
@@ -258,8 +259,8 @@ class Driver {
         if (!fields)
             return fail_connection(
                 "HPACK: the server's header block does not decode (COMPRESSION_ERROR)");
-        note("<- the fields of stream " + std::to_string(block.stream) + ":\n" +
-             protocol::format_fields(*fields));
+        trace("<- the fields of stream " + std::to_string(block.stream) + ":\n" +
+              protocol::format_fields(*fields));
         if (!s) return;
         if (!s->seen->response || s->seen->status < 200) {
             s->seen->response = *fields;
@@ -433,7 +434,7 @@ class Driver {
             h2::Frame f{h2::FrameType::data,
                         last && end_stream ? h2::flag::end_stream : std::uint8_t{0}, s.seen->id,
                         std::string(bytes.substr(at, n))};
-            if (data_logged_ < 64 || last) note("-> " + h2::describe(f));
+            if (data_logged_ < 64 || last) trace("-> " + h2::describe(f));
             if (!write(h2::encode_frame(f))) return false;
             conn_window_ -= static_cast<std::int64_t>(n);
             s.send_window -= static_cast<std::int64_t>(n);

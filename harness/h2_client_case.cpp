@@ -122,6 +122,10 @@ void H2ClientCase::note(std::string text) {
     result_.wirelog.add_note(microseconds_since(started_), std::move(text));
 }
 
+void H2ClientCase::trace(std::string text) {
+    result_.wirelog.add_trace(microseconds_since(started_), std::move(text));
+}
+
 void H2ClientCase::start_as_client(const transport::ConnectTarget&, std::string, std::string) {
     finish("this case tests WebSocket clients");
 }
@@ -203,7 +207,7 @@ void H2ClientCase::flush() {
 }
 
 void H2ClientCase::send_frame(const h2::Frame& f) {
-    if (f.type != h2::FrameType::data || data_logged_++ < 64) note("-> " + h2::describe(f));
+    if (f.type != h2::FrameType::data || data_logged_++ < 64) trace("-> " + h2::describe(f));
     write(h2::encode_frame(f));
 }
 
@@ -233,7 +237,7 @@ bool H2ClientCase::send_answer(const h2::Frame& f) {
         send_frame(f);
         return false;
     }
-    note("(held until our SETTINGS are out: " + h2::describe(f) + ")");
+    trace("(held until our SETTINGS are out: " + h2::describe(f) + ")");
     held_answers_.push_back(f);
     return true;
 }
@@ -263,7 +267,7 @@ void H2ClientCase::read() {
 }
 
 void H2ClientCase::on_frame(const h2::Frame& f) {
-    if (f.type != h2::FrameType::data || data_logged_++ < 64) note("<- " + h2::describe(f));
+    if (f.type != h2::FrameType::data || data_logged_++ < 64) trace("<- " + h2::describe(f));
     using Step = h2::HeaderBlockAssembler::Step;
     const auto step = headers_.feed(f);
     if (step == Step::error) return fail_connection(headers_.error());
@@ -310,8 +314,8 @@ void H2ClientCase::on_header_block(const h2::HeaderBlock& block) {
         return fail_connection(
             "HPACK: the client's header block does not decode (COMPRESSION_ERROR)",
             h2::error::compression_error);
-    note("<- the fields of stream " + std::to_string(block.stream) + ":\n" +
-         protocol::format_fields(*fields));
+    trace("<- the fields of stream " + std::to_string(block.stream) + ":\n" +
+          protocol::format_fields(*fields));
     on_request(block.stream, std::move(*fields));
 }
 
@@ -330,8 +334,8 @@ void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
     // A response without a body (END_STREAM on its HEADERS).
     auto answer = [&](const protocol::H2Fields& response) {
         r.answer = ":status " + std::string(protocol::find_field(response, ":status").value_or(""));
-        note("our answer on stream " + std::to_string(stream) + ", the fields:\n" +
-             protocol::format_fields(response));
+        trace("our answer on stream " + std::to_string(stream) + ", the fields:\n" +
+              protocol::format_fields(response));
         if (send_answer({h2::FrameType::headers, h2::flag::end_stream | h2::flag::end_headers,
                          stream, h2::hpack_encode_literal(response)}))
             r.answer += kHeldAnswer;
@@ -369,8 +373,8 @@ void H2ClientCase::on_request(std::uint32_t stream, protocol::H2Fields fields) {
     x_.requests.push_back(std::move(r));
     x_.opened = true;
     const protocol::H2Fields response{{":status", "200"}};
-    note("-> HEADERS stream=" + std::to_string(stream) + " flags=END_HEADERS, the fields:\n" +
-         protocol::format_fields(response));
+    trace("-> HEADERS stream=" + std::to_string(stream) + " flags=END_HEADERS, the fields:\n" +
+          protocol::format_fields(response));
     write(h2::encode_headers(stream, h2::hpack_encode_literal(response), false));
     if (probe_.profile != H2SettingsProfile::held_window) {
         send_text("Hello over HTTP/2");

@@ -70,6 +70,7 @@ class H2ClientCase final : public RunningCase, public std::enable_shared_from_th
 
     std::int64_t now_ms() const;
     void note(std::string text);
+    void trace(std::string text);  // a NOTE that retells traffic (WireRow::trace)
     void write(std::string bytes);
     void flush();
     void send_frame(const protocol::h2::Frame& frame);

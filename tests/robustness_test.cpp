@@ -94,6 +94,50 @@ TEST(WireLogBudget, AFloodKeepsTheHeadTheTailAndACount) {
     EXPECT_LE(kept_bytes, harness::WireLog::kHeadBytes + harness::WireLog::kTailBytes + 4096);
 }
 
+// A remark of the harness between the head and the tail is what explains a long case's
+// verdict: it survives the flood around it, in order after the count; a trace (a retold frame)
+// goes with the rows it retells; and remarks alone stay within their own budget.
+TEST(WireLogBudget, RemarksBetweenHeadAndTailAreKept) {
+    harness::WireLog log;
+    constexpr int kRows = 20000;
+    auto flood = [&](int from, int to) {
+        for (int i = from; i < to; ++i) {
+            harness::WireRow row;
+            row.kind = "RO";
+            row.t_us = i;
+            row.excerpt.assign(harness::WireLog::kExcerptBytes, 'x');
+            log.add(std::move(row));
+        }
+    };
+    flood(0, kRows / 2);
+    log.add_trace(kRows / 2, "<- DATA stream=1 length=16384");
+    log.add_note(kRows / 2, "connection error: over 100 requests on the case's connection");
+    flood(kRows / 2 + 1, kRows);
+    const auto rows = log.rows();
+    auto text_at = [&](std::string_view text) {
+        return std::find_if(rows.begin(), rows.end(), [&](const harness::WireRow& r) {
+            return r.kind == "NOTE" && r.text.find(text) != std::string::npos;
+        });
+    };
+    const auto count = text_at("further wire log rows");
+    const auto remark = text_at("over 100 requests");
+    ASSERT_NE(count, rows.end());
+    ASSERT_NE(remark, rows.end());
+    EXPECT_LT(count, remark);
+    EXPECT_EQ(text_at("<- DATA"), rows.end());
+    EXPECT_EQ(rows.back().t_us, kRows - 1);
+    // Every row is kept, counted as dropped, or is the count itself.
+    EXPECT_EQ(rows.size() - 1 + log.dropped_rows(), static_cast<std::size_t>(kRows + 1));
+
+    harness::WireLog remarks_only;
+    for (int i = 0; i < 100000; ++i) remarks_only.add_note(i, "reading paused for 10 ms");
+    std::size_t kept_bytes = 0;
+    for (const auto& r : remarks_only.rows())
+        kept_bytes += sizeof(harness::WireRow) + r.text.size();
+    EXPECT_LE(kept_bytes, harness::WireLog::kHeadBytes + harness::WireLog::kMiddleNoteBytes +
+                              harness::WireLog::kTailBytes + 4096);
+}
+
 // Events past the case's budget make `received` only a beginning: it matches no expectation,
 // even one it equals.
 TEST(DroppedEvents, NeverMatchAnExpectation) {

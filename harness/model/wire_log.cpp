@@ -1,5 +1,7 @@
 #include "harness/model/wire_log.h"
 
+#include <cstddef>
+
 namespace wsconform::harness {
 
 namespace {
@@ -24,17 +26,31 @@ void WireLog::add(WireRow row) {
     tail_bytes_ += bytes;
     tail_.push_back(std::move(row));
     while (tail_bytes_ > kTailBytes && tail_.size() > 1) {
-        const std::size_t front = row_bytes(tail_.front());
-        if (dropped_ == 0) dropped_from_us_ = tail_.front().t_us;
-        ++dropped_;
-        dropped_bytes_ += front;
+        WireRow& oldest = tail_.front();
+        const std::size_t front = row_bytes(oldest);
         tail_bytes_ -= front;
+        if (oldest.kind == "NOTE" && !oldest.trace &&
+            middle_note_bytes_ + front <= kMiddleNoteBytes) {
+            middle_note_bytes_ += front;
+            middle_notes_.push_back(std::move(oldest));
+        } else {
+            if (dropped_ == 0) {
+                dropped_from_us_ = oldest.t_us;
+                notes_before_drop_ = middle_notes_.size();
+            }
+            ++dropped_;
+            dropped_bytes_ += front;
+        }
         tail_.pop_front();
     }
 }
 
 std::vector<WireRow> WireLog::rows() const {
     std::vector<WireRow> out = rows_;
+    // The count stands where the first dropped row stood, among the remarks kept.
+    const std::size_t before_count = dropped_ > 0 ? notes_before_drop_ : middle_notes_.size();
+    const auto remarks_before = middle_notes_.begin() + static_cast<std::ptrdiff_t>(before_count);
+    out.insert(out.end(), middle_notes_.begin(), remarks_before);
     if (dropped_ > 0) {
         WireRow note;
         note.kind = "NOTE";
@@ -42,9 +58,11 @@ std::vector<WireRow> WireLog::rows() const {
         note.text = std::to_string(dropped_) + " further wire log rows (" +
                     std::to_string(dropped_bytes_ / 1024) +
                     " KiB) not kept: the log keeps its first " + std::to_string(kHeadBytes / 1024) +
-                    " KiB and its last " + std::to_string(kTailBytes / 1024) + " KiB";
+                    " KiB and its last " + std::to_string(kTailBytes / 1024) +
+                    " KiB, and the harness's remarks between";
         out.push_back(std::move(note));
     }
+    out.insert(out.end(), remarks_before, middle_notes_.end());
     out.insert(out.end(), tail_.begin(), tail_.end());
     return out;
 }
@@ -64,6 +82,15 @@ void WireLog::add_note(std::int64_t t_us, std::string text) {
     row.kind = "NOTE";
     row.t_us = t_us;
     row.text = std::move(text);
+    add(std::move(row));
+}
+
+void WireLog::add_trace(std::int64_t t_us, std::string text) {
+    WireRow row;
+    row.kind = "NOTE";
+    row.t_us = t_us;
+    row.text = std::move(text);
+    row.trace = true;
     add(std::move(row));
 }
 
