@@ -237,20 +237,26 @@ class Driver {
         if (f.flags & h2::flag::ack) return;
         const auto settings = h2::parse_settings(f.payload);
         if (!settings)
-            return fail_connection("SETTINGS: length not a multiple of 6 (RFC 9113 §6.5)");
+            return fail_connection("SETTINGS: length not a multiple of 6 (RFC 9113 §6.5)",
+                                   h2::error::frame_size_error);
+        // Received, even when a value is bad: the cases then say why no stream opened.
+        x.settings_received = true;
         for (const auto& [id, value] : *settings) {
             x.settings.emplace_back(id, value);
             if (id == h2::setting::enable_connect_protocol) x.connect_protocol = value;
-            if (id == h2::setting::max_frame_size && value >= h2::kDefaultMaxFrameSize &&
-                value <= 0xffffff)
-                peer_max_frame_ = value;
+        }
+        if (const auto bad = h2::check_settings(*settings, /*from_server=*/true)) {
+            x.bad_setting = bad->what;
+            return fail_connection(bad->what, bad->error_code);
+        }
+        for (const auto& [id, value] : *settings) {
+            if (id == h2::setting::max_frame_size) peer_max_frame_ = value;
             if (id == h2::setting::initial_window_size) {
                 const auto delta = static_cast<std::int64_t>(value) - peer_initial_window_;
                 peer_initial_window_ = value;
                 for (auto& [sid, live] : live_) live.send_window += delta;
             }
         }
-        x.settings_received = true;
         send_frame({h2::FrameType::settings, h2::flag::ack, 0, {}});
     }
 
@@ -603,12 +609,17 @@ CaseResult H2Case::run(const transport::ConnectTarget& server, const std::string
     driver.run(server);
     const H2Exchange& x = driver.x;
 
-    if (x.settings_received && plan.needs_setting && !x.advertises_connect()) {
+    if (x.settings_received && plan.needs_setting &&
+        (!x.advertises_connect() || !x.bad_setting.empty())) {
         const std::string why =
-            "the server's SETTINGS do not carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (" +
-            (x.connect_protocol ? "it sent " + std::to_string(*x.connect_protocol)
-                                : std::string("absent")) +
-            "), so no extended CONNECT may be sent (RFC 8441 §3); case 17.1.1 judges that";
+            !x.bad_setting.empty()
+                ? "the server's SETTINGS carry " + x.bad_setting +
+                      ", a connection error for any client; case 17.1.1 judges that"
+                : "the server's SETTINGS do not carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (" +
+                      (x.connect_protocol ? "it sent " + std::to_string(*x.connect_protocol)
+                                          : std::string("absent")) +
+                      "), so no extended CONNECT may be sent (RFC 8441 §3); case 17.1.1 judges "
+                      "that";
         auto na = not_applicable_result(test_, config_, false, "Not applicable: " + why + ".",
                                         "not applicable: " + why);
         na.wirelog = std::move(result.wirelog);
@@ -630,7 +641,8 @@ CaseResult H2Case::run(const transport::ConnectTarget& server, const std::string
         std::lock_guard lock(abort_mutex_);
         verdict.result += " (the run was stopped: " + abort_reason_ + ")";
     }
-    if (!x.error.empty() && verdict.behavior != Behavior::ok)
+    if (!x.error.empty() && verdict.behavior != Behavior::ok &&
+        verdict.result.find(x.error) == std::string::npos)
         verdict.result += " (" + x.error + ")";
     result.verdict = finish_http_verdict(test_.level, std::move(verdict));
     return result;

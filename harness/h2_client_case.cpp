@@ -274,16 +274,26 @@ void H2ClientCase::on_frame(const h2::Frame& f) {
     if (step == Step::complete) return on_header_block(headers_.block());
     if (step == Step::partial) return;
     switch (f.type) {
-        case h2::FrameType::settings:
+        case h2::FrameType::settings: {
             if (f.flags & h2::flag::ack) {
                 if (++acks_ == 1) x_.settings_ack_ms = now_ms();
                 if (acks_ == 2) x_.change_acked = true;
-            } else if (!settings_sent_) {
-                ++acks_owed_;  // our SETTINGS must be the first frame we send (RFC 9113 §3.4)
-            } else {
-                send_frame({h2::FrameType::settings, h2::flag::ack, 0, {}});
+                break;
             }
+            const auto settings = h2::parse_settings(f.payload);
+            if (!settings)
+                return fail_connection("SETTINGS: length not a multiple of 6 (RFC 9113 §6.5)",
+                                       h2::error::frame_size_error);
+            if (const auto bad = h2::check_settings(*settings, /*from_server=*/false)) {
+                x_.bad_setting = bad->what;
+                return fail_connection("the client's " + bad->what, bad->error_code);
+            }
+            if (!settings_sent_)
+                ++acks_owed_;  // our SETTINGS must be the first frame we send (RFC 9113 §3.4)
+            else
+                send_frame({h2::FrameType::settings, h2::flag::ack, 0, {}});
             break;
+        }
         case h2::FrameType::ping:
             if (!(f.flags & h2::flag::ack) && settings_sent_)
                 send_frame({h2::FrameType::ping, h2::flag::ack, 0, f.payload});

@@ -164,6 +164,41 @@ std::optional<Settings> parse_settings(std::string_view payload) {
     return out;
 }
 
+std::optional<SettingsViolation> check_settings(const Settings& settings, bool from_server) {
+    for (const auto& [id, value] : settings) {
+        auto violation = [&, id = id, value = value](const char* rule, std::uint32_t code) {
+            return SettingsViolation{"SETTINGS_" + std::string(setting_name(id)) + " = " +
+                                         std::to_string(value) + ": " + rule,
+                                     code};
+        };
+        switch (id) {
+            case setting::enable_push:
+                if (from_server && value != 0)
+                    return violation("a server's may only be 0 (RFC 9113 §6.5.2)",
+                                     error::protocol_error);
+                if (value > 1)
+                    return violation("0 or 1 only (RFC 9113 §6.5.2)", error::protocol_error);
+                break;
+            case setting::initial_window_size:
+                if (value > kMaxWindow)
+                    return violation("above the largest window, 2^31-1 (RFC 9113 §6.5.2)",
+                                     error::flow_control_error);
+                break;
+            case setting::max_frame_size:
+                if (value < kDefaultMaxFrameSize || value > kLargestMaxFrameSize)
+                    return violation("outside 16,384 to 2^24-1 (RFC 9113 §6.5.2)",
+                                     error::protocol_error);
+                break;
+            case setting::enable_connect_protocol:
+                if (value > 1) return violation("0 or 1 only (RFC 8441 §3)", error::protocol_error);
+                break;
+            default:
+                break;
+        }
+    }
+    return std::nullopt;
+}
+
 std::optional<std::uint32_t> read_u32(std::string_view payload, std::size_t offset) {
     if (payload.size() < offset + 4) return std::nullopt;
     return get_u32(payload, offset);

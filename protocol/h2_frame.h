@@ -21,12 +21,14 @@ namespace wsconform::protocol::h2 {
 // RFC 9113 §3.4: what a client sends first.
 inline constexpr std::string_view kClientPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 inline constexpr std::size_t kFrameHeaderSize = 9;
-inline constexpr std::uint32_t kDefaultMaxFrameSize = 16384;  // §6.5.2
+inline constexpr std::uint32_t kDefaultMaxFrameSize = 16384;           // §6.5.2
+inline constexpr std::uint32_t kLargestMaxFrameSize = (1u << 24) - 1;  // §6.5.2
 // What we keep of one header block (HEADERS and its CONTINUATIONs) before it ends: a peer
 // that sends CONTINUATION without end fails the connection there instead of growing our
 // memory (the "CONTINUATION flood", CVE-2024-27316 and its kin). Real blocks are under 1 KiB.
 inline constexpr std::size_t kMaxHeaderBlock = 64 * 1024;
-inline constexpr std::uint32_t kDefaultWindow = 65535;  // §6.9.2
+inline constexpr std::uint32_t kDefaultWindow = 65535;       // §6.9.2
+inline constexpr std::uint32_t kMaxWindow = (1u << 31) - 1;  // §6.9.1
 
 // RFC 9113 §6 frame types, numbered 0-9 in this order.
 // clang-format off
@@ -52,7 +54,8 @@ inline constexpr std::uint16_t header_table_size = 1, enable_push = 2, max_concu
 // RFC 9113 §7 error codes (the ones we send).
 namespace error {
 inline constexpr std::uint32_t no_error = 0x0, protocol_error = 0x1, flow_control_error = 0x3,
-                               cancel = 0x8, compression_error = 0x9, enhance_your_calm = 0xb;
+                               frame_size_error = 0x6, cancel = 0x8, compression_error = 0x9,
+                               enhance_your_calm = 0xb;
 }  // namespace error
 
 struct Frame {
@@ -151,6 +154,15 @@ class ReceiveWindow {
 // A SETTINGS payload's parameters (RFC 9113 §6.5.1: six octets each), or nothing when its
 // length is not a multiple of six.
 std::optional<Settings> parse_settings(std::string_view payload);
+// A SETTINGS value the receiver must treat as a connection error (RFC 9113 §6.5.2, RFC 8441 §3):
+// which parameter, why, and the error code to send in GOAWAY.
+struct SettingsViolation {
+    std::string what;
+    std::uint32_t error_code = 0;
+};
+// The first value of `settings` outside what RFC 9113 §6.5.2 and RFC 8441 §3 allow, or nothing.
+// A server's SETTINGS_ENABLE_PUSH may only be 0 (`from_server`).
+std::optional<SettingsViolation> check_settings(const Settings& settings, bool from_server);
 // The 32-bit value at the front of a RST_STREAM, WINDOW_UPDATE (reserved bit dropped) or
 // GOAWAY's error code (offset 4), or nothing when the payload is too short.
 std::optional<std::uint32_t> read_u32(std::string_view payload, std::size_t offset = 0);

@@ -80,6 +80,25 @@ TEST(H2ClientJudges, NothingSentOnAFailedConnectionIsNotAPass) {
     EXPECT_EQ(judge("17.6.2", x).behavior, Behavior::failed) << "a CONNECT sent still fails";
 }
 
+// A client whose SETTINGS carry a value a server must refuse (RFC 9113 §6.5.2): 17.6.1 fails
+// naming it, whatever else the exchange holds; the other cases are not applicable, naming 17.6.1.
+TEST(H2ClientJudges, ASettingOutOfItsRangeFailsTheFirstCaseOnly) {
+    auto x = without_setting();
+    x.bad_setting = "SETTINGS_MAX_FRAME_SIZE = 16383: outside 16,384 to 2^24-1 (RFC 9113 §6.5.2)";
+    x.error = "the client's " + x.bad_setting;
+    x.profile = H2SettingsProfile::delayed;
+    const auto first = judge("17.6.1", x);
+    EXPECT_EQ(first.behavior, Behavior::failed) << first.result;
+    EXPECT_NE(first.result.find("SETTINGS_MAX_FRAME_SIZE = 16383"), std::string::npos)
+        << first.result;
+    for (const char* id : {"17.6.2", "17.7.3", "17.7.5"}) {
+        const auto other = judge(id, x);
+        EXPECT_EQ(other.behavior, Behavior::unimplemented) << id << ": " << other.result;
+        EXPECT_NE(other.result.find("case 17.6.1 judges that"), std::string::npos)
+            << id << ": " << other.result;
+    }
+}
+
 // 17.7.5: a 12 KiB message on a stream whose window we hold at 4,096 octets; the client's DATA
 // on it while the window was held, and the most past it.
 H2ClientExchange held_window(std::uint64_t during, std::uint64_t past) {
@@ -166,6 +185,23 @@ TEST(H2ServerJudges, KeepingToTheHeldWindowWithoutTheEchoFails) {
     const auto v = judge("17.5.4", held_stream(4096, 0, false));
     EXPECT_EQ(v.behavior, Behavior::failed) << v.result;
     EXPECT_NE(v.result.find("did not come back"), std::string::npos) << v.result;
+}
+
+// A server whose SETTINGS carry a value a client must refuse: 17.1.1 fails naming it, even with
+// SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 among them.
+TEST(H2ServerJudges, ASettingOutOfItsRangeFails17_1_1) {
+    H2Exchange x;
+    x.connected = x.settings_received = true;
+    x.connect_protocol = 1;
+    x.bad_setting = "SETTINGS_INITIAL_WINDOW_SIZE = 2147483648: above the largest window";
+    x.error = x.bad_setting;
+    const auto v = judge("17.1.1", x);
+    EXPECT_EQ(v.behavior, Behavior::failed) << v.result;
+    EXPECT_NE(v.result.find("SETTINGS_INITIAL_WINDOW_SIZE = 2147483648"), std::string::npos)
+        << v.result;
+    x.bad_setting.clear();
+    x.error.clear();
+    EXPECT_EQ(judge("17.1.1", x).behavior, Behavior::ok);
 }
 
 // 17.5.1, testing a server: two WebSockets echoed on one connection, each stream ending as

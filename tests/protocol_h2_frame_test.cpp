@@ -49,6 +49,46 @@ TEST(H2Frame, SettingsRstStreamGoawayAndWindowUpdateCarryTheirFields) {
     EXPECT_FALSE(parse_settings("12345"));
 }
 
+// The bounds of RFC 9113 §6.5.2 and RFC 8441 §3, each at its edge, and the error each is.
+TEST(H2Frame, SettingsValuesOutsideTheirRangeAreConnectionErrors) {
+    const bool server = true, client = false;
+    EXPECT_FALSE(check_settings({{setting::max_frame_size, kDefaultMaxFrameSize},
+                                 {setting::max_frame_size, kLargestMaxFrameSize},
+                                 {setting::initial_window_size, kMaxWindow},
+                                 {setting::enable_push, 0},
+                                 {setting::enable_connect_protocol, 1},
+                                 {setting::header_table_size, 0xffffffffu},
+                                 {0x4242, 7}},
+                                server));
+    EXPECT_FALSE(check_settings({{setting::enable_push, 1}}, client));
+
+    auto violation = [](const Settings& settings, bool from_server) {
+        const auto bad = check_settings(settings, from_server);
+        return bad ? std::pair(bad->what, bad->error_code) : std::pair(std::string(), 0u);
+    };
+    EXPECT_EQ(violation({{setting::max_frame_size, kDefaultMaxFrameSize - 1}}, client),
+              std::pair(std::string("SETTINGS_MAX_FRAME_SIZE = 16383: outside 16,384 to 2^24-1 "
+                                    "(RFC 9113 §6.5.2)"),
+                        error::protocol_error));
+    EXPECT_EQ(violation({{setting::max_frame_size, kLargestMaxFrameSize + 1}}, server).second,
+              error::protocol_error);
+    EXPECT_EQ(violation({{setting::initial_window_size, kMaxWindow + 1}}, server).second,
+              error::flow_control_error);
+    EXPECT_EQ(violation({{setting::enable_push, 1}}, server).second, error::protocol_error);
+    EXPECT_EQ(violation({{setting::enable_push, 2}}, client).second, error::protocol_error);
+    EXPECT_EQ(violation({{setting::enable_connect_protocol, 2}}, client),
+              std::pair(std::string("SETTINGS_ENABLE_CONNECT_PROTOCOL = 2: 0 or 1 only (RFC 8441 "
+                                    "§3)"),
+                        error::protocol_error));
+    // The first bad value is the one named.
+    EXPECT_EQ(violation({{setting::enable_connect_protocol, 1},
+                         {setting::initial_window_size, 0x80000000u},
+                         {setting::max_frame_size, 0}},
+                        server)
+                  .second,
+              error::flow_control_error);
+}
+
 TEST(H2Frame, PaddingAndPriorityAreStrippedAndAnOverlongPadIsRefused) {
     // PADDED: pad length 2, "hi", two octets of padding
     EXPECT_EQ(unpadded({FrameType::data, flag::padded, 1, std::string("\x02hi\x00\x00", 5)}), "hi");

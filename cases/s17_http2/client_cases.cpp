@@ -1,6 +1,7 @@
 #include "cases/s17_http2/client_cases.h"
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "cases/payloads.h"
@@ -137,6 +138,23 @@ Verdict judge_forbidden(const H2ClientExchange& x) {
                    "The client sent no extended CONNECT on a connection with " + settings + "; " +
                        ending(x) + ".",
                    x);
+}
+
+// A client whose SETTINGS carry a value a server must refuse has its connection failed at
+// once (RFC 9113 §6.5.2): the section's first case fails on it, the others are not applicable.
+Judge settings_checked(Judge judge, bool catches) {
+    return [judge = std::move(judge), catches](const H2ClientExchange& x) {
+        if (x.bad_setting.empty()) return judge(x);
+        if (catches)
+            return verdict(Behavior::failed,
+                           "The client's SETTINGS carry a value no server may accept: " +
+                               x.bad_setting + "; we failed the connection, as a server must.",
+                           x);
+        return verdict(Behavior::unimplemented,
+                       "Not applicable: the client's SETTINGS carry " + x.bad_setting +
+                           ", a connection error for any server; case 17.6.1 judges that.",
+                       x);
+    };
 }
 
 // ---------------------------------------------------------------- 17.7
@@ -287,10 +305,11 @@ std::vector<Case> client_cases() {
          "Its extended CONNECT for the case then gets 200, one text message and our Close.",
          "No extended CONNECT before our SETTINGS (one is refused with RST_STREAM "
          "PROTOCOL_ERROR and fails); after them, the WebSocket echoes our message and closes "
-         "cleanly.",
-         {"RFC 8441 3", "RFC 9113 3.4"},
+         "cleanly. The client's SETTINGS hold no value a server must refuse (such as "
+         "MAX_FRAME_SIZE below 16,384).",
+         {"RFC 8441 3", "RFC 9113 3.4", "RFC 9113 6.5.2"},
          "A client may send :protocol only after it received SETTINGS_ENABLE_CONNECT_PROTOCOL = "
-         "1 from the server.",
+         "1 from the server. A SETTINGS value outside its range is a connection error.",
          judge_delayed},
         {"17.6.2",
          "No extended CONNECT when our SETTINGS lack SETTINGS_ENABLE_CONNECT_PROTOCOL",
@@ -380,7 +399,9 @@ std::vector<Case> client_cases() {
     };
     std::vector<Case> out;
     for (const auto& r : rows) {
-        harness::H2ClientProbe probe{.profile = r.profile, .judge = r.judge};
+        harness::H2ClientProbe probe{
+            .profile = r.profile,
+            .judge = settings_checked(r.judge, std::string_view(r.id) == "17.6.1")};
         if (r.profile == H2SettingsProfile::normal)
             probe.echo = [](harness::Session& s) {
                 s.expect(Behavior::ok, {harness::text_message(kEchoText)});

@@ -238,14 +238,14 @@ void add_opening(std::vector<Case>& out) {
         "Testing a server over HTTP/2: we read the server's first SETTINGS frame and look for "
         "SETTINGS_ENABLE_CONNECT_PROTOCOL (0x8). We then send a valid extended CONNECT either way, "
         "to show what the server does with it.",
-        "The parameter is there with the value 1. Without it no client may open a WebSocket over "
-        "HTTP/2, and every other case of 17.1-17.5 is not applicable; a server that then answers "
-        "the extended CONNECT with a 2xx treats a malformed request as valid.",
-        {"RFC 8441 3", "RFC 8441 4"},
+        "The parameter is there with the value 1, and the frame holds no value a client must "
+        "refuse (such as MAX_FRAME_SIZE below 16,384). Without the parameter no client may open a "
+        "WebSocket over HTTP/2, and every other case of 17.1-17.5 is not applicable; a server that "
+        "then answers the extended CONNECT with a 2xx treats a malformed request as valid.",
+        {"RFC 8441 3", "RFC 8441 4", "RFC 9113 6.5.2"},
         "A server that supports WebSockets over HTTP/2 sends SETTINGS_ENABLE_CONNECT_PROTOCOL = 1; "
-        "a "
-        "client may send :protocol only after receiving it, and a :protocol without it is "
-        "malformed.",
+        "a client may send :protocol only after receiving it, and a :protocol without it is "
+        "malformed. A SETTINGS value outside its range is a connection error.",
         [](const H2Context& c) {
             auto plan = H2Plan{.streams = {websocket(c.extended_connect())}};
             plan.needs_setting = false;
@@ -257,6 +257,11 @@ void add_opening(std::vector<Case>& out) {
             if (!x.settings_received)
                 return verdict(Behavior::failed,
                                "The server sent no SETTINGS (RFC 9113 §3.4): " + x.error + ".", x);
+            if (!x.bad_setting.empty())
+                return verdict(Behavior::failed,
+                               "The server's SETTINGS carry a value no client may accept: " +
+                                   x.bad_setting + "; we failed the connection, as a client must.",
+                               x);
             if (x.advertises_connect())
                 return verdict(Behavior::ok,
                                "The server's SETTINGS carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1.",

@@ -70,7 +70,10 @@ struct H2ClientRequest {
 // Everything seen on the case's connection.
 struct H2ClientExchange {
     H2SettingsProfile profile = H2SettingsProfile::normal;
-    std::string error;                   // I/O trouble, or the client's bytes are not HTTP/2
+    std::string error;  // I/O trouble, or the client's bytes are not HTTP/2
+    // A value of the client's SETTINGS that RFC 9113 §6.5.2 / RFC 8441 §3 forbid (we then failed
+    // the connection), in words; empty when every value was allowed.
+    std::string bad_setting;
     std::int64_t settings_sent_ms = -1;  // our first SETTINGS went out
     std::int64_t settings_ack_ms = -1;   // the client acknowledged them
     std::vector<H2ClientRequest> requests;

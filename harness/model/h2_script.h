@@ -110,7 +110,10 @@ struct H2Exchange {
     bool settings_received = false;
     std::vector<std::pair<std::uint16_t, std::uint32_t>> settings;  // as received, in order
     std::optional<std::uint32_t> connect_protocol;  // SETTINGS_ENABLE_CONNECT_PROTOCOL, if sent
-    std::vector<H2StreamSeen> streams;              // in the order opened
+    // A value of the server's SETTINGS that RFC 9113 §6.5.2 / RFC 8441 §3 forbid (we then failed
+    // the connection), in words; empty when every value was allowed.
+    std::string bad_setting;
+    std::vector<H2StreamSeen> streams;  // in the order opened
     std::optional<std::uint32_t> goaway_code;
     bool peer_closed = false;  // the server closed the connection
     bool timed_out = false;    // a wait ran out

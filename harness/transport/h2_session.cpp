@@ -23,13 +23,14 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 
 // The messages of H2Error, by value.
-constexpr std::array<const char*, 6> kH2ErrorMessages{
+constexpr std::array<const char*, 7> kH2ErrorMessages{
     "HTTP/2 error",
     "the server does not offer RFC 8441 (its SETTINGS lack SETTINGS_ENABLE_CONNECT_PROTOCOL = 1)",
     "the HTTP/2 connection ended before the server's SETTINGS",
     "HTTP/2 connection error",
     "the server did not select h2 by ALPN (it does not speak HTTP/2 over TLS)",
     "the peer reset the HTTP/2 stream (RST_STREAM)",
+    "the server's SETTINGS carry a value out of its range, a connection error (RFC 9113 §6.5.2)",
 };
 
 class H2Category final : public boost::system::error_category {
@@ -99,6 +100,13 @@ struct H2Session::Callbacks {
             return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // resets the stream
         stream->headers_.push_back({std::string(reinterpret_cast<const char*>(name), namelen),
                                     std::string(reinterpret_cast<const char*>(value), valuelen)});
+        return 0;
+    }
+
+    // nghttp2 then ends the connection; a SETTINGS frame it refused is worth saying so.
+    static int on_invalid_frame_recv(nghttp2_session*, const nghttp2_frame* frame, int,
+                                     void* user_data) {
+        if (frame->hd.type == NGHTTP2_SETTINGS) self(user_data).bad_settings_ = true;
         return 0;
     }
 
@@ -193,6 +201,8 @@ H2Session::H2Session(StreamPtr transport, H2Options options, Role role)
     nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, Callbacks::on_begin_headers);
     nghttp2_session_callbacks_set_on_header_callback(callbacks, Callbacks::on_header);
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, Callbacks::on_frame_recv);
+    nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks,
+                                                                 Callbacks::on_invalid_frame_recv);
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, Callbacks::on_data_chunk);
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, Callbacks::on_stream_close);
     nghttp2_option* option = nullptr;
@@ -352,8 +362,7 @@ void H2Session::on_transport_end(const ErrorCode& ec) {
     if (dead_) return;
     dead_ = true;
     linger_.cancel();
-    const auto why = settings_received_ ? make_error_code(H2Error::connection_error)
-                                        : make_error_code(H2Error::ended_before_settings);
+    const auto why = make_error_code(end_reason());
     for (auto& [fields, handler] : waiting_)
         asio::post(transport_->get_executor(),
                    [handler = std::move(handler), why] { handler(why, nullptr, {}); });
@@ -369,6 +378,11 @@ void H2Session::on_transport_end(const ErrorCode& ec) {
     transport_->close();
 }
 
+H2Error H2Session::end_reason() const {
+    if (bad_settings_) return H2Error::bad_settings;
+    return settings_received_ ? H2Error::connection_error : H2Error::ended_before_settings;
+}
+
 void H2Session::on_settings() {
     settings_received_ = true;
     auto waiting = std::move(waiting_);
@@ -379,12 +393,9 @@ void H2Session::on_settings() {
 void H2Session::open_websocket(protocol::H2Fields request, OpenHandler handler) {
     had_stream_ = true;
     if (dead_) {
-        asio::post(transport_->get_executor(),
-                   [handler = std::move(handler), why = settings_received_
-                                                            ? H2Error::connection_error
-                                                            : H2Error::ended_before_settings] {
-                       handler(make_error_code(why), nullptr, {});
-                   });
+        asio::post(transport_->get_executor(), [handler = std::move(handler), why = end_reason()] {
+            handler(make_error_code(why), nullptr, {});
+        });
         return;
     }
     if (!settings_received_ && !options_.connect_before_settings) {

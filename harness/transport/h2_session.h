@@ -40,6 +40,7 @@ enum class H2Error {
     connection_error,         // nghttp2 found a protocol error, or the peer sent GOAWAY
     not_h2,                   // TLS: ALPN did not select "h2"
     stream_reset,             // the peer reset the stream (RST_STREAM)
+    bad_settings,             // a value of the server's SETTINGS is out of range (RFC 9113 §6.5.2)
 };
 const boost::system::error_category& h2_category();
 inline ErrorCode make_error_code(H2Error e) {
@@ -120,6 +121,7 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
     void fail(const ErrorCode& ec);
     void on_transport_end(const ErrorCode& ec);
     void on_settings();
+    H2Error end_reason() const;  // why the connection ended, for what waits on it
     void submit_open(protocol::H2Fields request, OpenHandler handler);
     void maybe_close_idle();
     void reap();
@@ -139,6 +141,7 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
     bool reading_ = false, writing_ = false, dead_ = false, closing_ = false;
     bool in_nghttp2_ = false;  // inside mem_recv/mem_send: no flush from a callback
     bool settings_received_ = false, had_stream_ = false;
+    bool bad_settings_ = false;  // nghttp2 refused the peer's SETTINGS (and ended the connection)
     std::optional<Goaway> goaway_;  // hostile peers: the last GOAWAY received
 };
 

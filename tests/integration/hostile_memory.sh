@@ -102,4 +102,22 @@ assert any(t.startswith("connection error: over 100 requests") for t in log), lo
 assert any(t.startswith("-> GOAWAY") and "ENHANCE_YOUR_CALM" in t for t in log), log[-5:]
 PY
     { say "FAIL: 17.6.1 against 1,000 requests: no connection error or GOAWAY ENHANCE_YOUR_CALM"; failed=1; }
+# A client whose SETTINGS carry MAX_FRAME_SIZE = 16,383 (RFC 9113 §6.5.2 allows 16,384 to
+# 2^24-1): each connection ends with GOAWAY PROTOCOL_ERROR; 17.6.1 fails naming the value, the
+# other cases are not applicable naming 17.6.1.
+measure_hostile "$BIN" h2-bad-settings client 1 "$OUT/h2-bad-settings" '17.6.*'
+check "HTTP/2 client with SETTINGS_MAX_FRAME_SIZE = 16,383, 17.6.*" 3
+python3 - "$OUT"/h2-bad-settings <<'PY' ||
+import glob, json, os, sys
+case = {f[:-len(".json")].rsplit("_", 1)[1]: json.load(open(f))
+        for f in glob.glob(os.path.join(sys.argv[1], "*_case_17_6_*.json"))}
+value = "SETTINGS_MAX_FRAME_SIZE = 16383"
+assert case["1"]["behavior"] == "FAILED" and value in case["1"]["result"], case["1"]["result"]
+for other in ("2", "3"):
+    assert case[other]["behavior"] == "UNIMPLEMENTED", case[other]["result"]
+    assert value in case[other]["result"] and "17.6.1" in case[other]["result"], case[other]["result"]
+log = [e[1] for e in case["1"]["wirelog"] if e[0] == "NOTE"]
+assert any(t.startswith("-> GOAWAY") and "PROTOCOL_ERROR" in t for t in log), log[-5:]
+PY
+    { say "FAIL: 17.6.* against SETTINGS_MAX_FRAME_SIZE = 16,383: see above"; failed=1; }
 exit "$failed"

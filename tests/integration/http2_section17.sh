@@ -64,7 +64,7 @@ planted() {
     kill "$PLANTED_PID" 2>/dev/null || true
     wait "$PLANTED_PID" 2>/dev/null || true
     verdicts "$out/$mode" >"$out/$mode.txt"
-    python3 - "$out/builtin.txt" "$out/$mode.txt" "$mode" "$@" <<'PY' || fail "$mode: see above"
+    python3 - "$out/builtin.txt" "$out/$mode.txt" "$mode" "$@" <<'PY' || fail "$mode: see above; the planted server said: $(tail -n 20 "$out/$mode.log"); test-server said: $(tail -n 5 "$out/$mode.run")"
 import sys
 def load(path):
     out = {}
@@ -113,3 +113,7 @@ planted no-setting 17.1.1
 planted require-key 17.1.2 17.3.3
 planted accept-connection 17.3.1 17.3.2
 planted no-close-reply 17.4.3 17.5.1
+planted bad-settings 17.1.1
+# The run's first look (nghttp2's session) names the refused SETTINGS too, not "no SETTINGS".
+grep -q "the server's SETTINGS carry a value out of its range" "$out/bad-settings.run" ||
+    fail "bad-settings: the run's probe does not name the refused SETTINGS: $(head -n 3 "$out/bad-settings.run")"

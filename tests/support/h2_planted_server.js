@@ -14,6 +14,8 @@
 //                       --profile protocol runs)
 //   no-close-reply      ends a WebSocket's stream with END_STREAM on our Close, without a Close
 //                       of its own (RFC 6455 §5.5.1)
+//   bad-settings        adds SETTINGS_MAX_FRAME_SIZE = 16383, one below the least allowed
+//                       (RFC 9113 §6.5.2), to its first SETTINGS frame on its way out
 //   good                none of these (a control)
 // Prints "listening PORT" once ready. Otherwise it serves as `wsconform serve --http2` does: 501
 // for another :protocol, 400 for a plain CONNECT or a sec-websocket-key, 200 and a frame echo.
@@ -25,8 +27,8 @@ const { takeFrame, encodeFrame } = require('../../targets/clients/rfc6455_frames
 
 const [mode, portArg] = process.argv.slice(2);
 const port = Number(portArg || 0);
-if (!['no-setting', 'require-key', 'accept-connection', 'no-echo', 'no-close-reply', 'good'].includes(mode)) {
-  console.error('usage: node h2_planted_server.js no-setting|require-key|accept-connection|no-echo|no-close-reply|good PORT');
+if (!['no-setting', 'require-key', 'accept-connection', 'no-echo', 'no-close-reply', 'bad-settings', 'good'].includes(mode)) {
+  console.error('usage: node h2_planted_server.js no-setting|require-key|accept-connection|no-echo|no-close-reply|bad-settings|good PORT');
   process.exit(2);
 }
 
@@ -56,6 +58,12 @@ const firstOctet = (f) => (f.fin ? 0x80 : 0) | (f.rsv << 4) | f.opcode;
 const server = http2.createServer({ settings: { enableConnectProtocol: true } });
 server.on('stream', (stream, headers) => {
   stream.on('error', () => {});
+  // A client that fails the connection (as it must in bad-settings mode) can destroy a stream
+  // before we answer it: that is no reason to stop serving.
+  try { answer(stream, headers); } catch (e) { if (e.code !== 'ERR_HTTP2_INVALID_STREAM') throw e; }
+});
+
+function answer(stream, headers) {
   const method = headers[':method'];
   const protocol = headers[':protocol'];
   if (method !== 'CONNECT') {
@@ -77,12 +85,14 @@ server.on('stream', (stream, headers) => {
   }
   stream.respond({ ':status': 200 });
   echoWebSocket(stream);
-});
+}
 server.on('sessionError', () => {});
 
-// The bytes between the socket and nghttp2, for the two modes that cut something out.
+// The bytes between the socket and nghttp2, for the modes that change the first SETTINGS frame
+// or cut fields out of our requests.
+const rewritesSettings = mode === 'no-setting' || mode === 'bad-settings';
 function spliced(socket) {
-  let outFirst = Buffer.alloc(0), outDone = mode !== 'no-setting';
+  let outFirst = Buffer.alloc(0), outDone = !rewritesSettings;
   let inBuf = Buffer.alloc(0), inPreface = mode === 'accept-connection' ? 24 : -1;
   const duplex = new Duplex({
     read() {},
@@ -94,7 +104,8 @@ function spliced(socket) {
       if (outFirst.length < 9 + len) return done();
       const kept = [];
       for (let at = 9; at + 6 <= 9 + len; at += 6)
-        if (outFirst.readUInt16BE(at) !== 0x8) kept.push(outFirst.subarray(at, at + 6));
+        if (mode !== 'no-setting' || outFirst.readUInt16BE(at) !== 0x8) kept.push(outFirst.subarray(at, at + 6));
+      if (mode === 'bad-settings') kept.push(Buffer.from([0x00, 0x05, 0x00, 0x00, 0x3f, 0xff]));
       const payload = Buffer.concat(kept);
       const head = Buffer.from(outFirst.subarray(0, 9));
       head.writeUIntBE(payload.length, 0, 3);
@@ -157,7 +168,7 @@ function withoutConnectionFields(f) {
 
 const listener = net.createServer((socket) => {
   socket.on('error', () => {});
-  server.emit('connection', mode === 'no-setting' || mode === 'accept-connection' ? spliced(socket) : socket);
+  server.emit('connection', rewritesSettings || mode === 'accept-connection' ? spliced(socket) : socket);
 });
 listener.listen(port, '127.0.0.1', () => {
   console.log('listening ' + listener.address().port);

@@ -29,6 +29,9 @@ then misbehaves:
                                   §6.9.1 forbids it)
   client h2-requests URL AGENT    the same driver, but on each connection 1,000 GET requests
                                   at once, on streams 1, 3, 5 ..., then reads until a GOAWAY
+  client h2-bad-settings URL AGENT  the same driver, but on each connection SETTINGS with
+                                  MAX_FRAME_SIZE = 16,383, one below the least allowed (RFC
+                                  9113 §6.5.2), then reads until a GOAWAY
   server backend426 PORTFILE      plain HTTP/1.1 with keep-alive (no opening handshake first):
                                   an upgrade with Sec-WebSocket-Version other than 13 gets 426
                                   and the connection stays open; any other GET gets 200
@@ -353,6 +356,17 @@ async def client_h2_requests_case(url):
             elif kind == 7:
                 break
             await writer.drain()
+    finally:
+        writer.close()
+
+
+async def client_h2_bad_settings_case(url):
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    writer.write(H2_PREFACE + h2_frame(4, 0, 0, struct.pack(">HI", 5, 16383)))
+    try:
+        async for kind, _, _, _ in h2_frames(reader):
+            if kind == 7:
+                break
     finally:
         writer.close()
 
@@ -692,6 +706,10 @@ def main(argv):
     if len(argv) >= 4 and argv[:2] == ["client", "h2-requests"]:
         asyncio.run(client_h2_cases(
             argv[2], argv[3], lambda url, case, agent: client_h2_requests_case(url)))
+        return 0
+    if len(argv) >= 4 and argv[:2] == ["client", "h2-bad-settings"]:
+        asyncio.run(client_h2_cases(
+            argv[2], argv[3], lambda url, case, agent: client_h2_bad_settings_case(url)))
         return 0
     if len(argv) >= 4 and argv[:2] == ["client", "flood"]:
         asyncio.run(client_flood(argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 16))
