@@ -28,6 +28,13 @@ void check_frame(const h2::Frame& f, std::string_view original) {
         FUZZ_CHECK(settings->size() * 6 == f.payload.size());
         const auto again = h2::encode_settings(*settings, false);
         FUZZ_CHECK(std::string_view(again).substr(h2::kFrameHeaderSize) == f.payload);
+        // A server's SETTINGS keep a client's rules and one more (ENABLE_PUSH only 0): what a
+        // client may not send, a server may not either.
+        const auto as_server = h2::check_settings(*settings, true);
+        if (const auto as_client = h2::check_settings(*settings, false)) {
+            FUZZ_CHECK(as_server.has_value());
+            FUZZ_CHECK(!as_client->what.empty() && as_client->error_code != 0);
+        }
     } else {
         FUZZ_CHECK(f.payload.size() % 6 != 0);
     }
