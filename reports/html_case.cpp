@@ -74,6 +74,9 @@ std::string events_html(const EventList& events) {
 
 std::string expected_html(const CaseDetail& d) {
     if (!d.expected) return std::string(kNotRecorded);
+    if (d.expected->empty())
+        return "<span class=\"muted\">no event script: the case's own rule judges it, as its "
+               "Expectation above says</span>";
     std::string out;
     for (const auto& [behavior, events] : *d.expected)
         out += "<div><strong>" + html_escape(behavior) + "</strong>: " + events_html(events) +

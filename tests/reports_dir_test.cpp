@@ -324,6 +324,22 @@ TEST(Terminal, FailedCaseShowsRequirementExpectedAndActual) {
                   "… (126 B); we closed; the peer sent code 1000, clean\n");
 }
 
+// A case judged by its own rule (no event script) shows its expectation, not the default close
+// expectation it was never judged by.
+TEST(Terminal, ACaseWithoutAnEventScriptShowsItsExpectation) {
+    harness::Case c = report_case("17.1.2", "Extended CONNECT opens a WebSocket");
+    c.expectation = "A 2xx response (200), then the message echoed on the same stream.";
+    auto r = make_result(c, "h2", Outcome::fail);
+    r.observation.expected.clear();
+    std::ostringstream out;
+    print_case_line(out, r, false);
+    EXPECT_NE(out.str().find("    Expected: A 2xx response (200), then the message echoed on the "
+                             "same stream.\n"),
+              std::string::npos)
+        << out.str();
+    EXPECT_EQ(out.str().find("we close, the peer replies"), std::string::npos) << out.str();
+}
+
 TEST(Terminal, OtherOutcomesTakeOneLine) {
     const harness::Case c = report_case("6.4.1", "Fail fast on invalid UTF-8");
     auto r = make_result(c, "ws", Outcome::non_strict);

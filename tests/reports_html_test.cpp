@@ -285,6 +285,23 @@ TEST(CasePage, RunItAgainOverHttp11AndHttp2) {
                      "--http2 --agent H2"});
 }
 
+// A case judged by a rule of its own (no event script: 9.x, 12.x, 17.x) says so where the
+// scripted events would stand, rather than leaving the cell empty.
+TEST(CasePage, ACaseWithoutAnEventScriptPointsToItsExpectation) {
+    TempDir tmp;
+    const auto c = make_case("17.1.2", "Extended CONNECT opens a WebSocket");
+    auto r = make_result(c, "H2", Outcome::pass);
+    r.observation.expected.clear();
+    {
+        ReportDir dir(tmp.path());
+        dir.add(std::move(r));
+    }
+    write_views(tmp.path(), report_titles());
+    expect_contains(read_text(tmp.path() / case_report_file("H2", "17.1.2", "html")),
+                    {"<tr><th>Messages and pongs</th><td><span class=\"muted\">no event script: "
+                     "the case's own rule judges it"});
+}
+
 // ---- The typed record a case page renders from.
 
 TEST(CaseDetail, EveryFieldThePageShows) {

@@ -269,6 +269,26 @@ TEST(JUnit, LongValuesAreCutInTheFailureBody) {
     }
 }
 
+// A case without an event script (9.x, 12.x, 17.x) gives its expectation in words, not "{}"
+// and a default close expectation it was never judged by.
+TEST(JUnit, ACaseWithoutAnEventScriptGivesItsExpectation) {
+    TempDir tmp;
+    auto c = make_case("17.1.2", "Extended CONNECT opens a WebSocket");
+    c.expectation = "A 2xx response (200), then the message echoed on the same stream.";
+    auto r = make_result(c, "h2", Outcome::fail);
+    r.observation.expected.clear();
+    {
+        ReportDir dir(tmp.path());
+        dir.add(r);
+    }
+    const std::string xml = render_junit(load_report(tmp.path()), report_titles());
+    EXPECT_NE(xml.find("Expected: A 2xx response (200), then the message echoed on the same "
+                       "stream.\n"),
+              std::string::npos)
+        << xml;
+    EXPECT_EQ(xml.find("Expected close: "), std::string::npos) << xml;
+}
+
 TEST(JUnit, CountsEqualTheJsonAndValidate) {
     ASSERT_TRUE(have_xmllint());
     JUnitFixture f;
