@@ -192,6 +192,8 @@ class Driver {
         if (f.type == h2::FrameType::data) ++data_logged_;
         if (!x.settings_received && f.type != h2::FrameType::settings)
             return fail_connection("the server's first frame is not SETTINGS (RFC 9113 §3.4)");
+        if (const auto bad = h2::check_frame(f))
+            return fail_connection("the server's " + bad->what, bad->error_code);
         auto it = live_.find(f.stream);
         Live* s = it == live_.end() ? nullptr : &it->second;
         using Step = h2::HeaderBlockAssembler::Step;
@@ -213,6 +215,11 @@ class Driver {
                     conn_window_ += inc;
                 else if (s)
                     s->send_window += inc;
+                if (conn_window_ > h2::kMaxWindow)
+                    return fail_connection(
+                        "the server's WINDOW_UPDATE opens the connection's window to " +
+                            std::to_string(conn_window_) + " octets, past 2^31-1 (RFC 9113 §6.9.1)",
+                        h2::error::flow_control_error);
                 break;
             }
             case h2::FrameType::goaway:
@@ -236,9 +243,7 @@ class Driver {
     void on_settings(const h2::Frame& f) {
         if (f.flags & h2::flag::ack) return;
         const auto settings = h2::parse_settings(f.payload);
-        if (!settings)
-            return fail_connection("SETTINGS: length not a multiple of 6 (RFC 9113 §6.5)",
-                                   h2::error::frame_size_error);
+        if (!settings) return;  // check_frame failed the connection on it
         // Received, even when a value is bad: the cases then say why no stream opened.
         x.settings_received = true;
         for (const auto& [id, value] : *settings) {

@@ -268,6 +268,8 @@ void H2ClientCase::read() {
 
 void H2ClientCase::on_frame(const h2::Frame& f) {
     if (f.type != h2::FrameType::data || data_logged_++ < 64) trace("<- " + h2::describe(f));
+    if (const auto bad = h2::check_frame(f))
+        return fail_connection("the client's " + bad->what, bad->error_code);
     using Step = h2::HeaderBlockAssembler::Step;
     const auto step = headers_.feed(f);
     if (step == Step::error) return fail_connection(headers_.error());
@@ -281,9 +283,7 @@ void H2ClientCase::on_frame(const h2::Frame& f) {
                 break;
             }
             const auto settings = h2::parse_settings(f.payload);
-            if (!settings)
-                return fail_connection("SETTINGS: length not a multiple of 6 (RFC 9113 §6.5)",
-                                       h2::error::frame_size_error);
+            if (!settings) break;  // check_frame failed the connection on it
             if (const auto bad = h2::check_settings(*settings, /*from_server=*/false)) {
                 x_.bad_setting = bad->what;
                 return fail_connection("the client's " + bad->what, bad->error_code);

@@ -164,12 +164,67 @@ std::optional<Settings> parse_settings(std::string_view payload) {
     return out;
 }
 
-std::optional<SettingsViolation> check_settings(const Settings& settings, bool from_server) {
+namespace {
+
+// Where each frame type may stand and how long its payload is (RFC 9113 §6), by type number.
+enum class Where : std::uint8_t { stream, connection, either };
+struct FrameShape {
+    Where where;
+    std::size_t exact_length;  // 0: any
+    std::size_t least_length;
+    const char* section;
+};
+constexpr std::array<FrameShape, 10> kFrameShapes{{
+    {Where::stream, 0, 0, "RFC 9113 §6.1"},      // DATA
+    {Where::stream, 0, 0, "RFC 9113 §6.2"},      // HEADERS
+    {Where::stream, 0, 0, "RFC 9113 §6.3"},      // PRIORITY (a bad length is a stream error)
+    {Where::stream, 4, 0, "RFC 9113 §6.4"},      // RST_STREAM
+    {Where::connection, 0, 0, "RFC 9113 §6.5"},  // SETTINGS (more below)
+    {Where::stream, 0, 0, "RFC 9113 §6.6"},      // PUSH_PROMISE
+    {Where::connection, 8, 0, "RFC 9113 §6.7"},  // PING
+    {Where::connection, 0, 8, "RFC 9113 §6.8"},  // GOAWAY
+    {Where::either, 4, 0, "RFC 9113 §6.9"},      // WINDOW_UPDATE
+    {Where::stream, 0, 0, "RFC 9113 §6.10"},     // CONTINUATION
+}};
+
+}  // namespace
+
+std::optional<ConnectionError> check_frame(const Frame& frame) {
+    const auto type = static_cast<std::size_t>(frame.type);
+    if (type >= kFrameShapes.size()) return std::nullopt;  // unknown types are ignored (§4.1)
+    const FrameShape& shape = kFrameShapes[type];
+    const auto length = frame.payload.size();
+    auto broken = [&](const std::string& rule, std::uint32_t code) {
+        return ConnectionError{std::string(frame_type_name(frame.type)) + " on stream " +
+                                   std::to_string(frame.stream) + ", " + std::to_string(length) +
+                                   " octets: " + rule + " (" + shape.section + ")",
+                               code};
+    };
+    if (shape.where == Where::stream && frame.stream == 0)
+        return broken("never on stream 0", error::protocol_error);
+    if (shape.where == Where::connection && frame.stream != 0)
+        return broken("on stream 0 only", error::protocol_error);
+    if (shape.exact_length && length != shape.exact_length)
+        return broken(std::to_string(shape.exact_length) + " octets only", error::frame_size_error);
+    if (length < shape.least_length)
+        return broken(std::to_string(shape.least_length) + " octets at least",
+                      error::frame_size_error);
+    if (frame.type == FrameType::settings && (frame.flags & flag::ack) && length != 0)
+        return broken("an ACK carries no parameters", error::frame_size_error);
+    if (frame.type == FrameType::settings && length % 6 != 0)
+        return broken("a multiple of 6 octets", error::frame_size_error);
+    if (frame.type == FrameType::window_update && frame.stream == 0 &&
+        (get_u32(frame.payload, 0) & 0x7fffffffu) == 0)
+        return broken("an increment of 0 on the connection", error::protocol_error);
+    return std::nullopt;
+}
+
+std::optional<ConnectionError> check_settings(const Settings& settings, bool from_server) {
     for (const auto& [id, value] : settings) {
         auto violation = [&, id = id, value = value](const char* rule, std::uint32_t code) {
-            return SettingsViolation{"SETTINGS_" + std::string(setting_name(id)) + " = " +
-                                         std::to_string(value) + ": " + rule,
-                                     code};
+            return ConnectionError{"SETTINGS_" + std::string(setting_name(id)) + " = " +
+                                       std::to_string(value) + ": " + rule,
+                                   code};
         };
         switch (id) {
             case setting::enable_push:

@@ -154,15 +154,20 @@ class ReceiveWindow {
 // A SETTINGS payload's parameters (RFC 9113 §6.5.1: six octets each), or nothing when its
 // length is not a multiple of six.
 std::optional<Settings> parse_settings(std::string_view payload);
-// A SETTINGS value the receiver must treat as a connection error (RFC 9113 §6.5.2, RFC 8441 §3):
-// which parameter, why, and the error code to send in GOAWAY.
-struct SettingsViolation {
+// A rule broken that the receiver must treat as a connection error: what and why, and the error
+// code to send in GOAWAY.
+struct ConnectionError {
     std::string what;
     std::uint32_t error_code = 0;
 };
+// A frame of a known type on a stream it may not use, or of a length it may not have (RFC 9113
+// §6: RST_STREAM, WINDOW_UPDATE 4 octets, PING 8, GOAWAY 8 at least, SETTINGS in sixes and its
+// ACK empty; a WINDOW_UPDATE of 0 for the connection), or nothing. Errors RFC 9113 makes stream
+// errors (a PRIORITY's length, a stream's WINDOW_UPDATE of 0) are not this function's.
+std::optional<ConnectionError> check_frame(const Frame& frame);
 // The first value of `settings` outside what RFC 9113 §6.5.2 and RFC 8441 §3 allow, or nothing.
 // A server's SETTINGS_ENABLE_PUSH may only be 0 (`from_server`).
-std::optional<SettingsViolation> check_settings(const Settings& settings, bool from_server);
+std::optional<ConnectionError> check_settings(const Settings& settings, bool from_server);
 // The 32-bit value at the front of a RST_STREAM, WINDOW_UPDATE (reserved bit dropped) or
 // GOAWAY's error code (offset 4), or nothing when the payload is too short.
 std::optional<std::uint32_t> read_u32(std::string_view payload, std::size_t offset = 0);

@@ -89,6 +89,61 @@ TEST(H2Frame, SettingsValuesOutsideTheirRangeAreConnectionErrors) {
               error::flow_control_error);
 }
 
+// RFC 9113 §6: each type where it may stand and at the length it must have, each rule at its
+// edge, and the connection error each is; unknown types and stream-level errors pass.
+TEST(H2Frame, FramesOutOfTheirShapeAreConnectionErrors) {
+    auto code = [](FrameType type, std::uint8_t flags, std::uint32_t stream, std::string payload) {
+        const auto bad = check_frame({type, flags, stream, std::move(payload)});
+        return bad ? bad->error_code : error::no_error;
+    };
+    const std::string four(4, '\x01'), eight(8, '\0');
+    EXPECT_EQ(code(FrameType::data, 0, 1, ""), error::no_error);
+    EXPECT_EQ(code(FrameType::ping, 0, 0, eight), error::no_error);
+    EXPECT_EQ(code(FrameType::goaway, 0, 0, eight + "debug"), error::no_error);
+    EXPECT_EQ(code(FrameType::window_update, 0, 3, four), error::no_error);
+    EXPECT_EQ(code(FrameType::window_update, 0, 3, std::string(4, '\0')), error::no_error);
+    EXPECT_EQ(code(FrameType::settings, flag::ack, 0, ""), error::no_error);
+    EXPECT_EQ(code(FrameType::priority, 0, 1, "xx"), error::no_error);  // a stream error
+    EXPECT_EQ(code(static_cast<FrameType>(0x42), 0, 0, "x"), error::no_error);
+
+    for (auto type : {FrameType::data, FrameType::headers, FrameType::priority,
+                      FrameType::rst_stream, FrameType::push_promise, FrameType::continuation})
+        EXPECT_EQ(code(type, 0, 0, four), error::protocol_error) << frame_type_name(type);
+    for (auto type : {FrameType::settings, FrameType::ping, FrameType::goaway})
+        EXPECT_EQ(code(type, 0, 1, eight.substr(0, 6)), error::protocol_error)
+            << frame_type_name(type);
+    EXPECT_EQ(code(FrameType::rst_stream, 0, 1, "abc"), error::frame_size_error);
+    EXPECT_EQ(code(FrameType::ping, 0, 0, eight + "!"), error::frame_size_error);
+    EXPECT_EQ(code(FrameType::goaway, 0, 0, "1234567"), error::frame_size_error);
+    EXPECT_EQ(code(FrameType::window_update, 0, 0, "12345"), error::frame_size_error);
+    EXPECT_EQ(code(FrameType::settings, flag::ack, 0, "123456"), error::frame_size_error);
+    EXPECT_EQ(code(FrameType::settings, 0, 0, "12345"), error::frame_size_error);
+    EXPECT_EQ(code(FrameType::window_update, 0, 0, std::string("\x80\0\0\0", 4)),
+              error::protocol_error);  // the reserved bit set, an increment of 0
+
+    const auto ping = check_frame({FrameType::ping, 0, 0, "1234567"});
+    ASSERT_TRUE(ping);
+    EXPECT_EQ(ping->what, "PING on stream 0, 7 octets: 8 octets only (RFC 9113 §6.7)");
+}
+
+// What we send keeps to the shapes we hold a peer to.
+TEST(H2Frame, OurOwnFramesKeepTheirShape) {
+    FrameReader reader;
+    reader.feed(encode_settings({{setting::enable_connect_protocol, 1}}) +
+                encode_settings({}, true) + encode_window_update(0, 65535) +
+                encode_window_update(1, 1) + encode_rst_stream(1, error::cancel) +
+                encode_goaway(0, error::no_error) +
+                encode_headers(1, std::string(40000, 'h'), true) +
+                encode_frame({FrameType::ping, flag::ack, 0, std::string(8, 'p')}));
+    int frames = 0;
+    while (const auto f = reader.next()) {
+        ++frames;
+        const auto bad = check_frame(*f);
+        EXPECT_FALSE(bad) << describe(*f) << ": " << bad->what;
+    }
+    EXPECT_EQ(frames, 10);  // the header block in a HEADERS and two CONTINUATIONs
+}
+
 TEST(H2Frame, PaddingAndPriorityAreStrippedAndAnOverlongPadIsRefused) {
     // PADDED: pad length 2, "hi", two octets of padding
     EXPECT_EQ(unpadded({FrameType::data, flag::padded, 1, std::string("\x02hi\x00\x00", 5)}), "hi");

@@ -76,6 +76,13 @@ log = [e[1] for e in json.load(open(sys.argv[1]))["wirelog"] if e[0] == "NOTE"]
 end = next(i for i, text in enumerate(log) if text.startswith("connection error"))
 assert not any(text.startswith("-> ") for text in log[end + 1:]), log[end + 1:]
 PY
+# A server whose frames break RFC 9113 §6 (a PING of 7 octets after its 200): the connection
+# ends with GOAWAY FRAME_SIZE_ERROR and the case fails, naming the frame.
+measure_hostile "$BIN" h2-bad-ping server 1 "$OUT/h2-bad-ping" '17.1.2'
+check "HTTP/2 server sending a PING of 7 octets, 17.1.2" 1
+grep -q 'PING on stream 0, 7 octets: 8 octets only (RFC 9113 ' \
+    "$OUT"/h2-bad-ping/*_case_17_1_2.json ||
+    { say "FAIL: 17.1.2's verdict does not name the PING of 7 octets"; failed=1; }
 # Its cases are not applicable: a broken connection shows nothing about the SETTINGS (exit 0).
 measure_hostile "$BIN" h2-continuation client 1 "$OUT/h2-clients" '17.6.*'
 check "HTTP/2 client sending CONTINUATION forever (test-client --http2), 3 cases" 3 0

@@ -19,6 +19,8 @@ then misbehaves:
                                   it (a flood a receiver that keeps reopening them must take)
   server h2-overrun PORTFILE      the same, whatever our flow-control windows say (RFC 9113
                                   §6.9.1 forbids it)
+  server h2-bad-ping PORTFILE     the same server, but it answers each extended CONNECT with
+                                  200 and then a PING of 7 octets (RFC 9113 §6.7: 8 only)
   client h2-continuation URL AGENT  a test-client --http2 driver: asks /getCaseCount (over
                                   HTTP/1.1), then one h2c connection per case, on which it
                                   sends HEADERS without END_HEADERS and CONTINUATION frames
@@ -275,6 +277,9 @@ async def serve_h2(reader, writer, behaviour):
             if behaviour == "h2-continuation":
                 writer.write(h2_frame(1, 0, stream, b"\x88"))  # :status 200, no END_HEADERS
                 sender = flood(writer, h2_continuations(stream))
+            elif behaviour == "h2-bad-ping":
+                writer.write(h2_frame(1, 4, stream, b"\x88") + h2_frame(6, 0, 0, b"1234567"))
+                continue
             elif behaviour == "h2-overrun":
                 writer.write(h2_frame(1, 4, stream, b"\x88"))  # :status 200, END_HEADERS
                 message = h2_text_message(4)
@@ -671,7 +676,7 @@ def main(argv):
         if argv[1] in behaviours:
             run_server(argv[2], behaviours[argv[1]])
             return 0
-        if argv[1] in ("h2-continuation", "h2-flood", "h2-overrun"):
+        if argv[1] in ("h2-continuation", "h2-flood", "h2-overrun", "h2-bad-ping"):
             behaviour = argv[1]
 
             async def on_connection(reader, writer):
