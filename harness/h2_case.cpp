@@ -638,6 +638,7 @@ CaseResult H2Case::run(const transport::ConnectTarget& server, const std::string
     for (const auto& s : x.streams)
         for (const auto& m : s.messages) o.received.push_back(text_message(m));
     o.harness_error = x.error;
+    o.expected_close_judged = false;
     o.was_open_handshake_timeout = x.timed_out && !o.was_open;
     result.duration_ms = microseconds_since(started) / 1000;
 

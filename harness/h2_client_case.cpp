@@ -570,6 +570,7 @@ void H2ClientCase::finish(std::string why) {
     o.was_open = x_.opened;
     for (const auto& m : x_.messages) o.received.push_back(text_message(m));
     o.harness_error = x_.error;
+    o.expected_close_judged = false;
     result_.duration_ms = now_ms();
     Verdict verdict = probe_.judge(x_);
     if (!why.empty()) verdict.result += " (the case was stopped: " + why + ")";

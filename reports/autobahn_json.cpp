@@ -368,6 +368,7 @@ json case_result_json(const harness::CaseResult& r) {
     j["harnessError"] = empty_is_null(o.harness_error);
     j["wirelogTimesUs"] = std::move(times);
     j["wirelogDroppedRows"] = r.wirelog.dropped_rows();
+    if (!o.expected_close_judged) j["expectedCloseJudged"] = false;
     if (const auto& dropped = o.received_dropped; dropped.count > 0)
         j["receivedDropped"] = json{{"events", dropped.count},
                                     {"octets", dropped.octets},

@@ -62,7 +62,8 @@ inline std::string ascii_log_data(std::string_view data) {
 // The per-case JSON object: Autobahn's 39 keys with Autobahn's value shapes, then ours:
 // "title", "rfc", "requirement", "level", "outcome", "outcomeReason", "harnessError",
 // "wirelogTimesUs" (each wirelog row's time in µs since the connection started),
-// "wirelogDroppedRows". Every string in it is valid UTF-8 (invalid bytes become U+FFFD).
+// "wirelogDroppedRows", "expectedCloseJudged" (false only, where the case's own rule judged how
+// it ended). Every string in it is valid UTF-8 (invalid bytes become U+FFFD).
 nlohmann::json case_result_json(const harness::CaseResult& result);
 
 // The text of a per-case file exactly as Autobahn writes it (json.dumps(sort_keys=True,

@@ -222,6 +222,9 @@ CaseDetail read_case_detail(const json* doc) {
     d.expected = expected_of(field(doc, "expected"));
     d.received = events_of(field(doc, "received"));
     d.expected_close = expected_close_of(field(doc, "expectedClose"));
+    if (const json* judged = field(doc, "expectedCloseJudged");
+        d.expected_close && judged && judged->is_boolean())
+        d.expected_close->judged = judged->get<bool>();
     d.result = json_text(doc, "result");
     d.result_close = json_text(doc, "resultClose");
 

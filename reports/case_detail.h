@@ -36,6 +36,7 @@ struct ExpectedCloseEntry {
     std::vector<std::string> codes;  // empty: any code
     bool require_clean = false;
     bool wrong_endpoint_is_fatal = false;
+    bool judged = true;  // false: the case's own rule judged how it ended (expectedCloseJudged)
 };
 
 // One wire log row, from Autobahn's positional arrays (AB:fuzzing.py logRxOctets ...).

@@ -87,6 +87,9 @@ std::string expected_html(const CaseDetail& d) {
 std::string expected_close_html(const CaseDetail& d) {
     if (!d.expected_close) return std::string(kNotRecorded);
     const ExpectedCloseEntry& ec = *d.expected_close;
+    if (!ec.judged)
+        return "<span class=\"muted\">no close expectation: the case's own rule judges how it "
+               "ended (behaviorClose below)</span>";
     std::string out = ec.closed_by_me
                           ? "wsconform starts the closing handshake; the peer replies with "
                           : "the peer closes (or fails the connection) with ";

@@ -292,14 +292,28 @@ TEST(CasePage, ACaseWithoutAnEventScriptPointsToItsExpectation) {
     const auto c = make_case("17.1.2", "Extended CONNECT opens a WebSocket");
     auto r = make_result(c, "H2", Outcome::pass);
     r.observation.expected.clear();
+    r.observation.expected_close_judged = false;
+    const auto scripted_case = make_case("1.1.1", "Text message of 0 octets");
+    auto scripted = make_result(scripted_case, "H2", Outcome::pass);
     {
         ReportDir dir(tmp.path());
         dir.add(std::move(r));
+        dir.add(std::move(scripted));
     }
     write_views(tmp.path(), report_titles());
-    expect_contains(read_text(tmp.path() / case_report_file("H2", "17.1.2", "html")),
+    const auto page = read_text(tmp.path() / case_report_file("H2", "17.1.2", "html"));
+    expect_contains(page,
                     {"<tr><th>Messages and pongs</th><td><span class=\"muted\">no event script: "
-                     "the case's own rule judges it"});
+                     "the case's own rule judges it",
+                     "<tr><th>Close</th><td><span class=\"muted\">no close expectation: the "
+                     "case's own rule judges how it ended"});
+    expect_lacks(page, {"wsconform starts the closing handshake"});
+    // The key is written only where it is false: Autobahn's own cases keep their 39 keys.
+    const auto json_of = [&](const char* id) {
+        return read_text(tmp.path() / case_report_file("H2", id, "json"));
+    };
+    EXPECT_NE(json_of("17.1.2").find("\"expectedCloseJudged\": false"), std::string::npos);
+    EXPECT_EQ(json_of("1.1.1").find("expectedCloseJudged"), std::string::npos);
 }
 
 // ---- The typed record a case page renders from.

@@ -34,6 +34,9 @@ struct Observation {
     bool was_open = false;   // the opening handshake completed
     Expectations expected;   // as declared by the script
     ExpectedClose expected_close;
+    // False where the case's own rule, not `expected_close`, judges how it ended (section 17's
+    // HTTP/2 cases: behaviorClose tells how the streams and the connection ended).
+    bool expected_close_judged = true;
     std::vector<Event> received;
     // Events past what the case keeps (a peer that floods): how many, their payload octets,
     // the SHA-256 (hex) of those payloads in order, and the last few (payloads cut to an
