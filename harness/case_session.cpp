@@ -405,6 +405,8 @@ void CaseSession::on_h2_response(const transport::ErrorCode& ec, transport::H2St
     }
     if (ec) {
         result_.observation.harness_error = "opening handshake: " + ec.message();
+        if (h2_ && !h2_->peer_error().empty())
+            result_.observation.harness_error += " (" + h2_->peer_error() + ")";
         drop_connection(true);
         return;
     }
@@ -577,7 +579,11 @@ std::string CaseSession::h2_connection_end() const {
     if (!session && stream_)
         session = static_cast<const transport::H2Stream*>(stream_.get())->session();
     const auto goaway = session ? session->received_goaway() : std::nullopt;
-    if (!goaway) return "the HTTP/2 connection ended under the open stream, without a GOAWAY";
+    if (!goaway)
+        return "the HTTP/2 connection ended under the open stream, without a GOAWAY from the "
+               "peer" +
+               (session && !session->peer_error().empty() ? " (" + session->peer_error() + ")"
+                                                          : std::string());
     return "the HTTP/2 connection ended under the open stream after the peer's GOAWAY (error "
            "code " +
            std::to_string(goaway->error_code) + ", last stream " +

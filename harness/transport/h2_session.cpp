@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string_view>
+
+#include "protocol/h2_frame.h"
 
 namespace wsconform::harness::transport {
 
@@ -110,6 +113,30 @@ struct H2Session::Callbacks {
         return 0;
     }
 
+    static int on_error(nghttp2_session*, int, const char* message, std::size_t length,
+                        void* user_data) {
+        self(user_data).peer_error_.assign(message, std::min<std::size_t>(length, 200));
+        return 0;
+    }
+
+    // A GOAWAY with an error code is nghttp2 failing the connection: its code and the reason it
+    // gave (the GOAWAY's debug data) say what the peer broke.
+    static int on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+        if (frame->hd.type != NGHTTP2_GOAWAY || frame->goaway.error_code == NGHTTP2_NO_ERROR)
+            return 0;
+        auto& s = self(user_data);
+        std::string what = std::string("we sent GOAWAY ") +
+                           protocol::h2::error_code_name(frame->goaway.error_code);
+        const std::string_view reason(reinterpret_cast<const char*>(frame->goaway.opaque_data),
+                                      std::min<std::size_t>(frame->goaway.opaque_data_len, 200));
+        if (!reason.empty())
+            what += ": " + std::string(reason);
+        else if (!s.peer_error_.empty())
+            what += ": " + s.peer_error_;
+        s.peer_error_ = std::move(what);
+        return 0;
+    }
+
     static int on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame,
                              void* user_data) {
         auto& s = self(user_data);
@@ -201,6 +228,8 @@ H2Session::H2Session(StreamPtr transport, H2Options options, Role role)
     nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, Callbacks::on_begin_headers);
     nghttp2_session_callbacks_set_on_header_callback(callbacks, Callbacks::on_header);
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, Callbacks::on_frame_recv);
+    nghttp2_session_callbacks_set_error_callback2(callbacks, Callbacks::on_error);
+    nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, Callbacks::on_frame_send);
     nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks,
                                                                  Callbacks::on_invalid_frame_recv);
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, Callbacks::on_data_chunk);

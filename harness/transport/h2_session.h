@@ -108,6 +108,9 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
         std::int32_t last_stream_id;
     };
     const std::optional<Goaway>& received_goaway() const { return goaway_; }
+    // What the peer's frames broke, as nghttp2 found it: the GOAWAY it then sent ("we sent GOAWAY
+    // FRAME_SIZE_ERROR: ...") or its last error message; empty if nothing.
+    const std::string& peer_error() const { return peer_error_; }
 
   private:
     friend class H2Stream;
@@ -143,6 +146,7 @@ class H2Session : public std::enable_shared_from_this<H2Session> {
     bool settings_received_ = false, had_stream_ = false;
     bool bad_settings_ = false;  // nghttp2 refused the peer's SETTINGS (and ended the connection)
     std::optional<Goaway> goaway_;  // hostile peers: the last GOAWAY received
+    std::string peer_error_;
 };
 
 // One WebSocket on one HTTP/2 stream, as a transport::Stream: reads give the peer's DATA,

@@ -83,6 +83,12 @@ check "HTTP/2 server sending a PING of 7 octets, 17.1.2" 1
 grep -q 'PING on stream 0, 7 octets: 8 octets only (RFC 9113 ' \
     "$OUT"/h2-bad-ping/*_case_17_1_2.json ||
     { say "FAIL: 17.1.2's verdict does not name the PING of 7 octets"; failed=1; }
+# The same server under a case of section 1 over HTTP/2 (nghttp2 reads the frames there): the
+# verdict says our GOAWAY ended the connection, and with which code.
+measure_hostile "$BIN" h2-bad-ping server 1 "$OUT/h2-bad-ping-1" '1.1.1'
+check "HTTP/2 server sending a PING of 7 octets, 1.1.1 over HTTP/2" 1
+grep -q 'we sent GOAWAY FRAME_SIZE_ERROR' "$OUT"/h2-bad-ping-1/*_case_1_1_1.json ||
+    { say "FAIL: 1.1.1 over HTTP/2 does not say we ended the connection with FRAME_SIZE_ERROR"; failed=1; }
 # Its cases are not applicable: a broken connection shows nothing about the SETTINGS (exit 0).
 measure_hostile "$BIN" h2-continuation client 1 "$OUT/h2-clients" '17.6.*'
 check "HTTP/2 client sending CONTINUATION forever (test-client --http2), 3 cases" 3 0
