@@ -21,9 +21,14 @@ std::vector<const harness::Case*> select_cases(const CaseSelection& selection, T
     // Sections 14, 16 and 17 have cases for one role only: a run leaves out those of the other
     // role rather than reporting them as not applicable. (Sections 1-13 serve both roles, so
     // Autobahn's case numbering is unchanged.)
+    const bool selected_some = !selected.empty();
     std::erase_if(selected, [tested](const harness::Case* c) {
         return tested == Tested::server ? c->for_clients_only() : c->for_servers_only();
     });
+    if (selected_some && selected.empty())
+        throw UsageError(tested == Tested::server
+                             ? "the selected cases test a client: run them with test-client"
+                             : "the selected cases test a server: run them with test-server");
     const bool any = !selected.empty();
     if (!tls) std::erase_if(selected, [](const harness::Case* c) { return c->tls.required; });
     if (any && selected.empty())

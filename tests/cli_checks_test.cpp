@@ -131,6 +131,24 @@ TEST(NumberFlagsMessage, TimeoutZeroSaysTheRangeInAFewWords) {
     EXPECT_EQ(r.err, "wsconform: --timeout: '0' is not a number from 1 to 604800 s\n");
 }
 
+// Cases of the other role only (a server's 17.1.1 asked of test-client, a client's 17.6.1 of
+// test-server): one line naming the subcommand that runs them, not "no case left".
+TEST(CaseSelection, CasesOfTheOtherRoleOnlyNameTheSubcommandThatRunsThem) {
+    test_support::TempDir dir;
+    ASSERT_FALSE(dir.path().empty());
+    const auto client = run_wsconform(
+        {"test-client", "--listen", "127.0.0.1:0", "--http2", "--cases", "17.1.1", "--run", "true"},
+        dir.path());
+    EXPECT_EQ(client.code, 2);
+    EXPECT_EQ(client.err,
+              "wsconform: the selected cases test a server: run them with test-server\n");
+    const auto server = run_wsconform(
+        {"test-server", "ws://127.0.0.1:9/", "--http2", "--cases", "17.6.1"}, dir.path());
+    EXPECT_EQ(server.code, 2);
+    EXPECT_EQ(server.err,
+              "wsconform: the selected cases test a client: run them with test-client\n");
+}
+
 // ---- spec files --------------------------------------------------------------------------------
 
 class SpecFile : public test_support::ScratchTest {};
