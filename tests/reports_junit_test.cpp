@@ -269,24 +269,33 @@ TEST(JUnit, LongValuesAreCutInTheFailureBody) {
     }
 }
 
-// A case without an event script (9.x, 12.x, 17.x) gives its expectation in words, not "{}"
-// and a default close expectation it was never judged by.
+// A case without an event script (9.x, 12.x, 17.x) gives its expectation in words, not "{}";
+// its close expectation only where that was judged (9.x: yes; 17.x: expectedCloseJudged false).
 TEST(JUnit, ACaseWithoutAnEventScriptGivesItsExpectation) {
     TempDir tmp;
     auto c = make_case("17.1.2", "Extended CONNECT opens a WebSocket");
     c.expectation = "A 2xx response (200), then the message echoed on the same stream.";
     auto r = make_result(c, "h2", Outcome::fail);
     r.observation.expected.clear();
+    r.observation.expected_close_judged = false;
+    auto large = make_case("9.1.1", "Text message of 64 KiB");
+    large.expectation = "The peer echoes the message unchanged.";
+    auto echoed = make_result(large, "h2", Outcome::fail);
+    echoed.observation.expected.clear();
     {
         ReportDir dir(tmp.path());
         dir.add(r);
+        dir.add(echoed);
     }
     const std::string xml = render_junit(load_report(tmp.path()), report_titles());
     EXPECT_NE(xml.find("Expected: A 2xx response (200), then the message echoed on the same "
                        "stream.\n"),
               std::string::npos)
         << xml;
-    EXPECT_EQ(xml.find("Expected close: "), std::string::npos) << xml;
+    EXPECT_NE(xml.find("Expected: The peer echoes the message unchanged.\n"), std::string::npos);
+    const auto first_close = xml.find("Expected close: ");
+    ASSERT_NE(first_close, std::string::npos) << "9.1.1's close expectation";
+    EXPECT_EQ(xml.find("Expected close: ", first_close + 1), std::string::npos) << xml;
 }
 
 TEST(JUnit, CountsEqualTheJsonAndValidate) {
