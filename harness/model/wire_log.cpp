@@ -1,6 +1,7 @@
 #include "harness/model/wire_log.h"
 
 #include <cstddef>
+#include <utility>
 
 namespace wsconform::harness {
 
@@ -10,6 +11,14 @@ namespace {
 std::size_t row_bytes(const WireRow& row) {
     return sizeof(WireRow) + row.kind.size() + row.excerpt.size() + row.text.size() +
            (row.mask_hex ? row.mask_hex->size() : 0);
+}
+
+WireRow note_row(std::int64_t t_us, std::string text) {
+    WireRow row;
+    row.kind = "NOTE";
+    row.t_us = t_us;
+    row.text = std::move(text);
+    return row;
 }
 
 }  // namespace
@@ -52,15 +61,12 @@ std::vector<WireRow> WireLog::rows() const {
     const auto remarks_before = middle_notes_.begin() + static_cast<std::ptrdiff_t>(before_count);
     out.insert(out.end(), middle_notes_.begin(), remarks_before);
     if (dropped_ > 0) {
-        WireRow note;
-        note.kind = "NOTE";
-        note.t_us = dropped_from_us_;
-        note.text = std::to_string(dropped_) + " further wire log rows (" +
-                    std::to_string(dropped_bytes_ / 1024) +
-                    " KiB) not kept: the log keeps its first " + std::to_string(kHeadBytes / 1024) +
-                    " KiB and its last " + std::to_string(kTailBytes / 1024) +
-                    " KiB, and the harness's remarks between";
-        out.push_back(std::move(note));
+        out.push_back(note_row(
+            dropped_from_us_,
+            std::to_string(dropped_) + " further wire log rows (" +
+                std::to_string(dropped_bytes_ / 1024) + " KiB) not kept: the log keeps its first " +
+                std::to_string(kHeadBytes / 1024) + " KiB and its last " +
+                std::to_string(kTailBytes / 1024) + " KiB, and the harness's remarks between"));
     }
     out.insert(out.end(), remarks_before, middle_notes_.end());
     out.insert(out.end(), tail_.begin(), tail_.end());
@@ -78,18 +84,11 @@ void WireLog::set_enabled(bool on, std::int64_t t_us) {
 }
 
 void WireLog::add_note(std::int64_t t_us, std::string text) {
-    WireRow row;
-    row.kind = "NOTE";
-    row.t_us = t_us;
-    row.text = std::move(text);
-    add(std::move(row));
+    add(note_row(t_us, std::move(text)));
 }
 
 void WireLog::add_trace(std::int64_t t_us, std::string text) {
-    WireRow row;
-    row.kind = "NOTE";
-    row.t_us = t_us;
-    row.text = std::move(text);
+    auto row = note_row(t_us, std::move(text));
     row.trace = true;
     add(std::move(row));
 }
