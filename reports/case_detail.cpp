@@ -202,6 +202,12 @@ std::string dropped_events_text(const json* doc) {
            "; the last of them (payloads cut): " + json_text(dropped, "last");
 }
 
+JudgedOn judged_on(const json* doc) {
+    const json* expected = field(doc, "expected");
+    return {.event_script = !(expected && expected->is_object() && expected->empty()),
+            .close_expectation = flag(field(doc, "expectedCloseJudged")).value_or(true)};
+}
+
 CaseDetail read_case_detail(const json* doc) {
     CaseDetail d;
     d.recorded = doc != nullptr;
@@ -222,9 +228,7 @@ CaseDetail read_case_detail(const json* doc) {
     d.expected = expected_of(field(doc, "expected"));
     d.received = events_of(field(doc, "received"));
     d.expected_close = expected_close_of(field(doc, "expectedClose"));
-    if (const json* judged = field(doc, "expectedCloseJudged");
-        d.expected_close && judged && judged->is_boolean())
-        d.expected_close->judged = judged->get<bool>();
+    if (d.expected_close) d.expected_close->judged = judged_on(doc).close_expectation;
     d.result = json_text(doc, "result");
     d.result_close = json_text(doc, "resultClose");
 

@@ -108,6 +108,15 @@ struct CaseDetail {
 // Reads the file's JSON object (null: no file).
 CaseDetail read_case_detail(const nlohmann::json* doc);
 
+// What a case file says its verdict was judged on: an event script (`expected` not `{}`; 9.x,
+// 12.x and 17.x have none and are judged by a rule of their own) and `expectedClose` (not
+// where `expectedCloseJudged` is false: 17.x).
+struct JudgedOn {
+    bool event_script = true;
+    bool close_expectation = true;
+};
+JudgedOn judged_on(const nlohmann::json* doc);
+
 // Close frames received (rxFrameStats["8"], 0 when absent); nullopt when the file has no
 // frame statistics.
 std::optional<long long> close_frames_received(const nlohmann::json& doc);

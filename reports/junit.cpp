@@ -62,17 +62,11 @@ std::string failure_body(const CaseRecord& r) {
          std::string(harness::to_string(r.behavior_close)) + " — " + json_text(doc, "resultClose"));
     // A case without an event script (9.x, 12.x, 17.x) is judged by its own rule, in words; its
     // close expectation stands where it was judged (not in 17.x: expectedCloseJudged false).
-    const auto* expected =
-        doc && doc->is_object() && doc->contains("expected") ? &doc->at("expected") : nullptr;
+    const JudgedOn judged = judged_on(doc);
     const std::string expectation = json_text(doc, "expectation");
-    const bool no_event_script = expected && expected->is_object() && expected->empty();
     line("Expected",
-         no_event_script && !expectation.empty() ? expectation : json_text(doc, "expected"));
-    const json* close_judged = doc && doc->is_object() && doc->contains("expectedCloseJudged")
-                                   ? &doc->at("expectedCloseJudged")
-                                   : nullptr;
-    if (!(close_judged && close_judged->is_boolean() && !close_judged->get<bool>()))
-        line("Expected close", json_text(doc, "expectedClose"));
+         !judged.event_script && !expectation.empty() ? expectation : json_text(doc, "expected"));
+    if (judged.close_expectation) line("Expected close", json_text(doc, "expectedClose"));
     line("Received", json_text(doc, "received"));
     line("Not kept", dropped_events_text(doc));
     line("Peer's close code",
